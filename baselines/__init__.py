@@ -1,0 +1,1 @@
+"""dateline.baselines: the Extractor protocol, the registry, and the baseline extractors."""

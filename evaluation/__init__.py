@@ -1,0 +1,1 @@
+"""dateline.evaluation: span matching, scorers per layer, comparison and agreement."""

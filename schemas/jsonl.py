@@ -1,0 +1,233 @@
+"""Documents as JSON Lines: one Document per line, UTF-8, streamed.
+
+``read_jsonl`` yields Documents and raises a coded :class:`DatelineError` naming file and line
+at the first problem; :func:`iter_records` is the tolerant form the validator uses: it never
+raises for bad content and reports each problem as an :class:`Incident`.
+
+>>> import pathlib, tempfile
+>>> from dateline.schemas import Document
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+>>> write_jsonl([Document(id="a", text="Hi."), Document(id="b", text="Yo.")], path)
+2
+>>> [d.id for d in read_jsonl(path)]
+['a', 'b']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from dateline.schemas.errors import DatelineError, Incident, quote_value
+from dateline.schemas.io import atomic_write
+from dateline.schemas.model import Document
+
+__all__ = [
+    "DEFAULT_MAX_LINE_BYTES",
+    "Record",
+    "dumps",
+    "iter_records",
+    "parse_document",
+    "read_documents",
+    "read_jsonl",
+    "write_jsonl",
+]
+
+DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Record:
+    """One line of a JSONL file (or one ``.json`` file): the Document, or why there is none."""
+
+    file: str
+    line: int | None
+    doc: Document | None
+    doc_id: str | None = None
+    incidents: list[Incident] = field(default_factory=list)
+
+
+def dumps(doc: Document) -> str:
+    """One Document as one line of JSON (every field written, non-ASCII kept as UTF-8).
+
+    >>> dumps(Document(id="a", text="é"))[:30]
+    '{"id":"a","text":"é","meta":{"'
+    """
+    return doc.model_dump_json()
+
+
+def write_jsonl(docs: Iterable[Document], path: str | os.PathLike[str]) -> int:
+    """Write Documents to ``path`` atomically, one per line; return how many were written."""
+    n = 0
+    with atomic_write(path) as f:
+        for doc in docs:
+            f.write(dumps(doc).encode("utf-8"))
+            f.write(b"\n")
+            n += 1
+    return n
+
+
+def _json_path(loc: tuple[int | str, ...]) -> str:
+    out = "$"
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _raw_id(raw: bytes | str) -> str | None:
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+        return obj["id"]
+    return None
+
+
+def _schema_incidents(exc: ValidationError, file: str, line: int | None,
+                      doc_id: str | None) -> list[Incident]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc: tuple[Any, ...] = tuple(err["loc"])
+        path = _json_path(loc)
+        kind = err["type"]
+        name = loc[-1] if loc else None
+        if kind == "json_invalid":
+            check = "invalid-json"
+            message = (f"not valid JSON ({err['msg'].removeprefix('Invalid JSON: ')}); "
+                       "write exactly one JSON object per line")
+            path = None
+        elif kind == "missing":
+            check = "missing-field"
+            message = f"required field {name!r} is missing; add it"
+        elif kind == "extra_forbidden":
+            check = "unknown-field"
+            message = (f"unknown field {name!r} = {quote_value(err['input'])}; remove it or "
+                       "correct its name (see schemas/document.schema.json)")
+        else:
+            check = "invalid-value"
+            message = (f"{err['msg'].lower()}, got {quote_value(err['input'])}; "
+                       "see schemas/document.schema.json for the expected type")
+        out.append(Incident(1, check, message, file, line, doc_id, path))
+    return out
+
+
+def parse_document(raw: bytes | str, *, file: str = "<string>",
+                   line: int | None = None) -> Record:
+    """Parse one JSON document; schema problems become level-1 incidents.
+
+    >>> rec = parse_document('{"id": "d", "text": "x", "colour": 1}')
+    >>> [(i.check, i.path) for i in rec.incidents]
+    [('unknown-field', '$.colour')]
+    """
+    try:
+        doc = Document.model_validate_json(raw)
+    except ValidationError as exc:
+        doc_id = _raw_id(raw)
+        return Record(file, line, None, doc_id, _schema_incidents(exc, file, line, doc_id))
+    return Record(file, line, doc, doc.id)
+
+
+def _incident(check: str, message: str, file: str, line: int | None) -> Record:
+    return Record(file, line, None, None, [Incident(1, check, message, file, line)])
+
+
+def iter_records(path: str | os.PathLike[str], *,
+                 max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Record]:
+    """Yield one Record per line of a ``.jsonl`` file, or one for a ``.json`` file.
+
+    Never raises on bad content: invalid UTF-8, invalid JSON, blank lines, lines longer than
+    ``max_line_bytes`` and empty files are reported as level-1 incidents. Memory stays bounded
+    by ``max_line_bytes`` whatever the line length.
+    """
+    name = str(path)
+    if Path(path).suffix == ".json":
+        yield from _iter_json_file(name, max_line_bytes)
+        return
+    with open(path, "rb") as f:
+        lineno = 0
+        while True:
+            chunk = f.readline(max_line_bytes + 1)
+            if not chunk:
+                break
+            lineno += 1
+            if lineno == 1 and chunk.startswith(_BOM):
+                chunk = chunk[len(_BOM):]
+            if len(chunk.rstrip(b"\r\n")) > max_line_bytes:
+                size = len(chunk)
+                while not chunk.endswith(b"\n"):
+                    chunk = f.readline(1 << 20)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                yield _incident(
+                    "line-too-long",
+                    f"line is {size:,} bytes, over the limit of {max_line_bytes:,}; split the "
+                    "document, or raise the limit (--max-line-bytes) if it is meant to be this big",
+                    name, lineno)
+                continue
+            yield _decode_and_parse(chunk, name, lineno)
+        if lineno == 0:
+            yield _incident("empty-file", "the file holds no document; remove it or add documents",
+                            name, None)
+
+
+def _decode_and_parse(chunk: bytes, name: str, lineno: int | None) -> Record:
+    try:
+        text = chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = chunk[exc.start:exc.start + 4]
+        return _incident(
+            "invalid-utf8",
+            f"byte {exc.start} is not UTF-8 (bytes {bad!r}); re-encode the file as UTF-8",
+            name, lineno)
+    if not text.strip():
+        if lineno is None:
+            return _incident("empty-file", "the file holds no document; remove it or add one",
+                             name, None)
+        return _incident("blank-line",
+                         "blank line; remove it (JSON Lines has one document on every line)",
+                         name, lineno)
+    return parse_document(text, file=name, line=lineno)
+
+
+def _iter_json_file(name: str, max_bytes: int) -> Iterator[Record]:
+    size = os.path.getsize(name)
+    if size > max_bytes:
+        yield _incident("line-too-long",
+                        f"file is {size:,} bytes, over the limit of {max_bytes:,}; raise the "
+                        "limit (--max-line-bytes) if it is meant to be this big", name, None)
+        return
+    with open(name, "rb") as f:
+        data = f.read()
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    yield _decode_and_parse(data, name, None)
+
+
+def read_jsonl(path: str | os.PathLike[str], *,
+               max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Document]:
+    """Yield the Documents of a ``.jsonl`` (or ``.json``) file; raise at the first bad line.
+
+    Only level-1 problems (syntax and schema) stop reading; run the validator for the rest.
+    """
+    for rec in iter_records(path, max_line_bytes=max_line_bytes):
+        if rec.doc is None:
+            first = rec.incidents[0]
+            where = first.location()
+            raise DatelineError(first.check, first.message, where=where,
+                                fix=f"run `dateline validate {path}` to list every problem")
+        yield rec.doc
+
+
+def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document]:
+    """Yield the Documents of several files in order (``.jsonl`` or ``.json``)."""
+    for path in paths:
+        yield from read_jsonl(path)
