@@ -101,7 +101,10 @@ def _schema_incidents(exc: ValidationError, file: str, line: int | None,
         name = loc[-1] if loc else None
         if kind == "json_invalid":
             check = "invalid-json"
-            message = (f"not valid JSON ({err['msg'].removeprefix('Invalid JSON: ')}); "
+            detail = err["msg"].removeprefix("Invalid JSON: ")
+            if line is not None:  # one line per document: the line is known, give the column
+                detail = detail.replace(" at line 1 column ", " at column ")
+            message = (f"not valid JSON ({detail}); "
                        "write exactly one JSON object per line")
             path = None
         elif kind == "missing":
@@ -188,6 +191,8 @@ def _decode_and_parse(chunk: bytes, name: str, lineno: int | None) -> Record:
             "invalid-utf8",
             f"byte {exc.start} is not UTF-8 (bytes {bad!r}); re-encode the file as UTF-8",
             name, lineno)
+    if lineno is not None:
+        text = text.rstrip("\r\n")
     if not text.strip():
         if lineno is None:
             return _incident("empty-file", "the file holds no document; remove it or add one",

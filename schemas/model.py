@@ -6,8 +6,8 @@ at the I/O boundary with exact, located errors (``loc`` tuples become JSON paths
 ``schemas/*.schema.json``, and (4) stay fast for 20,000-document collections (pydantic-core
 parses JSON in Rust). Dataclasses would need a hand-written parser, a hand-written schema
 generator and a hand-written checker for all three. Models are frozen and use tuples, so a
-Document read from a file cannot be changed by accident and every item is hashable; build new
-ones with ``model_copy(update=...)``.
+Document read from a file cannot be changed by accident, and spans and mentions are hashable;
+build new ones with ``model_copy(update=...)``.
 
 What the model enforces is *structure* (level 1: types, required and unknown fields). What
 needs the text or the label inventory (offsets inside the text, ``text`` equal to the slice,

@@ -1,0 +1,154 @@
+"""Property tests: random valid documents round-trip exactly; corrupted ones yield incidents."""
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dateline.schemas import (
+    Argument,
+    Document,
+    Event,
+    LayerInfo,
+    Layers,
+    Mention,
+    Meta,
+    Quote,
+    Span,
+    check_document,
+    inventory,
+    read_jsonl,
+    validate_paths,
+    write_jsonl,
+)
+
+INV = inventory()
+# Text with the characters that break offset arithmetic elsewhere: curly quotes, dashes,
+# astral emoji with modifiers, combining accents, CRLF, NBSP.
+ALPHABET = st.sampled_from([*"abc XYZ.,\n\r\t\u00a0“”‘’—é", "e\u0301", "👍🏽", "🇺🇦", "’"])
+
+
+@st.composite
+def spans(draw, text: str) -> Span:
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, len(text)))
+    return Span(start=start, end=end, text=text[start:end])
+
+
+@st.composite
+def documents(draw) -> Document:
+    text = "".join(draw(st.lists(ALPHABET, min_size=1, max_size=40)))
+    n = draw(st.integers(0, 4))
+    mentions = []
+    for i in range(n):
+        s = draw(spans(text))
+        mentions.append(Mention(
+            id=f"m{i}", start=s.start, end=s.end, text=s.text,
+            label=draw(st.sampled_from(INV.entity_labels)),
+            kind=draw(st.sampled_from([*INV.mention_kinds, None])),
+            entity=draw(st.sampled_from([None, "e1", "e2"])),
+            link=draw(st.sampled_from([None, "Kyiv", "Q1899"])),
+            source_label=draw(st.sampled_from([None, "person", "place"]))))
+    events = []
+    for i in range(draw(st.integers(0, 2))):
+        etype = draw(st.sampled_from([None, *INV.event_types]))
+        roles = INV.event_roles.get(etype or "", INV.roles)
+        args = []
+        for _ in range(draw(st.integers(0, 2))):
+            if mentions and draw(st.booleans()):
+                args.append(Argument(role=draw(st.sampled_from(roles)),
+                                     mention=draw(st.sampled_from(mentions)).id))
+            else:
+                args.append(Argument(role=draw(st.sampled_from(roles)), span=draw(spans(text))))
+        attrs = draw(st.dictionaries(st.sampled_from(sorted(INV.event_attributes)),
+                                     st.just(""), max_size=2))
+        attrs = {k: draw(st.sampled_from(INV.event_attributes[k])) for k in attrs}
+        events.append(Event(id=f"v{i}", trigger=draw(spans(text)), type=etype,
+                            arguments=tuple(args), attributes=attrs))
+    quotes = []
+    for i in range(draw(st.integers(0, 2))):
+        speaker = draw(st.sampled_from([None, *[m.id for m in mentions]]))
+        speaker_span = draw(st.one_of(st.none(), spans(text))) if speaker is None else None
+        quotes.append(Quote(
+            id=f"q{i}", content=tuple(draw(st.lists(spans(text), min_size=1, max_size=3))),
+            cue=draw(st.one_of(st.none(), spans(text))), speaker=speaker,
+            speaker_span=speaker_span, kind=draw(st.sampled_from(INV.quote_kinds))))
+
+    def layer(items: list, labels: tuple[str, ...]) -> LayerInfo:
+        if not items and draw(st.booleans()):
+            return LayerInfo()
+        return LayerInfo(status=draw(st.sampled_from(["gold", "draft", "silver"])),
+                         source="test", annotators=("a",), labels=labels)
+
+    return Document(
+        id=draw(st.text(min_size=1, max_size=8)), text=text,
+        meta=Meta(title=draw(st.one_of(st.none(), st.text(max_size=10))),
+                  published=draw(st.one_of(st.none(), st.dates().map(str)))),
+        entities=tuple(mentions), events=tuple(events), quotes=tuple(quotes),
+        layers=Layers(
+            entities=layer(mentions, INV.entity_labels),
+            events=layer(events, tuple(e.type for e in events if e.type)),
+            quotes=layer(quotes, INV.quote_kinds)))
+
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(st.lists(documents(), min_size=1, max_size=3, unique_by=lambda d: d.id))
+def test_valid_documents_round_trip_exactly(tmp_path_factory, docs: list[Document]) -> None:
+    path = tmp_path_factory.mktemp("rt") / "docs.jsonl"
+    write_jsonl(docs, path)
+    back = list(read_jsonl(path))
+    assert back == docs
+    for doc in back:
+        assert check_document(doc) == []
+    assert validate_paths([path]).valid
+    again = path.with_name("again.jsonl")
+    write_jsonl(back, again)
+    assert again.read_bytes() == path.read_bytes()
+
+
+def _mutations(draw, raw: dict) -> dict | bytes:
+    """Change a valid document's JSON so that it must be invalid."""
+    kind = draw(st.sampled_from(["drop", "extra", "offset", "text", "label", "truncate",
+                                 "bytes", "type"]))
+    line = json.dumps(raw, ensure_ascii=False)
+    if kind == "drop":
+        del raw[draw(st.sampled_from(["id", "text"]))]
+    elif kind == "extra":
+        raw[draw(st.sampled_from(["colour", "Text", "entity"]))] = 1
+    elif kind == "type":
+        raw["text"] = draw(st.sampled_from([None, 3, ["a"]]))
+    elif kind in ("offset", "text", "label") and raw["entities"]:
+        m = raw["entities"][draw(st.integers(0, len(raw["entities"]) - 1))]
+        if kind == "offset":
+            m["end"] = len(raw["text"]) + draw(st.integers(1, 5))
+        elif kind == "text":
+            m["text"] += "#"
+        else:
+            m["label"] = "NOT-A-LABEL"
+    elif kind == "truncate":
+        return line.encode()[: draw(st.integers(0, len(line.encode()) - 1))]
+    elif kind == "bytes" or not raw["entities"]:
+        data = line.encode()
+        cut = draw(st.integers(0, len(data)))
+        return data[:cut] + b"\xff" + data[cut:]
+    return raw
+
+
+@SETTINGS
+@given(documents(), st.data())
+def test_corrupted_documents_yield_incidents_not_exceptions(tmp_path_factory, doc: Document,
+                                                            data: st.DataObject) -> None:
+    raw = json.loads(doc.model_dump_json())
+    bad = _mutations(data.draw, raw)
+    path: Path = tmp_path_factory.mktemp("bad") / "bad.jsonl"
+    path.write_bytes(bad if isinstance(bad, bytes) else json.dumps(bad).encode())
+    report = validate_paths([path])
+    assert report.incidents, "a corrupted document passed validation"
+    for inc in report.incidents:
+        assert inc.check and inc.message and inc.file == str(path)
