@@ -1,1 +1,43 @@
-"""dateline.evaluation: span matching, scorers per layer, comparison and agreement."""
+"""dateline.evaluation: span matching, scorers per layer, comparison and agreement.
+
+Pure functions over gold and predicted Documents; the ``dateline score`` command is a thin
+wrapper. Every scorer rests on one matching engine (:mod:`~dateline.evaluation.matching`) and
+returns per-document counts (:class:`~dateline.evaluation.counts.DocCounts`) from which all
+totals and ratios are computed.
+
+>>> from dateline.evaluation import score_entity_spans
+>>> s = score_entity_spans([[(0, 3, "PER"), (4, 9, "LOC")]], [[(0, 3, "PER"), (4, 8, "LOC")]])
+>>> s.scores("strict")["f1"], s.scores("type")["f1"]
+(0.5, 1.0)
+"""
+
+from dateline.evaluation.counts import DocCounts, prf, ratio
+from dateline.evaluation.coverage import Scope
+from dateline.evaluation.entities import (
+    MODES,
+    EntityScores,
+    ItemOutcome,
+    score_entities,
+    score_entity_spans,
+)
+from dateline.evaluation.inputs import first_difference, pair_documents
+from dateline.evaluation.matching import EXACT, Matching, Overlap, match_items, match_spans
+
+__all__ = [
+    "EXACT",
+    "MODES",
+    "DocCounts",
+    "EntityScores",
+    "ItemOutcome",
+    "Matching",
+    "Overlap",
+    "Scope",
+    "first_difference",
+    "match_items",
+    "match_spans",
+    "pair_documents",
+    "prf",
+    "ratio",
+    "score_entities",
+    "score_entity_spans",
+]

@@ -1,0 +1,74 @@
+"""What a gold layer covers: which documents are scored, and which predictions can be wrong.
+
+A document is scored for a layer only when its gold layer has one of the requested statuses
+(default ``gold``); other documents are skipped and counted by reason (``absent``, or the
+status). Inside a scored document, a prediction that matches nothing counts as spurious only
+when the gold layer covers it: its label is among ``LayerInfo.labels`` (an empty tuple means
+the layer did not say, and every label counts), it lies entirely inside one of
+``LayerInfo.regions`` (null: the whole text), and it overlaps no gold item excluded by a
+filter (for instance a nominal mention when only named mentions are scored).
+
+>>> from dateline.schemas import LayerInfo, Region
+>>> s = Scope.of(LayerInfo(status="gold", labels=("PERSON",), regions=(Region(start=0, end=50),)))
+>>> s.counts_spurious(10, 20, "PERSON"), s.counts_spurious(10, 20, "TIME")
+(True, False)
+>>> s.counts_spurious(40, 60, "PERSON")
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateline.schemas.model import LayerInfo
+
+__all__ = ["FULL_SCOPE", "Scope", "skip_reason"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Coverage of one document's gold layer (see module doc).
+
+    ``labels``: covered labels, or None for all. ``regions``: ``(start, end)`` ranges, or None
+    for the whole text. ``zones``: spans of gold items removed by a filter.
+    """
+
+    labels: frozenset[Any] | None = None
+    regions: tuple[tuple[int, int], ...] | None = None
+    zones: tuple[tuple[int, int], ...] = field(default=())
+
+    @classmethod
+    def of(cls, info: LayerInfo, zones: Sequence[tuple[int, int]] = ()) -> Scope:
+        """The scope a gold layer declares."""
+        regions = None if info.regions is None else tuple((r.start, r.end) for r in info.regions)
+        return cls(frozenset(info.labels) or None, regions, tuple(zones))
+
+    @property
+    def is_full(self) -> bool:
+        """True when every prediction is in scope."""
+        return self.labels is None and self.regions is None and not self.zones
+
+    def counts_spurious(self, start: int, end: int, label: Any) -> bool:
+        """Whether an unmatched prediction ``[start, end)`` with ``label`` counts as spurious."""
+        if self.labels is not None and label not in self.labels:
+            return False
+        if self.regions is not None and not any(rs <= start and end <= re
+                                                for rs, re in self.regions):
+            return False
+        return not any(zs < end and start < ze for zs, ze in self.zones)
+
+
+FULL_SCOPE = Scope()
+
+
+def skip_reason(info: LayerInfo, statuses: Sequence[str]) -> str | None:
+    """Why a document's gold layer is not scored (``absent`` or its status), or None.
+
+    >>> skip_reason(LayerInfo(status="silver"), ("gold",)), skip_reason(LayerInfo(), ("gold",))
+    ('silver', 'absent')
+    """
+    if info.status == "absent":
+        return "absent"
+    return None if info.status in statuses else info.status

@@ -1,0 +1,524 @@
+"""Entity mention scoring: the four SemEval-2013 modes from one optimal matching.
+
+Metric card
+-----------
+*What is matched.* Entity mentions ``(start, end, label)`` of each document (half-open character
+offsets), gold against predicted, one to one, with the engine of
+:mod:`dateline.evaluation.matching` (identical items first, then a maximum-weight matching that
+prefers equal boundaries, then equal labels, then larger overlap). Pairs must overlap by at
+least one character, or by the :class:`~dateline.evaluation.matching.Overlap` threshold given.
+
+*How each pair counts.* Every matched pair falls in one class, and each mode reads the class:
+
+===================================  =========  =========  =========  =========
+pair                                 strict     exact      partial    type
+===================================  =========  =========  =========  =========
+same boundaries, same label          correct    correct    correct    correct
+same boundaries, other label         incorrect  correct    correct    incorrect
+overlap, same label                  incorrect  incorrect  partial    correct
+overlap, other label                 incorrect  incorrect  partial    incorrect
+===================================  =========  =========  =========  =========
+
+An unmatched gold item is *missed*; an unmatched prediction is *spurious* when the gold layer
+covers it (:mod:`dateline.evaluation.coverage`) and ignored otherwise. Precision is
+``(correct + 0.5 partial) / actual`` and recall ``(correct + 0.5 partial) / possible`` (SemEval
+2013 task 9.1 and nervaluate; ``partial`` is 0 outside the partial mode).
+
+*Per label.* A gold item's outcome counts under the gold label (``correct``, ``incorrect``,
+``partial``, ``missed``: their sum is ``possible``, the recall denominator), a prediction's under
+the predicted label (``pred_correct``, ``pred_incorrect``, ``pred_partial``, ``spurious``: their
+sum is ``actual``, the precision denominator). So when gold PERSON is predicted ORGANIZATION in
+exact mode, PERSON's recall and ORGANIZATION's precision get the credit. Micro totals are the
+sums over labels; macro averages are unweighted means over labels whose value is defined. The
+confusion matrix counts pairs with equal boundaries by (gold label, predicted label).
+
+*Limits.* One matching serves all four modes; it maximises identical pairs first, so in rare
+configurations a different matching would give a higher partial or type score (for example
+one gold item overlapped by two predictions, one of which also overlaps a second gold item). A
+gold item split into two predictions gets one match; the other prediction is spurious. Only
+character offsets are compared: tokenisation plays no role.
+
+>>> gold = [[(0, 7, "PERSON"), (20, 25, "LOCATION")]]
+>>> pred = [[(0, 7, "PERSON"), (19, 25, "ORGANIZATION"), (30, 33, "PERSON")]]
+>>> s = score_entity_spans(gold, pred)
+>>> s.mode_counts("strict")
+{'correct': 1, 'incorrect': 1, 'partial': 0, 'missed': 0, 'spurious': 1, 'possible': 2, 'actual': 3}
+>>> s.mode_counts("partial")["partial"], s.scores("partial")["f1"]
+(1, 0.6)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+
+from dateline.evaluation.counts import DocCounts, f1_score, ratio, to_json_number
+from dateline.evaluation.coverage import FULL_SCOPE, Scope, skip_reason
+from dateline.evaluation.inputs import pair_documents
+from dateline.evaluation.matching import ANY_OVERLAP, Item, Overlap, match_spans, solve, span_edges
+from dateline.schemas.model import Document, Mention
+
+__all__ = [
+    "CLASSES",
+    "MODES",
+    "EntityScores",
+    "ItemOutcome",
+    "entity_items",
+    "score_entities",
+    "score_entity_spans",
+]
+
+MODES = ("strict", "exact", "partial", "type")
+
+# Pair classes. "both" classes count once on each side, under the same label.
+CLASSES = ("same_both", "label_gold", "label_pred", "overlap_both", "overlap_label_gold",
+           "overlap_label_pred", "missed", "spurious")
+_E, _BG, _BP, _OL, _ODG, _ODP, _MIS, _SPU = range(8)
+_NC = len(CLASSES)
+FIELDS = ("correct", "incorrect", "partial", "missed",
+          "pred_correct", "pred_incorrect", "pred_partial", "spurious")
+
+
+def _mode_matrix() -> dict[str, np.ndarray]:
+    # class -> counter fields, per mode (the table of the module docstring)
+    gold_side = {"strict": ("correct", "incorrect", "incorrect", "incorrect"),
+                 "exact": ("correct", "correct", "incorrect", "incorrect"),
+                 "partial": ("correct", "correct", "partial", "partial"),
+                 "type": ("correct", "incorrect", "correct", "incorrect")}
+    out = {}
+    for mode, (e, b, ol, od) in gold_side.items():
+        m = np.zeros((_NC, len(FIELDS)), dtype=np.int64)
+        for cls, name in ((_E, e), (_BG, b), (_OL, ol), (_ODG, od)):
+            m[cls, FIELDS.index(name)] = 1
+        for cls, name in ((_E, e), (_BP, b), (_OL, ol), (_ODP, od)):
+            m[cls, FIELDS.index("pred_" + name)] = 1
+        m[_MIS, FIELDS.index("missed")] = 1
+        m[_SPU, FIELDS.index("spurious")] = 1
+        out[mode] = m
+    return out
+
+
+_MODE_MATRIX = _mode_matrix()
+
+
+def _counts_dict(v: np.ndarray) -> dict[str, int]:
+    d = {f: int(x) for f, x in zip(FIELDS, v, strict=True)}
+    return {"correct": d["correct"], "incorrect": d["incorrect"], "partial": d["partial"],
+            "missed": d["missed"], "spurious": d["spurious"],
+            "possible": d["correct"] + d["incorrect"] + d["partial"] + d["missed"],
+            "actual": d["pred_correct"] + d["pred_incorrect"] + d["pred_partial"]
+            + d["spurious"]}
+
+
+def _ratios(v: np.ndarray) -> tuple[Any, Any, Any]:
+    # v: (..., FIELDS) -> precision, recall, f1 arrays (NaN where undefined)
+    cor, inc, par, mis, pcor, pinc, ppar, spu = (v[..., k] for k in range(len(FIELDS)))
+    possible = cor + inc + par + mis
+    actual = pcor + pinc + ppar + spu
+    p = ratio(pcor + 0.5 * ppar, actual)
+    r = ratio(cor + 0.5 * par, possible)
+    return p, r, f1_score(p, r, (possible + actual) > 0)
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What happened to one gold or predicted item (for error analysis).
+
+    ``outcome``: ``correct``, ``incorrect_label`` (same boundaries, other label), ``partial``
+    (overlap, same label), ``partial_incorrect_label``, ``missed``, ``spurious`` or ``ignored``
+    (an unmatched prediction outside the gold layer's coverage). ``partner``: the matched item.
+    """
+
+    doc_id: str
+    side: str
+    index: int
+    item: Item
+    outcome: str
+    partner: Item | None = None
+    item_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        s, e, lab = self.item
+        out: dict[str, Any] = {"doc_id": self.doc_id, "side": self.side, "id": self.item_id,
+                               "start": s, "end": e, "label": lab, "outcome": self.outcome}
+        out["partner"] = None if self.partner is None else dict(
+            zip(("start", "end", "label"), self.partner, strict=True))
+        return out
+
+
+def _pair_outcome(g: Item, p: Item) -> str:
+    same_bounds = g[0] == p[0] and g[1] == p[1]
+    if g[2] == p[2]:
+        return "correct" if same_bounds else "partial"
+    return "incorrect_label" if same_bounds else "partial_incorrect_label"
+
+
+@dataclass(frozen=True, eq=False)
+class EntityScores:
+    """Entity scores: per-document class counts, from which every mode and label is read.
+
+    ``counts.values`` has one row per scored document and one column per (label, class):
+    field ``"PERSON|missed"`` and so on (classes in :data:`CLASSES`). ``confusion`` counts
+    boundary-matched pairs by (gold label, predicted label).
+    """
+
+    labels: tuple[Any, ...]
+    counts: DocCounts
+    confusion: Counter[tuple[Any, Any]]
+    settings: dict[str, Any] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    _replay: tuple[Any, ...] | None = field(default=None, repr=False)
+
+    def _cube(self, rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+        return self.counts.sum(rows).reshape(len(self.labels), _NC)
+
+    def mode_fields(self, mode: str, rows: Sequence[int] | np.ndarray | None = None
+                    ) -> np.ndarray:
+        """Counter fields (:data:`FIELDS`) of ``mode`` per label, shape (labels, fields)."""
+        return self._cube(rows) @ _MODE_MATRIX[_check_mode(mode)]
+
+    def mode_counts(self, mode: str, label: Any = None) -> dict[str, int]:
+        """Micro counts of ``mode`` (or of one ``label``)."""
+        per_label = self.mode_fields(mode)
+        v = per_label.sum(axis=0) if label is None else per_label[self.labels.index(label)]
+        return _counts_dict(v)
+
+    def scores(self, mode: str, label: Any = None) -> dict[str, Any]:
+        """Precision, recall and F1 of ``mode`` (micro, or of one ``label``); None if undefined."""
+        per_label = self.mode_fields(mode)
+        v = per_label.sum(axis=0) if label is None else per_label[self.labels.index(label)]
+        p, r, f = _ratios(v)
+        return {"precision": to_json_number(p), "recall": to_json_number(r),
+                "f1": to_json_number(f)}
+
+    def macro(self, mode: str) -> dict[str, Any]:
+        """Unweighted means over labels of precision, recall and F1 (undefined ones left out)."""
+        p, r, f = _ratios(self.mode_fields(mode))
+        out = {}
+        for name, arr in (("precision", p), ("recall", r), ("f1", f)):
+            arr = np.atleast_1d(arr)
+            ok = arr[~np.isnan(arr)]
+            out[name] = float(ok.mean()) if ok.size else None
+        return out
+
+    def flat_scores(self, totals: np.ndarray) -> dict[str, np.ndarray]:
+        """Micro P/R/F1 of every mode from summed count rows (``totals``: (..., fields)); the
+        function the comparison module resamples. NaN where undefined.
+
+        >>> s = score_entity_spans([[(0, 2, "A")]], [[(0, 2, "A")]])
+        >>> float(s.flat_scores(s.counts.sum())["strict.f1"])
+        1.0
+        """
+        t = np.asarray(totals)
+        cube = t.reshape(*t.shape[:-1], len(self.labels), _NC).sum(axis=-2)
+        out = {}
+        for mode in MODES:
+            p, r, f = _ratios(cube @ _MODE_MATRIX[mode])
+            out[f"{mode}.precision"], out[f"{mode}.recall"], out[f"{mode}.f1"] = p, r, f
+        return out
+
+    def confusion_matrix(self) -> tuple[list[Any], list[list[int]]]:
+        """Labels and the matrix ``m[gold][pred]`` of boundary-matched pairs."""
+        labels = sorted({g for g, _ in self.confusion} | {p for _, p in self.confusion}, key=str)
+        return labels, [[self.confusion.get((g, p), 0) for p in labels] for g in labels]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report of the entity layer (shape documented in the README)."""
+        modes = {}
+        for mode in MODES:
+            per_label = self.mode_fields(mode)
+            micro = per_label.sum(axis=0)
+            modes[mode] = {
+                "micro": {**self.scores(mode), "counts": _counts_dict(micro)},
+                "macro": self.macro(mode),
+                "per_label": {
+                    str(lab): {**self.scores(mode, lab), "counts": {
+                        **_counts_dict(per_label[k]),
+                        **{f: int(per_label[k][FIELDS.index(f)])
+                           for f in ("pred_correct", "pred_incorrect", "pred_partial")}}}
+                    for k, lab in enumerate(self.labels)},
+            }
+        labels, matrix = self.confusion_matrix()
+        return {"documents": {"scored": len(self.counts.doc_ids), "skipped": dict(self.skipped)},
+                "settings": dict(self.settings), "modes": modes,
+                "confusion": {"labels": [str(x) for x in labels], "matrix": matrix}}
+
+    def outcomes(self) -> Iterator[ItemOutcome]:
+        """Every scored item with its outcome, document by document (recomputed on demand)."""
+        if self._replay is None:
+            return
+        gold_docs, pred_docs, scopes, overlap, gold_ids, pred_ids = self._replay
+        for d, doc_id in enumerate(self.counts.doc_ids):
+            g, p = gold_docs[d], pred_docs[d]
+            scope = scopes[d] if scopes is not None else FULL_SCOPE
+            m = match_spans(g, p, overlap)
+            for i, j in enumerate(m.gold_to_pred):
+                gid = gold_ids[d][i] if gold_ids else None
+                if j < 0:
+                    yield ItemOutcome(doc_id, "gold", i, g[i], "missed", None, gid)
+                else:
+                    yield ItemOutcome(doc_id, "gold", i, g[i], _pair_outcome(g[i], p[j]), p[j],
+                                      gid)
+            for j, i in enumerate(m.pred_to_gold):
+                pid = pred_ids[d][j] if pred_ids else None
+                if i >= 0:
+                    yield ItemOutcome(doc_id, "pred", j, p[j], _pair_outcome(g[i], p[j]), g[i],
+                                      pid)
+                else:
+                    out = "spurious" if scope.counts_spurious(*p[j]) else "ignored"
+                    yield ItemOutcome(doc_id, "pred", j, p[j], out, None, pid)
+
+
+def _check_mode(mode: str) -> str:
+    if mode not in MODES:
+        from dateline.schemas.errors import DatelineError
+        raise DatelineError("unknown-mode", f"unknown entity mode {mode!r}",
+                            fix=f"use one of {', '.join(MODES)}", exit_code=2)
+    return mode
+
+
+def score_entity_spans(gold: Sequence[Sequence[Item]], pred: Sequence[Sequence[Item]], *,
+                       doc_ids: Sequence[str] | None = None,
+                       scopes: Sequence[Scope] | None = None,
+                       overlap: Overlap = ANY_OVERLAP,
+                       settings: dict[str, Any] | None = None,
+                       skipped: dict[str, int] | None = None,
+                       keep_items: bool = True,
+                       item_ids: tuple[Sequence[Sequence[str]], Sequence[Sequence[str]]]
+                       | None = None) -> EntityScores:
+    """Score span items ``(start, end, label)`` per document: the low-level entity scorer.
+
+    Parameters
+    ----------
+    gold, pred
+        One sequence of items per document, in the same document order.
+    doc_ids
+        Document ids (default ``"0"``, ``"1"``, ...).
+    scopes
+        Per-document :class:`~dateline.evaluation.coverage.Scope` deciding which unmatched
+        predictions count as spurious (default: all of them).
+    overlap
+        The minimum overlap of a matched pair.
+    keep_items
+        Keep references to the inputs so :meth:`EntityScores.outcomes` can list every item.
+
+    Returns
+    -------
+    EntityScores
+
+    Examples
+    --------
+    The same prediction set in two orders scores the same (greedy matchers differ here):
+
+    >>> gold = [[(0, 3, "PER")]]
+    >>> a = score_entity_spans(gold, [[(0, 1, "PER"), (0, 3, "PER")]])
+    >>> b = score_entity_spans(gold, [[(0, 3, "PER"), (0, 1, "PER")]])
+    >>> a.mode_counts("strict") == b.mode_counts("strict")
+    True
+    >>> a.mode_counts("strict")["correct"], a.mode_counts("strict")["spurious"]
+    (1, 1)
+    """
+    n = len(gold)
+    if len(pred) != n:
+        raise ValueError(f"{n} gold documents but {len(pred)} predicted ones")
+    ids = tuple(doc_ids) if doc_ids is not None else tuple(str(i) for i in range(n))
+    lab: dict[Any, int] = {}
+    stride = n * _NC
+    codes: list[int] = []
+    app = codes.append
+    # Identical pairs are most items: gathered in bulk, converted to codes with numpy below.
+    same_items: list[Item] = []
+    same_docs: list[int] = []
+    same_lens: list[int] = []
+    confusion: Counter[tuple[Any, Any]] = Counter()
+
+    def code(label: Any, d: int, cls: int) -> int:
+        k = lab.get(label)
+        if k is None:
+            k = lab[label] = len(lab)
+        return k * stride + d * _NC + cls
+
+    for d in range(n):
+        g = gold[d]
+        p = pred[d]
+        scope = scopes[d] if scopes is not None else FULL_SCOPE
+        if not p:
+            for it in g:
+                app(code(it[2], d, _MIS))
+            continue
+        if not g:
+            for it in p:
+                if scope.counts_spurious(*it):
+                    app(code(it[2], d, _SPU))
+            continue
+        gset = set(g)
+        pset = set(p)
+        unique = len(gset) == len(g) and len(pset) == len(p)
+        if unique:
+            common = gset & pset
+            same_items.extend(common)
+            same_docs.append(d)
+            same_lens.append(len(common))
+            if len(common) == len(g) == len(p):
+                continue
+            # Leftovers in content order: the result cannot depend on input order.
+            lg: Sequence[Item] = sorted(gset - common)
+            lp: Sequence[Item] = sorted(pset - common)
+            rg, rp = range(len(lg)), range(len(lp))
+            pairs = solve(lg, lp, rg, rp, span_edges(lg, lp, rg, rp, overlap))
+        else:  # duplicate items: the general path
+            lg, lp = g, p
+            pairs = match_spans(g, p, overlap).pairs()
+        matched_g = [False] * len(lg)
+        matched_p = [False] * len(lp)
+        for i, j in pairs:
+            gi, pj = lg[i], lp[j]
+            matched_g[i] = matched_p[j] = True
+            same_bounds = gi[0] == pj[0] and gi[1] == pj[1]
+            if gi[2] == pj[2]:
+                app(code(gi[2], d, _E if same_bounds else _OL))
+            elif same_bounds:
+                app(code(gi[2], d, _BG))
+                app(code(pj[2], d, _BP))
+                confusion[(gi[2], pj[2])] += 1
+            else:
+                app(code(gi[2], d, _ODG))
+                app(code(pj[2], d, _ODP))
+        for i, it in enumerate(lg):
+            if not matched_g[i]:
+                app(code(it[2], d, _MIS))
+        for j, it in enumerate(lp):
+            if not matched_p[j] and scope.counts_spurious(*it):
+                app(code(it[2], d, _SPU))
+
+    for label in set(map(itemgetter(2), same_items)) - lab.keys():
+        lab[label] = len(lab)
+    same_codes = (np.fromiter(map(lab.__getitem__, map(itemgetter(2), same_items)),
+                              dtype=np.int64, count=len(same_items)) * stride
+                  + np.repeat(np.asarray(same_docs, dtype=np.int64) * _NC,
+                              np.asarray(same_lens, dtype=np.int64)) + _E)
+    labels_in_order = list(lab)
+    arr = np.bincount(np.concatenate([np.asarray(codes, dtype=np.int64), same_codes]),
+                      minlength=len(lab) * stride)
+    cube = arr.reshape(len(lab), n, _NC)
+    order = sorted(range(len(lab)), key=lambda k: str(labels_in_order[k]))
+    labels = tuple(labels_in_order[k] for k in order)
+    values = np.ascontiguousarray(cube[order].transpose(1, 0, 2)).reshape(n, len(lab) * _NC)
+    fields = tuple(f"{lab_}|{cls}" for lab_ in labels for cls in CLASSES)
+    # Diagonal of the confusion matrix: identical pairs, counted from the class table.
+    diag = values.reshape(n, len(labels), _NC)[:, :, _E].sum(axis=0)
+    for k, lab_ in enumerate(labels):
+        if diag[k]:
+            confusion[(lab_, lab_)] += int(diag[k])
+    sett = {"overlap": overlap.to_dict(), **(settings or {})}
+    replay = None
+    if keep_items:
+        replay = (gold, pred, scopes, overlap,
+                  item_ids[0] if item_ids else None, item_ids[1] if item_ids else None)
+    return EntityScores(labels, DocCounts(ids, fields, values.astype(np.int64, copy=False)),
+                        confusion, sett, dict(skipped or {}), replay)
+
+
+def entity_items(doc: Document, *, labels: frozenset[str] | None = None,
+                 kinds: frozenset[str] | None = None, gold: bool = True
+                 ) -> tuple[list[Item], list[str], list[tuple[int, int]]]:
+    """The items of a document's entity layer under the filters: ``(items, ids, zones)``.
+
+    Gold mentions of a kind outside ``kinds`` are left out and become zones (predictions
+    overlapping them are not spurious); predicted mentions are left out when they state a kind
+    outside ``kinds`` and kept when their kind is null. ``labels`` filters both sides.
+
+    >>> d = Document(id="d", text="Ann and she", entities=(
+    ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON", kind="named"),
+    ...     Mention(id="m2", start=8, end=11, text="she", label="PERSON", kind="pronoun")))
+    >>> entity_items(d, kinds=frozenset({"named"}))
+    ([(0, 3, 'PERSON')], ['m1'], [(8, 11)])
+    """
+    items: list[Item] = []
+    ids: list[str] = []
+    zones: list[tuple[int, int]] = []
+    m: Mention
+    for m in doc.entities:
+        if labels is not None and m.label not in labels:
+            continue
+        # A gold mention of unknown kind is not known to be in scope: left out, as a zone.
+        if kinds is not None and (m.kind not in kinds if m.kind is not None else gold):
+            if gold:
+                zones.append((m.start, m.end))
+            continue
+        items.append((m.start, m.end, m.label))
+        ids.append(m.id)
+    return items, ids, zones
+
+
+def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
+                   statuses: Sequence[str] = ("gold",),
+                   labels: Sequence[str] | None = None,
+                   kinds: Sequence[str] | None = None,
+                   overlap: Overlap = ANY_OVERLAP,
+                   keep_items: bool = True) -> EntityScores:
+    """Score the entity layer of predicted Documents against gold Documents.
+
+    Parameters
+    ----------
+    gold, pred
+        Collections with the same document ids and texts (checked first).
+    statuses
+        Gold layer statuses that are scored; other documents are skipped and counted.
+    labels
+        Score only these labels (both sides), e.g. the core ``PERSON``, ``ORGANIZATION``,
+        ``LOCATION``.
+    kinds
+        Score only gold mentions of these kinds (e.g. ``named``); see :func:`entity_items`.
+    overlap
+        Minimum overlap of a matched pair.
+
+    Examples
+    --------
+    >>> from dateline.schemas import LayerInfo, Layers
+    >>> layers = Layers(entities=LayerInfo(status="gold", labels=("PERSON",)))
+    >>> g = Document(id="d", text="Ann met Bo in May.", layers=layers, entities=(
+    ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),
+    ...     Mention(id="m2", start=8, end=10, text="Bo", label="PERSON")))
+    >>> p = g.model_copy(update={"entities": (
+    ...     Mention(id="x", start=0, end=3, text="Ann", label="PERSON"),
+    ...     Mention(id="y", start=14, end=17, text="May", label="TIME"))})
+    >>> s = score_entities([g], [p])
+    >>> s.mode_counts("strict")["spurious"], s.scores("strict")
+    (0, {'precision': 1.0, 'recall': 0.5, 'f1': 0.6666666666666666})
+    """
+    label_set = frozenset(labels) if labels is not None else None
+    kind_set = frozenset(kinds) if kinds is not None else None
+    g_items: list[list[Item]] = []
+    p_items: list[list[Item]] = []
+    g_ids: list[list[str]] = []
+    p_ids: list[list[str]] = []
+    scopes: list[Scope] = []
+    doc_ids: list[str] = []
+    skipped: Counter[str] = Counter()
+    for gd, pd in pair_documents(gold, pred):
+        reason = skip_reason(gd.layers.entities, statuses)
+        if reason is not None:
+            skipped[reason] += 1
+            continue
+        gi, gid, zones = entity_items(gd, labels=label_set, kinds=kind_set, gold=True)
+        pi, pid, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False)
+        g_items.append(gi)
+        p_items.append(pi)
+        g_ids.append(gid)
+        p_ids.append(pid)
+        scopes.append(Scope.of(gd.layers.entities, zones))
+        doc_ids.append(gd.id)
+    settings = {"statuses": list(statuses),
+                "labels": sorted(label_set) if label_set is not None else None,
+                "kinds": sorted(kind_set) if kind_set is not None else None}
+    return score_entity_spans(g_items, p_items, doc_ids=doc_ids, scopes=scopes, overlap=overlap,
+                              settings=settings, skipped=dict(skipped), keep_items=keep_items,
+                              item_ids=(g_ids, p_ids))
+
