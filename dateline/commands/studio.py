@@ -1,0 +1,206 @@
+"""``dateline studio config|push|pull|import|export``: the Label Studio round trip.
+
+``push`` and ``pull`` talk to a server (URL from ``--url`` or ``$LABEL_STUDIO_URL``, token from
+``$LABEL_STUDIO_API_KEY``); ``import`` and ``export`` do the same conversion on Label Studio
+JSON export files, for users without API access.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> args = p.parse_args(["studio", "pull", "--project", "news"])
+>>> args.action, args.project, args.out
+('pull', 'news', 'corpus/annotations/labelstudio')
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
+from dateline.studio.config import labeling_config
+from dateline.studio.convert import document_task, tasks_documents
+from dateline.studio.sync import ANNOTATIONS_DIR, PullReport, write_pulled
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``studio`` subcommand and its actions."""
+    p = sub.add_parser("studio", help="annotate in Label Studio: config, push, pull, import, "
+                       "export", description=__doc__.split("\n\n")[1] if __doc__ else None)
+    acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def server(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--url", default=None, help="server URL (default $LABEL_STUDIO_URL or "
+                       "http://localhost:8080); the token is read from $LABEL_STUDIO_API_KEY")
+
+    q = acts.add_parser("config", help="print the labeling config generated from labels.json")
+    q.add_argument("-o", "--output", type=Path, help="write it to this file")
+    q.add_argument("--project", help="also validate it on the server and update this project")
+    server(q)
+
+    q = acts.add_parser("push", help="create or update a project; import one task per document")
+    q.add_argument("--project", required=True, help="project title")
+    q.add_argument("--split", help="corpus split to push (train, validation, test)")
+    q.add_argument("--docs", nargs="+", type=Path, metavar="FILE",
+                   help="push these Document files instead of a corpus split")
+    q.add_argument("--predictions", metavar="EXTRACTOR",
+                   help="pre-annotate: a registered extractor name or a JSONL of predictions")
+    q.add_argument("--model-version", help="model version of file predictions (default: the "
+                   "source of their silver layers)")
+    server(q)
+
+    q = acts.add_parser("pull", help="export annotations into Documents per annotator")
+    q.add_argument("--project", required=True, help="project title")
+    q.add_argument("--out", default=str(ANNOTATIONS_DIR), help="where to write (default "
+                   "%(default)s)")
+    server(q)
+
+    q = acts.add_parser("import", help="convert a Label Studio JSON export file (like pull)")
+    q.add_argument("file", type=Path, help="JSON export (a list of tasks)")
+    q.add_argument("--out", default=str(ANNOTATIONS_DIR), help="where to write (default "
+                   "%(default)s)")
+
+    q = acts.add_parser("export", help="write Documents as Label Studio tasks (JSON import file)")
+    q.add_argument("docs", nargs="+", type=Path, metavar="FILE", help="Document files")
+    q.add_argument("-o", "--output", type=Path, required=True, help="JSON file to write")
+    q.add_argument("--as", dest="as_", choices=("annotations", "predictions"),
+                   default="annotations", help="import the items as annotations (default) or "
+                   "as predictions")
+    q.add_argument("--model-version", help="model version of predictions")
+    q.add_argument("--split", help="split to record in each task's data")
+    p.set_defaults(func=run, parser=p)
+
+
+def _corpus(split: str) -> Iterator[Document]:
+    try:
+        loading = importlib.import_module("dateline.loading")
+    except ImportError:
+        raise DatelineError("no-corpus", "the corpus loader (dateline.loading) is not available",
+                            fix="pass the documents with --docs FILE", exit_code=2) from None
+    docs: Iterator[Document] = loading.documents(split)
+    return docs
+
+
+def _model_version_of(doc: Document) -> str | None:
+    for layer in (doc.layers.entities, doc.layers.events, doc.layers.quotes):
+        if layer.status == "silver" and layer.source:
+            return layer.source
+    return None
+
+
+def _predictions(spec: str, docs: list[Document],
+                 model_version: str | None) -> tuple[dict[str, Document], str]:
+    path = Path(spec)
+    if path.is_file():
+        preds = {d.id: d for d in read_documents([path])}
+        version = model_version or next(
+            (v for d in preds.values() if (v := _model_version_of(d))), None)
+        if not version:
+            raise DatelineError("studio-no-model-version", f"cannot tell the model version of "
+                                f"{path}", fix="pass --model-version NAME-VERSION", exit_code=2)
+        return preds, version
+    try:
+        registry = importlib.import_module("dateline.baselines.registry")
+    except ImportError:
+        registry = None
+    if registry is None or not hasattr(registry, "get_extractor"):
+        raise DatelineError("no-such-path", f"{spec} is no file, and no extractor registry is "
+                            "installed", fix="pass a JSONL file of predicted Documents",
+                            exit_code=2)
+    extractor = registry.get_extractor(spec)
+    return ({d.id: extractor.extract(d) for d in docs},
+            model_version or f"{extractor.name}-{extractor.version}")
+
+
+def _print_pull(console: Console, report: PullReport) -> int:
+    for inc in report.problems:
+        console.print(str(inc), markup=False)
+    table = Table("document", "annotator", "annotation", "status", "detail")
+    for e in report.entries:
+        if e.status != "unchanged":
+            table.add_row(e.doc_id, e.annotator, str(e.ls_id), e.status, e.detail)
+    if table.rows:
+        console.print(table)
+    counts = ", ".join(f"{s} {report.count(s)}" for s in
+                       ("new", "changed", "unchanged", "invalid", "refused", "skipped"))
+    console.print(f"{len(report.entries)} annotations: {counts}")
+    return 1 if report.problems else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one studio action and return the exit code."""
+    console = Console(highlight=False, soft_wrap=True)
+    if args.action == "config":
+        xml = labeling_config()
+        if args.output:
+            atomic_write_text(args.output, xml)
+        elif not args.project:
+            sys.stdout.write(xml)
+        if args.project:
+            from dateline.studio.client import connect
+            from dateline.studio.sync import ensure_project
+
+            project, done = ensure_project(connect(args.url), args.project)
+            console.print(f"project {args.project!r} (id {project.id}): config valid, {done}")
+        return 0
+    if args.action == "export":
+        docs = list(read_documents(args.docs))
+        tasks: list[dict[str, Any]] = []
+        for doc in docs:
+            if args.as_ == "annotations":
+                tasks.append(document_task(doc, split=args.split))
+                continue
+            version = args.model_version or _model_version_of(doc) or "unknown-model"
+            tasks.append(document_task(doc, split=args.split, predictions=[(doc, version)],
+                                       as_annotation=False))
+        atomic_write_text(args.output, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+        console.print(f"wrote {len(tasks)} tasks to {args.output}")
+        return 0
+    if args.action == "import":
+        try:
+            tasks = json.loads(args.file.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise DatelineError("studio-bad-export", f"cannot read {args.file}: {exc}",
+                                where=str(args.file), fix="pass a Label Studio JSON export "
+                                "(Export > JSON), not JSON_MIN or CSV", exit_code=2) from None
+        if not isinstance(tasks, list):
+            raise DatelineError("studio-bad-export", "the file holds no list of tasks",
+                                where=str(args.file), fix="export as JSON (a list of tasks)",
+                                exit_code=2)
+        report = write_pulled(tasks_documents(tasks, label=f"{args.file}: "), args.out)
+        return _print_pull(console, report)
+
+    from dateline.studio.client import connect
+    from dateline.studio.sync import pull, push
+
+    if args.action == "pull":
+        return _print_pull(console, pull(connect(args.url), project=args.project,
+                                         root=args.out))
+    if args.docs:
+        docs = list(read_documents(args.docs))
+    elif args.split:
+        docs = list(_corpus(args.split))
+    else:
+        args.parser.error("push needs --split or --docs")
+    preds, version = (None, None)
+    if args.predictions:
+        preds, version = _predictions(args.predictions, docs, args.model_version)
+    conn = connect(args.url)
+    result = push(conn, docs, project=args.project, split=args.split, predictions=preds,
+                  model_version=version)
+    for inc in result.problems:
+        console.print(str(inc), markup=False)
+    console.print(f"project {result.project!r} (id {result.project_id}, config "
+                  f"{result.config}): {len(result.created)} tasks created, "
+                  f"{len(result.predictions_added)} predictions added, "
+                  f"{len(result.unchanged)} unchanged, {len(result.problems)} refused")
+    return 1 if result.problems else 0

@@ -1,0 +1,355 @@
+"""Push documents to a Label Studio project and pull annotations back into the repository.
+
+Pulled annotations are Document JSON files under ``corpus/annotations/labelstudio/``, one per
+document and annotator (``<doc id>/<annotator>.json``), with the Label Studio project, task
+and annotation ids in ``layers.*.source`` and region ids as item ids. Writing is idempotent:
+an unchanged annotation leaves its file byte for byte; an edited one replaces it and is
+reported as changed; a document whose text differs from the earlier pull is refused.
+
+>>> import tempfile, pathlib
+>>> from dateline.studio.convert import task_documents
+>>> task = {"id": 1, "project": 1, "data": {"text": "Bo.", "doc_id": "d1"},
+...         "annotations": [{"id": 5, "completed_by": 1, "result": []}]}
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> [e.status for e in write_pulled(task_documents(task), root).entries]
+['new']
+>>> [e.status for e in write_pulled(task_documents(task), root).entries]
+['unchanged']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dateline.schemas import DatelineError, Document, Incident, atomic_write_text
+from dateline.studio.client import Connection, api_errors
+from dateline.studio.config import labeling_config
+from dateline.studio.convert import Pulled, document_task, tasks_documents, text_hash
+
+__all__ = [
+    "ANNOTATIONS_DIR",
+    "PullReport",
+    "PushReport",
+    "annotation_path",
+    "document_json",
+    "ensure_project",
+    "export_tasks",
+    "find_project",
+    "pull",
+    "push",
+    "read_pulled",
+    "write_pulled",
+]
+
+ANNOTATIONS_DIR = Path("corpus/annotations/labelstudio")
+BATCH = 250
+_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
+
+
+def _safe(name: str) -> str:
+    return _UNSAFE.sub("_", name).lstrip(".") or "_"
+
+
+def annotation_path(root: str | Path, doc_id: str, annotator: str) -> Path:
+    """Where the annotation of ``doc_id`` by ``annotator`` is kept.
+
+    >>> annotation_path("ann", "gum_news_x", "a b@example.org").as_posix()
+    'ann/gum_news_x/a_b@example.org.json'
+    """
+    return Path(root) / _safe(doc_id) / f"{_safe(annotator)}.json"
+
+
+def document_json(doc: Document) -> str:
+    """The stable file form of a Document (indented, UTF-8, one trailing newline).
+
+    >>> print(document_json(Document(id="d", text="é"))[:30])
+    {
+      "id": "d",
+      "text": "é",
+    """
+    return json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def read_pulled(root: str | Path) -> dict[str, dict[str, Document]]:
+    """Every pulled annotation under ``root``: doc id -> annotator -> Document.
+
+    The annotator is the first of ``layers.entities.annotators`` (the file name is only a
+    filesystem-safe form of it).
+
+    >>> read_pulled("no/such/dir")
+    {}
+    """
+    out: dict[str, dict[str, Document]] = {}
+    base = Path(root)
+    if not base.is_dir():
+        return out
+    for path in sorted(base.glob("*/*.json")):
+        try:
+            doc = Document.model_validate_json(path.read_bytes())
+        except ValueError as exc:
+            raise DatelineError("studio-bad-pull-file", f"{path} is not a Document: "
+                                f"{str(exc).splitlines()[0]}", where=str(path),
+                                fix="delete the file and pull again") from None
+        who = (doc.layers.entities.annotators or (path.stem,))[0]
+        out.setdefault(doc.id, {})[who] = doc
+    return out
+
+
+@dataclass(frozen=True)
+class PullEntry:
+    """What happened to one annotation: ``new``, ``changed``, ``unchanged``, ``invalid``,
+    ``refused`` or ``skipped``, with a short detail."""
+
+    doc_id: str
+    annotator: str
+    ls_id: int | None
+    status: str
+    detail: str = ""
+
+
+@dataclass
+class PullReport:
+    """Entries per annotation, and every problem found."""
+
+    entries: list[PullEntry] = field(default_factory=list)
+    problems: list[Incident] = field(default_factory=list)
+    tasks: int = 0
+
+    def count(self, status: str) -> int:
+        """How many entries have ``status``."""
+        return sum(e.status == status for e in self.entries)
+
+
+def _summary(doc: Document) -> str:
+    return f"{len(doc.entities)} entities, {len(doc.events)} events, {len(doc.quotes)} quotes"
+
+
+def write_pulled(pulled: Iterable[Pulled], root: str | Path,
+                 corpus_texts: Mapping[str, str] | None = None) -> PullReport:
+    """Write the Documents of ``pulled`` under ``root`` (atomic, idempotent) and report.
+
+    When one annotator has several annotations of a task, the latest (highest id) wins and
+    the others are reported as skipped. ``corpus_texts`` (doc id -> text), when given, refuses
+    annotations of documents whose corpus text has changed since the push.
+    """
+    report = PullReport()
+    latest: dict[tuple[str, str], Pulled] = {}
+    for p in pulled:
+        if p.origin != "annotation":
+            continue
+        if p.skipped is not None:
+            report.entries.append(PullEntry(p.doc_id, p.annotator, p.ls_id, "skipped",
+                                            p.skipped))
+            continue
+        key = (p.doc_id, p.annotator)
+        prev = latest.get(key)
+        if prev is not None:
+            older, p = sorted((prev, p), key=lambda x: x.ls_id or 0)
+            report.entries.append(PullEntry(older.doc_id, older.annotator, older.ls_id,
+                                            "skipped", f"superseded by annotation {p.ls_id}"))
+        latest[key] = p
+    for (doc_id, who), p in sorted(latest.items()):
+        if p.doc is None:
+            report.problems.extend(p.problems)
+            report.entries.append(PullEntry(doc_id, who, p.ls_id, "invalid",
+                                            f"{len(p.problems)} problems"))
+            continue
+        if corpus_texts is not None and doc_id in corpus_texts \
+                and corpus_texts[doc_id] != p.doc.text:
+            report.problems.append(Incident(
+                2, "studio-text-hash", "the corpus text of this document differs from the text "
+                "the task was pushed with; offsets cannot be carried over. Re-push it as a new "
+                "task", f"task {p.task_id} annotation {p.ls_id}", None, doc_id, "$.data.text"))
+            report.entries.append(PullEntry(doc_id, who, p.ls_id, "refused", "corpus text "
+                                            "changed"))
+            continue
+        path = annotation_path(root, doc_id, who)
+        new = document_json(p.doc)
+        if path.exists():
+            old_bytes = path.read_bytes()
+            if old_bytes == new.encode("utf-8"):
+                report.entries.append(PullEntry(doc_id, who, p.ls_id, "unchanged"))
+                continue
+            old = Document.model_validate_json(old_bytes)
+            if old.text != p.doc.text:
+                report.problems.append(Incident(
+                    2, "studio-text-hash", f"the text differs from the earlier pull in {path} "
+                    f"(sha256 {text_hash(old.text)[:12]}… → {text_hash(p.doc.text)[:12]}…); "
+                    "refusing to replace it", f"task {p.task_id} annotation {p.ls_id}", None,
+                    doc_id, "$.text"))
+                report.entries.append(PullEntry(doc_id, who, p.ls_id, "refused", "text changed"))
+                continue
+            atomic_write_text(path, new)
+            report.entries.append(PullEntry(doc_id, who, p.ls_id, "changed",
+                                            f"{_summary(old)} → {_summary(p.doc)}"))
+            continue
+        atomic_write_text(path, new)
+        report.entries.append(PullEntry(doc_id, who, p.ls_id, "new", _summary(p.doc)))
+    return report
+
+
+# --- server side -------------------------------------------------------------------------------
+
+
+def find_project(conn: Connection, title: str) -> Any | None:
+    """The project titled ``title``, or None; two projects with that title is an error."""
+    with api_errors(conn, f"listing projects to find {title!r}"):
+        found = [p for p in conn.client.projects.list(title=title) if p.title == title]
+    if len(found) > 1:
+        raise DatelineError("studio-ambiguous-project",
+                            f"{len(found)} projects are titled {title!r} "
+                            f"(ids {', '.join(str(p.id) for p in found)})",
+                            where=conn.url, fix="rename all but one in Label Studio")
+    return found[0] if found else None
+
+
+def ensure_project(conn: Connection, title: str) -> tuple[Any, str]:
+    """Create the project or bring its labeling config up to date; return it and what was
+    done (``created``, ``updated`` or ``unchanged``).
+
+    The config is checked by the server's strict validation before any update, which refuses
+    to drop a label that existing annotations use.
+    """
+    config = labeling_config()
+    project = find_project(conn, title)
+    done = "unchanged"
+    if project is None:
+        with api_errors(conn, f"creating project {title!r}"):
+            project = conn.client.projects.create(title=title, description="dateline: news "
+                                                  "entities, events and quotes")
+        done = "created"
+    if (project.label_config or "").strip() != config.strip():
+        with api_errors(conn, f"validating the labeling config of project {project.id}"):
+            conn.client.projects.validate_label_config(id=project.id, label_config=config)
+        with api_errors(conn, f"updating the labeling config of project {project.id}"):
+            project = conn.client.projects.update(id=project.id, label_config=config)
+        done = "updated" if done == "unchanged" else done
+    return project, done
+
+
+def export_tasks(conn: Connection, project_id: int, timeout: float = 600.0) -> list[Any]:
+    """Every task of a project with annotations and full predictions (a snapshot export:
+    the quick export gives prediction ids only)."""
+    exports = conn.client.projects.exports
+    with api_errors(conn, f"exporting project {project_id}"):
+        snap = exports.create(project_id, title="dateline pull",
+                              task_filter_options={"only_with_annotations": False},
+                              serialization_options={"predictions": {"only_id": False}})
+        deadline = time.monotonic() + timeout
+        while (status := exports.get(project_id, export_pk=snap.id).status) not in (
+                "completed", "failed"):
+            if time.monotonic() > deadline:
+                raise DatelineError("studio-export-timeout", f"export {snap.id} of project "
+                                    f"{project_id} not ready after {timeout:.0f} s",
+                                    where=conn.url, fix="retry later")
+            time.sleep(0.2)
+        if status == "failed":
+            raise DatelineError("studio-export-failed", f"export {snap.id} of project "
+                                f"{project_id} failed on the server", where=conn.url,
+                                fix="look at the server log")
+        body = b"".join(exports.download(project_id, export_pk=snap.id, export_type="JSON"))
+        exports.delete(project_id, export_pk=snap.id)
+    tasks: list[Any] = json.loads(body)
+    return tasks
+
+
+@dataclass
+class PushReport:
+    """What a push did."""
+
+    project_id: int
+    project: str
+    config: str
+    created: list[str] = field(default_factory=list)
+    predictions_added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Incident] = field(default_factory=list)
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for k in range(0, len(items), size):
+        yield items[k:k + size]
+
+
+def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str | None = None,
+         predictions: Mapping[str, Document] | None = None, model_version: str | None = None,
+         batch: int = BATCH) -> PushReport:
+    """Create or update ``project`` and import one task per document, idempotently.
+
+    ``predictions`` (doc id -> predicted Document) are attached with ``model_version``; a
+    document already in the project gains only a prediction of a model version it lacks. A
+    document whose text differs from its task's is refused (reported), never overwritten.
+    """
+    proj, done = ensure_project(conn, project)
+    report = PushReport(proj.id, project, done)
+    if predictions is not None and not model_version:
+        raise DatelineError("studio-no-model-version", "predictions need a model version",
+                            fix="pass --model-version NAME-VERSION", exit_code=2)
+    existing: dict[str, dict[str, Any]] = {}
+    for task in export_tasks(conn, proj.id):
+        doc_id = (task.get("data") or {}).get("doc_id")
+        if doc_id is not None:
+            existing[str(doc_id)] = task
+    new_tasks: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.id in seen:
+            raise DatelineError("duplicate-document-id", f"document {doc.id!r} is given twice",
+                                fix="push each document once")
+        seen.add(doc.id)
+        pred = predictions.get(doc.id) if predictions is not None else None
+        pairs = [(pred, str(model_version))] if pred is not None else []
+        task = existing.get(doc.id)
+        if task is None:
+            new_tasks.append((doc.id, document_task(doc, split=split, predictions=pairs,
+                                                    as_annotation=False)))
+            continue
+        stored = (task.get("data") or {}).get("text_sha256")
+        if stored != text_hash(doc.text):
+            report.problems.append(Incident(
+                2, "studio-text-hash", f"task {task.get('id')} holds another text for this "
+                f"document (sha256 {str(stored)[:12]}… vs {text_hash(doc.text)[:12]}…); "
+                "annotations on the old text stay there. Push the new text to a new project",
+                f"project {proj.id}", None, doc.id, "$.text"))
+            continue
+        versions = {p.get("model_version") for p in task.get("predictions") or ()
+                    if isinstance(p, dict)}
+        if pairs and model_version not in versions:
+            result = document_task(doc, predictions=pairs, as_annotation=False)["predictions"]
+            with api_errors(conn, f"adding a prediction to task {task.get('id')}"):
+                conn.client.predictions.create(task=task["id"], result=result[0]["result"],
+                                               model_version=model_version)
+            report.predictions_added.append(doc.id)
+        else:
+            report.unchanged.append(doc.id)
+    for chunk in _batches(new_tasks, batch):
+        with api_errors(conn, f"importing {len(chunk)} tasks into project {proj.id}"):
+            conn.client.projects.import_tasks(id=proj.id, request=[t for _, t in chunk])
+        report.created.extend(doc_id for doc_id, _ in chunk)
+    if model_version and predictions is not None and proj.model_version != model_version:
+        # The project's model version picks which predictions annotators start from.
+        with api_errors(conn, f"setting the model version of project {proj.id}"):
+            conn.client.projects.update(id=proj.id, model_version=model_version)
+    return report
+
+
+def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
+         corpus_texts: Mapping[str, str] | None = None) -> PullReport:
+    """Export ``project`` and write every annotation as a Document per annotator."""
+    proj = find_project(conn, project)
+    if proj is None:
+        raise DatelineError("studio-no-project", f"no project titled {project!r}",
+                            where=conn.url, fix="push documents first, or check the title",
+                            exit_code=2)
+    with api_errors(conn, "listing users"):
+        users = {u.id: u.email for u in conn.client.users.list() if u.email}
+    tasks = export_tasks(conn, proj.id)
+    report = write_pulled(tasks_documents(tasks, users=users), root, corpus_texts)
+    report.tasks = len(tasks)
+    return report
