@@ -52,7 +52,8 @@ class Scope:
 
     def counts_spurious(self, start: int, end: int, label: Any) -> bool:
         """Whether an unmatched prediction ``[start, end)`` with ``label`` counts as spurious."""
-        if self.labels is not None and label not in self.labels:
+        # A null label (an untyped prediction) is judged by position only.
+        if self.labels is not None and label is not None and label not in self.labels:
             return False
         if self.regions is not None and not any(rs <= start and end <= re
                                                 for rs, re in self.regions):

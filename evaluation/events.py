@@ -1,0 +1,216 @@
+"""Event scoring: triggers and arguments, with the scope of every number stated.
+
+Metric card
+-----------
+*What is matched.* Triggers ``(start, end, type)`` of each document, gold against predicted, one
+to one with the engine of :mod:`dateline.evaluation.matching` (identical triggers first, then
+same offsets; by default offsets must be identical, ACE's rule; ``trigger_overlap`` loosens it).
+Arguments are the argument *extents*: the full span of the mention they name (or their bare
+span), not heads; a predicted argument is scored on the predicted triggers (end-to-end, no gold
+triggers given).
+
+*Metrics* (each a precision / recall / F1 with counts ``tp``, ``pred``, ``gold``):
+
+- ``trigger_identification``: a matched trigger pair (offsets);
+- ``trigger_classification``: a matched pair whose types are equal;
+- ``argument_identification``: an argument whose offsets and event type equal a gold argument's
+  (Li, Ji & Huang 2013, as in most ACE papers), matched one to one;
+- ``argument_classification``: the same, and the role is equal;
+- ``argument_identification_attached`` / ``argument_classification_attached``: stricter
+  variants (TextEE): the argument also hangs on a predicted trigger that was matched to the gold
+  argument's trigger (with an equal type when triggers are typed).
+
+*Untyped triggers.* A document whose gold triggers are untyped (a null type) has no trigger
+classification: it is left out of ``trigger_classification`` and counted in
+``details.untyped_documents``, and argument matching ignores event types there. If no scored
+document is typed, ``trigger_classification`` is reported as not applicable, not as 0.
+
+*Coverage.* An unmatched predicted trigger whose type the gold layer does not cover, or which
+lies outside the gold layer's regions, is ignored together with its arguments.
+
+*Limits.* Heads and coreference-aware argument matching (an argument counting when it matches
+any mention of the gold argument's cluster) are not implemented; realis and other attributes
+are not scored.
+
+>>> from dateline.schemas import Argument, Document, Event, LayerInfo, Layers, Span
+>>> text = "Troops attacked the town."
+>>> def ev(start, end, type_, args=()):
+...     return Event(id=f"e{start}", trigger=Span(start=start, end=end, text=text[start:end]),
+...                  type=type_, arguments=tuple(
+...                      Argument(role=r, span=Span(start=s, end=e, text=text[s:e]))
+...                      for r, s, e in args))
+>>> layers = Layers(events=LayerInfo(status="gold"))
+>>> g = Document(id="d", text=text, layers=layers, events=(
+...     ev(7, 15, "Conflict.Attack", [("Attacker", 0, 6), ("Target", 16, 24)]),))
+>>> p = g.model_copy(update={"events": (
+...     ev(7, 15, "Conflict.Attack", [("Attacker", 0, 6), ("Attacker", 16, 24)]),)})
+>>> s = score_events([g], [p])
+>>> s.metric("trigger_classification")["f1"], s.metric("argument_identification")["f1"]
+(1.0, 1.0)
+>>> s.metric("argument_classification")["counts"]
+{'tp': 1, 'pred': 2, 'gold': 2}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from dateline.evaluation.counts import DocCounts
+from dateline.evaluation.coverage import Scope, skip_reason
+from dateline.evaluation.inputs import pair_documents
+from dateline.evaluation.matching import EXACT, Item, Overlap, match_spans
+from dateline.evaluation.results import LayerScores, count_fields
+from dateline.schemas.errors import DatelineError
+from dateline.schemas.model import Document, Event
+
+__all__ = ["EVENT_METRICS", "score_events"]
+
+EVENT_METRICS = {
+    "trigger_identification": "prf",
+    "trigger_classification": "prf",
+    "argument_identification": "prf",
+    "argument_classification": "prf",
+    "argument_identification_attached": "prf",
+    "argument_classification_attached": "prf",
+}
+_FIELDS = count_fields(EVENT_METRICS)
+_IDX = {f: k for k, f in enumerate(_FIELDS)}
+
+
+def _arguments(doc: Document, event: Event) -> list[tuple[int, int, str]]:
+    mentions = {m.id: m for m in doc.entities}
+    out = []
+    for k, arg in enumerate(event.arguments):
+        if arg.mention is not None:
+            m = mentions.get(arg.mention)
+            if m is None:
+                raise DatelineError(
+                    "unresolved-mention",
+                    f"argument {k} ({arg.role}) of event {event.id!r} names mention "
+                    f"{arg.mention!r}, which the document does not have",
+                    where=f"document {doc.id!r}, event {event.id!r}",
+                    fix="run `dateline validate` on the file; add the mention or give the "
+                        "argument a span")
+            out.append((m.start, m.end, arg.role))
+        elif arg.span is not None:
+            out.append((arg.span.start, arg.span.end, arg.role))
+    return out
+
+
+def _match_args(gold: dict[Any, list[Item]], pred: dict[Any, list[Item]]) -> tuple[int, int]:
+    """Identified and classified argument pairs, matching within each scope key."""
+    ident = classified = 0
+    for key, g in gold.items():
+        p = pred.get(key)
+        if not p:
+            continue
+        m = match_spans(g, p, EXACT)
+        for i, j in m.pairs():
+            ident += 1
+            classified += g[i][2] == p[j][2]
+    return ident, classified
+
+
+def _is_typed(doc: Document) -> bool:
+    ev = doc.events
+    if any(e.type is None for e in ev):
+        return False
+    return bool(ev) or bool(doc.layers.events.labels)
+
+
+def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
+                 statuses: Sequence[str] = ("gold",),
+                 trigger_overlap: Overlap = EXACT) -> LayerScores:
+    """Score the event layer of predicted Documents against gold Documents (see module doc).
+
+    Parameters
+    ----------
+    gold, pred
+        Collections with the same document ids and texts (checked first).
+    statuses
+        Gold layer statuses that are scored; other documents are skipped and counted.
+    trigger_overlap
+        When a gold and a predicted trigger may be paired (default: identical offsets).
+
+    Returns
+    -------
+    LayerScores
+        Metrics named in :data:`EVENT_METRICS`, per-document counts, settings.
+    """
+    rows: list[list[int]] = []
+    doc_ids: list[str] = []
+    skipped: Counter[str] = Counter()
+    untyped = 0
+    for gd, pd in pair_documents(gold, pred):
+        reason = skip_reason(gd.layers.events, statuses)
+        if reason is not None:
+            skipped[reason] += 1
+            continue
+        typed = _is_typed(gd)
+        untyped += not typed
+        scope = Scope.of(gd.layers.events)
+        g_ev = list(gd.events)
+        p_all = list(pd.events)
+        g_trig = [(e.trigger.start, e.trigger.end, e.type if typed else None) for e in g_ev]
+        p_trig_all = [(e.trigger.start, e.trigger.end, e.type if typed else None)
+                      for e in p_all]
+        m = match_spans(g_trig, p_trig_all, trigger_overlap)
+        # Unmatched predictions outside the gold layer's coverage are dropped with their
+        # arguments; the rest count.
+        keep = [j for j, i in enumerate(m.pred_to_gold)
+                if i >= 0 or scope.counts_spurious(p_all[j].trigger.start, p_all[j].trigger.end,
+                                                   p_all[j].type)]
+        row = [0] * len(_FIELDS)
+
+        def add(metric: str, tp: int, n_pred: int, n_gold: int, row: list[int] = row) -> None:
+            row[_IDX[f"{metric}|tp"]] += tp
+            row[_IDX[f"{metric}|pred"]] += n_pred
+            row[_IDX[f"{metric}|gold"]] += n_gold
+
+        pairs = m.pairs()
+        add("trigger_identification", len(pairs), len(keep), len(g_ev))
+        if typed:
+            add("trigger_classification",
+                sum(g_ev[i].type == p_all[j].type for i, j in pairs), len(keep), len(g_ev))
+        g_args = [_arguments(gd, e) for e in g_ev]
+        p_args = {j: _arguments(pd, p_all[j]) for j in keep}
+        n_g_args = sum(map(len, g_args))
+        n_p_args = sum(map(len, p_args.values()))
+        # Not attached: scope is the event type (ignored when untyped).
+        by_type_g: dict[Any, list[Item]] = {}
+        by_type_p: dict[Any, list[Item]] = {}
+        for e, args in zip(g_ev, g_args, strict=True):
+            by_type_g.setdefault(e.type if typed else None, []).extend(args)
+        for j, args in p_args.items():
+            by_type_p.setdefault(p_all[j].type if typed else None, []).extend(args)
+        ident, classified = _match_args(by_type_g, by_type_p)
+        add("argument_identification", ident, n_p_args, n_g_args)
+        add("argument_classification", classified, n_p_args, n_g_args)
+        # Attached: scope is the matched trigger pair (with equal types when typed).
+        att_g = {i: g_args[i] for i, j in pairs if not typed or g_ev[i].type == p_all[j].type}
+        att_p = {i: p_args[j] for i, j in pairs if i in att_g}
+        ident, classified = _match_args(att_g, att_p)
+        add("argument_identification_attached", ident, n_p_args, n_g_args)
+        add("argument_classification_attached", classified, n_p_args, n_g_args)
+        rows.append(row)
+        doc_ids.append(gd.id)
+    values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
+    not_applicable = {}
+    if len(rows) == untyped:
+        not_applicable["trigger_classification"] = (
+            "the gold triggers are untyped" if rows else "no document was scored")
+    settings = {
+        "statuses": list(statuses),
+        "trigger_overlap": trigger_overlap.to_dict(),
+        "scope": {"triggers": "predicted (end to end)", "argument_span": "extent",
+                  "argument_identification": "offsets and event type",
+                  "attached": "argument on a matched trigger of the same type",
+                  "coreference": False},
+    }
+    return LayerScores("events", dict(EVENT_METRICS), DocCounts(tuple(doc_ids), _FIELDS, values),
+                       settings, dict(skipped), not_applicable,
+                       {"details": {"untyped_documents": untyped}})
