@@ -1,0 +1,86 @@
+"""Where trained models live, and the load-or-train step the CLI and the benchmark share.
+
+Models are kept per corpus version in a user cache directory:
+``$DATELINE_CACHE/models/<corpus-version>/<name>-<version>/`` (``$DATELINE_CACHE`` defaults to
+``$XDG_CACHE_HOME/dateline``, and that to ``~/.cache/dateline``). A model directory is complete
+once ``trained.json`` (the training report) is written, which happens last.
+
+>>> model_dir("crf", "0.1.0", "1.0.0").relative_to(cache_dir()).parts
+('models', '1.0.0', 'crf-0.1.0')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from dateline.schemas import Document
+
+__all__ = ["REPORT_FILE", "cache_dir", "is_trainable", "load_or_train", "model_dir"]
+
+REPORT_FILE = "trained.json"
+
+
+def cache_dir() -> Path:
+    """The user cache directory of dateline (not created here).
+
+    >>> cache_dir().name != ""
+    True
+    """
+    explicit = os.environ.get("DATELINE_CACHE")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "dateline"
+
+
+def model_dir(name: str, version: str, corpus_version: str) -> Path:
+    """The directory of one extractor's model trained on one corpus version."""
+    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in corpus_version)
+    return cache_dir() / "models" / safe / f"{name}-{version}"
+
+
+def is_trainable(extractor: object) -> bool:
+    """True when the extractor has ``train``, ``save`` and ``load``.
+
+    >>> from dateline.baselines.quotes import QuoteRules
+    >>> from dateline.baselines.events import EventRules
+    >>> is_trainable(QuoteRules()), is_trainable(EventRules())
+    (False, True)
+    """
+    return all(callable(getattr(extractor, m, None)) for m in ("train", "save", "load"))
+
+
+def load_or_train(extractor: Any, corpus_version: str,
+                  train_docs: Callable[[], Sequence[Document]],
+                  validation_docs: Callable[[], Sequence[Document]], *,
+                  force: bool = False) -> dict[str, Any]:
+    """Load the extractor's cached model for ``corpus_version``, or train, save and report.
+
+    The splits are callables, so nothing is read when a cached model exists. Returns the
+    training report, with ``"cached": True`` when the model came from the cache.
+    """
+    directory = model_dir(extractor.name, extractor.version, corpus_version)
+    report_path = directory / REPORT_FILE
+    if report_path.exists() and not force:
+        extractor.load(directory)
+        report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
+        return {**report, "cached": True, "directory": str(directory)}
+    train, validation = train_docs(), validation_docs()
+    started = time.perf_counter()
+    report = dict(extractor.train(train, validation))
+    seconds = time.perf_counter() - started
+    directory.mkdir(parents=True, exist_ok=True)
+    extractor.save(directory)
+    report.update({"extractor": extractor.name, "version": extractor.version,
+                   "corpus_version": corpus_version, "train_documents": len(train),
+                   "validation_documents": len(validation), "seconds": round(seconds, 2)})
+    tmp = report_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(report_path)
+    return {**report, "cached": False, "directory": str(directory)}
