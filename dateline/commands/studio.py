@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
@@ -124,12 +123,11 @@ def _predictions(spec: str, docs: list[Document],
 def _print_pull(console: Console, report: PullReport) -> int:
     for inc in report.problems:
         console.print(str(inc), markup=False)
-    table = Table("document", "annotator", "annotation", "status", "detail")
     for e in report.entries:
         if e.status != "unchanged":
-            table.add_row(e.doc_id, e.annotator, str(e.ls_id), e.status, e.detail)
-    if table.rows:
-        console.print(table)
+            detail = f": {e.detail}" if e.detail else ""
+            console.print(f"{e.status:<9} {e.doc_id} by {e.annotator} (annotation {e.ls_id})"
+                          f"{detail}", markup=False)
     counts = ", ".join(f"{s} {report.count(s)}" for s in
                        ("new", "changed", "unchanged", "invalid", "refused", "skipped"))
     console.print(f"{len(report.entries)} annotations: {counts}")

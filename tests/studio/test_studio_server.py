@@ -1,0 +1,148 @@
+"""The round trip against a real Label Studio server (see conftest.py): config, push with
+predictions, annotations made through the API by two annotators, pull, agreement,
+adjudication."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dateline.schemas import Document, check_document, read_jsonl
+from dateline.studio.config import labeling_config
+from dateline.studio.convert import document_results
+from dateline.studio.sync import annotation_path, read_pulled
+
+DATA = Path(__file__).parents[1] / "data" / "studio"
+PROJECT = "dateline-roundtrip"
+
+
+def cli(env, *args, ok=True):
+    done = subprocess.run([sys.executable, "-m", "dateline", *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+    if ok:
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert env["LABEL_STUDIO_API_KEY"] not in done.stdout + done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return {d.id: d for d in read_jsonl(DATA / "gold.jsonl")}
+
+
+@pytest.fixture(scope="module")
+def annotators(ls_client):
+    """Two annotators: the admin and a second user the admin annotates for."""
+    me = ls_client.users.whoami()
+    other = ls_client.users.create(email="annotator2@example.com", username="annotator2")
+    return {"admin@example.com": me.id, "annotator2@example.com": other.id}
+
+
+def _tasks(ls_client, project_id):
+    return {t.data["doc_id"]: t for t in ls_client.tasks.list(project=project_id, fields="all")}
+
+
+def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
+    # -- config: generated, validated by the server, set on a new project
+    done = cli(studio_env, "studio", "config", "--project", PROJECT)
+    assert "created" in done.stdout
+    [project] = [p for p in ls_client.projects.list() if p.title == PROJECT]
+    assert project.label_config.strip() == labeling_config().strip()
+
+    # -- push with predictions, twice: the second push creates nothing
+    push = ("studio", "push", "--project", PROJECT, "--docs", str(DATA / "docs.jsonl"),
+            "--split", "train", "--predictions", str(DATA / "predictions.jsonl"))
+    assert "2 tasks created" in cli(studio_env, *push).stdout
+    assert "0 tasks created, 0 predictions added, 2 unchanged" in cli(studio_env, *push).stdout
+    tasks = _tasks(ls_client, project.id)
+    assert sorted(tasks) == ["studio-cafe", "studio-council"]
+    preds = ls_client.predictions.list(project=project.id)
+    assert len(preds) == 2 and {p.model_version for p in preds} == {"fixture-rules-0.1"}
+
+    # -- annotate through the API, as annotators would: the first starts from the gold
+    # items; the second relabels one mention, misses an argument and draws a relation from
+    # the argument to the trigger, with a UI-style random region id
+    cafe, council = gold["studio-cafe"], gold["studio-council"]
+    first = document_results(cafe)
+    second = json.loads(json.dumps(first))
+    for r in second:
+        if r.get("id") == "m4" and r["type"] == "labels":
+            r["value"]["labels"] = ["PERSON"]
+        if r.get("id") == "m1":
+            r["id"] = "Xk3lP0aQ1z"
+        if r.get("to_id") == "m1":
+            r["to_id"] = "Xk3lP0aQ1z"
+    second = [r for r in second if r.get("labels") != ["arg:Time"]]
+    for r in second:
+        if r.get("labels") == ["arg:Person"]:
+            r.update(from_id=r["to_id"], to_id=r["from_id"])
+    cafe_task, council_task = tasks["studio-cafe"].id, tasks["studio-council"].id
+    ann_a = ls_client.annotations.create(id=cafe_task, result=first, lead_time=30.0,
+                                         completed_by=annotators["admin@example.com"])
+    ann_b = ls_client.annotations.create(id=cafe_task, result=second, lead_time=45.0,
+                                         completed_by=annotators["annotator2@example.com"])
+    ls_client.annotations.create(id=council_task, result=document_results(council),
+                                 lead_time=20.0, completed_by=annotators["admin@example.com"])
+
+    # -- pull: one Document per annotator, offsets exact, Label Studio ids kept
+    out = tmp_path / "annotations"
+    done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out))
+    assert "new 3" in done.stdout
+    pulled = read_pulled(out)
+    doc_a = pulled["studio-cafe"]["admin@example.com"]
+    doc_b = pulled["studio-cafe"]["annotator2@example.com"]
+    assert check_document(doc_a) == [] and check_document(doc_b) == []
+    assert doc_a.entities == cafe.entities and doc_a.events == cafe.events
+    assert doc_a.quotes == cafe.quotes  # curly quotes, emoji with skin tone, in the content
+    assert doc_a.layers.quotes.source == (
+        f"labelstudio:project/{project.id}/task/{cafe_task}/annotation/{ann_a.id}")
+    assert doc_b.quotes[0].speaker == "Xk3lP0aQ1z"
+    assert doc_b.mention("m4").label == "PERSON"
+    assert [a.role for a in doc_b.events[0].arguments] == ["Agent", "Person", "Place"]
+    for doc in (doc_a, doc_b):
+        for m in doc.entities:
+            assert doc.text[m.start:m.end] == m.text
+    assert doc_a.mention("m1").text == "Dr. Zoë Müller"
+    assert doc_a.entities[5].text == "the café"
+
+    # -- pulling twice changes nothing, byte for byte
+    files = {p: p.read_bytes() for p in sorted(out.rglob("*.json"))}
+    assert len(files) == 3
+    done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out))
+    assert "unchanged 3" in done.stdout
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*.json"))} == files
+
+    # -- an annotation edited in Label Studio replaces its earlier pull, reported
+    second[0]["value"]["labels"] = ["ORGANIZATION"]  # m1 -> the renamed first entity
+    ls_client.annotations.update(id=ann_b.id, result=second)
+    done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out))
+    assert "changed 1" in done.stdout and "annotator2@example.com" in done.stdout
+    path = annotation_path(out, "studio-cafe", "annotator2@example.com")
+    assert Document.model_validate_json(path.read_bytes()).entities[0].label == "ORGANIZATION"
+
+    # -- the server stores invalid results; pull reports them and imports nothing
+    bad = [dict(first[0], value=dict(first[0]["value"], labels=["PER"])),
+           {"from_id": "q1", "to_id": "nowhere", "type": "relation", "direction": "right",
+            "labels": ["speaker"]}]
+    third = ls_client.users.create(email="annotator3@example.com", username="annotator3")
+    bad_ann = ls_client.annotations.create(id=council_task, result=bad, completed_by=third.id)
+    done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out), ok=False)
+    assert done.returncode == 1
+    assert "studio-unknown-label" in done.stdout and "studio-dangling-relation" in done.stdout
+    assert f"annotation {bad_ann.id}" in done.stdout
+    assert not annotation_path(out, "studio-council", "annotator3@example.com").exists()
+    ls_client.annotations.delete(id=bad_ann.id)
+
+
+def test_token_never_appears(studio_env):
+    env = dict(studio_env, LABEL_STUDIO_API_KEY="wrong-token-5f3a9c1e7b")
+    done = cli(env, "studio", "pull", "--project", PROJECT, ok=False)
+    assert done.returncode == 2
+    assert "studio-unauthorized" in done.stderr
+    assert "wrong-token-5f3a9c1e7b" not in done.stdout + done.stderr
+    env = {k: v for k, v in studio_env.items() if k != "LABEL_STUDIO_API_KEY"}
+    done = subprocess.run([sys.executable, "-m", "dateline", "studio", "pull", "--project", "x"],
+                          env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "studio-no-token" in done.stderr
