@@ -1,0 +1,166 @@
+"""Score every layer at once, and write the report as JSON, a table, Markdown or CSV.
+
+The report is one JSON object (its shape is documented in the README and pinned by a golden
+test): the scorer's name and version, the corpus version (when scoring against the corpus),
+the settings, and one entry per layer. Counts sit under ``counts``, apart from the ratios; a
+ratio with a zero denominator is ``null``.
+
+>>> from dateline.schemas import Document, LayerInfo, Layers, Mention
+>>> g = Document(id="d", text="Ann", layers=Layers(entities=LayerInfo(status="gold")),
+...              entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
+>>> r = score([g], [g], layers=("entities",))
+>>> r["layers"]["entities"]["modes"]["strict"]["micro"]["f1"]
+1.0
+>>> print(to_csv(r).splitlines()[1])
+entities,strict,micro,1.0,1.0,1.0,,1,0,0,0,0,1,1,,,,,,,,,
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from importlib.metadata import version
+from typing import Any
+
+from dateline.evaluation.entities import MODES, score_entities
+from dateline.evaluation.events import score_events
+from dateline.evaluation.matching import ANY_OVERLAP, Overlap
+from dateline.evaluation.quotes import score_quotes
+from dateline.schemas.errors import DatelineError
+from dateline.schemas.model import Document
+
+__all__ = ["FORMATS", "LAYERS", "SCORER", "render", "rows", "score", "to_csv", "to_markdown"]
+
+LAYERS = ("entities", "events", "quotes")
+FORMATS = ("table", "json", "markdown", "csv")
+SCORER = "dateline.evaluation"
+COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual",
+                 "pred_correct", "pred_incorrect", "pred_partial",
+                 "tp", "pred", "gold", "total", "pred_tp", "gold_tp")
+
+
+def score(gold: Sequence[Document], pred: Sequence[Document], *,
+          layers: Sequence[str] = LAYERS, statuses: Sequence[str] = ("gold",),
+          labels: Sequence[str] | None = None, kinds: Sequence[str] | None = None,
+          overlap: Overlap = ANY_OVERLAP, corpus_version: str | None = None) -> dict[str, Any]:
+    """Score the requested layers and return the JSON-ready report.
+
+    ``labels``, ``kinds`` and ``overlap`` apply to entities (``overlap`` to quotes as well,
+    counted in tokens); event triggers are matched on identical offsets.
+    """
+    unknown = [x for x in layers if x not in LAYERS]
+    if unknown:
+        raise DatelineError("unknown-layer", f"unknown layer {unknown[0]!r}",
+                            fix=f"use one of {', '.join(LAYERS)} or all", exit_code=2)
+    gold = list(gold)
+    pred = list(pred)
+    out: dict[str, Any] = {
+        "scorer": {"name": SCORER, "version": version("dateline")},
+        "corpus_version": corpus_version,
+        "settings": {"layers": list(layers), "statuses": list(statuses)},
+        "layers": {},
+    }
+    if "entities" in layers:
+        out["layers"]["entities"] = score_entities(
+            gold, pred, statuses=statuses, labels=labels, kinds=kinds, overlap=overlap,
+            keep_items=False).to_dict()
+    if "events" in layers:
+        out["layers"]["events"] = score_events(gold, pred, statuses=statuses).to_dict()
+    if "quotes" in layers:
+        out["layers"]["quotes"] = score_quotes(gold, pred, statuses=statuses,
+                                               overlap=overlap).to_dict()
+    return out
+
+
+def rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Flat rows ``layer, metric, group, precision, recall, f1, accuracy, <counts>``.
+
+    >>> next(rows({"layers": {"events": {"metrics": {"m": {"precision": 1.0, "counts": {}}}}}}))
+    {'layer': 'events', 'metric': 'm', 'group': 'all', 'precision': 1.0}
+    """
+    for layer, res in report["layers"].items():
+        if "modes" in res:
+            for mode in MODES:
+                m = res["modes"][mode]
+                yield {"layer": layer, "metric": mode, "group": "micro",
+                       **_ratios(m["micro"]), **m["micro"]["counts"]}
+                yield {"layer": layer, "metric": mode, "group": "macro", **_ratios(m["macro"])}
+                for label, v in m["per_label"].items():
+                    yield {"layer": layer, "metric": mode, "group": label, **_ratios(v),
+                           **v["counts"]}
+        else:
+            for name, v in res["metrics"].items():
+                yield {"layer": layer, "metric": name, "group": "all", **_ratios(v),
+                       **v["counts"]}
+
+
+def _ratios(v: dict[str, Any]) -> dict[str, Any]:
+    return {k: v[k] for k in ("precision", "recall", "f1", "accuracy") if k in v}
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.4f}" if isinstance(x, float) else str(x)
+
+
+def _short_counts(r: dict[str, Any]) -> str:
+    return " ".join(f"{k}={r[k]}" for k in COUNT_COLUMNS if k in r)
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    """The rows as CSV (empty cells for null ratios and absent counts)."""
+    buf = io.StringIO()
+    cols = ["layer", "metric", "group", "precision", "recall", "f1", "accuracy", *COUNT_COLUMNS]
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    w.writeheader()
+    for r in rows(report):
+        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def _header(report: dict[str, Any]) -> str:
+    s = report["scorer"]
+    corpus = f", corpus {report['corpus_version']}" if report.get("corpus_version") else ""
+    docs = "; ".join(f"{layer}: {res['documents']['scored']} documents scored"
+                     + (f", skipped {res['documents']['skipped']}"
+                        if res["documents"]["skipped"] else "")
+                     for layer, res in report["layers"].items())
+    return f"{s['name']} {s['version']}{corpus}. {docs}"
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """The rows as a Markdown table."""
+    lines = [_header(report), "", "| layer | metric | group | P | R | F1 | accuracy | counts |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows(report):
+        lines.append(f"| {r['layer']} | {r['metric']} | {r['group']} | "
+                     f"{_fmt(r.get('precision'))} | {_fmt(r.get('recall'))} | "
+                     f"{_fmt(r.get('f1'))} | {_fmt(r.get('accuracy'))} | {_short_counts(r)} |")
+    return "\n".join(lines) + "\n"
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    """The report in one of :data:`FORMATS` (``table``: a rich terminal table, as text)."""
+    import json
+
+    if fmt == "json":
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return to_csv(report)
+    if fmt == "markdown":
+        return to_markdown(report)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("layer", "metric", "group", "P", "R", "F1", "acc", "counts",
+                  title=_header(report))
+    for r in rows(report):
+        table.add_row(r["layer"], r["metric"], str(r["group"]), _fmt(r.get("precision")),
+                      _fmt(r.get("recall")), _fmt(r.get("f1")), _fmt(r.get("accuracy")),
+                      _short_counts(r))
+    console = Console(file=io.StringIO(), width=140, highlight=False)
+    console.print(table)
+    out: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return out
