@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 # The main job.
 run: setup
-	$(BIN)/dateline validate tests/data/valid
+	$(BIN)/dateline corpus build
 
 test: setup lint studio-server
 	$(BIN)/pytest

@@ -27,6 +27,17 @@ from dateline.schemas import (
 
 __version__ = _version("dateline")
 
+
+def __getattr__(name: str) -> object:
+    # `load` and `documents` live in dateline.loading, imported on first use: `datasets` costs
+    # about a second and 170 MB, too much for `import dateline`.
+    if name in ("load", "documents"):
+        from dateline import loading
+
+        return getattr(loading, name)
+    raise AttributeError(f"module 'dateline' has no attribute {name!r}")
+
+
 __all__ = [
     "Argument",
     "DatelineError",
@@ -40,6 +51,8 @@ __all__ = [
     "Region",
     "Span",
     "__version__",
+    "documents",
+    "load",
     "read_jsonl",
     "validate_paths",
     "write_jsonl",

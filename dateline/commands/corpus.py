@@ -1,0 +1,94 @@
+"""``dateline corpus build|stats|lock``: build the corpus from pinned sources, show its numbers.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> args = p.parse_args(["corpus", "build", "--sources", "src", "--update"])
+>>> args.action, args.sources, args.update
+('build', 'src', True)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from dateline.schemas import DatelineError
+
+__all__ = ["print_stats", "register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``corpus`` subcommand."""
+    p = sub.add_parser("corpus", help="build the corpus from its pinned sources; show statistics",
+                       description="Build corpus/data from the pinned sources (corpus/"
+                                   "sources.lock), validate it, and update stats.json, the "
+                                   "card and MANIFEST.")
+    p.add_argument("action", choices=("build", "stats", "lock"),
+                   help="build: build and check; stats: print corpus/stats.json; "
+                        "lock: pin the source files (rewrites corpus/sources.lock)")
+    p.add_argument("--sources", metavar="DIR", default=None,
+                   help="folder of the sources (default $DATELINE_SOURCES, else "
+                        "../shared/sources beside the repository)")
+    p.add_argument("--corpus", metavar="DIR", default=None,
+                   help="corpus folder (default $DATELINE_CORPUS, else corpus/ in the repository)")
+    p.add_argument("--update", action="store_true",
+                   help="accept built files that differ from corpus/MANIFEST (and new splits)")
+    p.add_argument("--quiet", action="store_true", help="no progress, no table")
+    p.set_defaults(func=run)
+
+
+def print_stats(stats: dict[str, Any], console: Console) -> None:
+    """Print the statistics table of a ``stats.json`` dict."""
+    from dateline.build import render_stats_table
+
+    rows = render_stats_table(stats)
+    table = Table(*rows[0], title=f"dateline corpus {stats['corpus_version']}")
+    for r in rows[1:]:
+        table.add_row(*r)
+    console.print(table)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one corpus action; return the exit code."""
+    from dateline.build import build, lock_sources
+    from dateline.loading import default_corpus_dir, default_sources_dir
+
+    console = Console(highlight=False)
+    if not console.is_terminal:  # logs and CI: room for the whole table
+        console = Console(highlight=False, width=110)
+    corpus = Path(args.corpus) if args.corpus else default_corpus_dir()
+    sources = Path(args.sources) if args.sources else default_sources_dir()
+    if args.action == "stats":
+        path = corpus / "stats.json"
+        if not path.exists():
+            raise DatelineError("corpus-not-built", f"no {path}",
+                                fix="run `dateline corpus build`")
+        print_stats(json.loads(path.read_text("utf-8")), console)
+        return 0
+    if args.action == "lock":
+        lock = lock_sources(corpus, sources)
+        n = sum(len(s["files"]) for s in lock["sources"])
+        console.print(f"pinned {n} files of {len(lock['sources'])} sources in "
+                      f"{corpus / 'sources.lock'}")
+        return 0
+    with console.status("building", spinner="dots") as status:
+        def step(name: str) -> None:
+            if not args.quiet:
+                console.print(f"[dim]·[/dim] {name}")
+            status.update(f"building: {name}")
+
+        result = build(corpus, sources, update=args.update, step=step)
+    if not args.quiet:
+        print_stats(result.stats, console)
+        quotes = result.stats["build_report"]["gum"]["counts"]
+        console.print(f"GUM attribution relations: {quotes.get('attribution relations', 0)}, "
+                      f"quotes: {sum(v for k, v in quotes.items() if k.startswith('quotes: '))}; "
+                      "the exclusions are in corpus/stats.json (build_report)")
+        note = " (MANIFEST updated)" if result.manifest_changed else ""
+        console.print(f"built {len(result.files)} files in {result.seconds:.1f} s{note}")
+    return 0

@@ -1,0 +1,122 @@
+"""Loading the corpus: ``load`` (Hugging Face ``datasets``, offline) and ``documents`` (Documents).
+
+The corpus folder is ``corpus/`` beside the package (the repository layout), or
+``$DATELINE_CORPUS``, or the ``corpus`` argument. ``load`` forces offline mode and gives
+``datasets`` its own cache folder per corpus version and built-data digest: the datasets cache
+of a local folder is keyed by the card only and would otherwise serve old rows after a rebuild
+(DESIGN.md §3).
+
+>>> corpus_version()  # doctest: +SKIP
+'0.1.0'
+>>> default_corpus_dir().name
+'corpus'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dateline.schemas import DatelineError, Document, read_jsonl
+from dateline.schemas.validate import SPLITS
+
+__all__ = [
+    "corpus_version",
+    "default_corpus_dir",
+    "default_sources_dir",
+    "documents",
+    "load",
+    "repository_root",
+]
+
+CONFIGS = ("default", "tokens")
+
+
+def repository_root() -> Path:
+    """The folder that holds the ``dateline`` package folder (the repository root)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def default_corpus_dir() -> Path:
+    """``$DATELINE_CORPUS``, else ``corpus/`` in the repository."""
+    env = os.environ.get("DATELINE_CORPUS")
+    return Path(env) if env else repository_root() / "corpus"
+
+
+def default_sources_dir() -> Path:
+    """``$DATELINE_SOURCES``, else ``../shared/sources`` relative to the repository root."""
+    env = os.environ.get("DATELINE_SOURCES")
+    return Path(env) if env else repository_root().parent / "shared" / "sources"
+
+
+def corpus_version(corpus: str | os.PathLike[str] | None = None) -> str:
+    """The corpus version, read from the card's ``configs[].version``."""
+    from dateline.build import card_version
+
+    return card_version(Path(corpus or default_corpus_dir()) / "README.md")
+
+
+def _data_files(corpus: Path, config: str, split: str | None) -> list[Path]:
+    if config not in CONFIGS:
+        raise DatelineError("unknown-config", f"config {config!r} is not one of "
+                            f"{', '.join(CONFIGS)}", fix="use config='default' or 'tokens'",
+                            exit_code=2)
+    splits = SPLITS if split is None else (split,)
+    if split is not None and split not in SPLITS:
+        raise DatelineError("unknown-split", f"split {split!r} is not one of "
+                            f"{', '.join(SPLITS)}", fix="use train, validation or test",
+                            exit_code=2)
+    files = sorted(f for sp in splits for f in (corpus / "data" / config).glob(f"{sp}-*.jsonl"))
+    if not files:
+        raise DatelineError("corpus-not-built", f"no built files in {corpus / 'data' / config}",
+                            where=str(corpus),
+                            fix="run `dateline corpus build` (it reads ../shared/sources, or "
+                                "--sources DIR)")
+    return files
+
+
+def documents(split: str, *, config: str = "default",
+              corpus: str | os.PathLike[str] | None = None) -> Iterator[Document]:
+    """Yield the Documents of one split (``train``, ``validation`` or ``test``), sorted by id.
+
+    Only the ``default`` config holds Documents.
+    """
+    if config != "default":
+        raise DatelineError("unknown-config", f"config {config!r} holds no Documents",
+                            fix="use config='default' (or load(config='tokens') for tokens)",
+                            exit_code=2)
+    for path in _data_files(Path(corpus or default_corpus_dir()), config, split):
+        yield from read_jsonl(path)
+
+
+def _digest(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load(split: str | None = None, config: str = "default", *,
+         corpus: str | os.PathLike[str] | None = None,
+         cache_dir: str | os.PathLike[str] | None = None) -> Any:
+    """The corpus as a ``datasets.DatasetDict`` (or a ``Dataset`` for one ``split``), offline.
+
+    The cache lives in ``cache_dir`` (default ``$DATELINE_CACHE`` or ``~/.cache/dateline``)
+    under ``<version>/<digest of the built files>``, so a rebuilt corpus is never served stale.
+    """
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["HF_DATASETS_OFFLINE"] = "1"
+    import datasets
+
+    datasets.config.HF_HUB_OFFLINE = True
+    datasets.config.HF_DATASETS_OFFLINE = True
+    folder = Path(corpus or default_corpus_dir()).resolve()
+    files = _data_files(folder, config, None)
+    root = Path(cache_dir or os.environ.get("DATELINE_CACHE")
+                or Path.home() / ".cache" / "dateline")
+    cache = root / corpus_version(folder) / _digest(files)
+    return datasets.load_dataset(str(folder), config, split=split, cache_dir=str(cache))
