@@ -21,7 +21,7 @@ from dateline.schemas import DatelineError
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Modules under dateline.commands, in the order `dateline --help` lists them.
-COMMANDS = ("validate", "studio", "corpus")
+COMMANDS = ("validate", "studio", "corpus", "agreement", "adjudicate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -135,6 +135,39 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     assert not annotation_path(out, "studio-council", "annotator3@example.com").exists()
     ls_client.annotations.delete(id=bad_ann.id)
 
+    # -- agreement: the doubly annotated document is measured, the single one counted
+    done = cli(studio_env, "agreement", str(out), "--expect", str(DATA / "docs.jsonl"),
+               "--format", "json", "--bootstrap", "200")
+    report = json.loads(done.stdout)
+    assert report["documents"]["annotated_by_2_or_more"] == 1
+    assert report["documents"]["single"] == ["studio-council"]
+    pair = report["pairs"]["admin@example.com | annotator2@example.com"]
+    assert pair["quotes"]["f1"] == 1.0 and pair["events"]["f1"] == 1.0
+    assert 0 < pair["entities"]["f1"] < 1 and pair["entities"]["per_label"]["TIME"]["f1"] == 1
+    assert pair["arguments"]["per_label"]["Time"]["f1"] == 0.0  # the missed argument
+    assert report["alpha"]["entities"]["level_of_measurement"] == "nominal"
+    assert report["alpha"]["quotes"]["alpha"] == 1.0
+
+    # -- adjudication: the designated adjudicator's version, with provenance
+    corpus_ann = tmp_path / "corpus-annotations"
+    done = cli(studio_env, "adjudicate", str(out), "--policy", "adjudicator",
+               "--adjudicator", "admin@example.com", "--out", str(corpus_ann))
+    assert "new 2" in done.stdout
+    merged = Document.model_validate_json((corpus_ann / "studio-cafe.json").read_bytes())
+    assert merged.entities == cafe.entities and merged.quotes == cafe.quotes
+    info = merged.layers.events
+    assert info.status == "gold"
+    assert info.annotators == ("admin@example.com", "annotator2@example.com")
+    assert f"annotation/{ann_a.id}" in info.source and f"annotation/{ann_b.id}" in info.source
+    assert check_document(merged) == []
+    # majority of two: what both agree on is kept, the rest listed for review
+    done = cli(studio_env, "adjudicate", str(out), "--policy", "majority",
+               "--out", str(tmp_path / "majority"), "--conflicts", str(tmp_path / "c.json"))
+    assert "not adjudicated studio-council" in done.stdout
+    conflicts = json.loads((tmp_path / "c.json").read_text())
+    assert any(c["item"].startswith("argument Time") for c in conflicts)
+
+
 
 def test_token_never_appears(studio_env):
     env = dict(studio_env, LABEL_STUDIO_API_KEY="wrong-token-5f3a9c1e7b")

@@ -1,0 +1,84 @@
+"""``dateline adjudicate [DIR] --policy majority|adjudicator``: the corpus annotation.
+
+Merges the pulled annotations of each document by the stated policy and writes one Document
+per document to ``corpus/annotations/<doc id>.json``, with provenance; conflicts (no
+majority) are listed for review. Writes are atomic; an unchanged result leaves the file.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> args = p.parse_args(["adjudicate", "--policy", "adjudicator", "--adjudicator", "ann"])
+>>> args.policy, args.adjudicator, args.out
+('adjudicator', 'ann', 'corpus/annotations')
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from dateline.schemas import DatelineError, Document, atomic_write_text
+from dateline.studio.adjudicate import POLICIES, adjudicate
+from dateline.studio.sync import ANNOTATIONS_DIR, document_json, read_pulled
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``adjudicate`` subcommand."""
+    p = sub.add_parser("adjudicate", help="merge annotators into the corpus annotation",
+                       description=__doc__.split("\n\n")[1] if __doc__ else None)
+    p.add_argument("path", nargs="?", default=str(ANNOTATIONS_DIR),
+                   help="pulled annotations (default %(default)s)")
+    p.add_argument("--policy", choices=POLICIES, required=True)
+    p.add_argument("--adjudicator", help="annotator whose version wins (policy adjudicator)")
+    p.add_argument("--out", default="corpus/annotations", help="where the corpus annotations "
+                   "go (default %(default)s)")
+    p.add_argument("--conflicts", type=Path, help="also write the conflicts as JSON here")
+    p.set_defaults(func=run, parser=p)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Adjudicate every pulled document; return 0 (conflicts are reported, not errors)."""
+    console = Console(highlight=False, soft_wrap=True)
+    if args.policy == "adjudicator" and not args.adjudicator:
+        args.parser.error("--policy adjudicator needs --adjudicator NAME")
+    counts = {"new": 0, "changed": 0, "unchanged": 0, "not adjudicated": 0}
+    conflicts = []
+    for doc_id, docs in sorted(read_pulled(args.path).items()):
+        result = adjudicate(docs, policy=args.policy, adjudicator=args.adjudicator)
+        conflicts.extend(result.conflicts)
+        if result.doc is None:
+            counts["not adjudicated"] += 1
+            console.print(f"not adjudicated {doc_id}: {result.reason}", markup=False)
+            continue
+        path = Path(args.out) / f"{doc_id}.json"
+        text = document_json(result.doc)
+        if path.exists():
+            old = path.read_bytes()
+            if old == text.encode("utf-8"):
+                counts["unchanged"] += 1
+                continue
+            try:
+                previous = Document.model_validate_json(old)
+            except ValueError:
+                raise DatelineError("adjudicate-foreign-file", f"{path} exists and is no "
+                                    "Document JSON file; refusing to overwrite it",
+                                    where=str(path), fix="move it, or pass --out") from None
+            if previous.text != result.doc.text:
+                raise DatelineError("annotation-text-changed", f"{path} was made on another "
+                                    "text", where=str(path), fix="re-annotate the document")
+            counts["changed"] += 1
+        else:
+            counts["new"] += 1
+        atomic_write_text(path, text)
+    for c in conflicts:
+        console.print(f"conflict {c}", markup=False)
+    if args.conflicts:
+        atomic_write_text(args.conflicts, json.dumps(
+            [c.__dict__ for c in conflicts], ensure_ascii=False, indent=2) + "\n")
+    console.print(", ".join(f"{k} {v}" for k, v in counts.items())
+                  + f"; {len(conflicts)} conflicts for review")
+    return 0

@@ -1,0 +1,82 @@
+"""``dateline agreement [DIR]``: inter-annotator agreement of pulled annotations.
+
+Per layer and label, on documents annotated by two or more annotators: pairwise F1 with a
+bootstrap interval, Cohen's kappa on token labels, Krippendorff's alpha (nominal). Documents
+with one annotator (or, with ``--expect``, none) are counted and listed.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> args = p.parse_args(["agreement", "--format", "json"])
+>>> args.path, args.format
+('corpus/annotations/labelstudio', 'json')
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from dateline.schemas import read_documents
+from dateline.studio.sync import ANNOTATIONS_DIR, read_pulled
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``agreement`` subcommand."""
+    p = sub.add_parser("agreement", help="agreement between annotators (F1, kappa, alpha)",
+                       description=__doc__.split("\n\n")[1] if __doc__ else None)
+    p.add_argument("path", nargs="?", default=str(ANNOTATIONS_DIR),
+                   help="pulled annotations (default %(default)s)")
+    p.add_argument("--expect", nargs="+", default=[], metavar="FILE",
+                   help="Document files listing the documents that should be annotated")
+    p.add_argument("--bootstrap", type=int, default=1000, help="resamples (default 1000)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run, parser=p)
+
+
+def _fmt(x: Any) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the agreement report."""
+    from dateline.evaluation.agreement import agreement
+
+    expected = [d.id for d in read_documents(args.expect)] if args.expect else []
+    report = agreement(read_pulled(args.path), expected=expected, bootstrap=args.bootstrap,
+                       seed=args.seed)
+    if args.format == "json":
+        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    console = Console(highlight=False, soft_wrap=True)
+    docs = report["documents"]
+    console.print(f"documents: {docs['annotated_by_2_or_more']} with 2+ annotators, "
+                  f"{docs['annotated_by_1']} with one, {docs['annotated_by_none']} with none "
+                  "(not in the measures)")
+    for pair, layers in report["pairs"].items():
+        table = Table("layer", "label", "F1", "95% interval", "kappa",
+                      title=f"{pair} ({layers['documents']} documents)")
+        for layer, r in layers.items():
+            if layer == "documents":
+                continue
+            lo, hi = r["f1_interval"]
+            table.add_row(layer, "all", _fmt(r["f1"]), f"{_fmt(lo)}–{_fmt(hi)}",
+                          _fmt(r["kappa"]))
+            for label, x in r["per_label"].items():
+                table.add_row("", label, _fmt(x["f1"]), "", _fmt(x["kappa"]))
+        console.print(table)
+    table = Table("layer", "label", "alpha", title="Krippendorff's alpha (nominal), tokens")
+    for layer, r in report["alpha"].items():
+        table.add_row(layer, "all", _fmt(r["alpha"]))
+        for label, x in r["per_label"].items():
+            table.add_row("", label, _fmt(x))
+    console.print(table)
+    return 0

@@ -1,0 +1,270 @@
+"""Merge several annotators' Documents into one corpus annotation, by a stated policy.
+
+- ``adjudicator``: a designated annotator's Document is taken as it is (the adjudicator
+  reviews the others in Label Studio and submits the final version).
+- ``majority``: an item is kept when more than half of the document's annotators have it
+  (mentions by span and label, events by trigger and type, quotes by content and kind); its
+  arguments, speaker, cue, mention kind and attributes by the same rule. Everything with
+  support but no majority is listed as a conflict for review. Needs two or more annotators.
+
+Provenance: the layers name every annotator, the Label Studio ids of the merged annotations,
+and the policy; a layer is ``gold`` only when every merged layer was (made by people).
+
+>>> from dateline.schemas import Document, LayerInfo, Layers, Mention
+>>> lay = Layers(entities=LayerInfo(status="gold", labels=("PERSON", "LOCATION"),
+...              source="labelstudio:project/1/task/1/annotation/1"))
+>>> def ann(*labels):
+...     return Document(id="d", text="Ann met Bo.", layers=lay, entities=tuple(
+...         Mention(id=f"m{i}", start=s, end=e, text="Ann met Bo."[s:e], label=lab)
+...         for i, (s, e, lab) in enumerate(zip((0, 8), (3, 10), labels))))
+>>> merged = adjudicate({"a": ann("PERSON", "PERSON"), "b": ann("PERSON", "LOCATION"),
+...                      "c": ann("PERSON", "PERSON")}, policy="majority")
+>>> [m.text for m in merged.doc.entities], merged.conflicts[0].item
+(['Ann', 'Bo'], "LOCATION 'Bo' [8, 10)")
+>>> merged.doc.layers.entities.status, merged.doc.layers.entities.annotators
+('gold', ('a', 'b', 'c'))
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateline.schemas import (
+    Argument,
+    DatelineError,
+    Document,
+    Event,
+    LayerInfo,
+    Layers,
+    Mention,
+    Quote,
+    Span,
+)
+
+__all__ = ["POLICIES", "Adjudicated", "Conflict", "adjudicate"]
+
+POLICIES = ("adjudicator", "majority")
+_RANK = {"gold": 0, "draft": 1, "silver": 2, "absent": 3}
+LAYERS = ("entities", "events", "quotes")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An item or value some annotators gave and no majority agreed on."""
+
+    doc_id: str
+    layer: str
+    item: str
+    annotators: tuple[str, ...]
+    of: int
+
+    def __str__(self) -> str:
+        return (f"{self.doc_id} {self.layer}: {self.item} — {len(self.annotators)} of "
+                f"{self.of} ({', '.join(self.annotators)})")
+
+
+@dataclass
+class Adjudicated:
+    """The merged Document (None when the policy cannot apply) and what needs review."""
+
+    doc: Document | None
+    conflicts: list[Conflict] = field(default_factory=list)
+    reason: str | None = None
+
+
+def _provenance(docs: Mapping[str, Document], policy: str, chosen: Document) -> Layers:
+    out = {}
+    for layer in LAYERS:
+        infos = [getattr(d.layers, layer) for d in docs.values()]
+        status = max((i.status for i in infos), key=lambda s: _RANK.get(s, 9))
+        sources = sorted({i.source for i in infos if i.source})
+        base: LayerInfo = getattr(chosen.layers, layer)
+        labels = [lab for lab in base.labels if all(lab in i.labels for i in infos)]
+        out[layer] = base.model_copy(update={
+            "status": status, "annotators": tuple(sorted(docs)), "labels": tuple(labels),
+            "source": f"{policy}: {'; '.join(sources)}" if sources else policy})
+    return Layers(**out)
+
+
+def _span_key(s: Span | Mention) -> tuple[int, int]:
+    return (s.start, s.end)
+
+
+def _describe(label: str, text: str, start: int, end: int) -> str:
+    return f"{label} {text!r} [{start}, {end})"
+
+
+def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
+    names = sorted(docs)
+    n = len(names)
+    need = n // 2 + 1
+    conflicts: list[Conflict] = []
+
+    def vote(layer: str, support: Mapping[Hashable, list[str]], describe: Any) -> list[Hashable]:
+        kept = []
+        for key, who in support.items():
+            if len(who) >= need:
+                kept.append(key)
+            else:
+                conflicts.append(Conflict(doc_id, layer, describe(key), tuple(who), n))
+        return kept
+
+    def pick(layer: str, what: str, values: Mapping[str, Any]) -> Any:
+        counts = Counter(values.values())
+        if not counts:
+            return None
+        value, k = counts.most_common(1)[0]
+        if k >= need:
+            return value
+        for v in counts:
+            conflicts.append(Conflict(doc_id, layer, f"{what} = {v!r}",
+                                      tuple(a for a in names if values.get(a) == v), n))
+        return None
+
+    # Mentions, keyed by (start, end, label).
+    m_support: dict[Hashable, list[str]] = {}
+    m_first: dict[Hashable, Mention] = {}
+    m_key_of: dict[tuple[str, str], Hashable] = {}
+    for a in names:
+        for m in docs[a].entities:
+            key = (m.start, m.end, m.label)
+            m_support.setdefault(key, []).append(a)
+            m_first.setdefault(key, m)
+            m_key_of[a, m.id] = key
+    kept_m = vote("entities", m_support, lambda k: _describe(k[2], m_first[k].text, k[0], k[1]))
+    used: set[str] = set()
+
+    def fresh(wanted: str) -> str:
+        rid, k = wanted, 1
+        while rid in used:
+            rid, k = f"{wanted}-{k}", k + 1
+        used.add(rid)
+        return rid
+
+    mention_id: dict[Hashable, str] = {}
+    mentions = []
+    for key in sorted(kept_m, key=lambda k: (k[0], -k[1], k[2])):
+        m = m_first[key]
+        kinds = {a: mm.kind for a in names for mm in docs[a].entities
+                 if (mm.start, mm.end, mm.label) == key}
+        rid = fresh(m.id)
+        mention_id[key] = rid
+        mentions.append(m.model_copy(update={
+            "id": rid, "kind": pick("entities", f"kind of {m.text!r}", kinds)}))
+
+    def target(a: str, mention: str | None, span: Span | None) -> Hashable:
+        if mention is not None:
+            return ("mention", m_key_of.get((a, mention)))
+        return ("span", _span_key(span)) if span is not None else None
+
+    # Events, keyed by (trigger start, end, type).
+    e_support: dict[Hashable, list[str]] = {}
+    e_of: dict[Hashable, dict[str, Event]] = {}
+    for a in names:
+        for e in docs[a].events:
+            key = (e.trigger.start, e.trigger.end, e.type)
+            e_support.setdefault(key, []).append(a)
+            e_of.setdefault(key, {})[a] = e
+    kept_e = vote("events", e_support, lambda k: _describe(
+        str(k[2]), next(iter(e_of[k].values())).trigger.text, k[0], k[1]))
+    events = []
+    for key in sorted(kept_e, key=lambda k: (k[0], k[1], str(k[2]))):
+        by = e_of[key]
+        first = by[min(by)]
+        a_support: dict[Hashable, list[str]] = {}
+        a_first: dict[Hashable, Argument] = {}
+        for a, e in by.items():
+            for arg in e.arguments:
+                akey = (arg.role, target(a, arg.mention, arg.span))
+                a_support.setdefault(akey, []).append(a)
+                a_first.setdefault(akey, arg)
+        args = []
+        for akey in vote("events", a_support,
+                         lambda k, t=first.trigger.text: f"argument {k[0]} of {t!r}"):
+            role, (kind, ref) = akey
+            if kind == "mention":
+                if ref not in mention_id:
+                    conflicts.append(Conflict(doc_id, "events", f"argument {role} of "
+                                              f"{first.trigger.text!r} names a mention without "
+                                              "majority", tuple(a_support[akey]), n))
+                    continue
+                args.append(Argument(role=role, mention=mention_id[ref]))
+            else:
+                args.append(Argument(role=role, span=a_first[akey].span))
+        attrs = {}
+        for name in sorted({k for e in by.values() for k in e.attributes}):
+            value = pick("events", f"{name} of {first.trigger.text!r}",
+                         {a: e.attributes.get(name) for a, e in by.items()})
+            if value is not None:
+                attrs[name] = value
+        events.append(first.model_copy(update={"id": fresh(first.id), "arguments": tuple(args),
+                                               "attributes": attrs}))
+
+    # Quotes, keyed by (content spans, kind).
+    q_support: dict[Hashable, list[str]] = {}
+    q_of: dict[Hashable, dict[str, Quote]] = {}
+    for a in names:
+        for q in docs[a].quotes:
+            key = (tuple(_span_key(s) for s in q.content), q.kind)
+            q_support.setdefault(key, []).append(a)
+            q_of.setdefault(key, {})[a] = q
+    kept_q = vote("quotes", q_support, lambda k: _describe(
+        k[1], next(iter(q_of[k].values())).content[0].text, k[0][0][0], k[0][-1][1]))
+    quotes = []
+    for key in sorted(kept_q, key=lambda k: (k[0], k[1])):
+        by = q_of[key]
+        first = by[min(by)]
+        what = f"quote {first.content[0].text[:30]!r}"
+        cue = pick("quotes", f"cue of {what}",
+                   {a: _span_key(q.cue) if q.cue else None for a, q in by.items()})
+        said = pick("quotes", f"speaker of {what}",
+                    {a: target(a, q.speaker, q.speaker_span) for a, q in by.items()})
+        speaker, speaker_span = None, None
+        if said is not None and said[0] == "mention":
+            if said[1] in mention_id:
+                speaker = mention_id[said[1]]
+            else:
+                conflicts.append(Conflict(doc_id, "quotes", f"speaker of {what} is a mention "
+                                          "without majority", tuple(by), n))
+        elif said is not None:
+            speaker_span = next(q.speaker_span for q in by.values() if q.speaker_span
+                                and _span_key(q.speaker_span) == said[1])
+        quotes.append(first.model_copy(update={
+            "id": fresh(first.id), "speaker": speaker, "speaker_span": speaker_span,
+            "cue": next((q.cue for q in by.values() if q.cue and _span_key(q.cue) == cue),
+                        None)}))
+
+    base = docs[names[0]]
+    doc = base.model_copy(update={"entities": tuple(mentions), "events": tuple(events),
+                                  "quotes": tuple(quotes),
+                                  "layers": _provenance(docs, "majority", base)})
+    return Adjudicated(doc, conflicts)
+
+
+def adjudicate(docs: Mapping[str, Document], *, policy: str,
+               adjudicator: str | None = None) -> Adjudicated:
+    """Merge one document's annotations (annotator -> Document) by ``policy``."""
+    if policy not in POLICIES:
+        raise DatelineError("unknown-policy", f"unknown adjudication policy {policy!r}",
+                            fix=f"use one of {', '.join(POLICIES)}", exit_code=2)
+    if not docs:
+        return Adjudicated(None, reason="no annotation")
+    doc_id = next(iter(docs.values())).id
+    if len({d.text for d in docs.values()}) > 1:
+        return Adjudicated(None, reason="annotators saw different texts")
+    if policy == "adjudicator":
+        if adjudicator is None:
+            raise DatelineError("no-adjudicator", "the adjudicator policy needs a name",
+                                fix="pass --adjudicator NAME", exit_code=2)
+        chosen = docs.get(adjudicator)
+        if chosen is None:
+            return Adjudicated(None, reason=f"not annotated by the adjudicator {adjudicator}")
+        return Adjudicated(chosen.model_copy(update={
+            "layers": _provenance(docs, f"adjudicator {adjudicator}", chosen)}))
+    if len(docs) < 2:
+        return Adjudicated(None, reason=f"one annotator ({next(iter(docs))}); a majority "
+                           "needs two or more")
+    return _majority(doc_id, docs)
