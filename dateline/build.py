@@ -365,6 +365,13 @@ def _write_data(corpus: Path, docs_by_split: dict[str, list[Document]],
             if not _ner_ready(d):
                 continue
             toks = tokens[d.id]
+            starts, ends = {a for a, _ in toks}, {b for _, b in toks}
+            for a, b, _ in _named_core(d):
+                if a not in starts or b not in ends:
+                    raise DatelineError("token-misaligned", f"the named mention "
+                                        f"{d.text[a:b]!r} [{a}, {b}) does not start and end on "
+                                        "token boundaries", where=d.id,
+                                        fix="correct the mention's offsets (or the tokenizer)")
             rows.append(json.dumps({"id": d.id, "tokens": [d.text[a:b] for a, b in toks],
                                     "token_starts": [a for a, _ in toks],
                                     "ner_tags": bio_tags(toks, _named_core(d))},

@@ -85,10 +85,15 @@ def run(args: argparse.Namespace) -> int:
         result = build(corpus, sources, update=args.update, step=step)
     if not args.quiet:
         print_stats(result.stats, console)
-        quotes = result.stats["build_report"]["gum"]["counts"]
-        console.print(f"GUM attribution relations: {quotes.get('attribution relations', 0)}, "
-                      f"quotes: {sum(v for k, v in quotes.items() if k.startswith('quotes: '))}; "
-                      "the exclusions are in corpus/stats.json (build_report)")
+        counts = result.stats["build_report"]["gum"]["counts"]
+        table = Table("GUM attribution relations → quotes", "count",
+                      title="quote layer (speech and writing only; details in stats.json)")
+        for key in ("attribution relations", "with a cue signal"):
+            table.add_row(key, str(counts.get(key, 0)))
+        for key, n in counts.items():
+            if key.startswith(("excluded:", "quotes")):
+                table.add_row(key, str(n))
+        console.print(table)
         note = " (MANIFEST updated)" if result.manifest_changed else ""
         console.print(f"built {len(result.files)} files in {result.seconds:.1f} s{note}")
     return 0

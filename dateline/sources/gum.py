@@ -404,8 +404,7 @@ def quotes_from_rst(p: _Parsed, nodes: dict[str, _Node], signals: dict[str, list
             first, last = _runs(all_cue)[0]
             cue_span = _span(p, first, last)
             lemmas[joined] += 1
-            cue_sigs = []
-        for s in cue_sigs:
+        for s in [] if speech else cue_sigs:
             toks = _signal_tokens(s)
             lem = [words[t - 1].lemma for t in toks]
             hits = [t for t, lm in zip(toks, lem, strict=True) if lm in cues["speech"]]
