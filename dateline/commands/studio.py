@@ -107,11 +107,8 @@ def _predictions(spec: str, docs: list[Document],
             raise DatelineError("studio-no-model-version", f"cannot tell the model version of "
                                 f"{path}", fix="pass --model-version NAME-VERSION", exit_code=2)
         return preds, version
-    try:
-        registry = importlib.import_module("dateline.baselines.registry")
-    except ImportError:
-        registry = None
-    if registry is None or not hasattr(registry, "get_extractor"):
+    registry = importlib.import_module("dateline.baselines")
+    if not hasattr(registry, "get_extractor"):
         raise DatelineError("no-such-path", f"{spec} is no file, and no extractor registry is "
                             "installed", fix="pass a JSONL file of predicted Documents",
                             exit_code=2)
