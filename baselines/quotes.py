@@ -27,7 +27,7 @@ The pipeline, step by step:
 >>> out = QuoteRules().extract(doc)
 >>> for q in out.quotes:
 ...     print(q.kind, [c.text for c in q.content], q.cue.text, out.mention(q.speaker).text)
-direct ['We will win,'] said Ann Lee
+direct ['“We will win,”'] said Ann Lee
 indirect ['the vote was close'] added She
 >>> check_document(out)
 []
@@ -137,49 +137,57 @@ def _paragraph_starts(text: str) -> list[int]:
     return starts
 
 
-def direct_quote_spans(text: str) -> list[list[tuple[int, int]]]:
-    """Content spans (inside the marks) of the direct quotes that close, in text order.
+def direct_quote_spans(text: str, *, with_marks: bool = False) -> list[list[tuple[int, int]]]:
+    r"""Content spans of the direct quotes that close, in text order, inside the marks or (with
+    ``with_marks``) with them, the corpus convention.
 
-    >>> direct_quote_spans('He said "yes" and \\'no\\'. "Broken')
+    >>> direct_quote_spans('He said "yes" and \'no\'. "Broken')
     [[(9, 12)], [(19, 21)]]
-    >>> t = '“First paragraph.\\n“Second one.”'
+    >>> direct_quote_spans('He said "yes".', with_marks=True)
+    [[(8, 13)]]
+    >>> t = '“First paragraph.\n\n“Second one.”'
     >>> [[t[a:b] for a, b in q] for q in direct_quote_spans(t)]
     [['First paragraph.', 'Second one.']]
     """
+    return [pieces for _, _, pieces in _direct_quotes(text, with_marks=with_marks)]
+
+
+def _direct_quotes(text: str, *, with_marks: bool = False,
+                   ) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """(opening mark position, closing mark position, content spans) of each closed quote."""
     para_starts = _paragraph_starts(text)
-    out: list[list[tuple[int, int]]] = []
+    out: list[tuple[int, int, list[tuple[int, int]]]] = []
     current: _Mark | None = None
     content_start = 0
-    para = 0
     pieces: list[tuple[int, int]] = []
 
     def para_of(pos: int) -> int:
         return bisect_right(para_starts, pos) - 1
 
     for m in _marks(text):
-        p = para_of(m.pos)
-        if current is not None and p != para:
-            starts_paragraph = not text[para_starts[p]:m.pos].strip()
-            if p == para + 1 and starts_paragraph and m.style == current.style and m.can_open:
-                # Multi-paragraph quote: the earlier paragraph leaves its closing mark off.
-                pieces.append((content_start, para_starts[p] - 1))
-                content_start, para = m.pos + 1, p
+        if current is not None and para_of(m.pos) != para_of(content_start):
+            # The open quote's paragraph ended. Blank lines may follow; then a paragraph that
+            # opens with the same style of mark continues the quote (news style).
+            para_end = text.find("\n", content_start)
+            if not text[para_end:m.pos].strip() and m.style == current.style and m.can_open:
+                pieces.append((content_start - with_marks, para_end))
+                content_start = m.pos + 1
                 continue
             current, pieces = None, []  # unclosed: give it up
         if current is None:
             if m.can_open:
-                current, content_start, para, pieces = m, m.pos + 1, p, []
+                current, content_start, pieces = m, m.pos + 1, []
             continue
         if m.style != current.style:
             continue  # a nested quote stays inside the content
         if m.can_close:
-            pieces.append((content_start, m.pos))
+            pieces.append((content_start - with_marks, m.pos + with_marks))
             spans = [s for a, b in pieces if (s := snap(text, a, b)) is not None]
             if spans:
-                out.append(spans)
+                out.append((current.pos, m.pos, spans))
             current, pieces = None, []
         elif m.can_open:
-            current, content_start, para, pieces = m, m.pos + 1, p, []
+            current, content_start, pieces = m, m.pos + 1, []
     return out
 
 
@@ -191,16 +199,19 @@ class QuoteRules:
     """Rule-based quote extractor (see the module docstring for its steps).
 
     Settings: ``min_uncued_words`` (an uncued direct quote shorter than this is taken for a
-    scare quote or a title and dropped), ``indirect`` (find indirect and mixed quotes).
+    scare quote or a title and dropped), ``indirect`` (find indirect and mixed quotes),
+    ``with_marks`` (direct quote content includes its quotation marks, as in the corpus).
     """
 
     name = "quotes-rules"
     version = "0.1.0"
     layers = ("quotes",)
 
-    def __init__(self, *, min_uncued_words: int = 4, indirect: bool = True) -> None:
+    def __init__(self, *, min_uncued_words: int = 4, indirect: bool = True,
+                 with_marks: bool = True) -> None:
         self.min_uncued_words = min_uncued_words
         self.indirect = indirect
+        self.with_marks = with_marks
 
     def extract(self, doc: Document) -> Document:
         """Find the quotes of ``doc``."""
@@ -215,8 +226,9 @@ class QuoteRules:
         by_last = {c.last: c for c in cands if _suitable(c)}
 
         # Steps 2-3: the direct quotes.
-        directs = [_Direct(pieces, pieces[0][0], pieces[-1][1])
-                   for pieces in direct_quote_spans(text)]
+        directs = [_Direct(pieces, open_pos, close_pos)
+                   for open_pos, close_pos, pieces in _direct_quotes(
+                       text, with_marks=self.with_marks)]
         used_cues: set[int] = set()
 
         def newline_between(k: int) -> bool:
@@ -254,7 +266,7 @@ class QuoteRules:
 
         # A quote split by its cue: "A," he said, "B." is one quote.
         for prev, nxt in itertools.pairwise(directs):
-            if prev.merged or prev.cue is None or nxt.cue is not None:
+            if prev.merged or prev.cue is None or nxt.cue not in (None, prev.cue):
                 continue
             between = text[prev.close_pos + 1:nxt.open_pos]
             if "\n" not in between and between.rstrip().endswith(",") and not any(
@@ -455,7 +467,6 @@ class QuoteRules:
                 content = chars(start, end)
                 if content:
                     return content, (k, k + 1), speaker
-                continue
             # "..., X said." / "..., said X."
             if end - k <= 5 and k > a + 3:
                 after = by_first.get(k + 1)
@@ -474,11 +485,12 @@ class QuoteRules:
 class QuoteMarks:
     """Reference point ``quote-marks``: every closed pair of quotation marks is a direct quote.
 
-    No cue, no speaker: it shows what quotation marks alone give on content.
+    No cue, no speaker: it shows what quotation marks alone give on content (the marks are
+    part of the content, as in the corpus).
 
     >>> out = QuoteMarks().extract(Document(id="d", text='She said "go home" twice.'))
     >>> [(q.content[0].text, q.speaker) for q in out.quotes]
-    [('go home', None)]
+    [('"go home"', None)]
     """
 
     name = "quote-marks"
@@ -490,6 +502,6 @@ class QuoteMarks:
         quotes = [
             Quote(id=f"q{i + 1}", kind="direct",
                   content=tuple(Span(start=a, end=b, text=doc.text[a:b]) for a, b in pieces))
-            for i, pieces in enumerate(direct_quote_spans(doc.text))
+            for i, pieces in enumerate(direct_quote_spans(doc.text, with_marks=True))
         ]
         return predictions(doc, self, quotes=(quotes, ("direct",)))

