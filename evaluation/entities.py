@@ -440,6 +440,9 @@ def entity_items(doc: Document, *, labels: frozenset[str] | None = None,
     >>> entity_items(d, kinds=frozenset({"named"}))
     ([(0, 3, 'PERSON')], ['m1'], [(8, 11)])
     """
+    if labels is None and kinds is None:  # the common case, kept fast
+        ents = doc.entities
+        return [(m.start, m.end, m.label) for m in ents], [m.id for m in ents], []
     items: list[Item] = []
     ids: list[str] = []
     zones: list[tuple[int, int]] = []
@@ -511,14 +514,17 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
         pi, pid, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False)
         g_items.append(gi)
         p_items.append(pi)
-        g_ids.append(gid)
-        p_ids.append(pid)
-        scopes.append(Scope.of(gd.layers.entities, zones))
+        if keep_items:
+            g_ids.append(gid)
+            p_ids.append(pid)
+        info = gd.layers.entities
+        scopes.append(Scope.of(info, zones) if zones or info.labels or info.regions is not None
+                      else FULL_SCOPE)
         doc_ids.append(gd.id)
     settings = {"statuses": list(statuses),
                 "labels": sorted(label_set) if label_set is not None else None,
                 "kinds": sorted(kind_set) if kind_set is not None else None}
     return score_entity_spans(g_items, p_items, doc_ids=doc_ids, scopes=scopes, overlap=overlap,
                               settings=settings, skipped=dict(skipped), keep_items=keep_items,
-                              item_ids=(g_ids, p_ids))
+                              item_ids=(g_ids, p_ids) if keep_items else None)
 
