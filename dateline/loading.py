@@ -4,7 +4,7 @@ The corpus folder is ``corpus/`` beside the package (the repository layout), or
 ``$DATELINE_CORPUS``, or the ``corpus`` argument. ``load`` forces offline mode and gives
 ``datasets`` its own cache folder per corpus version and built-data digest: the datasets cache
 of a local folder is keyed by the card only and would otherwise serve old rows after a rebuild
-(DESIGN.md §3).
+(DESIGN.md §3). Both check the built files against ``MANIFEST`` first (:mod:`dateline.manifest`).
 
 >>> corpus_version()  # doctest: +SKIP
 '0.1.0'
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dateline.manifest import verify_manifest
 from dateline.schemas import DatelineError, Document, read_jsonl
 from dateline.schemas.validate import SPLITS
 
@@ -75,6 +76,7 @@ def _data_files(corpus: Path, config: str, split: str | None) -> list[Path]:
                             where=str(corpus),
                             fix="run `dateline corpus build` (it reads ../shared/sources, or "
                                 "--sources DIR)")
+    verify_manifest(corpus, files)  # a corrupted or hand-edited built file fails here
     return files
 
 

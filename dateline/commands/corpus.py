@@ -1,5 +1,7 @@
 """``dateline corpus build|stats|lock``: build the corpus from pinned sources, show its numbers.
 
+``release``, ``diff``, ``export`` and ``fetch-sources`` are in :mod:`.corpus_release`.
+
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
 >>> args = p.parse_args(["corpus", "build", "--sources", "src", "--update"])
@@ -17,6 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from dateline.commands import corpus_release
 from dateline.schemas import DatelineError
 
 __all__ = ["print_stats", "register", "run"]
@@ -28,9 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description="Build corpus/data from the pinned sources (corpus/"
                                    "sources.lock), validate it, and update stats.json, the "
                                    "card and MANIFEST.")
-    p.add_argument("action", choices=("build", "stats", "lock"),
+    p.add_argument("action", choices=("build", "stats", "lock", *corpus_release.ACTIONS),
                    help="build: build and check; stats: print corpus/stats.json; "
-                        "lock: pin the source files (rewrites corpus/sources.lock)")
+                        "lock: pin the source files (rewrites corpus/sources.lock); "
+                        "release VERSION; diff A B; export DIR; fetch-sources [DIR]")
     p.add_argument("--sources", metavar="DIR", default=None,
                    help="folder of the sources (default $DATELINE_SOURCES, else "
                         "../shared/sources beside the repository)")
@@ -39,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--update", action="store_true",
                    help="accept built files that differ from corpus/MANIFEST (and new splits)")
     p.add_argument("--quiet", action="store_true", help="no progress, no table")
+    corpus_release.add_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -63,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         console = Console(highlight=False, width=110)
     corpus = Path(args.corpus) if args.corpus else default_corpus_dir()
     sources = Path(args.sources) if args.sources else default_sources_dir()
+    if args.action in corpus_release.ACTIONS:
+        return corpus_release.run(args, corpus, sources)
+    if args.targets:
+        raise DatelineError("usage", f"`dateline corpus {args.action}` takes no arguments",
+                            exit_code=2)
     if args.action == "stats":
         path = corpus / "stats.json"
         if not path.exists():

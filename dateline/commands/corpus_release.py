@@ -1,0 +1,201 @@
+"""``dateline corpus release|diff|export|fetch-sources``: the CLI side of corpus releases.
+
+The work is done in :mod:`dateline.release`, :mod:`dateline.diff`, :mod:`dateline.export` and
+:mod:`dateline.fetch`; these functions parse arguments and print.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); _ = p.add_argument("action"); add_arguments(p)
+>>> a = p.parse_args(["diff", "corpus-v0.1.0", "HEAD", "--json", "out.json"])
+>>> a.targets, a.json
+(['corpus-v0.1.0', 'HEAD'], 'out.json')
+>>> p.parse_args(["fetch-sources", "--repo", "gum=file:///tmp/gum"]).repo
+['gum=file:///tmp/gum']
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from dateline.diff import LAYERS, CorpusDiff, diff_folders
+from dateline.schemas import DatelineError, atomic_write_text
+
+__all__ = ["ACTIONS", "add_arguments", "render_diff", "resolve_side", "run"]
+
+ACTIONS = ("release", "diff", "export", "fetch-sources")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the positional TARGETS and the options of the release actions to ``corpus``."""
+    p.add_argument("targets", nargs="*", metavar="ARG",
+                   help="release: VERSION; diff: A B (tag, commit or built folder); "
+                        "export: DIR; fetch-sources: [DIR]")
+    p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
+                   help="diff: write JSON to FILE (or to stdout instead of the table)")
+    p.add_argument("--limit", type=int, default=20, metavar="N",
+                   help="diff: rows shown per detail table (default 20; JSON has all)")
+    p.add_argument("--format", choices=("parquet", "conll", "docbin"), default="parquet",
+                   help="export: file format (default parquet)")
+    p.add_argument("--repo", action="append", default=[], metavar="NAME=URL",
+                   help="fetch-sources: fetch source NAME from URL instead of the lock's "
+                        "repository (repeatable)")
+    p.add_argument("--issue", action="append", type=int, default=[], metavar="N",
+                   help="release: issue the changes link to (repeatable; default: the (#N) "
+                        "references of the commits since the last corpus-v* tag)")
+    p.add_argument("--since", default=None, metavar="REV",
+                   help="release: the previous release (default: the highest corpus-v* tag)")
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                   help="release: date of the CHANGELOG entry (default: today, UTC)")
+
+
+def _console() -> Console:
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=120)
+
+
+def _need(args: argparse.Namespace, low: int, high: int, usage: str) -> list[str]:
+    targets: list[str] = args.targets
+    if not low <= len(targets) <= high:
+        raise DatelineError("usage", f"`dateline corpus {args.action}` takes {usage}, got "
+                            f"{len(targets)} argument(s)", fix=f"dateline corpus {args.action} "
+                            f"{usage}", exit_code=2)
+    return targets
+
+
+def run(args: argparse.Namespace, corpus: Path, sources: Path) -> int:
+    """Run one of :data:`ACTIONS`; return the exit code."""
+    console = _console()
+    if args.action == "diff":
+        a, b = _need(args, 2, 2, "A B")
+        return run_diff(a, b, corpus, sources, args, console)
+    if args.action == "export":
+        (out,) = _need(args, 1, 1, "DIR")
+        from dateline.export import export
+
+        written = export(corpus, out, args.format)
+        console.print(f"exported {len(written)} files ({args.format}) to {out}")
+        for path in written:
+            console.print(f"  {path}")
+        return 0
+    if args.action == "fetch-sources":
+        dest = _need(args, 0, 1, "[DIR]")
+        return run_fetch(Path(dest[0]) if dest else sources, corpus, args, console)
+    (version,) = _need(args, 1, 1, "VERSION")
+    return run_release(version, corpus, sources, args, console)
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def resolve_side(spec: str, corpus: Path, sources: Path, workdir: Path) -> tuple[Path, str]:
+    """A built folder for ``spec`` (a folder, else a git revision built in ``workdir``) and its
+    display name."""
+    from dateline.gitrev import build_revision, git, resolve_revision
+
+    if Path(spec).is_dir():
+        return Path(spec), spec
+    repo = corpus if corpus.is_dir() else Path.cwd()
+    commit = resolve_revision(repo, spec)
+    if commit is None:
+        raise DatelineError("unknown-revision", f"{spec!r} is neither a folder nor a git "
+                            "revision", fix="pass a built folder, a tag (corpus-vX.Y.Z) or a "
+                            "commit", exit_code=2)
+    top = Path(git(repo, "rev-parse", "--show-toplevel").strip())
+    folder = build_revision(top, commit, sources, workdir)
+    return folder, f"{spec} ({commit[:7]})"
+
+
+def render_diff(d: CorpusDiff, console: Console, limit: int = 20) -> None:
+    """Print a diff: loud text changes first, then counts, then details (``limit`` rows)."""
+    if d.text_changed:
+        console.print(f"[bold red]TEXT CHANGED in {len(d.text_changed)} document(s): offsets "
+                      "into these texts may all have moved[/bold red]")
+        for c in d.text_changed:
+            console.print(f"[red]  {c.doc}: length {c.before['length']} → "
+                          f"{c.after['length']}, first difference at {c.before['at']}: "
+                          f"{c.before['excerpt']!r} → {c.after['excerpt']!r}[/red]")
+    table = Table("", "added", "removed", "changed", title=f"{d.a} → {d.b}")
+    for name, counts in d.summary().items():
+        extra = ""
+        if name != "documents" and (d.items_in_added.get(name) or d.items_in_removed.get(name)):
+            extra = (f" (+{d.items_in_added.get(name, 0)} / −{d.items_in_removed.get(name, 0)}"
+                     " in added/removed documents)")
+        table.add_row(name + extra, *(str(counts[k]) for k in ("added", "removed", "changed")))
+    console.print(table)
+    console.print(f"{d.documents_unchanged} document(s) unchanged")
+    if d.empty:
+        return
+    rows: list[tuple[str, ...]] = [(i, "document", "", "added", "") for i in d.documents_added]
+    rows += [(i, "document", "", "removed", "") for i in d.documents_removed]
+    rows += [(c.doc, c.kind, "", "changed", f"{c.before} → {c.after}")
+             for c in d.document_changes]
+    for name in LAYERS:
+        ld = d.layers[name]
+        rows += [(r.doc, name, r.id, "added", f"{r.label} [{r.start}, {r.end})") for r in ld.added]
+        rows += [(r.doc, name, r.id, "removed", f"{r.label} [{r.start}, {r.end})")
+                 for r in ld.removed]
+        rows += [(c.doc, name, c.id, "changed",
+                  f"{c.before} → {c.after}" + (f" ({', '.join(c.fields)})" if c.fields else ""))
+                 for c in ld.changed]
+    details = Table("document", "part", "id", "change", "labels", title="details")
+    for r in rows[:limit]:
+        details.add_row(*r)
+    console.print(details)
+    if len(rows) > limit:
+        console.print(f"… and {len(rows) - limit} more rows (--limit N, or --json for all)")
+
+
+def run_diff(a: str, b: str, corpus: Path, sources: Path, args: argparse.Namespace,
+             console: Console) -> int:
+    """``dateline corpus diff A B``."""
+    with tempfile.TemporaryDirectory(prefix="dateline-diff-") as tmp:
+        fa, na = resolve_side(a, corpus, sources, Path(tmp) / "a")
+        fb, nb = resolve_side(b, corpus, sources, Path(tmp) / "b")
+        d = diff_folders(fa, fb, a_name=na, b_name=nb)
+    payload = json.dumps(d.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    if args.json == "-":
+        sys.stdout.write(payload)
+        return 0
+    if args.json:
+        atomic_write_text(args.json, payload)
+    render_diff(d, console, args.limit)
+    return 0
+
+
+# --------------------------------------------------------------------------- fetch, release
+
+
+def run_fetch(dest: Path, corpus: Path, args: argparse.Namespace, console: Console) -> int:
+    """``dateline corpus fetch-sources [DIR]``."""
+    from dateline.fetch import fetch_sources, parse_overrides
+
+    report = fetch_sources(corpus / "sources.lock", dest, repos=parse_overrides(args.repo),
+                           say=lambda s: console.print(f"[dim]·[/dim] {s}"))
+    for line in report:
+        console.print(line)
+    return 0
+
+
+def run_release(version: str, corpus: Path, sources: Path, args: argparse.Namespace,
+                console: Console) -> int:
+    """``dateline corpus release X.Y.Z``."""
+    from dateline.release import release
+
+    result: Any = release(corpus, sources, version, issues=args.issue, since=args.since,
+                          date=args.date, say=lambda s: console.print(f"[dim]·[/dim] {s}"))
+    render_diff(result.diff, console, args.limit)
+    console.print(f"\n[bold]corpus {version}[/bold]: card, CHANGELOG, stats.json and MANIFEST "
+                  "updated. Review, commit, then tag:\n")
+    rel = os.path.relpath(corpus)
+    console.print(f"  git commit -m 'corpus {version}' -- {rel}/README.md {rel}/CHANGELOG.md "
+                  f"{rel}/stats.json {rel}/MANIFEST")
+    console.print(f"  {result.tag_command}")
+    return 0
