@@ -20,15 +20,22 @@ from dateline.evaluation.entities import (
     score_entities,
     score_entity_spans,
 )
+from dateline.evaluation.events import EVENT_METRICS, score_events
 from dateline.evaluation.inputs import first_difference, pair_documents
 from dateline.evaluation.matching import EXACT, Matching, Overlap, match_items, match_spans
+from dateline.evaluation.quotes import QUOTE_METRICS, score_quotes
+from dateline.evaluation.report import score
+from dateline.evaluation.results import LayerScores
 
 __all__ = [
+    "EVENT_METRICS",
     "EXACT",
     "MODES",
+    "QUOTE_METRICS",
     "DocCounts",
     "EntityScores",
     "ItemOutcome",
+    "LayerScores",
     "Matching",
     "Overlap",
     "Scope",
@@ -38,6 +45,9 @@ __all__ = [
     "pair_documents",
     "prf",
     "ratio",
+    "score",
     "score_entities",
     "score_entity_spans",
+    "score_events",
+    "score_quotes",
 ]
