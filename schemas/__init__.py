@@ -24,6 +24,7 @@ from dateline.schemas.model import (
     Region,
     Span,
 )
+from dateline.schemas.standoff import from_standoff, is_standoff, standoff_json, to_standoff
 from dateline.schemas.validate import (
     CHECKS,
     ValidationReport,
@@ -53,10 +54,14 @@ __all__ = [
     "check_collection",
     "check_document",
     "dumps",
+    "from_standoff",
     "inventory",
+    "is_standoff",
     "iter_records",
     "read_documents",
     "read_jsonl",
+    "standoff_json",
+    "to_standoff",
     "validate_paths",
     "write_jsonl",
 ]
