@@ -11,6 +11,7 @@ totals and ratios are computed.
 (0.5, 1.0)
 """
 
+from dateline.evaluation.compare import compare, compare_scores, render_comparison
 from dateline.evaluation.counts import DocCounts, prf, ratio
 from dateline.evaluation.coverage import Scope
 from dateline.evaluation.entities import (
@@ -26,6 +27,7 @@ from dateline.evaluation.matching import EXACT, Matching, Overlap, match_items, 
 from dateline.evaluation.quotes import QUOTE_METRICS, score_quotes
 from dateline.evaluation.report import score
 from dateline.evaluation.results import LayerScores
+from dateline.evaluation.significance import approximate_randomisation, holm, paired_bootstrap
 
 __all__ = [
     "EVENT_METRICS",
@@ -39,12 +41,18 @@ __all__ = [
     "Matching",
     "Overlap",
     "Scope",
+    "approximate_randomisation",
+    "compare",
+    "compare_scores",
     "first_difference",
+    "holm",
     "match_items",
     "match_spans",
     "pair_documents",
+    "paired_bootstrap",
     "prf",
     "ratio",
+    "render_comparison",
     "score",
     "score_entities",
     "score_entity_spans",
