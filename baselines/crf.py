@@ -11,7 +11,9 @@ The pipeline, step by step:
 1. Tokenize with spaCy's rule-based tokenizer and cut the text into sentences (:mod:`.text`).
 2. Turn each token into string features: the word, its lower case, prefix and suffix, shape,
    capitalisation, digits, membership in the title and time word lists of ``people.json``,
-   and the same for the neighbouring words.
+   the same for the neighbouring words, and the label of a longest match in a lexicon of the
+   train split's mention strings (jackknifed over five folds during training, so the model
+   learns how far such a match can be trusted on unseen text).
 3. Training: convert gold mentions (and triggers) to BIO tags on tokens. Overlapping mentions
    cannot all be tags, so named mentions are kept first, then longer ones. Sentences outside a
    layer's annotated regions are left out, so unannotated text does not teach "no entity".
@@ -45,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.baselines.base import predictions, require_trained
+from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.mentions import word_lists
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
@@ -52,6 +55,8 @@ from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention,
 __all__ = ["CRFTagger", "token_features"]
 
 SETTINGS_FILE = "crf.json"
+LEXICON_FILE = "lexicon.json"
+_FOLDS = 5
 UNTYPED = "EVENT"
 
 
@@ -64,8 +69,11 @@ def _shape(word: str) -> str:
     return "".join(out)
 
 
-def token_features(toks: Tokens, a: int, b: int) -> list[list[str]]:
+def token_features(toks: Tokens, a: int, b: int,
+                   lex: Sequence[str] | None = None) -> list[list[str]]:
     """Step 2: string features of the tokens ``[a, b)`` of a sentence.
+
+    ``lex`` holds the document's lexicon-match tags (``B-PERSON``, ``O``...), one per token.
 
     >>> from dateline.baselines.text import tokenize
     >>> token_features(tokenize("Mr. Obama spoke."), 0, 4)[1][:4]
@@ -101,6 +109,10 @@ def token_features(toks: Tokens, a: int, b: int) -> list[list[str]]:
             f.append("-2l=" + lower[i - 2])
         if i + 2 < n:
             f.append("+2l=" + lower[i + 2])
+        if lex is not None:
+            f.append("lx=" + lex[a + i])
+            if i + 1 < n:
+                f.append("+1lx=" + lex[a + i + 1][:1])
         out.append(f)
     return out
 
@@ -164,6 +176,8 @@ class CRFTagger:
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
         self._files: dict[str, Path] = {}
+        self._lexicon: dict[str, str] = {}
+        self._heads: dict[str, int] = {}
 
     @property
     def trained(self) -> bool:
@@ -174,9 +188,13 @@ class CRFTagger:
 
     @staticmethod
     def _sequences(docs: Sequence[Document], layer: str,
+                   tables: Sequence[dict[str, str]] | dict[str, str],
                    ) -> Iterator[tuple[list[list[str]], list[str]]]:
-        """(features, tags) per annotated sentence of ``layer`` in ``docs``."""
-        for doc in docs:
+        """(features, tags) per annotated sentence of ``layer`` in ``docs``.
+
+        ``tables``: the lexicon for the lexicon features, or one lexicon per document.
+        """
+        for k, doc in enumerate(docs):
             info: LayerInfo = getattr(doc.layers, layer)
             if info.status not in ("gold", "draft"):
                 continue
@@ -189,9 +207,11 @@ class CRFTagger:
                          for e in doc.events]
             toks = tokenize(doc.text)
             tags = _bio(toks, spans)
+            table = tables if isinstance(tables, dict) else tables[k]
+            lex = match_tags(toks.words, table)
             for a, b in toks.sentences:
                 if _in(regions, toks.starts[a], toks.ends[b - 1]):
-                    yield token_features(toks, a, b), tags[a:b]
+                    yield token_features(toks, a, b, lex), tags[a:b]
 
     # -- training --------------------------------------------------------------------------
 
@@ -202,11 +222,20 @@ class CRFTagger:
 
         self._dir = tempfile.TemporaryDirectory(prefix="dateline-crf-")
         report: dict[str, Any] = {}
+        # The lexicon feature of a train document comes from the other folds' mentions
+        # (jackknifing), so the model learns how far a lexicon match can be trusted on
+        # unseen text; validation and test use the lexicon of the whole train split.
+        docs = list(train_docs)
+        folds = [label_table([d for j, d in enumerate(docs) if j % _FOLDS != f])
+                 for f in range(_FOLDS)]
+        per_doc = [folds[j % _FOLDS] for j in range(len(docs))]
+        self._lexicon = label_table(docs)
+        self._heads = heads_of(self._lexicon)
         for layer in ("entities", "events") if self.events else ("entities",):
-            train = list(self._sequences(train_docs, layer))
+            train = list(self._sequences(docs, layer, per_doc))
             if not train:
                 continue
-            valid = list(self._sequences(validation_docs, layer))
+            valid = list(self._sequences(validation_docs, layer, self._lexicon))
             best: tuple[float, float, Path] | None = None
             for c2 in self.c2_grid:
                 trainer = pycrfsuite.Trainer(verbose=False)
@@ -254,6 +283,8 @@ class CRFTagger:
                     "labels": {k: list(v) for k, v in self._labels.items()}}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
+        (directory / LEXICON_FILE).write_text(json.dumps(self._lexicon, sort_keys=True),
+                                              encoding="utf-8")
 
     def load(self, directory: Path) -> None:
         """Open the models that :meth:`save` wrote."""
@@ -261,6 +292,8 @@ class CRFTagger:
 
         try:
             settings = json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
+            self._lexicon = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))
+            self._heads = heads_of(self._lexicon)
             for layer, labels in settings["labels"].items():
                 tagger = pycrfsuite.Tagger()
                 tagger.open(str(directory / f"{layer}.crfsuite"))
@@ -279,9 +312,10 @@ class CRFTagger:
         require_trained(self)
         text = doc.text
         toks = tokenize(text)
+        lex = match_tags(toks.words, self._lexicon, self._heads)
         found: dict[str, list[tuple[int, int, str]]] = {layer: [] for layer in self._taggers}
         for a, b in toks.sentences:
-            feats = token_features(toks, a, b)
+            feats = token_features(toks, a, b, lex)
             for layer, tagger in self._taggers.items():
                 for first, last, tag in _spans(tagger.tag(feats)):
                     span = snap(text, toks.starts[a + first], toks.ends[a + last - 1])

@@ -112,6 +112,7 @@ class EventRules:
         self.learned: dict[str, tuple[int, int, str | None]] = {}
         self._trained = False
         self._table: dict[str, str | None] | None = None
+        self._first_words: tuple[dict[str, str | None], dict[str, int]] | None = None
 
     @property
     def trained(self) -> bool:
@@ -192,6 +193,16 @@ class EventRules:
             self._table = table
         return self._table
 
+    def _heads(self) -> dict[str, int]:
+        """First word of each lexicon entry -> the most words an entry starting with it has."""
+        if self._first_words is None or self._first_words[0] is not self._lexicon():
+            heads: dict[str, int] = {}
+            for key in self._lexicon():
+                words = key.split(" ")
+                heads[words[0]] = max(heads.get(words[0], 0), len(words))
+            self._first_words = (self._lexicon(), heads)
+        return self._first_words[1]
+
     def save(self, directory: Path) -> None:
         """Write the learned lexicon and the chosen settings as JSON."""
         directory.mkdir(parents=True, exist_ok=True)
@@ -226,13 +237,24 @@ class EventRules:
         mentions: dict[tuple[int, int], Mention] = {}
         events: list[Event] = []
         c = 0
+        heads = self._heads()
+        next_cand = 0
         for a, b in toks.sentences:
-            in_sentence = [x for x in cands if a <= x.first and x.last <= b]
+            # Candidates are in token order: walk them alongside the sentences.
+            while next_cand < len(cands) and cands[next_cand].first < a:
+                next_cand += 1
+            in_sentence = []
+            k = next_cand
+            while k < len(cands) and cands[k].first < b:
+                if cands[k].last <= b:
+                    in_sentence.append(cands[k])
+                k += 1
             i = a
             while i < b:
                 # Step 2: the longest lexicon entry starting here.
                 hit = None
-                for n in range(min(_MAX_N, b - i), 0, -1):
+                longest = heads.get(lower[i], 0)
+                for n in range(min(longest, b - i), 0, -1):
                     key = lower[i] if n == 1 else " ".join(lower[i:i + n])
                     if key in table:
                         hit = (n, table[key])

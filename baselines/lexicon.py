@@ -24,10 +24,73 @@ from dateline.baselines.base import predictions, require_trained
 from dateline.baselines.text import snap, tokenize
 from dateline.schemas import DatelineError, Document, Mention
 
-__all__ = ["LabelLexicon"]
+__all__ = ["MAX_TOKENS", "LabelLexicon", "heads_of", "label_table", "match_tags"]
 
 MODEL_FILE = "lexicon.json"
-_MAX_TOKENS = 8
+MAX_TOKENS = 8
+
+
+def label_table(docs: Sequence[Document]) -> dict[str, str]:
+    """Mention string (its tokens joined by spaces) → its most frequent label in ``docs``.
+
+    Only gold and draft entity layers count; ties go to the alphabetically first label, so the
+    table is deterministic.
+
+    >>> from dateline.schemas import LayerInfo, Layers
+    >>> doc = Document(id="t", text="Ann", layers=Layers(entities=LayerInfo(status="gold")),
+    ...                entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
+    >>> label_table([doc])
+    {'Ann': 'PERSON'}
+    """
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc in docs:
+        if doc.layers.entities.status not in ("gold", "draft"):
+            continue
+        for m in doc.entities:
+            key = " ".join(tokenize(m.text).words)
+            if key and len(key.split(" ")) <= MAX_TOKENS:
+                counts[key][m.label] += 1
+    return {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            for k, c in sorted(counts.items())}
+
+
+def match_tags(words: Sequence[str], table: dict[str, str],
+               heads: dict[str, int] | None = None) -> list[str]:
+    """BIO tags of the longest lexicon matches over ``words`` (``O`` elsewhere).
+
+    ``heads`` (first word → longest entry length, from :func:`heads_of`) speeds it up.
+
+    >>> match_tags(["Bob", "and", "Ann", "Lee"], {"Ann Lee": "PERSON", "Ann": "ORGANIZATION"})
+    ['O', 'O', 'B-PERSON', 'I-PERSON']
+    """
+    heads = heads if heads is not None else heads_of(table)
+    tags = ["O"] * len(words)
+    i, n = 0, len(words)
+    while i < n:
+        for k in range(min(heads.get(words[i], 0), n - i), 0, -1):
+            label = table.get(words[i] if k == 1 else " ".join(words[i:i + k]))
+            if label is not None:
+                tags[i] = "B-" + label
+                for j in range(i + 1, i + k):
+                    tags[j] = "I-" + label
+                i += k
+                break
+        else:
+            i += 1
+    return tags
+
+
+def heads_of(table: dict[str, str]) -> dict[str, int]:
+    """First word of each entry → the longest entry (in words) that starts with it.
+
+    >>> heads_of({"Ann Lee": "PERSON", "Ann": "PERSON"})
+    {'Ann': 2}
+    """
+    heads: dict[str, int] = {}
+    for key in table:
+        words = key.split(" ")
+        heads[words[0]] = max(heads.get(words[0], 0), len(words))
+    return heads
 
 
 class LabelLexicon:
@@ -41,6 +104,7 @@ class LabelLexicon:
         self.table: dict[str, str] = {}
         self.labels: tuple[str, ...] = ()
         self._trained = False
+        self._heads: dict[str, int] | None = None
 
     @property
     def trained(self) -> bool:
@@ -50,18 +114,9 @@ class LabelLexicon:
     def train(self, train_docs: Sequence[Document],
               validation_docs: Sequence[Document]) -> dict[str, Any]:
         """Count the labels of each mention string in train (validation is not used)."""
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for doc in train_docs:
-            if doc.layers.entities.status not in ("gold", "draft"):
-                continue
-            for m in doc.entities:
-                key = " ".join(tokenize(m.text).words)
-                if key and len(key.split(" ")) <= _MAX_TOKENS:
-                    counts[key][m.label] += 1
-        # Ties go to the alphabetically first label, so training is deterministic.
-        self.table = {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-                      for k, c in sorted(counts.items())}
+        self.table = label_table(train_docs)
         self.labels = tuple(sorted(set(self.table.values())))
+        self._heads = None
         self._trained = True
         return {"entries": len(self.table), "labels": list(self.labels)}
 
@@ -80,24 +135,25 @@ class LabelLexicon:
             raise DatelineError("model-unreadable", f"cannot read the lexicon: {exc}",
                                 fix="retrain with `dateline train lexicon`") from exc
         self.table, self.labels = data["table"], tuple(data["labels"])
+        self._heads = None
         self._trained = True
 
     def extract(self, doc: Document) -> Document:
         """Tag every lexicon string of ``doc``, longest match first."""
         require_trained(self)
         toks = tokenize(doc.text)
+        if self._heads is None:
+            self._heads = heads_of(self.table)
+        tags = match_tags(toks.words, self.table, self._heads)
         out: list[Mention] = []
-        i, n = 0, len(toks)
-        while i < n:
-            for k in range(min(_MAX_TOKENS, n - i), 0, -1):
-                label = self.table.get(" ".join(toks.words[i:i + k]))
-                if label is not None:
-                    span = snap(doc.text, toks.starts[i], toks.ends[i + k - 1])
-                    if span is not None:
-                        out.append(Mention(id=f"m{len(out) + 1}", start=span[0], end=span[1],
-                                           text=doc.text[span[0]:span[1]], label=label))
-                    i += k
-                    break
-            else:
-                i += 1
+        for i, tag in enumerate(tags):
+            if not tag.startswith("B-"):
+                continue
+            j = i + 1
+            while j < len(tags) and tags[j].startswith("I-"):
+                j += 1
+            span = snap(doc.text, toks.starts[i], toks.ends[j - 1])
+            if span is not None:
+                out.append(Mention(id=f"m{len(out) + 1}", start=span[0], end=span[1],
+                                   text=doc.text[span[0]:span[1]], label=tag[2:]))
         return predictions(doc, self, entities=(out, self.labels))

@@ -232,7 +232,7 @@ class QuoteRules:
         used_cues: set[int] = set()
 
         def newline_between(k: int) -> bool:
-            return k > 0 and "\n" in text[toks.ends[k - 1]:toks.starts[k]]
+            return 0 < k < len(toks) and "\n" in text[toks.ends[k - 1]:toks.starts[k]]
 
         # Step 4: cue and speaker of each direct quote.
         for dq in directs:
@@ -323,9 +323,10 @@ class QuoteRules:
             mentions[key] = m
             if c.kind == "pronoun" and c.cluster is not None:
                 # Show what the pronoun resolves to: the last name of its cluster before it.
-                before = [x for x in named_by_cluster.get(c.cluster, []) if x.last <= c.first]
-                if before:
-                    mention_id(before[-1])
+                names = named_by_cluster.get(c.cluster, [])
+                k = bisect_right([x.last for x in names], c.first)
+                if k:
+                    mention_id(names[k - 1])
             return m.id
 
         def span_of(a: int, b: int) -> Span | None:
@@ -337,11 +338,14 @@ class QuoteRules:
 
         quotes: list[tuple[int, Quote]] = []
         absorbed: set[int] = set()
+        opens = [dq.open_pos for dq in directs]
         for content, cue, speaker in indirect:
             lo, hi = content[0][0], content[-1][1]
             kind = "indirect"
-            for i, dq in enumerate(directs):
-                if dq.cue is None and lo <= dq.open_pos and dq.close_pos < hi + 2:
+            # Direct quotes without a cue inside the indirect content make it a mixed quote.
+            for i in range(bisect_left(opens, lo), bisect_right(opens, hi)):
+                dq = directs[i]
+                if dq.cue is None and dq.close_pos < hi + 2:
                     kind = "mixed"
                     absorbed.add(i)
             spans = [s for a, b in content if (s := span_of(a, b)) is not None]

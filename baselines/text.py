@@ -77,31 +77,34 @@ def tokenize(text: str) -> Tokens:
     out = Tokens(text)
     if not text.strip():
         return out
-    doc = nlp()(spacy_safe(text))
+    safe = spacy_safe(text)
+    doc = nlp()(safe)
+    # Read offsets and flags as arrays: creating a Python Token object per token costs more
+    # than the tokenizer itself.
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
+    rows = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).tolist()
     words, starts, ends = out.words, out.starts, out.ends
     sentences = out.sentences
     begin = 0
-    for tok in doc:
-        # 1. A sentence starts where spaCy's sentencizer says so, or after a line break.
-        if tok.is_sent_start and len(words) > begin:
+    for idx, length, is_space, sent_start in rows:
+        end = idx + length
+        # 1. A sentence starts where spaCy's sentencizer says so (1), or after a line break.
+        if sent_start == 1 and len(words) > begin:
             sentences.append((begin, len(words)))
             begin = len(words)
-        if tok.is_space:
-            if "\n" in tok.text and len(words) > begin:
+        if is_space:
+            if "\n" in text[idx:end] and len(words) > begin:
                 sentences.append((begin, len(words)))
                 begin = len(words)
             continue
         # 2. Keep the non-space tokens with their code-point offsets.
-        words.append(tok.text)
-        starts.append(tok.idx)
-        ends.append(tok.idx + len(tok.text))
-        # 3. Newlines glued to a token ("word\n" never happens, but "\n" inside a token can).
-        if "\n" in tok.whitespace_ and len(words) > begin:
-            sentences.append((begin, len(words)))
-            begin = len(words)
+        words.append(safe[idx:end])
+        starts.append(idx)
+        ends.append(end)
     if len(words) > begin:
         sentences.append((begin, len(words)))
-    # 4. Cut over-long sentences into bounded pieces.
+    # 3. Cut over-long sentences into bounded pieces.
     if any(b - a > MAX_SENTENCE_TOKENS for a, b in sentences):
         out.sentences = [(i, min(i + MAX_SENTENCE_TOKENS, b))
                          for a, b in sentences for i in range(a, b, MAX_SENTENCE_TOKENS)]
@@ -173,10 +176,10 @@ def snap(text: str, start: int, end: int) -> tuple[int, int] | None:
     start, end = max(0, start), min(n, end)
     while start < end and (text[start].isspace() or is_cluster_continuation(text, start)):
         start += 1
-    while end < n and is_cluster_continuation(text, end):
-        end += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while start < end < n and is_cluster_continuation(text, end):
+        end += 1
     if start >= end:
         return None
     return start, end

@@ -1,0 +1,209 @@
+"""``dateline benchmark``: the whole comparison in one command.
+
+It builds the corpus if needed, trains what needs training (or reuses the cached models of this
+corpus version), runs every available extractor on the test split (each sees only the text),
+scores each on the layers it predicts, and prints one comparison table per layer. Everything is
+written to the output folder: ``<extractor>.jsonl`` (predictions) and ``report.json``.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> args = p.parse_args(["benchmark", "--extractors", "quotes-rules,quote-marks"])
+>>> args.extractors, args.output_dir, args.split
+('quotes-rules,quote-marks', 'out/benchmark', 'test')
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from dateline.baselines import available, get_extractor, layers_of
+from dateline.baselines.text import tokenize
+from dateline.commands.predict import predict_documents, prepare
+from dateline.schemas import DatelineError, Document, inventory, write_jsonl
+
+__all__ = ["TABLES", "benchmark", "register", "run"]
+
+# The columns of each layer's table: (heading, path into the layer's report, key).
+TABLES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "entities": (
+        ("strict P", ("modes", "strict", "micro", "precision")),
+        ("strict R", ("modes", "strict", "micro", "recall")),
+        ("strict F1", ("modes", "strict", "micro", "f1")),
+        ("partial P", ("modes", "partial", "micro", "precision")),
+        ("partial R", ("modes", "partial", "micro", "recall")),
+        ("partial F1", ("modes", "partial", "micro", "f1")),
+    ),
+    "events": (
+        ("trigger id P", ("metrics", "trigger_identification", "precision")),
+        ("trigger id R", ("metrics", "trigger_identification", "recall")),
+        ("trigger id F1", ("metrics", "trigger_identification", "f1")),
+        ("trigger cls F1", ("metrics", "trigger_classification", "f1")),
+        ("arg id F1", ("metrics", "argument_identification", "f1")),
+        ("arg cls F1", ("metrics", "argument_classification", "f1")),
+    ),
+    "quotes": (
+        ("quote F1", ("metrics", "quote", "f1")),
+        ("content tok P", ("metrics", "content_tokens", "precision")),
+        ("content tok R", ("metrics", "content_tokens", "recall")),
+        ("content tok F1", ("metrics", "content_tokens", "f1")),
+        ("content exact F1", ("metrics", "content_exact", "f1")),
+        ("cue F1", ("metrics", "cue_exact", "f1")),
+        ("speaker mention F1", ("metrics", "speaker_mention", "f1")),
+        ("speaker entity F1", ("metrics", "speaker_entity", "f1")),
+    ),
+}
+# The core named-entity task (DESIGN.md §2): PERSON/ORGANIZATION/LOCATION mentions of kind named.
+CORE = "entities-core"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``benchmark`` subcommand."""
+    p = sub.add_parser("benchmark", help="train, run and score every extractor on the test split",
+                       description="Build the corpus if needed, train what needs training, run "
+                                   "every available extractor on the test split, score them "
+                                   "and print one comparison table per layer.")
+    p.add_argument("--extractors", default=None, metavar="N[,N...]",
+                   help="only these extractors (default: every available one)")
+    p.add_argument("--split", choices=("validation", "test"), default="test")
+    p.add_argument("--status", default="gold", metavar="S[,S...]",
+                   help="gold layer statuses to score (default: gold); e.g. gold,draft")
+    p.add_argument("-o", "--output-dir", default="out/benchmark", metavar="DIR",
+                   help="where predictions and report.json go (default: out/benchmark)")
+    p.add_argument("--retrain", action="store_true", help="retrain even if models are cached")
+    p.add_argument("--quiet", action="store_true", help="no progress, only the tables")
+    p.set_defaults(func=run, parser=p)
+
+
+def _get(report: dict[str, Any], path: Sequence[str]) -> Any:
+    value: Any = report
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _corpus(console: Console) -> tuple[str, list[Document]]:
+    """The corpus version and a check that it is built (building it when it is not)."""
+    from dateline import loading
+
+    try:
+        next(iter(loading.documents("test")), None)
+    except DatelineError as err:
+        if err.code != "corpus-not-built":
+            raise
+        from dateline.build import build
+
+        console.print("building the corpus (dateline corpus build)")
+        build(loading.default_corpus_dir(), loading.default_sources_dir(),
+              step=lambda s: console.print(f"  {s}"))
+    return loading.corpus_version(), []
+
+
+def benchmark(names: Sequence[str] | None, *, split: str = "test",
+              statuses: Sequence[str] = ("gold",), output_dir: Path,
+              retrain: bool = False, console: Console | None = None) -> dict[str, Any]:
+    """Run the benchmark and return the report (also written to ``output_dir/report.json``)."""
+    from dateline import loading
+    from dateline.evaluation.report import score
+
+    console = console or Console(stderr=True, quiet=True)
+    version, _ = _corpus(console)
+    gold = list(loading.documents(split))
+    n_tokens = sum(len(tokenize(d.text)) for d in gold)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    infos = available()
+    chosen = list(names) if names else list(infos)
+    report: dict[str, Any] = {
+        "corpus_version": version, "split": split, "documents": len(gold), "tokens": n_tokens,
+        "statuses": list(statuses), "extractors": {}, "skipped": {}}
+    core = inventory().core_entity_labels
+    for name in chosen:
+        # 1. Make the extractor; one that cannot be installed here is skipped, with the reason.
+        try:
+            extractor = get_extractor(name)
+        except DatelineError as err:
+            if names and err.code != "extractor-unavailable":
+                raise
+            report["skipped"][name] = err.message
+            console.print(f"skipped {name}: {err.message}")
+            continue
+        # 2. Load its cached model or train it.
+        started = time.perf_counter()
+        trained = prepare(extractor, force=retrain, console=console)
+        train_seconds = time.perf_counter() - started
+        # 3. Predict on the split (layers stripped) and write the predictions.
+        preds, seconds = predict_documents(extractor, gold, console=console,
+                                           description=f"{name} on {split}")
+        write_jsonl(preds, output_dir / f"{name}.jsonl")
+        # 4. Score the layers it predicts, and the core named-entity task for entities.
+        layers = layers_of(extractor)
+        scores = score(gold, preds, layers=layers, statuses=statuses, corpus_version=version)
+        entry: dict[str, Any] = {
+            "version": extractor.version, "origin": infos[name].origin if name in infos else "",
+            "reference": infos[name].reference if name in infos else False,
+            "layers": list(layers), "predict_seconds": round(seconds, 3),
+            "tokens_per_second": round(n_tokens / seconds) if seconds > 0 else None,
+            "train": trained, "prepare_seconds": round(train_seconds, 2), "scores": scores}
+        if "entities" in layers:
+            entry["scores_core"] = score(gold, preds, layers=("entities",), statuses=statuses,
+                                         labels=core, kinds=("named",), corpus_version=version)
+        report["extractors"][name] = entry
+        console.print(f"{name}: {len(preds)} documents in {seconds:.2f} s")
+    (output_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n",
+                                            encoding="utf-8")
+    return report
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def tables(report: dict[str, Any]) -> list[Table]:
+    """One rich table per layer (plus the core named-entity task) from a benchmark report."""
+    out = []
+    for layer in ("entities", CORE, "events", "quotes"):
+        base = "entities" if layer == CORE else layer
+        key = "scores_core" if layer == CORE else "scores"
+        rows = [(n, e) for n, e in report["extractors"].items() if base in e["layers"]]
+        if not rows:
+            continue
+        title = (f"{layer} — {report['split']} split, corpus {report['corpus_version']}, "
+                 f"{'/'.join(report['statuses'])} layers")
+        if layer == CORE:
+            title = f"entities, core task (PERSON/ORGANIZATION/LOCATION, named) — {title[16:]}"
+        columns = TABLES[base]
+        table = Table("extractor", *(c for c, _ in columns), "docs", "tokens/s", title=title)
+        for name, entry in rows:
+            res = entry[key]["layers"][base]
+            label = f"{name} (reference)" if entry["reference"] else name
+            docs = _get(res, ("documents", "scored"))
+            table.add_row(label, *(_fmt(_get(res, path)) for _, path in columns), _fmt(docs),
+                          _fmt(entry["tokens_per_second"]))
+        out.append(table)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmark and print the tables."""
+    console = Console(highlight=False, soft_wrap=True)
+    progress = Console(stderr=True, highlight=False, quiet=args.quiet)
+    names = [n.strip() for n in args.extractors.split(",")] if args.extractors else None
+    statuses = [s.strip() for s in args.status.split(",") if s.strip()]
+    out = Path(args.output_dir)
+    report = benchmark(names, split=args.split, statuses=statuses, output_dir=out,
+                       retrain=args.retrain, console=progress)
+    for table in tables(report):
+        console.print(table)
+    for name, why in report["skipped"].items():
+        console.print(f"skipped {name}: {why}")
+    console.print(f"predictions and report.json in {out}/")
+    return 0
