@@ -2,9 +2,10 @@
 
 The source file holds a ``date YYYY-MM-DD`` prefix, then the article (its first line is a photo
 caption). The document text is the file after that prefix, with surrounding whitespace removed.
-The annotation lives in ``corpus/annotations/<id>.json`` as stand-off: offsets, labels and links
-only, keyed by the document id and the sha256 of the text, so no source text is committed; the
-build fills in each span's text from the offsets.
+The annotation lives in ``corpus/annotations/<id>.json`` in the stand-off format of
+:mod:`dateline.schemas.standoff` (the Document without its text, anchored by the text's sha256),
+so no source text is committed; the build fills in each span's text from the offsets. Its
+``meta.published`` is null: the date comes from the source file's prefix.
 
 >>> split_date_prefix(" date 2025-08-06 Caption line.\\n\\nBody.\\n")
 ('2025-08-06', 'Caption line.\\n\\nBody.')
@@ -12,24 +13,13 @@ build fills in each span's text from the offsets.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-from dateline.schemas import (
-    Argument,
-    DatelineError,
-    Document,
-    Event,
-    LayerInfo,
-    Layers,
-    Mention,
-    Meta,
-    Quote,
-    Span,
-)
-from dateline.sources import ImportResult, SourceInfo, SourceReader, sha256_bytes
+from dateline.schemas import DatelineError
+from dateline.schemas.standoff import from_standoff, read_standoff
+from dateline.sources import ImportResult, SourceInfo, SourceReader
 
 __all__ = ["DOC_ID", "INFO", "import_seed", "split_date_prefix", "tokenize"]
 
@@ -68,69 +58,22 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 _nlp_cache: dict[str, Any] = {}
 
 
-def _span(text: str, raw: dict[str, Any], where: str) -> Span:
-    start, end = raw.get("start"), raw.get("end")
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-        raise DatelineError("bad-annotation-offsets", f"span [{start}, {end}) is outside the "
-                            f"text (length {len(text)})", where=where,
-                            fix="correct the offsets in the annotation file")
-    return Span(start=start, end=end, text=text[start:end])
-
-
-def _layer(raw: dict[str, Any]) -> LayerInfo:
-    return LayerInfo(status=raw["status"], source=raw.get("source"),
-                     annotators=tuple(raw.get("annotators", ())),
-                     guidelines=raw.get("guidelines"), labels=tuple(raw.get("labels", ())),
-                     regions=None)
-
-
 def import_seed(reader: SourceReader, annotations: str | Path) -> ImportResult:
     """The founding article as a Document, with the stand-off annotation applied."""
     date, text = split_date_prefix(reader.read_text("seed", FILE))
     path = Path(annotations) / f"{DOC_ID}.json"
-    try:
-        ann = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
+    if not path.is_file():
         raise DatelineError("annotation-missing", f"no annotation file {path}", where=str(path),
-                            fix="restore corpus/annotations/ from git") from exc
-    except ValueError as exc:
-        raise DatelineError("invalid-json", str(exc), where=str(path),
-                            fix="correct the JSON of the annotation file") from exc
-    digest = sha256_bytes(text.encode("utf-8"))
-    if ann.get("text_sha256") != digest:
-        raise DatelineError("annotation-text-changed",
-                            f"the annotation was made on a text with sha256 "
-                            f"{str(ann.get('text_sha256'))[:12]}…, the source text has "
-                            f"{digest[:12]}…", where=str(path),
-                            fix="re-anchor the annotation on the new text, then update "
-                                "text_sha256")
-    w = str(path)
-    mentions = tuple(
-        Mention(id=m["id"], **_span(text, m, f"{w} {m['id']}").model_dump(), label=m["label"],
-                kind=m.get("kind"), entity=m.get("entity"), link=m.get("link"),
-                source_label=m.get("source_label"))
-        for m in ann.get("entities", ()))
-    events = tuple(
-        Event(id=e["id"], trigger=_span(text, e["trigger"], f"{w} {e['id']}"),
-              type=e.get("type"),
-              arguments=tuple(Argument(role=a["role"], mention=a.get("mention"),
-                                       span=_span(text, a["span"], f"{w} {e['id']}")
-                                       if a.get("span") else None)
-                              for a in e.get("arguments", ())),
-              attributes=dict(e.get("attributes", {})), source_label=e.get("source_label"))
-        for e in ann.get("events", ()))
-    quotes = tuple(
-        Quote(id=q["id"], content=tuple(_span(text, s, f"{w} {q['id']}") for s in q["content"]),
-              cue=_span(text, q["cue"], f"{w} {q['id']}") if q.get("cue") else None,
-              speaker=q.get("speaker"),
-              speaker_span=_span(text, q["speaker_span"], f"{w} {q['id']}")
-              if q.get("speaker_span") else None,
-              kind=q["kind"])
-        for q in ann.get("quotes", ()))
-    layers = Layers(**{k: _layer(v) for k, v in ann["layers"].items()})
-    meta = Meta(title=ann.get("title"), publisher=ann.get("publisher"), url=ann.get("url"),
-                published=date, language="en", genre="news", collection="seed",
-                license=INFO.license, attribution=ann.get("attribution"))
-    doc = Document(id=DOC_ID, text=text, meta=meta, entities=mentions, events=events,
-                   quotes=quotes, layers=layers)
+                            fix="restore corpus/annotations/ from git")
+    doc = from_standoff(read_standoff(path), text, where=str(path))
+    if doc.id != DOC_ID:
+        raise DatelineError("annotation-unknown-document", f"the file annotates {doc.id!r}, "
+                            f"not {DOC_ID!r}", where=f"{path} $.id",
+                            fix=f"set id to {DOC_ID!r}")
+    if doc.meta.published not in (None, date):
+        raise DatelineError("annotation-meta-conflict", f"meta.published is "
+                            f"{doc.meta.published!r}, the source file says {date!r}",
+                            where=f"{path} $.meta.published",
+                            fix="set it to null: the date comes from the source file")
+    doc = doc.model_copy(update={"meta": doc.meta.model_copy(update={"published": date})})
     return ImportResult([doc], {DOC_ID: tokenize(text)}, {"documents": 1})
