@@ -1,0 +1,150 @@
+"""``dateline compare GOLD PRED_A PRED_B [...]``: every metric of each system with a 95%
+paired-bootstrap interval, and each system against the baseline: the difference, its
+interval, and an approximate-randomisation p-value (raw and Holm-adjusted).
+
+GOLD is a ``.jsonl``/``.json`` file of Documents or a corpus split (``corpus:test``). Systems
+are named after their files (``--names`` overrides); the baseline is the first unless
+``--baseline`` names another. Exit codes: 0 compared, 1 refused (the data has a problem),
+2 usage error.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> a = p.parse_args(["compare", "corpus:test", "a.jsonl", "b.jsonl", "--by", "genre",
+...                   "--seed", "3"])
+>>> a.preds, a.by, a.seed, a.resamples, a.trials
+(['a.jsonl', 'b.jsonl'], 'genre', 3, 1000, 10000)
+>>> system_names(["out/a.jsonl", "x/a.jsonl", "b.json"])
+['a', 'a-2', 'b']
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dateline.commands.score import load_gold
+from dateline.evaluation.compare import COMPARE_FORMATS, DEFAULT_SEED, compare, render_comparison
+from dateline.evaluation.matching import Overlap
+from dateline.evaluation.report import LAYERS
+from dateline.schemas import DatelineError, Document, Meta, read_jsonl
+from dateline.schemas.labels import inventory
+
+__all__ = ["parse_list", "register", "run", "system_names"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``compare`` subcommand."""
+    p = sub.add_parser(
+        "compare", help="compare systems: intervals, differences and significance",
+        description="Score several systems against the same gold documents: every metric "
+                    "with a paired-bootstrap confidence interval over documents, and each "
+                    "system against the baseline with the difference, its interval and a "
+                    "paired approximate-randomisation p-value, Holm-corrected.")
+    p.add_argument("gold", metavar="GOLD", help="gold .jsonl/.json file, or corpus:SPLIT")
+    p.add_argument("preds", metavar="PRED", nargs="+", help="predicted .jsonl/.json files")
+    p.add_argument("--names", default=None, metavar="N[,N...]",
+                   help="system names, one per PRED (default: the file names)")
+    p.add_argument("--baseline", default=None, metavar="NAME",
+                   help="the system the others are compared with (default: the first)")
+    p.add_argument("--layer", choices=(*LAYERS, "all"), default="all")
+    p.add_argument("--status", default="gold", metavar="S[,S...]",
+                   help="gold layer statuses to score (default: gold); e.g. gold,draft")
+    p.add_argument("--labels", default=None, metavar="L[,L...]",
+                   help="score only these entity labels (e.g. PERSON,ORGANIZATION,LOCATION)")
+    p.add_argument("--kinds", default=None, metavar="K[,K...]",
+                   help="score only gold mentions of these kinds (e.g. named)")
+    p.add_argument("--overlap", type=float, default=0.0, metavar="F",
+                   help="minimum overlap of a matched pair, a fraction (default: any)")
+    p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold")
+    p.add_argument("--resamples", type=int, default=1000, metavar="N",
+                   help="bootstrap resamples (default: 1000)")
+    p.add_argument("--trials", type=int, default=10000, metavar="N",
+                   help="approximate-randomisation trials (default: 10000)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                   help=f"seed of every random draw (default: {DEFAULT_SEED})")
+    p.add_argument("--confidence", type=float, default=0.95, metavar="C",
+                   help="interval level (default: 0.95)")
+    p.add_argument("--alpha", type=float, default=0.05, metavar="A",
+                   help="significance level of the Holm-adjusted p-values (default: 0.05)")
+    p.add_argument("--by", default=None, metavar="FIELD", choices=tuple(Meta.model_fields),
+                   help="also break the numbers down by this metadata field (genre, "
+                        "collection, publisher, ...)")
+    p.add_argument("--per-label", action="store_true",
+                   help="also compare each entity label's precision, recall and F1")
+    p.add_argument("--metric", action="append", default=None, metavar="PATTERN",
+                   help="show only metrics matching this pattern (fnmatch, e.g. '*.f1'; "
+                        "repeatable; JSON always has all)")
+    p.add_argument("--format", choices=COMPARE_FORMATS, default="table")
+    p.add_argument("-o", "--output", default=None, metavar="FILE",
+                   help="write to FILE instead of standard output")
+    p.set_defaults(func=run, parser=p)
+
+
+def parse_list(value: str | None, allowed: Sequence[str], option: str) -> list[str] | None:
+    """A comma-separated option value, checked against ``allowed``.
+
+    >>> parse_list("gold, draft", ("gold", "draft", "silver"), "--status")
+    ['gold', 'draft']
+    """
+    if value is None:
+        return None
+    items = [x.strip() for x in value.split(",") if x.strip()]
+    bad = [x for x in items if x not in allowed]
+    if bad or not items:
+        raise DatelineError("bad-option", f"{option} {value!r}: unknown value "
+                            f"{bad[0] if bad else value!r}",
+                            fix=f"use a comma-separated list of {', '.join(allowed)}",
+                            exit_code=2)
+    return items
+
+
+def system_names(paths: Sequence[str]) -> list[str]:
+    """Names from file stems, made unique with ``-2``, ``-3``, ..."""
+    out: list[str] = []
+    for p in paths:
+        stem = Path(p).name.removesuffix(".jsonl").removesuffix(".json") or "system"
+        name, k = stem, 2
+        while name in out:
+            name, k = f"{stem}-{k}", k + 1
+        out.append(name)
+    return out
+
+
+def _read(path: str) -> list[Document]:
+    if not Path(path).exists():
+        raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
+                            fix="give a .jsonl file of predicted Documents", exit_code=2)
+    return list(read_jsonl(path))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compare and print (or write) the result; return the exit code."""
+    inv = inventory()
+    statuses = parse_list(args.status, inv.layer_statuses, "--status") or ["gold"]
+    labels = parse_list(args.labels, inv.entity_labels, "--labels")
+    kinds = parse_list(args.kinds, inv.mention_kinds, "--kinds")
+    names = system_names(args.preds) if args.names is None else \
+        [x.strip() for x in args.names.split(",")]
+    if len(names) != len(args.preds) or len(set(names)) != len(names):
+        raise DatelineError("bad-option", f"--names {args.names!r}: give one distinct name "
+                            f"per prediction file ({len(args.preds)})", exit_code=2)
+    baseline = args.baseline
+    if baseline is not None and baseline not in names and baseline in args.preds:
+        baseline = names[args.preds.index(baseline)]  # a path is accepted too
+    gold, corpus_version = load_gold(args.gold)
+    systems = {name: _read(path) for name, path in zip(names, args.preds, strict=True)}
+    result = compare(gold, systems, baseline=baseline,
+                     layers=LAYERS if args.layer == "all" else (args.layer,),
+                     statuses=statuses, labels=labels, kinds=kinds,
+                     overlap=Overlap(args.overlap, args.overlap_of), resamples=args.resamples,
+                     trials=args.trials, seed=args.seed, confidence=args.confidence,
+                     alpha=args.alpha, by=args.by, per_label=args.per_label,
+                     corpus_version=corpus_version)
+    text = render_comparison(result, args.format, args.metric or ("*",))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,97 @@
+"""The compare command: formats, slices, baseline choice, seeds in the output, exit codes."""
+
+import json
+
+import pytest
+from compare_data import corpus, perturb
+
+from dateline.cli import main
+from dateline.schemas import write_jsonl
+
+FAST = ["--resamples", "100", "--trials", "200"]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("compare")
+    gold = corpus(30)
+    paths = [str(d / "gold.jsonl")]
+    write_jsonl(gold, paths[0])
+    for name, seed, p in (("base", 1, 0.2), ("worse", 2, 0.5), ("same", 3, 0.2)):
+        path = d / f"{name}.jsonl"
+        write_jsonl(perturb(gold, seed, p), path)
+        paths.append(str(path))
+    return paths
+
+
+def run(capsys, *argv):
+    code = main(["compare", *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_json_output_has_settings_and_every_layer(files, capsys):
+    code, out, _ = run(capsys, *files, *FAST, "--seed", "5", "--format", "json")
+    assert code == 0
+    res = json.loads(out)
+    s = res["settings"]
+    assert (s["seed"], s["resamples"], s["trials"], s["baseline"]) == (5, 100, 200, "base")
+    assert s["systems"] == ["base", "worse", "same"] and "Holm" in s["correction"]
+    assert set(res["layers"]) == {"entities", "events", "quotes"}
+    f1 = res["layers"]["entities"]["metrics"]["strict.f1"]
+    assert set(f1["differences"]) == {"worse", "same"}
+    assert f1["differences"]["worse"]["significant"] is True
+
+
+def test_table_markdown_latex_csv(files, capsys):
+    argv = [*files, *FAST, "--layer", "entities", "--metric", "strict.f1"]
+    code, table, _ = run(capsys, *argv)
+    assert code == 0 and "strict.f1" in table and "base (baseline)" in table
+    assert "seed 12345" in table and "strict.recall" not in table
+    _, md, _ = run(capsys, *argv, "--format", "markdown")
+    lines = md.splitlines()
+    assert lines[2].startswith("| layer | metric | system | score | interval |")
+    assert len([x for x in lines if x.startswith("| entities | strict.f1 |")]) == 3
+    _, tex, _ = run(capsys, *argv, "--format", "latex")
+    assert "\\begin{tabular}" in tex and "strict.f1" in tex and "\\bottomrule" in tex
+    assert "$^{*}$" in tex  # the clearly worse system is marked significant
+    _, csv, _ = run(capsys, *argv, "--format", "csv")
+    assert csv.splitlines()[0].startswith("slice,layer,metric,system,value,low,high")
+    assert len(csv.splitlines()) == 4
+
+
+def test_slices_by_genre(files, capsys):
+    code, out, _ = run(capsys, *files, *FAST, "--layer", "quotes", "--by", "genre",
+                       "--format", "json")
+    assert code == 0
+    res = json.loads(out)
+    assert sorted(res["slices"]) == ["interview", "news", "opinion"]
+    news = res["slices"]["news"]["layers"]["quotes"]
+    assert news["documents"]["scored"] == 10
+    assert news["metrics"]["quote.f1"]["systems"]["base"]["interval"] is not None
+    _, md, _ = run(capsys, *files, *FAST, "--layer", "quotes", "--by", "genre",
+                   "--metric", "quote.f1", "--format", "markdown")
+    assert "| genre=news | quotes | quote.f1 |" in md
+
+
+def test_baseline_by_name_or_path_and_output_file(files, capsys, tmp_path):
+    out = tmp_path / "c.json"
+    code, _, _ = run(capsys, *files, *FAST, "--baseline", files[2], "--layer", "events",
+                     "--format", "json", "-o", str(out))
+    assert code == 0
+    res = json.loads(out.read_text("utf-8"))
+    assert res["settings"]["baseline"] == "worse"
+    code, _, _ = run(capsys, *files[:3], *FAST, "--names", "x,y", "--baseline", "y",
+                     "--layer", "events", "--format", "json", "-o", str(out))
+    assert json.loads(out.read_text("utf-8"))["settings"]["systems"] == ["x", "y"]
+
+
+def test_errors_exit_codes(files, capsys):
+    code, _, err = run(capsys, *files, "--baseline", "nobody")
+    assert code == 2 and "unknown-baseline" in err
+    code, _, err = run(capsys, files[0], "missing.jsonl")
+    assert code == 2 and "no-such-file" in err
+    code, _, err = run(capsys, *files, "--resamples", "0")
+    assert code == 2 and "bad-option" in err
+    code, _, err = run(capsys, *files[:2], "--names", "a,b")
+    assert code == 2 and "--names" in err
