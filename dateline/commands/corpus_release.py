@@ -10,6 +10,8 @@ The work is done in :mod:`dateline.release`, :mod:`dateline.diff`, :mod:`datelin
 (['corpus-v0.1.0', 'HEAD'], 'out.json')
 >>> p.parse_args(["fetch-sources", "--repo", "gum=file:///tmp/gum"]).repo
 ['gum=file:///tmp/gum']
+>>> p.parse_args(["export", "--format", "conll", "out"]).targets
+['out']
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="release: the previous release (default: the highest corpus-v* tag)")
     p.add_argument("--date", default=None, metavar="YYYY-MM-DD",
                    help="release: date of the CHANGELOG entry (default: today, UTC)")
+    _positionals_after_options(p)
+
+
+def _positionals_after_options(p: argparse.ArgumentParser) -> None:
+    """Let ARGs follow options (``export --format parquet DIR``): argparse assigns all
+    positionals at the first one, so later ones come back unrecognized; collect them."""
+    parse = p.parse_known_args
+
+    def parse_known_args(args: Any = None, namespace: Any = None) -> Any:
+        ns, extra = parse(args, namespace)
+        if getattr(ns, "action", None) in ACTIONS:
+            ns.targets = [*ns.targets, *(a for a in extra if not a.startswith("-"))]
+            extra = [a for a in extra if a.startswith("-")]
+        return ns, extra
+
+    p.parse_known_args = parse_known_args  # type: ignore[method-assign]
 
 
 def _console() -> Console:

@@ -1,0 +1,146 @@
+"""`dateline corpus export`: Parquet with its own card (same rows as the JSONL corpus), CoNLL/BIO
+and spaCy DocBin of the tokens config (entities' char offsets equal the JSONL's)."""
+
+import json
+import re
+
+import pytest
+import yaml
+
+from dateline.cli import main
+from dateline.export import bio_spans, conll_block, export, words_and_spaces
+from dateline.loading import corpus_version, documents
+from dateline.manifest import verify_manifest
+from dateline.schemas import DatelineError
+
+SPLITS = ("train", "validation", "test")
+CORE = ("PERSON", "ORGANIZATION", "LOCATION")
+
+
+def card(folder):
+    return yaml.safe_load((folder / "README.md").read_text().split("---\n")[1])
+
+
+def named_core(doc):
+    """Named core mentions, outermost wins (the tokens config's rule, written out again)."""
+    out = []
+    for start, neg_end, label in sorted((m.start, -m.end, m.label) for m in doc.entities
+                                        if m.kind == "named" and m.label in CORE):
+        if not out or start >= out[-1][1]:
+            out.append((start, -neg_end, label))
+    return out
+
+
+def jsonl(corpus, config, split):
+    path = corpus / "data" / config / f"{split}-00000-of-00001.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def exported(built_corpus, tmp_path_factory):
+    root = tmp_path_factory.mktemp("export")
+    for fmt in ("parquet", "conll", "docbin"):
+        assert main(["corpus", "export", "--format", fmt, str(root / fmt),
+                     "--corpus", str(built_corpus)]) == 0
+    return root
+
+
+def test_parquet_card_is_the_corpus_card_with_parquet_files(exported, built_corpus):
+    pq, src = card(exported / "parquet"), card(built_corpus)
+    assert pq["dataset_info"] == src["dataset_info"]  # same features and split sizes
+    for a, b in zip(pq["configs"], src["configs"], strict=True):
+        assert a["version"] == b["version"] == corpus_version(built_corpus)
+        assert [f["path"] for f in a["data_files"]] == [
+            f["path"].replace(".jsonl", ".parquet") for f in b["data_files"]]
+    assert len(verify_manifest(exported / "parquet")) == 6
+
+
+def test_parquet_loads_to_the_same_rows_as_the_jsonl_corpus(exported, built_corpus, tmp_path):
+    from datasets import load_dataset
+
+    for config in ("default", "tokens"):
+        pq = load_dataset(str(exported / "parquet"), config, cache_dir=str(tmp_path / "a"))
+        js = load_dataset(str(built_corpus), config, cache_dir=str(tmp_path / "b"))
+        assert pq["train"].info.builder_name == "parquet"
+        assert str(pq["train"].info.version) == corpus_version(built_corpus)
+        for split in SPLITS:
+            assert pq[split].features == js[split].features
+            rows_pq, rows_js = pq[split].to_list(), js[split].to_list()
+            assert len(rows_pq) == len(rows_js) > 0
+            if config == "tokens":
+                assert rows_pq == rows_js
+                names = pq[split].features["ner_tags"].feature.names
+                raw = jsonl(built_corpus, config, split)
+                assert [[names[t] for t in r["ner_tags"]] for r in rows_pq] == [
+                    r["ner_tags"] for r in raw]
+                continue
+            # The JSONL builder lets pyarrow parse ISO dates as timestamps, then casts them
+            # back to string: "2015-09-01" loads as "2015-09-01 00:00:00". That is the only
+            # difference, and the Parquet rows keep the value of the file (the Document's).
+            for r in rows_js:
+                p = r["meta"]["published"]
+                if p is not None and re.fullmatch(r"\d{4}-\d\d-\d\d 00:00:00", p):
+                    r["meta"]["published"] = p[:10]
+            assert rows_pq == rows_js
+            assert [r["meta"]["published"] for r in rows_pq] == [
+                r["meta"]["published"] for r in jsonl(built_corpus, config, split)]
+
+
+def test_conll_round_trips_the_tokens_config(exported, built_corpus):
+    for split in SPLITS:
+        blocks = (exported / "conll" / f"{split}.conll").read_text().split("\n\n")
+        assert blocks[-1] == ""
+        raw = jsonl(built_corpus, "tokens", split)
+        assert len(blocks) - 1 == len(raw)
+        for block, r in zip(blocks, raw, strict=False):
+            head, *lines = block.split("\n")
+            assert head == f"# id = {r['id']}"
+            assert [ln.split("\t") for ln in lines] == [list(p) for p in zip(
+                r["tokens"], r["ner_tags"], strict=True)]
+    with pytest.raises(DatelineError, match="export-bad-token"):
+        conll_block("d", ["a b"], ["O"])
+
+
+def test_docbin_entities_have_the_jsonl_char_offsets(exported, built_corpus):
+    import spacy
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("en").vocab
+    n_docs = n_ents = 0
+    for split in SPLITS:
+        gold = {d.id: d for d in documents(split, corpus=built_corpus)}
+        docs = list(DocBin().from_disk(exported / "docbin" / f"{split}.spacy").get_docs(vocab))
+        assert [d.user_data["id"] for d in docs] == [r["id"] for r in jsonl(
+            built_corpus, "tokens", split)]
+        for d in docs:
+            ref = gold[d.user_data["id"]]
+            assert d.text == ref.text
+            got = [(e.start_char, e.end_char, e.label_) for e in d.ents]
+            assert got == named_core(ref)
+            assert all(e.text == ref.text[e.start_char:e.end_char] for e in d.ents)
+            n_docs, n_ents = n_docs + 1, n_ents + len(got)
+    assert n_docs >= 40 and n_ents >= 1000
+
+
+def test_export_refuses_a_folder_it_did_not_write_and_replaces_its_own(built_corpus, tmp_path,
+                                                                        capsys):
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    assert main(["corpus", "export", "--format", "conll", str(other), "--corpus",
+                 str(built_corpus)]) == 2
+    assert "[export-target-not-empty]" in capsys.readouterr().err
+    assert (other / "notes.txt").read_text() == "keep me"
+    out = tmp_path / "conll"
+    export(built_corpus, out, "conll")
+    (out / "stale.conll").write_text("x")
+    export(built_corpus, out, "conll")
+    assert not (out / "stale.conll").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["conll", "mine"]  # no temp left
+
+
+def test_helpers():
+    assert bio_spans([(0, 1), (2, 3), (4, 5)], ["I-PERSON", "B-LOCATION", "I-PERSON"]) == [
+        (0, 1, "PERSON"), (2, 3, "LOCATION"), (4, 5, "PERSON")]
+    words, spaces = words_and_spaces(" a  b", [(1, 2), (4, 5)])
+    assert "".join(w + " " * s for w, s in zip(words, spaces, strict=True)) == " a  b"
