@@ -309,7 +309,8 @@ def lock_sources(corpus: Path, sources: Path) -> dict[str, Any]:
         "$comment": "Pinned sources of the corpus build: repository, commit, license and the "
                     "sha256 of every file read. Written by `dateline corpus lock`; the build "
                     "refuses a file whose hash differs.",
-        "sources": [{"name": i.name, "repository": i.repository, "commit": i.commit,
+        "sources": [{"name": i.name, "repository": i.repository, "path": i.path,
+                     "commit": i.commit,
                      "license": i.license, "files": dict(sorted(reader.hashes.get(i.name, {})
                                                                 .items()))}
                     for i in _infos()],

@@ -49,6 +49,7 @@ class SourceInfo:
     commit: str
     license: str
     files: tuple[str, ...]  # glob patterns, relative to the source folder, of the files read
+    path: str = ""  # folder of the repository that holds the source folder's files ("" = root)
 
 
 @dataclass

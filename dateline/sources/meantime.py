@@ -43,12 +43,13 @@ __all__ = ["INFO", "LABELS", "import_meantime", "sentence_regions", "split_by_to
 
 INFO = SourceInfo(
     name="meantime",
-    repository="https://github.com/anastasia-zhukova/Diverse_CDCR_datasets (MEANTIME-prep/)",
+    repository="https://github.com/anastasia-zhukova/Diverse_CDCR_datasets",
     commit="9dfb46284593bdd35d1a5b5c758c9aa71cb43f1a",
     license="CC BY 4.0",
     files=("output_data/en/meantime.conll", "output_data/en/entities_mentions.json",
            "output_data/en/event_mentions.json", "output_data/test_parsing_en/*/*.json",
            "LICENSE.txt"),
+    path="MEANTIME-prep/",
 )
 SOURCE = f"meantime@{INFO.commit[:7]}"
 LABELS = {"PERSON": "PERSON", "ORGANIZATION": "ORGANIZATION", "LOCATION": "LOCATION",
