@@ -1,8 +1,10 @@
 """``dateline adjudicate [DIR] --policy majority|adjudicator``: the corpus annotation.
 
-Merges the pulled annotations of each document by the stated policy and writes one Document
-per document to ``corpus/annotations/<doc id>.json``, with provenance; conflicts (no
-majority) are listed for review. Writes are atomic; an unchanged result leaves the file.
+Merges the pulled annotations of each document by the stated policy and writes one stand-off
+file per document to ``corpus/annotations/<doc id>.json`` (the Document without its text,
+anchored by the text's sha256), with provenance; the next corpus build applies it. Conflicts
+(no majority) are listed for review. The texts come from the built corpus, or from
+``--documents FILE``. Writes are atomic; an unchanged result leaves the file.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -19,9 +21,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from dateline.schemas import DatelineError, Document, atomic_write_text
+from dateline.schemas import DatelineError, atomic_write_text
+from dateline.schemas.standoff import is_standoff, read_standoff, standoff_json, text_sha256
 from dateline.studio.adjudicate import POLICIES, adjudicate
-from dateline.studio.sync import ANNOTATIONS_DIR, document_json, read_pulled
+from dateline.studio.sync import ANNOTATIONS_DIR, document_texts, read_pulled
 
 __all__ = ["register", "run"]
 
@@ -36,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--adjudicator", help="annotator whose version wins (policy adjudicator)")
     p.add_argument("--out", default="corpus/annotations", help="where the corpus annotations "
                    "go (default %(default)s)")
+    p.add_argument("--documents", nargs="+", default=[], metavar="FILE",
+                   help="Document files holding the annotated texts (default: the built corpus)")
     p.add_argument("--conflicts", type=Path, help="also write the conflicts as JSON here")
     p.set_defaults(func=run, parser=p)
 
@@ -47,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("--policy adjudicator needs --adjudicator NAME")
     counts = {"new": 0, "changed": 0, "unchanged": 0, "not adjudicated": 0}
     conflicts = []
-    for doc_id, docs in sorted(read_pulled(args.path).items()):
+    pulled = read_pulled(args.path, document_texts(args.documents))
+    for doc_id, docs in sorted(pulled.items()):
         result = adjudicate(docs, policy=args.policy, adjudicator=args.adjudicator)
         conflicts.extend(result.conflicts)
         if result.doc is None:
@@ -55,21 +61,23 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"not adjudicated {doc_id}: {result.reason}", markup=False)
             continue
         path = Path(args.out) / f"{doc_id}.json"
-        text = document_json(result.doc)
+        text = standoff_json(result.doc)
         if path.exists():
-            old = path.read_bytes()
-            if old == text.encode("utf-8"):
+            if path.read_bytes() == text.encode("utf-8"):
                 counts["unchanged"] += 1
                 continue
-            try:
-                previous = Document.model_validate_json(old)
-            except ValueError:
+            previous = read_standoff(path)
+            if not is_standoff(previous) or previous.get("id") != doc_id:
                 raise DatelineError("adjudicate-foreign-file", f"{path} exists and is no "
-                                    "Document JSON file; refusing to overwrite it",
-                                    where=str(path), fix="move it, or pass --out") from None
-            if previous.text != result.doc.text:
-                raise DatelineError("annotation-text-changed", f"{path} was made on another "
-                                    "text", where=str(path), fix="re-annotate the document")
+                                    f"stand-off annotation of {doc_id}; refusing to overwrite "
+                                    "it", where=str(path), fix="move it, or pass --out")
+            now = text_sha256(result.doc.text)
+            if previous["text_sha256"] != now:
+                raise DatelineError("annotation-text-changed", f"the file was made on a text "
+                                    f"with sha256 {str(previous['text_sha256'])[:12]}…, the "
+                                    f"pulled annotations on one with {now[:12]}…",
+                                    where=str(path), fix="re-annotate the document on its "
+                                    "current text, or move the old file away")
             counts["changed"] += 1
         else:
             counts["new"] += 1

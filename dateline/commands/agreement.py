@@ -2,7 +2,8 @@
 
 Per layer and label, on documents annotated by two or more annotators: pairwise F1 with a
 bootstrap interval, Cohen's kappa on token labels, Krippendorff's alpha (nominal). Documents
-with one annotator (or, with ``--expect``, none) are counted and listed.
+with one annotator (or, with ``--expect``, none) are counted and listed. The pulled files are
+stand-off: their texts come from the built corpus, or from ``--documents FILE``.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -22,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dateline.schemas import read_documents
-from dateline.studio.sync import ANNOTATIONS_DIR, read_pulled
+from dateline.studio.sync import ANNOTATIONS_DIR, document_texts, read_pulled
 
 __all__ = ["register", "run"]
 
@@ -35,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="pulled annotations (default %(default)s)")
     p.add_argument("--expect", nargs="+", default=[], metavar="FILE",
                    help="Document files listing the documents that should be annotated")
+    p.add_argument("--documents", nargs="+", default=[], metavar="FILE",
+                   help="Document files holding the annotated texts (default: the built corpus)")
     p.add_argument("--bootstrap", type=int, default=1000, help="resamples (default 1000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     from dateline.evaluation.agreement import agreement
 
     expected = [d.id for d in read_documents(args.expect)] if args.expect else []
-    report = agreement(read_pulled(args.path), expected=expected, bootstrap=args.bootstrap,
+    pulled = read_pulled(args.path, document_texts(args.documents))
+    report = agreement(pulled, expected=expected, bootstrap=args.bootstrap,
                        seed=args.seed)
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)

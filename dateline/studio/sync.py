@@ -1,10 +1,14 @@
 """Push documents to a Label Studio project and pull annotations back into the repository.
 
-Pulled annotations are Document JSON files under ``corpus/annotations/labelstudio/``, one per
+Pulled annotations are stand-off files (:mod:`dateline.schemas.standoff`: the Document without
+its text, anchored by the text's sha256) under ``corpus/annotations/labelstudio/``, one per
 document and annotator (``<doc id>/<annotator>.json``), with the Label Studio project, task
-and annotation ids in ``layers.*.source`` and region ids as item ids. Writing is idempotent:
-an unchanged annotation leaves its file byte for byte; an edited one replaces it and is
-reported as changed; a document whose text differs from the earlier pull is refused.
+and annotation ids in ``layers.*.source`` and region ids as item ids. The text comes with the
+export and every annotation is checked against it before writing; only the file leaves it out,
+so no corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
+Writing is idempotent: an unchanged annotation leaves its file byte for byte; an edited one
+replaces it and is reported as changed; a document whose text differs from the earlier pull
+is refused.
 
 >>> import tempfile, pathlib
 >>> from dateline.studio.convert import task_documents
@@ -15,11 +19,14 @@ reported as changed; a document whose text differs from the earlier pull is refu
 ['new']
 >>> [e.status for e in write_pulled(task_documents(task), root).entries]
 ['unchanged']
+>>> read_pulled(root, {"d1": "Bo."})["d1"]["user-1"].text
+'Bo.'
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -27,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dateline.schemas import DatelineError, Document, Incident, atomic_write_text
+from dateline.schemas import DatelineError, Document, Incident, atomic_write_text, read_documents
+from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff, standoff_json
 from dateline.studio.client import Connection, api_errors
 from dateline.studio.config import labeling_config
 from dateline.studio.convert import Pulled, document_task, tasks_documents, text_hash
@@ -37,7 +45,7 @@ __all__ = [
     "PullReport",
     "PushReport",
     "annotation_path",
-    "document_json",
+    "document_texts",
     "ensure_project",
     "export_tasks",
     "find_project",
@@ -65,24 +73,41 @@ def annotation_path(root: str | Path, doc_id: str, annotator: str) -> Path:
     return Path(root) / _safe(doc_id) / f"{_safe(annotator)}.json"
 
 
-def document_json(doc: Document) -> str:
-    """The stable file form of a Document (indented, UTF-8, one trailing newline).
+def document_texts(files: Sequence[str | os.PathLike[str]] = (), *,
+                   corpus: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """Texts by document id, to read stand-off annotations with: from Document ``files`` when
+    given, else from every split of the built corpus (empty when it is not built yet: reading
+    an annotation then names the document that has no text).
 
-    >>> print(document_json(Document(id="d", text="é"))[:30])
-    {
-      "id": "d",
-      "text": "é",
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import write_jsonl
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> write_jsonl([Document(id="d1", text="Bo.")], f)
+    1
+    >>> document_texts([f])
+    {'d1': 'Bo.'}
     """
-    return json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    if files:
+        return {d.id: d.text for d in read_documents(files)}
+    from dateline.loading import documents
+    from dateline.schemas.validate import SPLITS
+
+    try:
+        return {d.id: d.text for split in SPLITS for d in documents(split, corpus=corpus)}
+    except DatelineError as exc:
+        if exc.code == "corpus-not-built":
+            return {}
+        raise
 
 
-def read_pulled(root: str | Path) -> dict[str, dict[str, Document]]:
+def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[str, Document]]:
     """Every pulled annotation under ``root``: doc id -> annotator -> Document.
 
-    The annotator is the first of ``layers.entities.annotators`` (the file name is only a
-    filesystem-safe form of it).
+    ``texts`` maps document ids to their texts (:func:`document_texts`); an annotation of a
+    document not in it, or made on another text, is a coded error. The annotator is the first
+    of ``layers.entities.annotators`` (the file name is only a filesystem-safe form of it).
 
-    >>> read_pulled("no/such/dir")
+    >>> read_pulled("no/such/dir", {})
     {}
     """
     out: dict[str, dict[str, Document]] = {}
@@ -90,12 +115,20 @@ def read_pulled(root: str | Path) -> dict[str, dict[str, Document]]:
     if not base.is_dir():
         return out
     for path in sorted(base.glob("*/*.json")):
-        try:
-            doc = Document.model_validate_json(path.read_bytes())
-        except ValueError as exc:
-            raise DatelineError("studio-bad-pull-file", f"{path} is not a Document: "
-                                f"{str(exc).splitlines()[0]}", where=str(path),
-                                fix="delete the file and pull again") from None
+        data = read_standoff(path)
+        if not is_standoff(data):
+            raise DatelineError("studio-bad-pull-file", f"{path} is no stand-off annotation "
+                                "(an older pull holding the text?)", where=str(path),
+                                fix="delete the file and pull again: pulls are written as "
+                                "stand-off now")
+        doc_id = data.get("id")
+        if not isinstance(doc_id, str) or doc_id not in texts:
+            raise DatelineError("annotation-document-missing", f"no text for document "
+                                f"{doc_id!r}, which this file annotates", where=f"{path} $.id",
+                                fix="build the corpus (`dateline corpus build`) if it is a "
+                                "corpus document, else pass the documents pushed to Label "
+                                "Studio with --documents FILE.jsonl")
+        doc = from_standoff(data, texts[doc_id], where=str(path))
         who = (doc.layers.entities.annotators or (path.stem,))[0]
         out.setdefault(doc.id, {})[who] = doc
     return out
@@ -126,13 +159,18 @@ class PullReport:
         return sum(e.status == status for e in self.entries)
 
 
-def _summary(doc: Document) -> str:
-    return f"{len(doc.entities)} entities, {len(doc.events)} events, {len(doc.quotes)} quotes"
+def _summary(doc: Document | dict[str, Any]) -> str:
+    """Item counts of a Document or of an earlier pull's JSON."""
+    n = [getattr(doc, k) if isinstance(doc, Document) else doc.get(k)
+         for k in ("entities", "events", "quotes")]
+    e, v, q = (len(x) if isinstance(x, list | tuple) else 0 for x in n)
+    return f"{e} entities, {v} events, {q} quotes"
 
 
 def write_pulled(pulled: Iterable[Pulled], root: str | Path,
                  corpus_texts: Mapping[str, str] | None = None) -> PullReport:
-    """Write the Documents of ``pulled`` under ``root`` (atomic, idempotent) and report.
+    """Write the Documents of ``pulled`` under ``root`` as stand-off files (atomic,
+    idempotent) and report.
 
     When one annotator has several annotations of a task, the latest (highest id) wins and
     the others are reported as skipped. ``corpus_texts`` (doc id -> text), when given, refuses
@@ -170,19 +208,22 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
                                             "changed"))
             continue
         path = annotation_path(root, doc_id, who)
-        new = document_json(p.doc)
+        new = standoff_json(p.doc)
         if path.exists():
             old_bytes = path.read_bytes()
             if old_bytes == new.encode("utf-8"):
                 report.entries.append(PullEntry(doc_id, who, p.ls_id, "unchanged"))
                 continue
-            old = Document.model_validate_json(old_bytes)
-            if old.text != p.doc.text:
+            old = read_standoff(path)
+            # A pull of an earlier version holds the text itself: compare its hash all the same.
+            was = text_hash(old["text"]) if isinstance(old.get("text"), str) \
+                else str(old.get("text_sha256"))
+            if was != text_hash(p.doc.text):
                 report.problems.append(Incident(
                     2, "studio-text-hash", f"the text differs from the earlier pull in {path} "
-                    f"(sha256 {text_hash(old.text)[:12]}… → {text_hash(p.doc.text)[:12]}…); "
+                    f"(sha256 {was[:12]}… → {text_hash(p.doc.text)[:12]}…); "
                     "refusing to replace it", f"task {p.task_id} annotation {p.ls_id}", None,
-                    doc_id, "$.text"))
+                    doc_id, "$.text_sha256"))
                 report.entries.append(PullEntry(doc_id, who, p.ls_id, "refused", "text changed"))
                 continue
             atomic_write_text(path, new)
@@ -341,7 +382,7 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
 
 def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
          corpus_texts: Mapping[str, str] | None = None) -> PullReport:
-    """Export ``project`` and write every annotation as a Document per annotator."""
+    """Export ``project`` and write every annotation as a stand-off file per annotator."""
     proj = find_project(conn, project)
     if proj is None:
         raise DatelineError("studio-no-project", f"no project titled {project!r}",

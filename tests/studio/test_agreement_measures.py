@@ -11,7 +11,8 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from dateline.evaluation.agreement import agreement, token_labels
-from dateline.schemas import Document, LayerInfo, Layers, Mention, check_document
+from dateline.schemas import Document, LayerInfo, Layers, Mention, check_document, write_jsonl
+from dateline.schemas.standoff import from_standoff, is_standoff
 from dateline.studio.adjudicate import adjudicate
 from dateline.studio.convert import tasks_documents
 from dateline.studio.sync import read_pulled, write_pulled
@@ -98,17 +99,23 @@ def test_policies_that_cannot_apply_say_why():
 def test_cli_adjudicate_is_idempotent(tmp_path):
     tasks = json.loads((DATA / "export.json").read_text("utf-8"))
     write_pulled(tasks_documents(tasks), tmp_path / "ann")
+    texts = {t["data"]["doc_id"]: t["data"]["text"] for t in tasks}
+    write_jsonl([Document(id=k, text=v) for k, v in texts.items()], tmp_path / "docs.jsonl")
     run = [sys.executable, "-m", "dateline", "adjudicate", str(tmp_path / "ann"), "--policy",
-           "adjudicator", "--adjudicator", "user-1", "--out", str(tmp_path / "corpus")]
+           "adjudicator", "--adjudicator", "user-1", "--out", str(tmp_path / "corpus"),
+           "--documents", str(tmp_path / "docs.jsonl")]
     first = subprocess.run(run, capture_output=True, text=True)
     assert first.returncode == 0 and "new 1" in first.stdout, first.stderr
     path = tmp_path / "corpus" / "studio-unicode.json"
     before = path.read_bytes()
     again = subprocess.run(run, capture_output=True, text=True)
     assert "unchanged 1" in again.stdout and path.read_bytes() == before
-    doc = Document.model_validate_json(before)
+    data = json.loads(before)
+    assert is_standoff(data) and b'"text":' not in before
+    doc = from_standoff(data, texts["studio-unicode"], where=str(path))
     assert doc.layers.quotes.annotators == ("user-1", "user-2")
-    assert read_pulled(tmp_path / "ann")["studio-unicode"]["user-1"].entities == doc.entities
+    assert read_pulled(tmp_path / "ann", texts)["studio-unicode"]["user-1"].entities \
+        == doc.entities
 
 
 def test_next_build_reads_adjudicated_annotations(tmp_path):

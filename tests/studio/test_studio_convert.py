@@ -1,11 +1,15 @@
 """Document <-> Label Studio JSON, on hand-written exports (no server)."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from dateline.schemas import Document, check_document, read_jsonl
+import pytest
+
+from dateline.schemas import DatelineError, Document, check_document, read_jsonl
+from dateline.schemas.standoff import from_standoff, is_standoff, text_sha256
 from dateline.studio.config import choice_controls, control_labels, labeling_config
 from dateline.studio.convert import (
     STUDIO_CHECKS,
@@ -14,7 +18,7 @@ from dateline.studio.convert import (
     task_documents,
     text_hash,
 )
-from dateline.studio.sync import annotation_path, read_pulled, write_pulled
+from dateline.studio.sync import annotation_path, document_texts, read_pulled, write_pulled
 
 DATA = Path(__file__).parents[1] / "data"
 EXPORT = DATA / "studio" / "export.json"
@@ -23,6 +27,18 @@ INVALID = DATA / "studio" / "export-invalid.json"
 
 def _export(path=EXPORT):
     return json.loads(path.read_text("utf-8"))
+
+
+def _texts(tasks):
+    """doc id -> text of an export: what the pulled stand-off files are read back with."""
+    return {t["data"]["doc_id"]: t["data"]["text"] for t in tasks}
+
+
+def _no_text(data):
+    """True when no "text" key appears anywhere in a JSON value."""
+    if isinstance(data, dict):
+        return "text" not in data and all(_no_text(v) for v in data.values())
+    return all(_no_text(v) for v in data) if isinstance(data, list) else True
 
 
 def _lossy_fields_cleared(doc: Document) -> Document:
@@ -160,6 +176,12 @@ def test_write_pulled_is_idempotent_and_reports_edits(tmp_path):
     assert sorted(e.status for e in first.entries) == ["new", "new", "skipped"]
     files = sorted(tmp_path.rglob("*.json"))
     before = {f: f.read_bytes() for f in files}
+    for f in files:  # stand-off: the text stays out of the repository
+        data = json.loads(f.read_bytes())
+        assert is_standoff(data) and _no_text(data)
+        assert data["text_sha256"] == text_hash(task["data"]["text"])
+    pulled = read_pulled(tmp_path, _texts([task]))["studio-unicode"]
+    assert pulled["user-1"] == {p.annotator: p for p in task_documents(task)}["user-1"].doc
     again = write_pulled(task_documents(task), tmp_path)
     assert sorted(e.status for e in again.entries) == ["skipped", "unchanged", "unchanged"]
     assert {f: f.read_bytes() for f in files} == before
@@ -170,16 +192,17 @@ def test_write_pulled_is_idempotent_and_reports_edits(tmp_path):
     assert [(e.doc_id, e.annotator, e.ls_id) for e in changed] == [
         ("studio-unicode", "user-1", 101)]
     path = annotation_path(tmp_path, "studio-unicode", "user-1")
-    assert Document.model_validate_json(path.read_bytes()).mention("m2").label == "ORGANIZATION"
-    assert set(read_pulled(tmp_path)["studio-unicode"]) == {"user-1", "user-2"}
+    doc = from_standoff(json.loads(path.read_bytes()), task["data"]["text"], where=str(path))
+    assert doc.mention("m2").label == "ORGANIZATION"
+    assert set(read_pulled(tmp_path, _texts([task]))["studio-unicode"]) == {"user-1", "user-2"}
 
 
 def test_write_pulled_refuses_a_changed_text(tmp_path):
     [task] = _export()
     write_pulled(task_documents(task), tmp_path)
     path = annotation_path(tmp_path, "studio-unicode", "user-2")
-    old = Document.model_validate_json(path.read_bytes())
-    path.write_text(old.model_copy(update={"text": old.text + " "}).model_dump_json())
+    old = json.loads(path.read_bytes())
+    path.write_text(json.dumps({**old, "text_sha256": text_sha256(task["data"]["text"] + " ")}))
     report = write_pulled(task_documents(task), tmp_path)
     assert [e.status for e in report.entries if e.annotator == "user-2"] == ["refused"]
     assert [i.check for i in report.problems] == ["studio-text-hash"]
@@ -194,8 +217,47 @@ def test_cli_export_then_import(tmp_path):
     done = subprocess.run([*run, "import", str(out), "--out", str(tmp_path / "ann")],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    [doc] = [d for docs in read_pulled(tmp_path / "ann").values() for d in docs.values()]
+    texts = document_texts([DATA / "valid" / "example.json"])
+    [doc] = [d for docs in read_pulled(tmp_path / "ann", texts).values() for d in docs.values()]
     assert len(doc.quotes) == 4 and doc.layers.quotes.status == "gold"
     bad = subprocess.run([*run, "import", str(INVALID), "--out", str(tmp_path / "ann")],
                          capture_output=True, text=True)
     assert bad.returncode == 1 and "studio-dangling-relation" in bad.stdout
+
+
+def test_write_pulled_replaces_a_pull_that_held_the_text(tmp_path):
+    [task] = _export()
+    pulled = {p.annotator: p for p in task_documents(task)}
+    path = annotation_path(tmp_path, "studio-unicode", "user-1")
+    path.parent.mkdir(parents=True)
+    path.write_text(pulled["user-1"].doc.model_dump_json())  # a pull of an earlier version
+    with pytest.raises(DatelineError) as exc:
+        read_pulled(tmp_path, _texts([task]))
+    assert exc.value.code == "studio-bad-pull-file" and "pull again" in exc.value.fix
+    report = write_pulled(task_documents(task), tmp_path)
+    assert [e.status for e in report.entries if e.annotator == "user-1"] == ["changed"]
+    assert is_standoff(json.loads(path.read_bytes()))
+
+
+def test_reading_pulls_needs_the_texts(tmp_path):
+    [task] = _export()
+    write_pulled(task_documents(task), tmp_path)
+    with pytest.raises(DatelineError) as exc:
+        read_pulled(tmp_path, {})
+    err = exc.value
+    assert err.code == "annotation-document-missing" and "'studio-unicode'" in err.message
+    assert "dateline corpus build" in err.fix and "--documents" in err.fix
+    with pytest.raises(DatelineError) as exc:
+        read_pulled(tmp_path, {"studio-unicode": task["data"]["text"] + "!"})
+    assert exc.value.code == "annotation-text-changed"
+
+
+def test_cli_agreement_without_texts_names_the_document(tmp_path):
+    [task] = _export()
+    write_pulled(task_documents(task), tmp_path / "ann")
+    env = {**os.environ, "DATELINE_CORPUS": str(tmp_path / "unbuilt")}
+    done = subprocess.run([sys.executable, "-m", "dateline", "agreement", str(tmp_path / "ann")],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 1
+    assert "[annotation-document-missing]" in done.stderr and "studio-unicode" in done.stderr
+    assert "Traceback" not in done.stderr

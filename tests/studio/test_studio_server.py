@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from dateline.schemas import Document, check_document, read_jsonl
+from dateline.schemas import check_document, read_jsonl
+from dateline.schemas.standoff import from_standoff, is_standoff
 from dateline.studio.config import labeling_config
 from dateline.studio.convert import document_results
-from dateline.studio.sync import annotation_path, read_pulled
+from dateline.studio.sync import annotation_path, document_texts, read_pulled
 
 DATA = Path(__file__).parents[1] / "data" / "studio"
+DOCS = DATA / "docs.jsonl"  # the pushed documents: their texts read the stand-off pulls back
 PROJECT = "dateline-roundtrip"
 
 
@@ -90,7 +92,8 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     out = tmp_path / "annotations"
     done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out))
     assert "new 3" in done.stdout
-    pulled = read_pulled(out)
+    texts = document_texts([DOCS])
+    pulled = read_pulled(out, texts)
     doc_a = pulled["studio-cafe"]["admin@example.com"]
     doc_b = pulled["studio-cafe"]["annotator2@example.com"]
     assert check_document(doc_a) == [] and check_document(doc_b) == []
@@ -110,6 +113,7 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     # -- pulling twice changes nothing, byte for byte
     files = {p: p.read_bytes() for p in sorted(out.rglob("*.json"))}
     assert len(files) == 3
+    assert all(is_standoff(json.loads(b)) and b'"text":' not in b for b in files.values())
     done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out))
     assert "unchanged 3" in done.stdout
     assert {p: p.read_bytes() for p in sorted(out.rglob("*.json"))} == files
@@ -120,7 +124,8 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out))
     assert "changed 1" in done.stdout and "annotator2@example.com" in done.stdout
     path = annotation_path(out, "studio-cafe", "annotator2@example.com")
-    assert Document.model_validate_json(path.read_bytes()).entities[0].label == "ORGANIZATION"
+    edited = from_standoff(json.loads(path.read_bytes()), texts["studio-cafe"], where=str(path))
+    assert edited.entities[0].label == "ORGANIZATION"
 
     # -- the server stores invalid results; pull reports them and imports nothing
     bad = [dict(first[0], value=dict(first[0]["value"], labels=["PER"])),
@@ -136,8 +141,8 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     ls_client.annotations.delete(id=bad_ann.id)
 
     # -- agreement: the doubly annotated document is measured, the single one counted
-    done = cli(studio_env, "agreement", str(out), "--expect", str(DATA / "docs.jsonl"),
-               "--format", "json", "--bootstrap", "200")
+    done = cli(studio_env, "agreement", str(out), "--expect", str(DOCS), "--documents",
+               str(DOCS), "--format", "json", "--bootstrap", "200")
     report = json.loads(done.stdout)
     assert report["documents"]["annotated_by_2_or_more"] == 1
     assert report["documents"]["single"] == ["studio-council"]
@@ -151,9 +156,11 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     # -- adjudication: the designated adjudicator's version, with provenance
     corpus_ann = tmp_path / "corpus-annotations"
     done = cli(studio_env, "adjudicate", str(out), "--policy", "adjudicator",
-               "--adjudicator", "admin@example.com", "--out", str(corpus_ann))
+               "--adjudicator", "admin@example.com", "--out", str(corpus_ann),
+               "--documents", str(DOCS))
     assert "new 2" in done.stdout
-    merged = Document.model_validate_json((corpus_ann / "studio-cafe.json").read_bytes())
+    path = corpus_ann / "studio-cafe.json"
+    merged = from_standoff(json.loads(path.read_bytes()), texts["studio-cafe"], where=str(path))
     assert merged.entities == cafe.entities and merged.quotes == cafe.quotes
     info = merged.layers.events
     assert info.status == "gold"
@@ -161,8 +168,9 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     assert f"annotation/{ann_a.id}" in info.source and f"annotation/{ann_b.id}" in info.source
     assert check_document(merged) == []
     # majority of two: what both agree on is kept, the rest listed for review
-    done = cli(studio_env, "adjudicate", str(out), "--policy", "majority",
-               "--out", str(tmp_path / "majority"), "--conflicts", str(tmp_path / "c.json"))
+    done = cli(studio_env, "adjudicate", str(out), "--policy", "majority", "--documents",
+               str(DOCS), "--out", str(tmp_path / "majority"), "--conflicts",
+               str(tmp_path / "c.json"))
     assert "not adjudicated studio-council" in done.stdout
     conflicts = json.loads((tmp_path / "c.json").read_text())
     assert any(c["item"].startswith("argument Time") for c in conflicts)
