@@ -10,7 +10,7 @@ extractors plug in through the ``dateline.extractors`` entry-point group.
 >>> from dateline.schemas import Document, check_document
 >>> out = get_extractor("quotes-rules").extract(Document(id="d", text='"Go," he said.'))
 >>> out.quotes[0].content[0].text, out.layers.quotes.source
-('"Go,"', 'quotes-rules@0.1.0')
+('Go', 'quotes-rules@0.1.0')
 >>> check_document(out)
 []
 """

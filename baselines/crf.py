@@ -17,9 +17,9 @@ The pipeline, step by step:
 3. Training: convert gold mentions (and triggers) to BIO tags on tokens. Overlapping mentions
    cannot all be tags, so named mentions are kept first, then longer ones. Sentences outside a
    layer's annotated regions are left out, so unannotated text does not teach "no entity".
-4. Train one model for entities and one for triggers on the train split, and choose the
-   L2 penalty ``c2`` on the validation split (exact-span F1); train once more is not needed,
-   the chosen model is kept as trained.
+4. Train two entity models (one keeps the outer of nested mentions, one the inner) and one
+   trigger model on the train split; choose each model's L2 penalty ``c2``, and whether to use
+   one entity model or both together, on the validation split (exact-span F1).
 5. Prediction: tag each sentence, read BIO spans back into Mentions and Events (the trigger tag
    carries the ACE type, or ``EVENT`` for untyped triggers).
 
@@ -31,7 +31,7 @@ The pipeline, step by step:
 ...     Mention(id="m3", start=23, end=27, text="Rome", label="LOCATION")),
 ...     layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON", "LOCATION"))))
 >>> crf = CRFTagger(c2_grid=(0.1,))
->>> crf.train([gold] * 5, [gold])["entities"]["validation_f1"]
+>>> crf.train([gold] * 5, [gold])["entities-outer"]["validation_f1"]
 1.0
 >>> [(m.text, m.label) for m in crf.extract(Document(id="d", text=text)).entities]
 [('Ann Lee', 'PERSON'), ('Bob Day', 'PERSON'), ('Rome', 'LOCATION')]
@@ -42,7 +42,7 @@ from __future__ import annotations
 import json
 import tempfile
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -121,10 +121,22 @@ def _in(regions: Sequence[tuple[int, int]] | None, start: int, end: int) -> bool
     return regions is None or any(r0 <= start and end <= r1 for r0, r1 in regions)
 
 
-def _bio(toks: Tokens, spans: list[tuple[int, int, str, bool]]) -> list[str]:
-    """Step 3: BIO tags from ``(start, end, tag, named)`` spans, non-overlapping first-come."""
+# Which of overlapping gold spans become tags: "outer" keeps named mentions first, then the
+# longer ones; "inner" keeps the shorter ones first.
+_POLICIES: dict[str, Callable[[tuple[int, int, str, bool]], tuple[Any, ...]]] = {
+    "outer": lambda s: (not s[3], -(s[1] - s[0]), s[0]),
+    "inner": lambda s: (s[1] - s[0], s[0]),
+}
+# (model, layer, policy): two entity models see the nested mentions from both sides.
+MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities", "inner"),
+          ("events", "events", "outer"))
+
+
+def _bio(toks: Tokens, spans: list[tuple[int, int, str, bool]],
+         policy: str = "outer") -> list[str]:
+    """Step 3: BIO tags from ``(start, end, tag, named)`` spans, non-overlapping, by policy."""
     tags = ["O"] * len(toks)
-    spans = sorted(spans, key=lambda s: (not s[3], -(s[1] - s[0]), s[0]))
+    spans = sorted(spans, key=_POLICIES[policy])
     taken = [False] * len(toks)
     for start, end, tag, _ in spans:
         # Tokens fully inside the span; a span not on token boundaries is skipped.
@@ -163,11 +175,11 @@ class CRFTagger:
     """
 
     name = "crf"
-    version = "0.1.0"
+    version = "0.2.0"
     layers = ("entities", "events")
 
-    def __init__(self, *, c1: float = 0.05, c2_grid: Sequence[float] = (0.01, 0.1),
-                 max_iterations: int = 80, events: bool = True) -> None:
+    def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.01, 0.1),
+                 max_iterations: int = 100, events: bool = True) -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
@@ -178,6 +190,7 @@ class CRFTagger:
         self._files: dict[str, Path] = {}
         self._lexicon: dict[str, str] = {}
         self._heads: dict[str, int] = {}
+        self._use: tuple[str, ...] = ("entities-outer", "entities-inner")
 
     @property
     def trained(self) -> bool:
@@ -188,7 +201,7 @@ class CRFTagger:
 
     @staticmethod
     def _sequences(docs: Sequence[Document], layer: str,
-                   tables: Sequence[dict[str, str]] | dict[str, str],
+                   tables: Sequence[dict[str, str]] | dict[str, str], policy: str = "outer",
                    ) -> Iterator[tuple[list[list[str]], list[str]]]:
         """(features, tags) per annotated sentence of ``layer`` in ``docs``.
 
@@ -206,7 +219,7 @@ class CRFTagger:
                 spans = [(e.trigger.start, e.trigger.end, e.type or UNTYPED, True)
                          for e in doc.events]
             toks = tokenize(doc.text)
-            tags = _bio(toks, spans)
+            tags = _bio(toks, spans, policy)
             table = tables if isinstance(tables, dict) else tables[k]
             lex = match_tags(toks.words, table)
             for a, b in toks.sentences:
@@ -217,7 +230,8 @@ class CRFTagger:
 
     def train(self, train_docs: Sequence[Document],
               validation_docs: Sequence[Document]) -> dict[str, Any]:
-        """Steps 3-4: train each layer's model on train, choose ``c2`` on validation."""
+        """Steps 3-4: train each model on train; choose ``c2`` and the entity models on
+        validation."""
         import pycrfsuite
 
         self._dir = tempfile.TemporaryDirectory(prefix="dateline-crf-")
@@ -231,11 +245,13 @@ class CRFTagger:
         per_doc = [folds[j % _FOLDS] for j in range(len(docs))]
         self._lexicon = label_table(docs)
         self._heads = heads_of(self._lexicon)
-        for layer in ("entities", "events") if self.events else ("entities",):
-            train = list(self._sequences(docs, layer, per_doc))
+        for model, layer, policy in MODELS:
+            if layer == "events" and not self.events:
+                continue
+            train = list(self._sequences(docs, layer, per_doc, policy))
             if not train:
                 continue
-            valid = list(self._sequences(validation_docs, layer, self._lexicon))
+            valid = list(self._sequences(validation_docs, layer, self._lexicon, policy))
             best: tuple[float, float, Path] | None = None
             for c2 in self.c2_grid:
                 trainer = pycrfsuite.Trainer(verbose=False)
@@ -244,7 +260,7 @@ class CRFTagger:
                 trainer.set_params({"c1": self.c1, "c2": c2,
                                     "max_iterations": self.max_iterations,
                                     "feature.possible_transitions": True})
-                path = Path(self._dir.name) / f"{layer}-c2-{c2}.crfsuite"
+                path = Path(self._dir.name) / f"{model}-c2-{c2}.crfsuite"
                 trainer.train(str(path))
                 tagger = pycrfsuite.Tagger()
                 tagger.open(str(path))
@@ -254,13 +270,42 @@ class CRFTagger:
             assert best is not None
             tagger = pycrfsuite.Tagger()
             tagger.open(str(best[2]))
-            self._taggers[layer] = tagger
-            self._files[layer] = best[2]
-            self._labels[layer] = tuple(sorted({t[2:] for _, ys in train for t in ys
-                                                if t != "O"}))
-            report[layer] = {"c2": best[1], "validation_f1": round(best[0], 4),
-                             "train_sentences": len(train), "labels": list(self._labels[layer])}
+            self._taggers[model] = tagger
+            self._files[model] = best[2]
+            labels = {t[2:] for _, ys in train for t in ys if t != "O"}
+            self._labels[layer] = tuple(sorted(labels | set(self._labels.get(layer, ()))))
+            report[model] = {"c2": best[1], "validation_f1": round(best[0], 4),
+                             "train_sentences": len(train), "labels": sorted(labels)}
+        # Which entity models to use, alone or together: chosen on validation, all mentions.
+        choices = [c for c in (("entities-outer",), ("entities-inner",),
+                               ("entities-outer", "entities-inner"))
+                   if all(m in self._taggers for m in c)]
+        scored = []
+        for choice in choices:
+            self._use = choice
+            scored.append((self._entity_f1(validation_docs), choice))
+        if scored:
+            f1, self._use = max(scored, key=lambda x: x[0])
+            report["entities"] = {"models": list(self._use), "validation_f1": round(f1, 4),
+                                  "choices": {"+".join(c): round(v, 4) for v, c in scored}}
         return report
+
+    def _entity_f1(self, docs: Sequence[Document]) -> float:
+        """Exact-span F1 of the entity predictions on gold documents, inside their regions."""
+        tp = fp = fn = 0
+        for doc in docs:
+            info = doc.layers.entities
+            if info.status not in ("gold", "draft"):
+                continue
+            regions = None if info.regions is None else [(r.start, r.end)
+                                                           for r in info.regions]
+            gold = {(m.start, m.end, m.label) for m in doc.entities}
+            pred = {(m.start, m.end, m.label) for m in self.extract(doc).entities
+                    if _in(regions, m.start, m.end)}
+            tp += len(gold & pred)
+            fp += len(pred - gold)
+            fn += len(gold - pred)
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
     @staticmethod
     def _f1(tagger: Any, data: list[tuple[list[list[str]], list[str]]]) -> float:
@@ -277,9 +322,10 @@ class CRFTagger:
         """Write each model in CRFsuite's binary format, plus the settings as JSON."""
         require_trained(self)
         directory.mkdir(parents=True, exist_ok=True)
-        for layer, path in self._files.items():
-            (directory / f"{layer}.crfsuite").write_bytes(path.read_bytes())
+        for model, path in self._files.items():
+            (directory / f"{model}.crfsuite").write_bytes(path.read_bytes())
         settings = {"extractor": self.name, "version": self.version, "c1": self.c1,
+                    "models": sorted(self._files), "entity_models": list(self._use),
                     "labels": {k: list(v) for k, v in self._labels.items()}}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
@@ -294,12 +340,13 @@ class CRFTagger:
             settings = json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
             self._lexicon = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))
             self._heads = heads_of(self._lexicon)
-            for layer, labels in settings["labels"].items():
+            for model in settings["models"]:
                 tagger = pycrfsuite.Tagger()
-                tagger.open(str(directory / f"{layer}.crfsuite"))
-                self._taggers[layer] = tagger
-                self._files[layer] = directory / f"{layer}.crfsuite"
-                self._labels[layer] = tuple(labels)
+                tagger.open(str(directory / f"{model}.crfsuite"))
+                self._taggers[model] = tagger
+                self._files[model] = directory / f"{model}.crfsuite"
+            self._labels = {k: tuple(v) for k, v in settings["labels"].items()}
+            self._use = tuple(settings["entity_models"])
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
                                 f"{directory}: {exc}",
@@ -313,20 +360,30 @@ class CRFTagger:
         text = doc.text
         toks = tokenize(text)
         lex = match_tags(toks.words, self._lexicon, self._heads)
-        found: dict[str, list[tuple[int, int, str]]] = {layer: [] for layer in self._taggers}
+        models = [m for m in self._taggers if m in self._use or m == "events"]
+        found: dict[str, list[tuple[int, int, str]]] = {"entities": [], "events": []}
+        seen: set[tuple[int, int]] = set()
         for a, b in toks.sentences:
             feats = token_features(toks, a, b, lex)
-            for layer, tagger in self._taggers.items():
-                for first, last, tag in _spans(tagger.tag(feats)):
+            for model in models:
+                layer = "events" if model == "events" else "entities"
+                for first, last, tag in _spans(self._taggers[model].tag(feats)):
                     span = snap(text, toks.starts[a + first], toks.ends[a + last - 1])
-                    if span is not None:
-                        found[layer].append((span[0], span[1], tag))
+                    if span is None:
+                        continue
+                    if layer == "entities":
+                        # The two entity models often agree: keep one mention per span.
+                        if span in seen:
+                            continue
+                        seen.add(span)
+                    found[layer].append((span[0], span[1], tag))
         entities = events = None
-        if "entities" in found:
+        if "entities" in self._labels:
+            found["entities"].sort()
             entities = ([Mention(id=f"m{i + 1}", start=s, end=e, text=text[s:e], label=t)
                          for i, (s, e, t) in enumerate(found["entities"])],
                         self._labels["entities"])
-        if "events" in found:
+        if "events" in self._taggers:
             events = ([Event(id=f"ev{i + 1}", trigger=Span(start=s, end=e, text=text[s:e]),
                              type=None if t == UNTYPED else t)
                        for i, (s, e, t) in enumerate(found["events"])],

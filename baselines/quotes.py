@@ -27,7 +27,7 @@ The pipeline, step by step:
 >>> out = QuoteRules().extract(doc)
 >>> for q in out.quotes:
 ...     print(q.kind, [c.text for c in q.content], q.cue.text, out.mention(q.speaker).text)
-direct ['“We will win,”'] said Ann Lee
+direct ['We will win'] said Ann Lee
 indirect ['the vote was close'] added She
 >>> check_document(out)
 []
@@ -59,6 +59,7 @@ _SINGLE_CLOSE = frozenset("’›")
 _ALL_MARKS = _DOUBLE_OPEN | _DOUBLE_CLOSE | _SINGLE_OPEN | _SINGLE_CLOSE | frozenset("\"'")
 _OPEN_BEFORE = frozenset("([{—–-/")
 _SENTENCE_END = frozenset({".", "!", "?", ";"})
+_TRAILING = frozenset(",.;:")
 _WINDOW = 12
 _ADVERBS = frozenset({"also", "has", "had", "have", "would", "will", "later", "then", "further",
                       "once", "previously", "earlier", "recently", "again", "reportedly",
@@ -143,11 +144,11 @@ def direct_quote_spans(text: str, *, with_marks: bool = False) -> list[list[tupl
 
     >>> direct_quote_spans('He said "yes" and \'no\'. "Broken')
     [[(9, 12)], [(19, 21)]]
-    >>> direct_quote_spans('He said "yes".', with_marks=True)
-    [[(8, 13)]]
+    >>> direct_quote_spans('He said "yes."'), direct_quote_spans('He said "yes."', with_marks=True)
+    ([[(9, 12)]], [[(8, 14)]])
     >>> t = '“First paragraph.\n\n“Second one.”'
     >>> [[t[a:b] for a, b in q] for q in direct_quote_spans(t)]
-    [['First paragraph.', 'Second one.']]
+    [['First paragraph', 'Second one']]
     """
     return [pieces for _, _, pieces in _direct_quotes(text, with_marks=with_marks)]
 
@@ -182,13 +183,25 @@ def _direct_quotes(text: str, *, with_marks: bool = False,
             continue  # a nested quote stays inside the content
         if m.can_close:
             pieces.append((content_start - with_marks, m.pos + with_marks))
-            spans = [s for a, b in pieces if (s := snap(text, a, b)) is not None]
+            spans = [s for a, b in pieces if (s := _content(text, a, b, with_marks)) is not None]
             if spans:
                 out.append((current.pos, m.pos, spans))
             current, pieces = None, []
         elif m.can_open:
             current, content_start, pieces = m, m.pos + 1, []
     return out
+
+
+def _content(text: str, a: int, b: int, with_marks: bool) -> tuple[int, int] | None:
+    """A content span on character boundaries; without the marks, the punctuation that ends
+    the quoted clause ("…,” she said) is left out too, as in the corpus."""
+    span = snap(text, a, b)
+    if span is None or with_marks:
+        return span
+    end = span[1]
+    while end > span[0] and text[end - 1] in _TRAILING:
+        end -= 1
+    return snap(text, span[0], end)
 
 
 def _suitable(c: Candidate) -> bool:
@@ -200,7 +213,8 @@ class QuoteRules:
 
     Settings: ``min_uncued_words`` (an uncued direct quote shorter than this is taken for a
     scare quote or a title and dropped), ``indirect`` (find indirect and mixed quotes),
-    ``with_marks`` (direct quote content includes its quotation marks, as in the corpus).
+    ``with_marks`` (direct quote content includes its quotation marks; by default it does
+    not, nor the comma or full stop that ends the quoted clause, as in the corpus).
     """
 
     name = "quotes-rules"
@@ -208,7 +222,7 @@ class QuoteRules:
     layers = ("quotes",)
 
     def __init__(self, *, min_uncued_words: int = 4, indirect: bool = True,
-                 with_marks: bool = True) -> None:
+                 with_marks: bool = False) -> None:
         self.min_uncued_words = min_uncued_words
         self.indirect = indirect
         self.with_marks = with_marks
@@ -489,12 +503,12 @@ class QuoteRules:
 class QuoteMarks:
     """Reference point ``quote-marks``: every closed pair of quotation marks is a direct quote.
 
-    No cue, no speaker: it shows what quotation marks alone give on content (the marks are
-    part of the content, as in the corpus).
+    No cue, no speaker: it shows what quotation marks alone give on content (the content
+    convention is the corpus's, as for ``quotes-rules``).
 
-    >>> out = QuoteMarks().extract(Document(id="d", text='She said "go home" twice.'))
+    >>> out = QuoteMarks().extract(Document(id="d", text='She said "go home." twice.'))
     >>> [(q.content[0].text, q.speaker) for q in out.quotes]
-    [('"go home"', None)]
+    [('go home', None)]
     """
 
     name = "quote-marks"
@@ -506,6 +520,6 @@ class QuoteMarks:
         quotes = [
             Quote(id=f"q{i + 1}", kind="direct",
                   content=tuple(Span(start=a, end=b, text=doc.text[a:b]) for a, b in pieces))
-            for i, pieces in enumerate(direct_quote_spans(doc.text, with_marks=True))
+            for i, pieces in enumerate(direct_quote_spans(doc.text))
         ]
         return predictions(doc, self, quotes=(quotes, ("direct",)))
