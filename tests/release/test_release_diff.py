@@ -125,3 +125,14 @@ def test_git_revisions_are_built_then_diffed(tmp_path):
         ("m2", "PERSON", "ORGANIZATION")]
     with pytest.raises(DatelineError, match="unknown-revision"):
         build_revision(repo, "corpus-v9.9.9", tmp_path, tmp_path / "w" / "c", builder=builder)
+
+
+def test_cli_builds_a_revision_with_its_own_code_or_says_why_not(tmp_path, capsys):
+    """A revision without the project's pyproject cannot be built: a coded error, exit 1."""
+    repo = init_repo(tmp_path / "repo")
+    (repo / "corpus").mkdir()
+    write_jsonl([doc("d1")], repo / "corpus" / "docs.jsonl")
+    commit_all(repo, "no build here")
+    built = write_built(tmp_path / "built", {"train": [doc("d1")]})
+    assert main(["corpus", "diff", "HEAD", str(built), "--corpus", str(repo / "corpus")]) == 1
+    assert "[revision-not-buildable]" in capsys.readouterr().err
