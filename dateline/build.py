@@ -1,7 +1,8 @@
 """The corpus build: pinned sources → ``corpus/data/`` (never edited by hand), then checks.
 
 Steps: read ``corpus/sources.lock`` and every source file through it; import GUM, MEANTIME and
-the founding article; check the documents against ``corpus/splits/*.txt``; write
+the founding article; apply the annotation files of ``corpus/annotations/``
+(:mod:`dateline.annotations`); check the documents against ``corpus/splits/*.txt``; write
 ``data/default/{split}-00000-of-00001.jsonl`` (one Document per line, sorted by id) and
 ``data/tokens/...`` (tokens with BIO tags); validate everything at level 4; compare the sha256 of
 each built file with ``corpus/MANIFEST`` and refuse a difference unless ``update``; then write
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dateline.annotations import apply_annotations
 from dateline.schemas import (
     DatelineError,
     Document,
@@ -412,6 +414,11 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
     version = card_version(corpus / "README.md")
     reader = SourceReader(sources, lock=_read_lock(corpus))
     results = _import_all(reader, corpus, say)
+    say("annotations (corpus/annotations)")
+    annotated = apply_annotations([d for r in results.values() for d in r.documents],
+                                  corpus / "annotations")
+    for r in results.values():  # per source too: the card's statistics by source use them
+        r.documents, annotated = annotated[:len(r.documents)], annotated[len(r.documents):]
     say("splits")
     splits = _check_splits(corpus, _expected_splits(results, reader), update)
     tokens = {k: v for r in results.values() for k, v in r.tokens.items()}

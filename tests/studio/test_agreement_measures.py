@@ -12,7 +12,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from dateline.evaluation.agreement import agreement, token_labels
 from dateline.schemas import Document, LayerInfo, Layers, Mention, check_document, write_jsonl
-from dateline.schemas.standoff import from_standoff, is_standoff
+from dateline.schemas.standoff import from_standoff, is_standoff, standoff_json
 from dateline.studio.adjudicate import adjudicate
 from dateline.studio.convert import tasks_documents
 from dateline.studio.sync import read_pulled, write_pulled
@@ -119,17 +119,17 @@ def test_cli_adjudicate_is_idempotent(tmp_path):
 
 
 def test_next_build_reads_adjudicated_annotations(tmp_path):
-    import dateline.build as build
+    """What `dateline adjudicate` writes is what the build applies (dateline.annotations)."""
+    from dateline.annotations import apply_annotations
 
-    if not hasattr(build, "annotation_documents"):
-        pytest.skip("the corpus build does not read Document JSON files from "
-                    "corpus/annotations/ yet (only the founding article's stand-off file); "
-                    "adjudicate writes corpus/annotations/<doc id>.json for it")
     tasks = json.loads((DATA / "export.json").read_text("utf-8"))
     write_pulled(tasks_documents(tasks), tmp_path / "ann")
-    docs = read_pulled(tmp_path / "ann")["studio-unicode"]
+    texts = {t["data"]["doc_id"]: t["data"]["text"] for t in tasks}
+    docs = read_pulled(tmp_path / "ann", texts)["studio-unicode"]
     merged = adjudicate(docs, policy="adjudicator", adjudicator="user-1").doc
     (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "studio-unicode.json").write_text(merged.model_dump_json())
-    built = {d.id: d for d in build.annotation_documents(tmp_path / "corpus")}
-    assert built["studio-unicode"] == merged
+    (tmp_path / "corpus" / "studio-unicode.json").write_text(standoff_json(merged))
+    source = Document(id="studio-unicode", text=texts["studio-unicode"], meta=merged.meta)
+    other = Document(id="other", text="Untouched.")
+    built = apply_annotations([source, other], tmp_path / "corpus")
+    assert built == [merged, other]
