@@ -22,7 +22,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Modules under dateline.commands, in the order `dateline --help` lists them.
 COMMANDS = ("validate", "studio", "corpus", "score", "agreement", "adjudicate", "extractors",
-            "train", "predict", "benchmark", "compare")
+            "train", "predict", "benchmark", "compare", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,6 +21,7 @@ from dateline.evaluation.entities import (
     score_entities,
     score_entity_spans,
 )
+from dateline.evaluation.errors import error_records, write_error_report
 from dateline.evaluation.events import EVENT_METRICS, score_events
 from dateline.evaluation.inputs import first_difference, pair_documents
 from dateline.evaluation.matching import EXACT, Matching, Overlap, match_items, match_spans
@@ -44,6 +45,7 @@ __all__ = [
     "approximate_randomisation",
     "compare",
     "compare_scores",
+    "error_records",
     "first_difference",
     "holm",
     "match_items",
@@ -58,4 +60,5 @@ __all__ = [
     "score_entity_spans",
     "score_events",
     "score_quotes",
+    "write_error_report",
 ]

@@ -1,0 +1,90 @@
+"""``dateline report GOLD PRED -o DIR``: the error analysis of one system.
+
+Writes ``errors.jsonl`` (every item's outcome: correct, wrong label, boundary error too long /
+too short / shifted, missed, spurious, with document id and offsets), ``index.html`` (a
+self-contained page: gold and predicted spans side by side, coloured by outcome, filterable,
+quotes linked to their speakers), ``scores.json`` (every metric with a bootstrap interval) and,
+for entities, ``label_f1.png`` and ``confusion.png``. Exit codes: 0 written, 1 refused (the
+data has a problem), 2 usage error.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+>>> a = p.parse_args(["report", "corpus:test", "crf.jsonl", "-o", "out/crf"])
+>>> a.output_dir, a.mode, a.max_docs
+('out/crf', 'strict', 500)
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dateline.commands.compare import parse_list, system_names
+from dateline.commands.score import load_gold
+from dateline.evaluation.compare import DEFAULT_SEED
+from dateline.evaluation.entities import MODES
+from dateline.evaluation.errors import write_error_report
+from dateline.evaluation.matching import Overlap
+from dateline.evaluation.report import LAYERS
+from dateline.schemas import DatelineError, read_jsonl
+from dateline.schemas.labels import inventory
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``report`` subcommand."""
+    p = sub.add_parser(
+        "report", help="error analysis of one system: outcomes, HTML page, plots",
+        description="Write the error analysis of predicted Documents against gold ones: a "
+                    "JSONL of every item's outcome, a self-contained HTML page and PNG plots.")
+    p.add_argument("gold", metavar="GOLD", help="gold .jsonl/.json file, or corpus:SPLIT")
+    p.add_argument("pred", metavar="PRED", help="predicted .jsonl/.json file")
+    p.add_argument("-o", "--output-dir", required=True, metavar="DIR",
+                   help="folder to write into (created if missing)")
+    p.add_argument("--name", default=None, help="the system's name (default: PRED's file name)")
+    p.add_argument("--layer", choices=(*LAYERS, "all"), default="all")
+    p.add_argument("--status", default="gold", metavar="S[,S...]",
+                   help="gold layer statuses to analyse (default: gold); e.g. gold,draft")
+    p.add_argument("--labels", default=None, metavar="L[,L...]",
+                   help="only these entity labels")
+    p.add_argument("--kinds", default=None, metavar="K[,K...]",
+                   help="only gold mentions of these kinds (e.g. named)")
+    p.add_argument("--overlap", type=float, default=0.0, metavar="F",
+                   help="minimum overlap of a matched entity pair, a fraction (default: any)")
+    p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold")
+    p.add_argument("--mode", choices=MODES, default="strict",
+                   help="entity mode of the per-label F1 plot (default: strict)")
+    p.add_argument("--resamples", type=int, default=1000, metavar="N",
+                   help="bootstrap resamples of the intervals (default: 1000)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S")
+    p.add_argument("--max-docs", type=int, default=500, metavar="N",
+                   help="documents on the page, those with the most errors first (default: "
+                        "500; 0: all)")
+    p.set_defaults(func=run, parser=p)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report and print where it is; return the exit code."""
+    inv = inventory()
+    statuses = parse_list(args.status, inv.layer_statuses, "--status") or ["gold"]
+    labels = parse_list(args.labels, inv.entity_labels, "--labels")
+    kinds = parse_list(args.kinds, inv.mention_kinds, "--kinds")
+    gold, _ = load_gold(args.gold)
+    if not Path(args.pred).exists():
+        raise DatelineError("no-such-file", f"{args.pred!r} does not exist", where=args.pred,
+                            fix="give a .jsonl file of predicted Documents", exit_code=2)
+    pred = list(read_jsonl(args.pred))
+    name = args.name or system_names([args.pred])[0]
+    out = write_error_report(
+        gold, pred, args.output_dir, system=name,
+        layers=LAYERS if args.layer == "all" else (args.layer,), statuses=statuses,
+        labels=labels, kinds=kinds, overlap=Overlap(args.overlap, args.overlap_of),
+        mode=args.mode, resamples=args.resamples, seed=args.seed,
+        max_documents=args.max_docs or None)
+    for line in out["scores"]:
+        print(line)
+    for layer, counts in out["outcomes"].items():
+        print(f"{layer}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(f"wrote {', '.join(out['files'])} to {out['directory']}/")
+    return 0
