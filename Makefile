@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: setup run test lint schemas clean studio-server
+.PHONY: setup run test lint schemas clean studio-server browser
 
 setup: $(VENV)/.installed
 
@@ -17,11 +17,16 @@ $(VENV)/.installed: pyproject.toml
 run: setup
 	$(BIN)/dateline corpus build
 
-test: setup lint studio-server
+test: setup lint studio-server browser
 	$(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .
+
+# Debian's chromium for the screenshot tests of the error-report page (CI runs as root with
+# access to Debian's mirror; the tests never skip when CI=true).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 # Label Studio server for the integration tests, in its own venv: it pins its own numpy/pandas.
 # uv installs it in ~10 s (pip: ~60 s); the marker skips the install when this version is present.
