@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 # The main job.
 run: setup
 	$(BIN)/dateline corpus build
+	$(BIN)/dateline benchmark
 
 test: setup lint studio-server browser
 	$(BIN)/pytest

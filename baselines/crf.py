@@ -363,8 +363,11 @@ class CRFTagger:
         models = [m for m in self._taggers if m in self._use or m == "events"]
         found: dict[str, list[tuple[int, int, str]]] = {"entities": [], "events": []}
         seen: set[tuple[int, int]] = set()
+        import pycrfsuite
+
         for a, b in toks.sentences:
-            feats = token_features(toks, a, b, lex)
+            # Convert the features once; every model tags the same item sequence.
+            feats = pycrfsuite.ItemSequence(token_features(toks, a, b, lex))
             for model in models:
                 layer = "events" if model == "events" else "entities"
                 for first, last, tag in _spans(self._taggers[model].tag(feats)):
