@@ -124,3 +124,16 @@ def test_directory_without_documents_is_a_usage_error(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path)]) == 2
     assert "[no-documents]" in capsys.readouterr().err
+
+
+def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`dateline validate ... | head` ends without a traceback, however long the output."""
+    bad = json.loads((INVALID / "text-mismatch.json").read_text(encoding="utf-8"))
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(json.dumps({**bad, "id": f"d{i}"}) + "\n" for i in range(3000)),
+                    encoding="utf-8")
+    cmd = f"{sys.executable} -m dateline validate --format json {many} | head -c 10"
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], capture_output=True,
+                          text=True, check=False)
+    assert done.stdout == '{\n  "valid'
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
