@@ -43,7 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
                    help="diff: write JSON to FILE (or to stdout instead of the table)")
     p.add_argument("--limit", type=int, default=20, metavar="N",
-                   help="diff: rows shown per detail table (default 20; JSON has all)")
+                   help="diff: rows of the details table (default 20; the JSON has all)")
     p.add_argument("--format", choices=("parquet", "conll", "docbin"), default="parquet",
                    help="export: file format (default parquet)")
     p.add_argument("--repo", action="append", default=[], metavar="NAME=URL",
@@ -128,7 +128,7 @@ def resolve_side(spec: str, corpus: Path, sources: Path, workdir: Path) -> tuple
                             "commit", exit_code=2)
     top = Path(git(repo, "rev-parse", "--show-toplevel").strip())
     folder = build_revision(top, commit, sources, workdir)
-    return folder, f"{spec} ({commit[:7]})"
+    return folder, spec if commit.startswith(spec) else f"{spec} ({commit[:7]})"
 
 
 def render_diff(d: CorpusDiff, console: Console, limit: int = 20) -> None:
