@@ -95,8 +95,11 @@ def default_features() -> Any:
     return Features({
         "id": s,
         "text": s,
-        "meta": {k: s for k in ("title", "publisher", "url", "published", "language", "genre",
-                                "collection", "license", "attribution")},
+        # published is a date: as a string, pyarrow's JSON reader would infer a timestamp and
+        # `datasets` would give "2015-09-01 00:00:00"; as date32 it gives datetime.date.
+        "meta": {k: Value("date32") if k == "published" else s
+                 for k in ("title", "publisher", "url", "published", "language", "genre",
+                           "collection", "license", "attribution")},
         "entities": List({"id": s, "start": i, "end": i, "text": s, "label": s, "kind": s,
                           "entity": s, "link": s, "source_label": s}),
         "events": List({"id": s, "trigger": dict(span), "type": s,

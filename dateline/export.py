@@ -25,6 +25,7 @@ carries a ``README.md`` and a ``MANIFEST`` of its own.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -158,6 +159,14 @@ def parquet_card(card_text: str) -> str:
 # --------------------------------------------------------------------------- writers
 
 
+def _typed(row: dict[str, Any]) -> dict[str, Any]:
+    """A JSONL row with the values whose card type is no JSON type (``meta.published``: date32)."""
+    meta = row.get("meta")
+    if meta and meta.get("published"):
+        meta["published"] = datetime.date.fromisoformat(meta["published"])
+    return row
+
+
 def _write_parquet(corpus: Path, out: Path) -> list[str]:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -169,7 +178,7 @@ def _write_parquet(corpus: Path, out: Path) -> list[str]:
         schema = features.arrow_schema.with_metadata(
             {"huggingface": json.dumps({"info": {"features": features.to_dict()}})})
         for split in SPLITS:
-            rows = [features.encode_example(r) for r in _records(corpus, config, split)]
+            rows = [features.encode_example(_typed(r)) for r in _records(corpus, config, split)]
             table = pa.Table.from_pylist(rows, schema=schema)
             rel = f"data/{config}/{split}-00000-of-00001.parquet"
             with atomic_write(out / rel) as f:
