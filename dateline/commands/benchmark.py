@@ -2,8 +2,13 @@
 
 It builds the corpus if needed, trains what needs training (or reuses the cached models of this
 corpus version), runs every available extractor on the test split (each sees only the text),
-scores each on the layers it predicts, and prints one comparison table per layer. Everything is
-written to the output folder: ``<extractor>.jsonl`` (predictions) and ``report.json``.
+scores each on the layers it predicts, and prints one comparison table per layer. The tables come
+from :func:`dateline.evaluation.compare`: every score with its 95% paired-bootstrap interval,
+and ``*`` where a system differs from the layer's baseline (approximate randomisation,
+Holm-adjusted p < 0.05); the baseline is the layer's reference point (``lexicon``,
+``quote-marks``) when it ran, else the first extractor, or ``--baseline``. Everything is
+written to the output folder: ``<extractor>.jsonl`` (predictions) and ``report.json`` (with
+the comparisons under ``comparison``).
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -28,9 +33,10 @@ from rich.table import Table
 from dateline.baselines import available, get_extractor, layers_of
 from dateline.baselines.text import tokenize
 from dateline.commands.predict import predict_documents, prepare
+from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.schemas import DatelineError, Document, inventory, write_jsonl
 
-__all__ = ["TABLES", "benchmark", "register", "run"]
+__all__ = ["TABLES", "benchmark", "comparisons", "register", "run", "tables"]
 
 # The columns of each layer's table: (heading, path into the layer's report, key).
 TABLES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -80,6 +86,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="where predictions and report.json go (default: out/benchmark)")
     p.add_argument("--retrain", action="store_true", help="retrain even if models are cached")
     p.add_argument("--quiet", action="store_true", help="no progress, only the tables")
+    p.add_argument("--baseline", default=None, metavar="NAME",
+                   help="compare every extractor with this one (default: the layer's reference "
+                        "point, else the first extractor)")
+    p.add_argument("--resamples", type=int, default=1000, metavar="N",
+                   help="bootstrap resamples of the intervals (default: 1000)")
+    p.add_argument("--trials", type=int, default=10000, metavar="N",
+                   help="approximate-randomisation trials (default: 10000)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                   help=f"seed of the intervals and tests (default: {DEFAULT_SEED})")
     p.set_defaults(func=run, parser=p)
 
 
@@ -92,8 +107,8 @@ def _get(report: dict[str, Any], path: Sequence[str]) -> Any:
     return value
 
 
-def _corpus(console: Console) -> tuple[str, list[Document]]:
-    """The corpus version and a check that it is built (building it when it is not)."""
+def _ensure_corpus(console: Console) -> str:
+    """Build the corpus when it is not built; return its version."""
     from dateline import loading
 
     try:
@@ -106,18 +121,20 @@ def _corpus(console: Console) -> tuple[str, list[Document]]:
         console.print("building the corpus (dateline corpus build)")
         build(loading.default_corpus_dir(), loading.default_sources_dir(),
               step=lambda s: console.print(f"  {s}"))
-    return loading.corpus_version(), []
+    return loading.corpus_version()
 
 
 def benchmark(names: Sequence[str] | None, *, split: str = "test",
               statuses: Sequence[str] = ("gold",), output_dir: Path,
-              retrain: bool = False, console: Console | None = None) -> dict[str, Any]:
+              retrain: bool = False, console: Console | None = None,
+              baseline: str | None = None, resamples: int = 1000, trials: int = 10000,
+              seed: int = DEFAULT_SEED) -> dict[str, Any]:
     """Run the benchmark and return the report (also written to ``output_dir/report.json``)."""
     from dateline import loading
     from dateline.evaluation.report import score
 
     console = console or Console(stderr=True, quiet=True)
-    version, _ = _corpus(console)
+    version = _ensure_corpus(console)
     gold = list(loading.documents(split))
     n_tokens = sum(len(tokenize(d.text)) for d in gold)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -127,6 +144,7 @@ def benchmark(names: Sequence[str] | None, *, split: str = "test",
         "corpus_version": version, "split": split, "documents": len(gold), "tokens": n_tokens,
         "statuses": list(statuses), "extractors": {}, "skipped": {}}
     core = inventory().core_entity_labels
+    predictions: dict[str, list[Document]] = {}
     for name in chosen:
         # 1. Make the extractor; one that cannot be installed here is skipped, with the reason.
         try:
@@ -145,6 +163,7 @@ def benchmark(names: Sequence[str] | None, *, split: str = "test",
         preds, seconds = predict_documents(extractor, gold, console=console,
                                            description=f"{name} on {split}")
         write_jsonl(preds, output_dir / f"{name}.jsonl")
+        predictions[name] = preds
         # 4. Score the layers it predicts, and the core named-entity task for entities.
         layers = layers_of(extractor)
         scores = score(gold, preds, layers=layers, statuses=statuses, corpus_version=version)
@@ -159,9 +178,53 @@ def benchmark(names: Sequence[str] | None, *, split: str = "test",
                                          labels=core, kinds=("named",), corpus_version=version)
         report["extractors"][name] = entry
         console.print(f"{name}: {len(preds)} documents in {seconds:.2f} s")
+    # 5. Compare the extractors of each layer: intervals, differences, significance.
+    report["comparison"] = comparisons(gold, predictions, report, baseline=baseline,
+                                       resamples=resamples, trials=trials, seed=seed)
     (output_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n",
                                             encoding="utf-8")
     return report
+
+
+def comparisons(gold: Sequence[Document], predictions: dict[str, list[Document]],
+                report: dict[str, Any], *, baseline: str | None = None, resamples: int = 1000,
+                trials: int = 10000, seed: int = DEFAULT_SEED) -> dict[str, Any]:
+    """One :func:`~dateline.evaluation.compare` result per table (layer, and the core task)."""
+    from dateline.evaluation.compare import compare
+
+    core = inventory().core_entity_labels
+    out = {}
+    for layer in ("entities", CORE, "events", "quotes"):
+        base = "entities" if layer == CORE else layer
+        names = [n for n, e in report["extractors"].items()
+                 if base in e["layers"] and n in predictions]
+        if not names:
+            continue
+        refs = [n for n in names if report["extractors"][n]["reference"]]
+        chosen = baseline if baseline in names else (refs[0] if refs else names[0])
+        out[layer] = compare(gold, {n: predictions[n] for n in names}, baseline=chosen,
+                             layers=(base,), statuses=report["statuses"],
+                             labels=core if layer == CORE else None,
+                             kinds=("named",) if layer == CORE else None,
+                             resamples=resamples, trials=trials, seed=seed,
+                             corpus_version=report["corpus_version"])
+    return out
+
+
+def _metric_name(path: Sequence[str]) -> str:
+    # ("modes", "strict", "micro", "f1") -> "strict.f1"; ("metrics", "quote", "f1") -> "quote.f1"
+    return f"{path[1]}.{path[3]}" if path[0] == "modes" else f"{path[1]}.{path[2]}"
+
+
+def _cell(comparison: dict[str, Any] | None, base: str, path: Sequence[str], name: str,
+          value: Any) -> str:
+    """The score, ``*`` when it differs significantly from the baseline, and its interval."""
+    entry = _get(comparison or {}, ("layers", base, "metrics", _metric_name(path)))
+    if entry is None or value is None:
+        return _fmt(value)
+    ci = entry["systems"][name]["interval"]
+    star = "*" if entry.get("differences", {}).get(name, {}).get("significant") else ""
+    return f"{value:.3f}{star}" + (f"\n[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
 
 
 def _fmt(value: Any) -> str:
@@ -181,14 +244,23 @@ def tables(report: dict[str, Any]) -> list[Table]:
                  f"{'/'.join(report['statuses'])} layers")
         if layer == CORE:
             title = f"entities, core task (PERSON/ORGANIZATION/LOCATION, named) — {title[16:]}"
+        comparison = report.get("comparison", {}).get(layer)
+        if comparison is not None:
+            s = comparison["settings"]
+            title += (f"; {round(100 * s['confidence'])}% bootstrap intervals; * = differs from "
+                      f"{s['baseline']} (approximate randomisation, Holm p < {s['alpha']}); "
+                      f"seed {s['seed']}")
         columns = TABLES[base]
         table = Table("extractor", *(c for c, _ in columns), "docs", "tokens/s (wall)",
                       title=title)
         for name, entry in rows:
             res = entry[key]["layers"][base]
             label = f"{name} (reference)" if entry["reference"] else name
+            if comparison is not None and comparison["settings"]["baseline"] == name:
+                label += "\nbaseline"
             docs = _get(res, ("documents", "scored"))
-            table.add_row(label, *(_fmt(_get(res, path)) for _, path in columns), _fmt(docs),
+            table.add_row(label, *(_cell(comparison, base, path, name, _get(res, path))
+                                   for _, path in columns), _fmt(docs),
                           _fmt(entry["tokens_per_second"]))
         out.append(table)
     return out
@@ -203,7 +275,8 @@ def run(args: argparse.Namespace) -> int:
     statuses = [s.strip() for s in args.status.split(",") if s.strip()]
     out = Path(args.output_dir)
     report = benchmark(names, split=args.split, statuses=statuses, output_dir=out,
-                       retrain=args.retrain, console=progress)
+                       retrain=args.retrain, console=progress, baseline=args.baseline,
+                       resamples=args.resamples, trials=args.trials, seed=args.seed)
     for table in tables(report):
         console.print(table)
     for name, why in report["skipped"].items():
