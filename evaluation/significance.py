@@ -61,8 +61,12 @@ Metrics = Callable[[np.ndarray], Mapping[str, np.ndarray]]
 """Metric function: summed counts ``(..., fields)`` -> metric name -> values ``(...)`` (NaN
 where undefined)."""
 
-# Rows of random numbers per block: bounds memory (block x documents) whatever the corpus size.
-_BLOCK_CELLS = 16_000_000
+# Cells (rows x documents) per block of resamples or trials: bounds memory whatever the corpus
+# size. Bootstrap blocks stay small enough (<= 16 MB arrays) for the allocator to reuse their
+# memory instead of mapping fresh pages for every block, which cost more system time than the
+# arithmetic; the randomisation test writes its masks into one buffer allocated per call.
+_BOOT_CELLS = 2_000_000
+_AR_CELLS = 16_000_000
 # float32 sums of integers are exact below 2**24; above, float64 is used.
 _F32_EXACT = 2.0**24
 
@@ -87,8 +91,8 @@ def _one_thread() -> contextlib.AbstractContextManager[object]:
     return threadpool_limits(1, user_api="blas")
 
 
-def _block(n_cols: int, total: int) -> int:
-    return max(1, min(total, _BLOCK_CELLS // max(n_cols, 1)))
+def _block(n_cols: int, total: int, cells: int) -> int:
+    return max(1, min(total, cells // max(n_cols, 1)))
 
 
 def bootstrap_rows(n_docs: int, resamples: int, rng: np.random.Generator
@@ -99,7 +103,7 @@ def bootstrap_rows(n_docs: int, resamples: int, rng: np.random.Generator
     >>> [b.shape for b in bootstrap_rows(3, 5, stream(0, "x"))]
     [(5, 3)]
     """
-    block = _block(n_docs, resamples)
+    block = _block(n_docs, resamples, _BOOT_CELLS)
     done = 0
     while done < resamples:
         k = min(block, resamples - done)
@@ -211,7 +215,8 @@ def _bootstrap_blocks(mat: np.ndarray, dtype: type, n_docs: int, resamples: int,
         if arange is None or arange.shape[0] != k:
             arange = (np.arange(k) * n_docs)[:, None]
         # Draw counts per document (a bincount of the drawn rows) times counts: the totals.
-        w = np.bincount((rows + arange).ravel(), minlength=k * n_docs).reshape(k, n_docs)
+        rows += arange
+        w = np.bincount(rows.ravel(), minlength=k * n_docs).reshape(k, n_docs)
         totals = (w.astype(dtype) @ mat).astype(np.float64)
         for s, fn in enumerate(fns):
             out = fn(totals[:, offsets[s]:offsets[s + 1]])
@@ -274,7 +279,8 @@ def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *,
     tol = {k: abs(v) - 1e-12 * max(1.0, abs(v)) for k, v in obs.items()}
     n = len(rows)
     nbytes = (n + 7) // 8
-    block = _block(max(n, 1), trials)
+    block = _block(max(n, 1), trials, _AR_CELLS)
+    buf = np.empty((block, n), dtype=dtype)
     with _one_thread():
         done = 0
         while done < trials:
@@ -285,7 +291,8 @@ def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *,
                     extreme[name] += k if not math.isnan(obs[name]) else 0
                 continue
             bits = np.frombuffer(rng.bytes(k * nbytes), dtype=np.uint8).reshape(k, nbytes)
-            mask = np.unpackbits(bits, axis=1, count=n).astype(dtype)
+            mask = buf[:k]
+            np.copyto(mask, np.unpackbits(bits, axis=1, count=n))
             shift = (mask @ dd).astype(np.float64)
             sa = np.broadcast_to(ta, (k, ta.size)).copy()
             sb = np.broadcast_to(tb, (k, tb.size)).copy()
