@@ -11,6 +11,7 @@ once ``trained.json`` (the training report) is written, which happens last.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -39,10 +40,22 @@ def cache_dir() -> Path:
     return base / "dateline"
 
 
-def model_dir(name: str, version: str, corpus_version: str) -> Path:
-    """The directory of one extractor's model trained on one corpus version."""
+def model_dir(name: str, version: str, corpus_version: str, settings: dict[str, Any] | None = None,
+              ) -> Path:
+    """The directory of one extractor's model trained on one corpus version.
+
+    Non-default ``settings`` get their own directory (a digest of the settings), so a model
+    trained with ``--set max_iterations=10`` never stands in for the default one.
+
+    >>> model_dir("crf", "0.1.0", "1.0.0", {"c1": 0.5}).name
+    'crf-0.1.0-bccee37d'
+    """
     safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in corpus_version)
-    return cache_dir() / "models" / safe / f"{name}-{version}"
+    folder = f"{name}-{version}"
+    if settings:
+        digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+        folder += f"-{digest[:8]}"
+    return cache_dir() / "models" / safe / folder
 
 
 def is_trainable(extractor: object) -> bool:
@@ -59,13 +72,15 @@ def is_trainable(extractor: object) -> bool:
 def load_or_train(extractor: Any, corpus_version: str,
                   train_docs: Callable[[], Sequence[Document]],
                   validation_docs: Callable[[], Sequence[Document]], *,
-                  force: bool = False) -> dict[str, Any]:
+                  force: bool = False, settings: dict[str, Any] | None = None,
+                  ) -> dict[str, Any]:
     """Load the extractor's cached model for ``corpus_version``, or train, save and report.
 
-    The splits are callables, so nothing is read when a cached model exists. Returns the
+    The splits are callables, so nothing is read when a cached model exists. ``settings``: the
+    non-default settings the extractor was made with (they key the cache). Returns the
     training report, with ``"cached": True`` when the model came from the cache.
     """
-    directory = model_dir(extractor.name, extractor.version, corpus_version)
+    directory = model_dir(extractor.name, extractor.version, corpus_version, settings)
     report_path = directory / REPORT_FILE
     if report_path.exists() and not force:
         extractor.load(directory)
@@ -79,7 +94,8 @@ def load_or_train(extractor: Any, corpus_version: str,
     extractor.save(directory)
     report.update({"extractor": extractor.name, "version": extractor.version,
                    "corpus_version": corpus_version, "train_documents": len(train),
-                   "validation_documents": len(validation), "seconds": round(seconds, 2)})
+                   "validation_documents": len(validation), "seconds": round(seconds, 2),
+                   "settings": settings or {}})
     tmp = report_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(report_path)

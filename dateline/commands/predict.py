@@ -84,9 +84,12 @@ def make_extractor(name: str, settings: dict[str, Any]) -> Extractor:
     return get_extractor(name, **settings)
 
 
-def prepare(extractor: Extractor, *, force: bool = False,
-            console: Console | None = None) -> dict[str, Any] | None:
-    """Load or train a trainable extractor's model for the current corpus version."""
+def prepare(extractor: Extractor, *, force: bool = False, console: Console | None = None,
+            settings: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Load or train a trainable extractor's model for the current corpus version.
+
+    ``settings``: those the extractor was made with; they key the model cache.
+    """
     if not is_trainable(extractor):
         return None
     from dateline.loading import corpus_version, documents
@@ -97,7 +100,8 @@ def prepare(extractor: Extractor, *, force: bool = False,
         console.print(f"{extractor.name}: model for corpus {version} "
                       f"({'loading or ' if cached else ''}training)")
     report = load_or_train(extractor, version, lambda: list(documents("train")),
-                           lambda: list(documents("validation")), force=force)
+                           lambda: list(documents("validation")), force=force,
+                           settings=settings)
     return report
 
 
@@ -128,7 +132,8 @@ def _read(source: Iterable[Document]) -> list[Document]:
 def run(args: argparse.Namespace) -> int:
     """Predict and write; return the exit code."""
     console = Console(stderr=True, highlight=False, quiet=args.quiet)
-    extractor = make_extractor(args.name, parse_settings(args.settings))
+    settings = parse_settings(args.settings)
+    extractor = make_extractor(args.name, settings)
     if args.split is not None:
         from dateline.loading import documents
 
@@ -141,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
                                 exit_code=2)
         docs = _read(read_jsonl(path))
         what = str(path)
-    prepare(extractor, console=console)
+    prepare(extractor, console=console, settings=settings)
     preds, seconds = predict_documents(extractor, docs, console=console,
                                        description=f"{extractor.name} on {what}")
     n = write_jsonl(preds, args.output)

@@ -39,11 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Train (or load) and print the training report as JSON."""
     console = Console(stderr=True, highlight=False)
-    extractor = make_extractor(args.name, parse_settings(args.settings))
+    settings = parse_settings(args.settings)
+    extractor = make_extractor(args.name, settings)
     if not is_trainable(extractor):
         raise DatelineError("not-trainable", f"extractor {args.name!r} learns nothing",
                             fix="use it directly: `dateline predict NAME ...`", exit_code=2)
-    report = prepare(extractor, force=args.force, console=console)
+    report = prepare(extractor, force=args.force, console=console, settings=settings)
     json.dump(report, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0

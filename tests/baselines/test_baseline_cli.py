@@ -110,3 +110,12 @@ def test_extractors_lists_builtins(capsys) -> None:
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["crf"]["trainable"] and rows["lexicon"]["reference"]
     assert rows["events-rules"]["layers"] == ["events"]
+
+
+def test_settings_key_the_model_cache(tiny_corpus, capsys) -> None:
+    assert main(["train", "events-rules", "--set", "min_count=1"]) == 0
+    custom = json.loads(capsys.readouterr().out)
+    assert main(["train", "events-rules"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert custom["directory"] != default["directory"]
+    assert default["cached"] is False and custom["settings"] == {"min_count": 1}
