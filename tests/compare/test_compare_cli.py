@@ -95,3 +95,31 @@ def test_errors_exit_codes(files, capsys):
     assert code == 2 and "bad-option" in err
     code, _, err = run(capsys, *files[:2], "--names", "a,b")
     assert code == 2 and "--names" in err
+
+
+def test_benchmark_tables_show_intervals_and_significance():
+    """`dateline benchmark`'s final tables come from compare (reference point as baseline)."""
+    import io
+
+    from rich.console import Console
+
+    from dateline.commands.benchmark import comparisons, tables
+    from dateline.evaluation.report import score
+
+    gold = corpus(30)
+    preds = {"good": perturb(gold, 1, 0.1), "ref": perturb(gold, 2, 0.6)}
+    report = {"split": "test", "corpus_version": "x", "statuses": ["gold"], "extractors": {
+        name: {"layers": ["entities"], "reference": name == "ref", "tokens_per_second": 1,
+               "scores": score(gold, p, layers=("entities",)),
+               "scores_core": score(gold, p, layers=("entities",), kinds=("named",),
+                                    labels=("PERSON", "ORGANIZATION", "LOCATION"))}
+        for name, p in preds.items()}}
+    report["comparison"] = comparisons(gold, preds, report, resamples=100, trials=200)
+    assert report["comparison"]["entities"]["settings"]["baseline"] == "ref"
+    console = Console(file=io.StringIO(), width=200)
+    for t in tables(report):
+        console.print(t)
+    text = console.file.getvalue()
+    assert "* = differs from ref" in text and "seed 12345" in text
+    good = text[text.index("│ good"):].splitlines()
+    assert "*" in good[0] and "[" in good[1]  # score marked significant, interval below it
