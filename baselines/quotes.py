@@ -211,8 +211,10 @@ def _suitable(c: Candidate) -> bool:
 class QuoteRules:
     """Rule-based quote extractor (see the module docstring for its steps).
 
-    Settings: ``min_uncued_words`` (an uncued direct quote shorter than this is taken for a
-    scare quote or a title and dropped), ``indirect`` (find indirect and mixed quotes),
+    Settings: ``min_uncued_words`` (a direct quote with neither cue nor inherited speaker is
+    kept only when it has at least this many words; None, the default, drops them all: on the
+    train and validation splits they are mostly scare quotes and titles, and dropping them
+    raises quote F1 from 0.674 to 0.710), ``indirect`` (find indirect and mixed quotes),
     ``with_marks`` (direct quote content includes its quotation marks; by default it does
     not, nor the comma or full stop that ends the quoted clause, as in the corpus).
     """
@@ -221,7 +223,7 @@ class QuoteRules:
     version = "0.1.0"
     layers = ("quotes",)
 
-    def __init__(self, *, min_uncued_words: int = 4, indirect: bool = True,
+    def __init__(self, *, min_uncued_words: int | None = None, indirect: bool = True,
                  with_marks: bool = False) -> None:
         self.min_uncued_words = min_uncued_words
         self.indirect = indirect
@@ -288,15 +290,23 @@ class QuoteRules:
                 prev.extra_pieces.extend(nxt.pieces)
                 nxt.merged = True
 
-        # Uncued quotes in a paragraph with a cued one inherit its speaker.
+        # An uncued quote inherits the speaker of the quote before it when both are in one
+        # paragraph, or when nothing but white space separates them (the next paragraph of
+        # the same speech).
         para_starts = _paragraph_starts(text)
         last_speaker: dict[int, Candidate] = {}
+        previous: _Direct | None = None
         for dq in directs:
             para = bisect_right(para_starts, dq.open_pos) - 1
+            if dq.speaker is None and not dq.merged:
+                if para in last_speaker:
+                    dq.speaker = last_speaker[para]
+                elif previous is not None and previous.speaker is not None and not text[
+                        previous.close_pos + 1:dq.open_pos].strip():
+                    dq.speaker = previous.speaker
             if dq.speaker is not None:
                 last_speaker[para] = dq.speaker
-            elif not dq.merged and para in last_speaker:
-                dq.speaker = last_speaker[para]
+            previous = dq
 
         # Step 5: indirect and mixed quotes.
         indirect: list[tuple[list[tuple[int, int]], tuple[int, int], Candidate | None]] = []
@@ -374,7 +384,7 @@ class QuoteRules:
             pieces = dq.pieces + dq.extra_pieces
             if dq.cue is None and dq.speaker is None:
                 n_words = sum(len(text[a:b].split()) for a, b in pieces)
-                if n_words < self.min_uncued_words:
+                if self.min_uncued_words is None or n_words < self.min_uncued_words:
                     continue
             spans = [Span(start=a, end=b, text=text[a:b]) for a, b in pieces]
             quotes.append((spans[0].start, Quote(
