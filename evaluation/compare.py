@@ -419,11 +419,12 @@ def _header(result: dict[str, Any]) -> str:
     corpus = f", corpus {result['corpus_version']}" if result.get("corpus_version") else ""
     scorer = result.get("scorer", {})
     who = f"{scorer['name']} {scorer['version']}{corpus}. " if scorer else ""
+    tests = (f"p: paired approximate randomisation ({s['trials']} trials), "
+             f"p = (c + 1) / (trials + 1); Holm-adjusted over {len(s['systems']) - 1} "
+             f"system(s) vs baseline {s['baseline']}; * = adjusted p < {s['alpha']}; "
+             if s["baseline"] is not None else "one system, no test; ")
     return (f"{who}{conf}% paired-bootstrap intervals over documents ({s['resamples']} "
-            f"resamples); p: paired approximate randomisation ({s['trials']} trials), "
-            f"p = (c + 1) / (trials + 1); Holm-adjusted over {max(len(s['systems']) - 1, 0)} "
-            f"system(s) vs baseline {s['baseline']}; * = adjusted p < {s['alpha']}; "
-            f"seed {s['seed']}.")
+            f"resamples); {tests}seed {s['seed']}.")
 
 
 COLUMNS = ("system", "score", "interval", "Δ vs baseline", "Δ interval", "p", "p (Holm)")
