@@ -141,9 +141,11 @@ class LabelLexicon:
     def extract(self, doc: Document) -> Document:
         """Tag every lexicon string of ``doc``, longest match first."""
         require_trained(self)
+        # 1. Tokenize, as the lexicon's keys were.
         toks = tokenize(doc.text)
         if self._heads is None:
             self._heads = heads_of(self.table)
+        # 2. Longest lexicon matches as BIO tags; 3. the tagged runs become mentions.
         tags = match_tags(toks.words, self.table, self._heads)
         out: list[Mention] = []
         for i, tag in enumerate(tags):

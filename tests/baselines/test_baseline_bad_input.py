@@ -66,10 +66,12 @@ def test_one_megabyte_without_sentence_boundaries(extractors, name) -> None:
 
 ALPHABET = st.sampled_from(
     [*"aZ .,:;\n\"'“”‘’«»„", "\u0301", "👍🏽", "🇫🇷", "\u200d", "\x00", " said ",
-                                    " Ann Lee ", " he ", " attacked ", " according to "])
+     " Ann Lee ", " he ", " attacked ", " according to ", "\n\n", " that ", " told ",
+     " President ", " Bo ", "2020", " Monday ", " the minister "])
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=int(os.environ.get("DATELINE_HYPOTHESIS_EXAMPLES", "150")),
+          deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.lists(ALPHABET, max_size=60).map("".join))
 def test_random_text_yields_valid_documents(extractors, text) -> None:
