@@ -13,25 +13,25 @@ are named after their files (``--names`` overrides); the baseline is the first u
 ...                   "--seed", "3"])
 >>> a.preds, a.by, a.seed, a.resamples, a.trials
 (['a.jsonl', 'b.jsonl'], 'genre', 3, 1000, 10000)
->>> system_names(["out/a.jsonl", "x/a.jsonl", "b.json"])
-['a', 'a-2', 'b']
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from dateline.commands.score import load_gold
+from dateline.commands.options import (
+    add_scoring_options,
+    load_gold,
+    load_predictions,
+    scoring_options,
+    system_names,
+)
 from dateline.evaluation.compare import COMPARE_FORMATS, DEFAULT_SEED, compare, render_comparison
-from dateline.evaluation.matching import Overlap
-from dateline.evaluation.report import LAYERS
-from dateline.schemas import DatelineError, Document, Meta, read_jsonl
-from dateline.schemas.labels import inventory
+from dateline.schemas import DatelineError, Meta
 
-__all__ = ["parse_list", "register", "run", "system_names"]
+__all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,16 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="system names, one per PRED (default: the file names)")
     p.add_argument("--baseline", default=None, metavar="NAME",
                    help="the system the others are compared with (default: the first)")
-    p.add_argument("--layer", choices=(*LAYERS, "all"), default="all")
-    p.add_argument("--status", default="gold", metavar="S[,S...]",
-                   help="gold layer statuses to score (default: gold); e.g. gold,draft")
-    p.add_argument("--labels", default=None, metavar="L[,L...]",
-                   help="score only these entity labels (e.g. PERSON,ORGANIZATION,LOCATION)")
-    p.add_argument("--kinds", default=None, metavar="K[,K...]",
-                   help="score only gold mentions of these kinds (e.g. named)")
-    p.add_argument("--overlap", type=float, default=0.0, metavar="F",
-                   help="minimum overlap of a matched pair, a fraction (default: any)")
-    p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold")
+    add_scoring_options(p)
     p.add_argument("--resamples", type=int, default=1000, metavar="N",
                    help="bootstrap resamples (default: 1000)")
     p.add_argument("--trials", type=int, default=10000, metavar="N",
@@ -82,49 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run, parser=p)
 
 
-def parse_list(value: str | None, allowed: Sequence[str], option: str) -> list[str] | None:
-    """A comma-separated option value, checked against ``allowed``.
-
-    >>> parse_list("gold, draft", ("gold", "draft", "silver"), "--status")
-    ['gold', 'draft']
-    """
-    if value is None:
-        return None
-    items = [x.strip() for x in value.split(",") if x.strip()]
-    bad = [x for x in items if x not in allowed]
-    if bad or not items:
-        raise DatelineError("bad-option", f"{option} {value!r}: unknown value "
-                            f"{bad[0] if bad else value!r}",
-                            fix=f"use a comma-separated list of {', '.join(allowed)}",
-                            exit_code=2)
-    return items
-
-
-def system_names(paths: Sequence[str]) -> list[str]:
-    """Names from file stems, made unique with ``-2``, ``-3``, ..."""
-    out: list[str] = []
-    for p in paths:
-        stem = Path(p).name.removesuffix(".jsonl").removesuffix(".json") or "system"
-        name, k = stem, 2
-        while name in out:
-            name, k = f"{stem}-{k}", k + 1
-        out.append(name)
-    return out
-
-
-def _read(path: str) -> list[Document]:
-    if not Path(path).exists():
-        raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
-                            fix="give a .jsonl file of predicted Documents", exit_code=2)
-    return list(read_jsonl(path))
-
-
 def run(args: argparse.Namespace) -> int:
     """Compare and print (or write) the result; return the exit code."""
-    inv = inventory()
-    statuses = parse_list(args.status, inv.layer_statuses, "--status") or ["gold"]
-    labels = parse_list(args.labels, inv.entity_labels, "--labels")
-    kinds = parse_list(args.kinds, inv.mention_kinds, "--kinds")
+    o = scoring_options(args)
     names = system_names(args.preds) if args.names is None else \
         [x.strip() for x in args.names.split(",")]
     if len(names) != len(args.preds) or len(set(names)) != len(names):
@@ -134,11 +85,10 @@ def run(args: argparse.Namespace) -> int:
     if baseline is not None and baseline not in names and baseline in args.preds:
         baseline = names[args.preds.index(baseline)]  # a path is accepted too
     gold, corpus_version = load_gold(args.gold)
-    systems = {name: _read(path) for name, path in zip(names, args.preds, strict=True)}
-    result = compare(gold, systems, baseline=baseline,
-                     layers=LAYERS if args.layer == "all" else (args.layer,),
-                     statuses=statuses, labels=labels, kinds=kinds,
-                     overlap=Overlap(args.overlap, args.overlap_of), resamples=args.resamples,
+    systems = {name: load_predictions(path)
+               for name, path in zip(names, args.preds, strict=True)}
+    result = compare(gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses,
+                     labels=o.labels, kinds=o.kinds, overlap=o.overlap, resamples=args.resamples,
                      trials=args.trials, seed=args.seed, confidence=args.confidence,
                      alpha=args.alpha, by=args.by, per_label=args.per_label,
                      corpus_version=corpus_version)

@@ -17,17 +17,17 @@ data has a problem), 2 usage error.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from dateline.commands.compare import parse_list, system_names
-from dateline.commands.score import load_gold
+from dateline.commands.options import (
+    add_scoring_options,
+    load_gold,
+    load_predictions,
+    scoring_options,
+    system_names,
+)
 from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.entities import MODES
 from dateline.evaluation.errors import write_error_report
-from dateline.evaluation.matching import Overlap
-from dateline.evaluation.report import LAYERS
-from dateline.schemas import DatelineError, read_jsonl
-from dateline.schemas.labels import inventory
 
 __all__ = ["register", "run"]
 
@@ -43,16 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output-dir", required=True, metavar="DIR",
                    help="folder to write into (created if missing)")
     p.add_argument("--name", default=None, help="the system's name (default: PRED's file name)")
-    p.add_argument("--layer", choices=(*LAYERS, "all"), default="all")
-    p.add_argument("--status", default="gold", metavar="S[,S...]",
-                   help="gold layer statuses to analyse (default: gold); e.g. gold,draft")
-    p.add_argument("--labels", default=None, metavar="L[,L...]",
-                   help="only these entity labels")
-    p.add_argument("--kinds", default=None, metavar="K[,K...]",
-                   help="only gold mentions of these kinds (e.g. named)")
-    p.add_argument("--overlap", type=float, default=0.0, metavar="F",
-                   help="minimum overlap of a matched entity pair, a fraction (default: any)")
-    p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold")
+    add_scoring_options(p)
     p.add_argument("--mode", choices=MODES, default="strict",
                    help="entity mode of the per-label F1 plot (default: strict)")
     p.add_argument("--resamples", type=int, default=1000, metavar="N",
@@ -66,20 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Write the report and print where it is; return the exit code."""
-    inv = inventory()
-    statuses = parse_list(args.status, inv.layer_statuses, "--status") or ["gold"]
-    labels = parse_list(args.labels, inv.entity_labels, "--labels")
-    kinds = parse_list(args.kinds, inv.mention_kinds, "--kinds")
+    o = scoring_options(args)
     gold, _ = load_gold(args.gold)
-    if not Path(args.pred).exists():
-        raise DatelineError("no-such-file", f"{args.pred!r} does not exist", where=args.pred,
-                            fix="give a .jsonl file of predicted Documents", exit_code=2)
-    pred = list(read_jsonl(args.pred))
+    pred = load_predictions(args.pred)
     name = args.name or system_names([args.pred])[0]
     out = write_error_report(
         gold, pred, args.output_dir, system=name,
-        layers=LAYERS if args.layer == "all" else (args.layer,), statuses=statuses,
-        labels=labels, kinds=kinds, overlap=Overlap(args.overlap, args.overlap_of),
+        layers=o.layers, statuses=o.statuses, labels=o.labels, kinds=o.kinds, overlap=o.overlap,
         mode=args.mode, resamples=args.resamples, seed=args.seed,
         max_documents=args.max_docs or None)
     for line in out["scores"]:

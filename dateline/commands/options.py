@@ -1,0 +1,121 @@
+"""Options and inputs shared by the commands that score: ``score``, ``compare``, ``report``.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser(); add_scoring_options(p)
+>>> o = scoring_options(p.parse_args(["--status", "gold,draft", "--kinds", "named"]))
+>>> o.layers, o.statuses, o.labels, o.kinds
+(('entities', 'events', 'quotes'), ['gold', 'draft'], None, ['named'])
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dateline.evaluation.matching import Overlap
+from dateline.evaluation.report import LAYERS
+from dateline.schemas import DatelineError, Document, read_jsonl
+from dateline.schemas.labels import inventory
+
+__all__ = [
+    "ScoringOptions",
+    "add_scoring_options",
+    "load_gold",
+    "load_predictions",
+    "parse_list",
+    "scoring_options",
+    "system_names",
+]
+
+
+def add_scoring_options(p: argparse.ArgumentParser) -> None:
+    """Add ``--layer --status --labels --kinds --overlap --overlap-of``."""
+    p.add_argument("--layer", choices=(*LAYERS, "all"), default="all")
+    p.add_argument("--status", default="gold", metavar="S[,S...]",
+                   help="gold layer statuses to score (default: gold); e.g. gold,draft")
+    p.add_argument("--labels", default=None, metavar="L[,L...]",
+                   help="score only these entity labels (e.g. PERSON,ORGANIZATION,LOCATION)")
+    p.add_argument("--kinds", default=None, metavar="K[,K...]",
+                   help="score only gold mentions of these kinds (e.g. named)")
+    p.add_argument("--overlap", type=float, default=0.0, metavar="F",
+                   help="minimum overlap of a matched pair, a fraction (default: any)")
+    p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold",
+                   help="what --overlap is a fraction of (default: gold)")
+
+
+@dataclass(frozen=True)
+class ScoringOptions:
+    """The parsed and checked values of :func:`add_scoring_options`' options."""
+
+    layers: tuple[str, ...]
+    statuses: list[str]
+    labels: list[str] | None
+    kinds: list[str] | None
+    overlap: Overlap
+
+
+def scoring_options(args: argparse.Namespace) -> ScoringOptions:
+    """Check the scoring options against the label inventory (usage errors exit 2)."""
+    inv = inventory()
+    return ScoringOptions(
+        layers=LAYERS if args.layer == "all" else (args.layer,),
+        statuses=parse_list(args.status, inv.layer_statuses, "--status") or ["gold"],
+        labels=parse_list(args.labels, inv.entity_labels, "--labels"),
+        kinds=parse_list(args.kinds, inv.mention_kinds, "--kinds"),
+        overlap=Overlap(args.overlap, args.overlap_of))
+
+
+def parse_list(value: str | None, allowed: Sequence[str], option: str) -> list[str] | None:
+    """A comma-separated option value, checked against ``allowed``.
+
+    >>> parse_list("gold, draft", ("gold", "draft", "silver"), "--status")
+    ['gold', 'draft']
+    """
+    if value is None:
+        return None
+    items = [x.strip() for x in value.split(",") if x.strip()]
+    bad = [x for x in items if x not in allowed]
+    if bad or not items:
+        raise DatelineError("bad-option", f"{option} {value!r}: unknown value "
+                            f"{bad[0] if bad else value!r}",
+                            fix=f"use a comma-separated list of {', '.join(allowed)}",
+                            exit_code=2)
+    return items
+
+
+def load_gold(spec: str) -> tuple[list[Document], str | None]:
+    """The gold Documents and the corpus version (None for a file): a path or ``corpus:SPLIT``."""
+    if spec.startswith("corpus:"):
+        from dateline import loading  # imports `datasets`: only when the corpus is asked for
+
+        return list(loading.documents(spec.removeprefix("corpus:"))), loading.corpus_version()
+    if not Path(spec).exists():
+        raise DatelineError("no-such-file", f"{spec!r} does not exist", where=spec,
+                            fix="give a .jsonl file of Documents or corpus:SPLIT", exit_code=2)
+    return list(read_jsonl(spec)), None
+
+
+def load_predictions(path: str) -> list[Document]:
+    """The predicted Documents of a ``.jsonl``/``.json`` file."""
+    if not Path(path).exists():
+        raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
+                            fix="give a .jsonl file of predicted Documents", exit_code=2)
+    return list(read_jsonl(path))
+
+
+def system_names(paths: Sequence[str]) -> list[str]:
+    """Names from file stems, made unique with ``-2``, ``-3``, ...
+
+    >>> system_names(["out/a.jsonl", "x/a.jsonl", "b.json"])
+    ['a', 'a-2', 'b']
+    """
+    out: list[str] = []
+    for p in paths:
+        stem = Path(p).name.removesuffix(".jsonl").removesuffix(".json") or "system"
+        name, k = stem, 2
+        while name in out:
+            name, k = f"{stem}-{k}", k + 1
+        out.append(name)
+    return out
