@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from dateline.commands.options import (
     add_scoring_options,
@@ -29,7 +28,7 @@ from dateline.commands.options import (
     system_names,
 )
 from dateline.evaluation.compare import COMPARE_FORMATS, DEFAULT_SEED, compare, render_comparison
-from dateline.schemas import DatelineError, Meta
+from dateline.schemas import DatelineError, Meta, atomic_write_text
 
 __all__ = ["register", "run"]
 
@@ -94,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                      corpus_version=corpus_version)
     text = render_comparison(result, args.format, args.metric or ("*",))
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        atomic_write_text(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
