@@ -49,6 +49,7 @@ from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.entities import ItemOutcome, score_entities
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap, match_items, match_spans
+from dateline.schemas.io import atomic_write, atomic_write_text
 from dateline.schemas.model import Document, Quote
 
 __all__ = ["BOUNDARY_ERRORS", "OUTCOMES", "boundary_error", "error_records", "summarise",
@@ -338,14 +339,14 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
     gold, pred = list(gold), list(pred)
     records = error_records(gold, pred, layers=layers, statuses=statuses, labels=labels,
                             kinds=kinds, overlap=overlap)
-    with (out / "errors.jsonl").open("w", encoding="utf-8") as f:
+    with atomic_write(out / "errors.jsonl") as f:
         for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            f.write((json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8"))
     result = compare(gold, {system: pred}, layers=layers, statuses=statuses, labels=labels,
                      kinds=kinds, overlap=overlap, resamples=resamples, trials=1, seed=seed,
                      per_label=True)
-    (out / "scores.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-                                     encoding="utf-8")
+    atomic_write_text(out / "scores.json",
+                      json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     conf = round(100 * result["settings"]["confidence"])
     lines = []
     for layer, names in _HEADLINE.items():
@@ -376,13 +377,15 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
             labs, matrix, title=f"{system}: gold vs predicted label (same boundaries)",
             missed=[s.mode_counts("exact", lab)["missed"] for lab in s.labels],
             spurious=[s.mode_counts("exact", lab)["spurious"] for lab in s.labels])
-        (out / "label_f1.png").write_bytes(images["per-label F1"])
-        (out / "confusion.png").write_bytes(images["label confusion matrix"])
+        for name, key in (("label_f1.png", "per-label F1"),
+                          ("confusion.png", "label confusion matrix")):
+            with atomic_write(out / name) as f:
+                f.write(images[key])
     settings = (f"Statuses {', '.join(statuses)}; {conf}% bootstrap intervals over documents, "
                 f"{resamples} resamples, seed {seed}.")
     page = render_page(gold, records, system=system, layers=layers, scores=lines,
                        images=images, max_documents=max_documents, settings=settings)
-    (out / "index.html").write_text(page, encoding="utf-8")
+    atomic_write_text(out / "index.html", page)
     files = sorted(p.name for p in out.iterdir()
                    if p.name in ("errors.jsonl", "scores.json", "index.html", "label_f1.png",
                                  "confusion.png"))

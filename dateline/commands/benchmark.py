@@ -34,7 +34,13 @@ from dateline.baselines import available, get_extractor, layers_of
 from dateline.baselines.text import tokenize
 from dateline.commands.predict import predict_documents, prepare
 from dateline.evaluation.compare import DEFAULT_SEED
-from dateline.schemas import DatelineError, Document, inventory, write_jsonl
+from dateline.schemas import (
+    DatelineError,
+    Document,
+    atomic_write_text,
+    inventory,
+    write_jsonl,
+)
 
 __all__ = ["TABLES", "benchmark", "comparisons", "register", "run", "tables"]
 
@@ -181,8 +187,7 @@ def benchmark(names: Sequence[str] | None, *, split: str = "test",
     # 5. Compare the extractors of each layer: intervals, differences, significance.
     report["comparison"] = comparisons(gold, predictions, report, baseline=baseline,
                                        resamples=resamples, trials=trials, seed=seed)
-    (output_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n",
-                                            encoding="utf-8")
+    atomic_write_text(output_dir / "report.json", json.dumps(report, indent=2) + "\n")
     return report
 
 
