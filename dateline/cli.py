@@ -22,8 +22,8 @@ from dateline.schemas import DatelineError
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Modules under dateline.commands, in the order `dateline --help` lists them.
-COMMANDS = ("validate", "studio", "corpus", "score", "agreement", "adjudicate", "extractors",
-            "train", "predict", "benchmark", "compare", "report")
+COMMANDS = ("validate", "corpus", "score", "compare", "report", "extractors", "train", "predict",
+            "benchmark", "studio", "agreement", "adjudicate")
 
 
 def build_parser() -> argparse.ArgumentParser:
