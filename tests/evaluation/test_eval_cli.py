@@ -118,8 +118,9 @@ def test_refusal_exit_codes(files, tmp_path, capsys):
     assert main(["score", gold, gold, "--overlap", "2"]) == 2
 
 
-def test_corpus_split(tmp_path, capsys):
-    loading = pytest.importorskip("dateline.loading")
+def test_corpus_split(tmp_path, capsys, corpus_env):
+    from dateline import loading
+
     docs = list(loading.documents("test"))
     pred = tmp_path / "pred.jsonl"
     write_jsonl(docs, pred)
