@@ -52,7 +52,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -425,14 +425,19 @@ def score_entity_spans(gold: Sequence[Sequence[Item]], pred: Sequence[Sequence[I
                         confusion, sett, dict(skipped or {}), replay)
 
 
+_SPAN_LABEL = attrgetter("start", "end", "label")
+_ID = attrgetter("id")
+
+
 def entity_items(doc: Document, *, labels: frozenset[str] | None = None,
-                 kinds: frozenset[str] | None = None, gold: bool = True
+                 kinds: frozenset[str] | None = None, gold: bool = True, ids: bool = True
                  ) -> tuple[list[Item], list[str], list[tuple[int, int]]]:
     """The items of a document's entity layer under the filters: ``(items, ids, zones)``.
 
     Gold mentions of a kind outside ``kinds`` are left out and become zones (predictions
     overlapping them are not spurious); predicted mentions are left out when they state a kind
-    outside ``kinds`` and kept when their kind is null. ``labels`` filters both sides.
+    outside ``kinds`` and kept when their kind is null. ``labels`` filters both sides. With
+    ``ids=False`` the ids list is left empty (the scorer reads ids only for error analysis).
 
     >>> d = Document(id="d", text="Ann and she", entities=(
     ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON", kind="named"),
@@ -440,11 +445,11 @@ def entity_items(doc: Document, *, labels: frozenset[str] | None = None,
     >>> entity_items(d, kinds=frozenset({"named"}))
     ([(0, 3, 'PERSON')], ['m1'], [(8, 11)])
     """
-    if labels is None and kinds is None:  # the common case, kept fast
+    if labels is None and kinds is None:  # the common case, kept fast (C-level attrgetter)
         ents = doc.entities
-        return [(m.start, m.end, m.label) for m in ents], [m.id for m in ents], []
+        return list(map(_SPAN_LABEL, ents)), list(map(_ID, ents)) if ids else [], []
     items: list[Item] = []
-    ids: list[str] = []
+    id_list: list[str] = []
     zones: list[tuple[int, int]] = []
     m: Mention
     for m in doc.entities:
@@ -456,8 +461,8 @@ def entity_items(doc: Document, *, labels: frozenset[str] | None = None,
                 zones.append((m.start, m.end))
             continue
         items.append((m.start, m.end, m.label))
-        ids.append(m.id)
-    return items, ids, zones
+        id_list.append(m.id)
+    return items, id_list if ids else [], zones
 
 
 def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
@@ -500,8 +505,7 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
     kind_set = frozenset(kinds) if kinds is not None else None
     g_items: list[list[Item]] = []
     p_items: list[list[Item]] = []
-    g_ids: list[list[str]] = []
-    p_ids: list[list[str]] = []
+    kept: list[tuple[Document, Document]] = []
     scopes: list[Scope] = []
     doc_ids: list[str] = []
     skipped: Counter[str] = Counter()
@@ -510,13 +514,11 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
         if reason is not None:
             skipped[reason] += 1
             continue
-        gi, gid, zones = entity_items(gd, labels=label_set, kinds=kind_set, gold=True)
-        pi, pid, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False)
+        gi, _, zones = entity_items(gd, labels=label_set, kinds=kind_set, gold=True, ids=False)
+        pi, _, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False, ids=False)
         g_items.append(gi)
         p_items.append(pi)
-        if keep_items:
-            g_ids.append(gid)
-            p_ids.append(pid)
+        kept.append((gd, pd))
         info = gd.layers.entities
         scopes.append(Scope.of(info, zones) if zones or info.labels or info.regions is not None
                       else FULL_SCOPE)
@@ -526,5 +528,23 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
                 "kinds": sorted(kind_set) if kind_set is not None else None}
     return score_entity_spans(g_items, p_items, doc_ids=doc_ids, scopes=scopes, overlap=overlap,
                               settings=settings, skipped=dict(skipped), keep_items=keep_items,
-                              item_ids=(g_ids, p_ids) if keep_items else None)
+                              item_ids=(_LazyIds(kept, 0, label_set, kind_set),
+                                        _LazyIds(kept, 1, label_set, kind_set))
+                              if keep_items else None)
+
+
+class _LazyIds(Sequence[list[str]]):
+    """Mention ids per scored document, read only when :meth:`EntityScores.outcomes` asks:
+    reading them up front costs a pass over every mention that plain scoring does not need."""
+
+    def __init__(self, pairs: list[tuple[Document, Document]], side: int,
+                 labels: frozenset[str] | None, kinds: frozenset[str] | None) -> None:
+        self._pairs, self._side, self._labels, self._kinds = pairs, side, labels, kinds
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __getitem__(self, d: int) -> list[str]:  # type: ignore[override]
+        doc = self._pairs[d][self._side]
+        return entity_items(doc, labels=self._labels, kinds=self._kinds, gold=self._side == 0)[1]
 

@@ -46,14 +46,17 @@ def first_difference(a: str, b: str) -> int | None:
 
 
 def _index(docs: Iterable[Document], side: str) -> dict[str, Document]:
-    out: dict[str, Document] = {}
-    for doc in docs:
-        if doc.id in out:
-            raise DatelineError("duplicate-document-id",
-                                f"document id {doc.id!r} occurs twice in the {side} collection",
-                                where=f"{side} document {doc.id!r}",
-                                fix="give every document a unique id, or remove the copy")
-        out[doc.id] = doc
+    docs = list(docs)
+    out = {doc.id: doc for doc in docs}
+    if len(out) != len(docs):  # rare: find the first repeated id for the message
+        seen: set[str] = set()
+        for doc in docs:
+            if doc.id in seen:
+                raise DatelineError("duplicate-document-id",
+                                    f"document id {doc.id!r} occurs twice in the {side} "
+                                    "collection", where=f"{side} document {doc.id!r}",
+                                    fix="give every document a unique id, or remove the copy")
+            seen.add(doc.id)
     return out
 
 
@@ -89,8 +92,8 @@ def pair_documents(gold: Iterable[Document],
     out = []
     for doc_id, gd in g.items():
         pd = p[doc_id]
-        k = first_difference(gd.text, pd.text)
-        if k is not None:
+        if gd.text != pd.text:
+            k = first_difference(gd.text, pd.text) or 0
             raise DatelineError(
                 "document-text-differs",
                 f"the predicted text differs from the gold text: gold has "
