@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts, f1_score, ratio, to_json_number
+from dateline.evaluation.counts import DocCounts, f1_score, paused_gc, ratio, to_json_number
 from dateline.evaluation.coverage import FULL_SCOPE, Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Item, Overlap, match_spans, solve, span_edges
@@ -324,105 +324,106 @@ def score_entity_spans(gold: Sequence[Sequence[Item]], pred: Sequence[Sequence[I
     >>> a.mode_counts("strict")["correct"], a.mode_counts("strict")["spurious"]
     (1, 1)
     """
-    n = len(gold)
-    if len(pred) != n:
-        raise ValueError(f"{n} gold documents but {len(pred)} predicted ones")
-    ids = tuple(doc_ids) if doc_ids is not None else tuple(str(i) for i in range(n))
-    lab: dict[Any, int] = {}
-    stride = n * _NC
-    codes: list[int] = []
-    app = codes.append
-    # Identical pairs are most items: gathered in bulk, converted to codes with numpy below.
-    same_items: list[Item] = []
-    same_docs: list[int] = []
-    same_lens: list[int] = []
-    confusion: Counter[tuple[Any, Any]] = Counter()
+    with paused_gc():  # see paused_gc: no cycles are made here
+        n = len(gold)
+        if len(pred) != n:
+            raise ValueError(f"{n} gold documents but {len(pred)} predicted ones")
+        ids = tuple(doc_ids) if doc_ids is not None else tuple(str(i) for i in range(n))
+        lab: dict[Any, int] = {}
+        stride = n * _NC
+        codes: list[int] = []
+        app = codes.append
+        # Identical pairs are most items: gathered in bulk, converted to codes with numpy below.
+        same_items: list[Item] = []
+        same_docs: list[int] = []
+        same_lens: list[int] = []
+        confusion: Counter[tuple[Any, Any]] = Counter()
 
-    def code(label: Any, d: int, cls: int) -> int:
-        k = lab.get(label)
-        if k is None:
-            k = lab[label] = len(lab)
-        return k * stride + d * _NC + cls
+        def code(label: Any, d: int, cls: int) -> int:
+            k = lab.get(label)
+            if k is None:
+                k = lab[label] = len(lab)
+            return k * stride + d * _NC + cls
 
-    for d in range(n):
-        g = gold[d]
-        p = pred[d]
-        scope = scopes[d] if scopes is not None else FULL_SCOPE
-        if not p:
-            for it in g:
-                app(code(it[2], d, _MIS))
-            continue
-        if not g:
-            for it in p:
-                if scope.counts_spurious(*it):
-                    app(code(it[2], d, _SPU))
-            continue
-        gset = set(g)
-        pset = set(p)
-        unique = len(gset) == len(g) and len(pset) == len(p)
-        if unique:
-            common = gset & pset
-            same_items.extend(common)
-            same_docs.append(d)
-            same_lens.append(len(common))
-            if len(common) == len(g) == len(p):
+        for d in range(n):
+            g = gold[d]
+            p = pred[d]
+            scope = scopes[d] if scopes is not None else FULL_SCOPE
+            if not p:
+                for it in g:
+                    app(code(it[2], d, _MIS))
                 continue
-            # Leftovers in content order: the result cannot depend on input order.
-            lg: Sequence[Item] = sorted(gset - common)
-            lp: Sequence[Item] = sorted(pset - common)
-            rg, rp = range(len(lg)), range(len(lp))
-            pairs = solve(lg, lp, rg, rp, span_edges(lg, lp, rg, rp, overlap))
-        else:  # duplicate items: the general path
-            lg, lp = g, p
-            pairs = match_spans(g, p, overlap).pairs()
-        matched_g = [False] * len(lg)
-        matched_p = [False] * len(lp)
-        for i, j in pairs:
-            gi, pj = lg[i], lp[j]
-            matched_g[i] = matched_p[j] = True
-            same_bounds = gi[0] == pj[0] and gi[1] == pj[1]
-            if gi[2] == pj[2]:
-                app(code(gi[2], d, _E if same_bounds else _OL))
-            elif same_bounds:
-                app(code(gi[2], d, _BG))
-                app(code(pj[2], d, _BP))
-                confusion[(gi[2], pj[2])] += 1
-            else:
-                app(code(gi[2], d, _ODG))
-                app(code(pj[2], d, _ODP))
-        for i, it in enumerate(lg):
-            if not matched_g[i]:
-                app(code(it[2], d, _MIS))
-        for j, it in enumerate(lp):
-            if not matched_p[j] and scope.counts_spurious(*it):
-                app(code(it[2], d, _SPU))
+            if not g:
+                for it in p:
+                    if scope.counts_spurious(*it):
+                        app(code(it[2], d, _SPU))
+                continue
+            gset = set(g)
+            pset = set(p)
+            unique = len(gset) == len(g) and len(pset) == len(p)
+            if unique:
+                common = gset & pset
+                same_items.extend(common)
+                same_docs.append(d)
+                same_lens.append(len(common))
+                if len(common) == len(g) == len(p):
+                    continue
+                # Leftovers in content order: the result cannot depend on input order.
+                lg: Sequence[Item] = sorted(gset - common)
+                lp: Sequence[Item] = sorted(pset - common)
+                rg, rp = range(len(lg)), range(len(lp))
+                pairs = solve(lg, lp, rg, rp, span_edges(lg, lp, rg, rp, overlap))
+            else:  # duplicate items: the general path
+                lg, lp = g, p
+                pairs = match_spans(g, p, overlap).pairs()
+            matched_g = [False] * len(lg)
+            matched_p = [False] * len(lp)
+            for i, j in pairs:
+                gi, pj = lg[i], lp[j]
+                matched_g[i] = matched_p[j] = True
+                same_bounds = gi[0] == pj[0] and gi[1] == pj[1]
+                if gi[2] == pj[2]:
+                    app(code(gi[2], d, _E if same_bounds else _OL))
+                elif same_bounds:
+                    app(code(gi[2], d, _BG))
+                    app(code(pj[2], d, _BP))
+                    confusion[(gi[2], pj[2])] += 1
+                else:
+                    app(code(gi[2], d, _ODG))
+                    app(code(pj[2], d, _ODP))
+            for i, it in enumerate(lg):
+                if not matched_g[i]:
+                    app(code(it[2], d, _MIS))
+            for j, it in enumerate(lp):
+                if not matched_p[j] and scope.counts_spurious(*it):
+                    app(code(it[2], d, _SPU))
 
-    for label in set(map(itemgetter(2), same_items)) - lab.keys():
-        lab[label] = len(lab)
-    same_codes = (np.fromiter(map(lab.__getitem__, map(itemgetter(2), same_items)),
-                              dtype=np.int64, count=len(same_items)) * stride
-                  + np.repeat(np.asarray(same_docs, dtype=np.int64) * _NC,
-                              np.asarray(same_lens, dtype=np.int64)) + _E)
-    labels_in_order = list(lab)
-    arr = np.bincount(np.concatenate([np.asarray(codes, dtype=np.int64), same_codes]),
-                      minlength=len(lab) * stride)
-    cube = arr.reshape(len(lab), n, _NC)
-    order = sorted(range(len(lab)), key=lambda k: str(labels_in_order[k]))
-    labels = tuple(labels_in_order[k] for k in order)
-    values = np.ascontiguousarray(cube[order].transpose(1, 0, 2)).reshape(n, len(lab) * _NC)
-    fields = tuple(f"{lab_}|{cls}" for lab_ in labels for cls in CLASSES)
-    # Diagonal of the confusion matrix: identical pairs, counted from the class table.
-    diag = values.reshape(n, len(labels), _NC)[:, :, _E].sum(axis=0)
-    for k, lab_ in enumerate(labels):
-        if diag[k]:
-            confusion[(lab_, lab_)] += int(diag[k])
-    sett = {"overlap": overlap.to_dict(), **(settings or {})}
-    replay = None
-    if keep_items:
-        replay = (gold, pred, scopes, overlap,
-                  item_ids[0] if item_ids else None, item_ids[1] if item_ids else None)
-    return EntityScores(labels, DocCounts(ids, fields, values.astype(np.int64, copy=False)),
-                        confusion, sett, dict(skipped or {}), replay)
+        for label in set(map(itemgetter(2), same_items)) - lab.keys():
+            lab[label] = len(lab)
+        same_codes = (np.fromiter(map(lab.__getitem__, map(itemgetter(2), same_items)),
+                                  dtype=np.int64, count=len(same_items)) * stride
+                      + np.repeat(np.asarray(same_docs, dtype=np.int64) * _NC,
+                                  np.asarray(same_lens, dtype=np.int64)) + _E)
+        labels_in_order = list(lab)
+        arr = np.bincount(np.concatenate([np.asarray(codes, dtype=np.int64), same_codes]),
+                          minlength=len(lab) * stride)
+        cube = arr.reshape(len(lab), n, _NC)
+        order = sorted(range(len(lab)), key=lambda k: str(labels_in_order[k]))
+        labels = tuple(labels_in_order[k] for k in order)
+        values = np.ascontiguousarray(cube[order].transpose(1, 0, 2)).reshape(n, len(lab) * _NC)
+        fields = tuple(f"{lab_}|{cls}" for lab_ in labels for cls in CLASSES)
+        # Diagonal of the confusion matrix: identical pairs, counted from the class table.
+        diag = values.reshape(n, len(labels), _NC)[:, :, _E].sum(axis=0)
+        for k, lab_ in enumerate(labels):
+            if diag[k]:
+                confusion[(lab_, lab_)] += int(diag[k])
+        sett = {"overlap": overlap.to_dict(), **(settings or {})}
+        replay = None
+        if keep_items:
+            replay = (gold, pred, scopes, overlap,
+                      item_ids[0] if item_ids else None, item_ids[1] if item_ids else None)
+        return EntityScores(labels, DocCounts(ids, fields, values.astype(np.int64, copy=False)),
+                            confusion, sett, dict(skipped or {}), replay)
 
 
 _SPAN_LABEL = attrgetter("start", "end", "label")
@@ -501,36 +502,37 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
     >>> s.mode_counts("strict")["spurious"], s.scores("strict")
     (0, {'precision': 1.0, 'recall': 0.5, 'f1': 0.6666666666666666})
     """
-    label_set = frozenset(labels) if labels is not None else None
-    kind_set = frozenset(kinds) if kinds is not None else None
-    g_items: list[list[Item]] = []
-    p_items: list[list[Item]] = []
-    kept: list[tuple[Document, Document]] = []
-    scopes: list[Scope] = []
-    doc_ids: list[str] = []
-    skipped: Counter[str] = Counter()
-    for gd, pd in pair_documents(gold, pred):
-        reason = skip_reason(gd.layers.entities, statuses)
-        if reason is not None:
-            skipped[reason] += 1
-            continue
-        gi, _, zones = entity_items(gd, labels=label_set, kinds=kind_set, gold=True, ids=False)
-        pi, _, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False, ids=False)
-        g_items.append(gi)
-        p_items.append(pi)
-        kept.append((gd, pd))
-        info = gd.layers.entities
-        scopes.append(Scope.of(info, zones) if zones or info.labels or info.regions is not None
-                      else FULL_SCOPE)
-        doc_ids.append(gd.id)
-    settings = {"statuses": list(statuses),
-                "labels": sorted(label_set) if label_set is not None else None,
-                "kinds": sorted(kind_set) if kind_set is not None else None}
-    return score_entity_spans(g_items, p_items, doc_ids=doc_ids, scopes=scopes, overlap=overlap,
-                              settings=settings, skipped=dict(skipped), keep_items=keep_items,
-                              item_ids=(_LazyIds(kept, 0, label_set, kind_set),
-                                        _LazyIds(kept, 1, label_set, kind_set))
-                              if keep_items else None)
+    with paused_gc():  # see paused_gc: no cycles are made here
+        label_set = frozenset(labels) if labels is not None else None
+        kind_set = frozenset(kinds) if kinds is not None else None
+        g_items: list[list[Item]] = []
+        p_items: list[list[Item]] = []
+        kept: list[tuple[Document, Document]] = []
+        scopes: list[Scope] = []
+        doc_ids: list[str] = []
+        skipped: Counter[str] = Counter()
+        for gd, pd in pair_documents(gold, pred):
+            reason = skip_reason(gd.layers.entities, statuses)
+            if reason is not None:
+                skipped[reason] += 1
+                continue
+            gi, _, zones = entity_items(gd, labels=label_set, kinds=kind_set, gold=True, ids=False)
+            pi, _, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False, ids=False)
+            g_items.append(gi)
+            p_items.append(pi)
+            kept.append((gd, pd))
+            info = gd.layers.entities
+            scopes.append(Scope.of(info, zones) if zones or info.labels or info.regions is not None
+                          else FULL_SCOPE)
+            doc_ids.append(gd.id)
+        settings = {"statuses": list(statuses),
+                    "labels": sorted(label_set) if label_set is not None else None,
+                    "kinds": sorted(kind_set) if kind_set is not None else None}
+        return score_entity_spans(g_items, p_items, doc_ids=doc_ids, scopes=scopes, overlap=overlap,
+                                  settings=settings, skipped=dict(skipped), keep_items=keep_items,
+                                  item_ids=(_LazyIds(kept, 0, label_set, kind_set),
+                                            _LazyIds(kept, 1, label_set, kind_set))
+                                  if keep_items else None)
 
 
 class _LazyIds(Sequence[list[str]]):

@@ -59,7 +59,7 @@ from typing import Any
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts
+from dateline.evaluation.counts import DocCounts, paused_gc
 from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import EXACT, Item, Overlap, match_spans
@@ -141,76 +141,78 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
     LayerScores
         Metrics named in :data:`EVENT_METRICS`, per-document counts, settings.
     """
-    rows: list[list[int]] = []
-    doc_ids: list[str] = []
-    skipped: Counter[str] = Counter()
-    untyped = 0
-    for gd, pd in pair_documents(gold, pred):
-        reason = skip_reason(gd.layers.events, statuses)
-        if reason is not None:
-            skipped[reason] += 1
-            continue
-        typed = _is_typed(gd)
-        untyped += not typed
-        scope = Scope.of(gd.layers.events)
-        g_ev = list(gd.events)
-        p_all = list(pd.events)
-        g_trig = [(e.trigger.start, e.trigger.end, e.type if typed else None) for e in g_ev]
-        p_trig_all = [(e.trigger.start, e.trigger.end, e.type if typed else None)
-                      for e in p_all]
-        m = match_spans(g_trig, p_trig_all, trigger_overlap)
-        # Unmatched predictions outside the gold layer's coverage are dropped with their
-        # arguments; the rest count.
-        keep = [j for j, i in enumerate(m.pred_to_gold)
-                if i >= 0 or scope.counts_spurious(p_all[j].trigger.start, p_all[j].trigger.end,
-                                                   p_all[j].type)]
-        row = [0] * len(_FIELDS)
+    with paused_gc():  # see paused_gc: no cycles are made here
+        rows: list[list[int]] = []
+        doc_ids: list[str] = []
+        skipped: Counter[str] = Counter()
+        untyped = 0
+        for gd, pd in pair_documents(gold, pred):
+            reason = skip_reason(gd.layers.events, statuses)
+            if reason is not None:
+                skipped[reason] += 1
+                continue
+            typed = _is_typed(gd)
+            untyped += not typed
+            scope = Scope.of(gd.layers.events)
+            g_ev = list(gd.events)
+            p_all = list(pd.events)
+            g_trig = [(e.trigger.start, e.trigger.end, e.type if typed else None) for e in g_ev]
+            p_trig_all = [(e.trigger.start, e.trigger.end, e.type if typed else None)
+                          for e in p_all]
+            m = match_spans(g_trig, p_trig_all, trigger_overlap)
+            # Unmatched predictions outside the gold layer's coverage are dropped with their
+            # arguments; the rest count.
+            keep = [j for j, i in enumerate(m.pred_to_gold)
+                    if i >= 0 or scope.counts_spurious(p_all[j].trigger.start, p_all[j].trigger.end,
+                                                       p_all[j].type)]
+            row = [0] * len(_FIELDS)
 
-        def add(metric: str, tp: int, n_pred: int, n_gold: int, row: list[int] = row) -> None:
-            row[_IDX[f"{metric}|tp"]] += tp
-            row[_IDX[f"{metric}|pred"]] += n_pred
-            row[_IDX[f"{metric}|gold"]] += n_gold
+            def add(metric: str, tp: int, n_pred: int, n_gold: int, row: list[int] = row) -> None:
+                row[_IDX[f"{metric}|tp"]] += tp
+                row[_IDX[f"{metric}|pred"]] += n_pred
+                row[_IDX[f"{metric}|gold"]] += n_gold
 
-        pairs = m.pairs()
-        add("trigger_identification", len(pairs), len(keep), len(g_ev))
-        if typed:
-            add("trigger_classification",
-                sum(g_ev[i].type == p_all[j].type for i, j in pairs), len(keep), len(g_ev))
-        g_args = [_arguments(gd, e) for e in g_ev]
-        p_args = {j: _arguments(pd, p_all[j]) for j in keep}
-        n_g_args = sum(map(len, g_args))
-        n_p_args = sum(map(len, p_args.values()))
-        # Not attached: scope is the event type (ignored when untyped).
-        by_type_g: dict[Any, list[Item]] = {}
-        by_type_p: dict[Any, list[Item]] = {}
-        for e, args in zip(g_ev, g_args, strict=True):
-            by_type_g.setdefault(e.type if typed else None, []).extend(args)
-        for j, args in p_args.items():
-            by_type_p.setdefault(p_all[j].type if typed else None, []).extend(args)
-        ident, classified = _match_args(by_type_g, by_type_p)
-        add("argument_identification", ident, n_p_args, n_g_args)
-        add("argument_classification", classified, n_p_args, n_g_args)
-        # Attached: scope is the matched trigger pair (with equal types when typed).
-        att_g = {i: g_args[i] for i, j in pairs if not typed or g_ev[i].type == p_all[j].type}
-        att_p = {i: p_args[j] for i, j in pairs if i in att_g}
-        ident, classified = _match_args(att_g, att_p)
-        add("argument_identification_attached", ident, n_p_args, n_g_args)
-        add("argument_classification_attached", classified, n_p_args, n_g_args)
-        rows.append(row)
-        doc_ids.append(gd.id)
-    values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
-    not_applicable = {}
-    if len(rows) == untyped:
-        not_applicable["trigger_classification"] = (
-            "the gold triggers are untyped" if rows else "no document was scored")
-    settings = {
-        "statuses": list(statuses),
-        "trigger_overlap": trigger_overlap.to_dict(),
-        "scope": {"triggers": "predicted (end to end)", "argument_span": "extent",
-                  "argument_identification": "offsets and event type",
-                  "attached": "argument on a matched trigger of the same type",
-                  "coreference": False},
-    }
-    return LayerScores("events", dict(EVENT_METRICS), DocCounts(tuple(doc_ids), _FIELDS, values),
-                       settings, dict(skipped), not_applicable,
-                       {"details": {"untyped_documents": untyped}})
+            pairs = m.pairs()
+            add("trigger_identification", len(pairs), len(keep), len(g_ev))
+            if typed:
+                add("trigger_classification",
+                    sum(g_ev[i].type == p_all[j].type for i, j in pairs), len(keep), len(g_ev))
+            g_args = [_arguments(gd, e) for e in g_ev]
+            p_args = {j: _arguments(pd, p_all[j]) for j in keep}
+            n_g_args = sum(map(len, g_args))
+            n_p_args = sum(map(len, p_args.values()))
+            # Not attached: scope is the event type (ignored when untyped).
+            by_type_g: dict[Any, list[Item]] = {}
+            by_type_p: dict[Any, list[Item]] = {}
+            for e, args in zip(g_ev, g_args, strict=True):
+                by_type_g.setdefault(e.type if typed else None, []).extend(args)
+            for j, args in p_args.items():
+                by_type_p.setdefault(p_all[j].type if typed else None, []).extend(args)
+            ident, classified = _match_args(by_type_g, by_type_p)
+            add("argument_identification", ident, n_p_args, n_g_args)
+            add("argument_classification", classified, n_p_args, n_g_args)
+            # Attached: scope is the matched trigger pair (with equal types when typed).
+            att_g = {i: g_args[i] for i, j in pairs if not typed or g_ev[i].type == p_all[j].type}
+            att_p = {i: p_args[j] for i, j in pairs if i in att_g}
+            ident, classified = _match_args(att_g, att_p)
+            add("argument_identification_attached", ident, n_p_args, n_g_args)
+            add("argument_classification_attached", classified, n_p_args, n_g_args)
+            rows.append(row)
+            doc_ids.append(gd.id)
+        values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
+        not_applicable = {}
+        if len(rows) == untyped:
+            not_applicable["trigger_classification"] = (
+                "the gold triggers are untyped" if rows else "no document was scored")
+        settings = {
+            "statuses": list(statuses),
+            "trigger_overlap": trigger_overlap.to_dict(),
+            "scope": {"triggers": "predicted (end to end)", "argument_span": "extent",
+                      "argument_identification": "offsets and event type",
+                      "attached": "argument on a matched trigger of the same type",
+                      "coreference": False},
+        }
+        return LayerScores("events", dict(EVENT_METRICS),
+                           DocCounts(tuple(doc_ids), _FIELDS, values), settings,
+                           dict(skipped), not_applicable,
+                           {"details": {"untyped_documents": untyped}})

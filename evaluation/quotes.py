@@ -69,7 +69,7 @@ from typing import Any
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts
+from dateline.evaluation.counts import DocCounts, paused_gc
 from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Edge, Overlap, match_items
@@ -200,72 +200,76 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
     LayerScores
         Metrics named in :data:`QUOTE_METRICS`, per-document counts, settings.
     """
-    edge = _edge(overlap)
-    rows: list[list[int]] = []
-    doc_ids: list[str] = []
-    skipped: Counter[str] = Counter()
-    for gd, pd in pair_documents(gold, pred):
-        reason = skip_reason(gd.layers.quotes, statuses)
-        if reason is not None:
-            skipped[reason] += 1
-            continue
-        scope = Scope.of(gd.layers.quotes)
-        gdoc, pdoc = _Doc(gd), _Doc(pd)
-        gq = [gdoc.quote(q) for q in gd.quotes]
-        pq_all = [pdoc.quote(q) for q in pd.quotes]
-        m = match_items(gq, pq_all, key=lambda q: (q.spans, q.kind), edge=edge,
-                        sort_key=lambda q: (q.spans, q.kind))
-        pq = [q for q, i in zip(pq_all, m.pred_to_gold, strict=True)
-              if i >= 0 or (q.spans and scope.counts_spurious(
-                  q.spans[0][0], max(e for _, e in q.spans), q.kind))]
-        pairs = [(gq[i], pq_all[j]) for i, j in m.pairs()]
-        row = [0] * len(_FIELDS)
+    with paused_gc():  # see paused_gc: no cycles are made here
+        edge = _edge(overlap)
+        rows: list[list[int]] = []
+        doc_ids: list[str] = []
+        skipped: Counter[str] = Counter()
+        for gd, pd in pair_documents(gold, pred):
+            reason = skip_reason(gd.layers.quotes, statuses)
+            if reason is not None:
+                skipped[reason] += 1
+                continue
+            scope = Scope.of(gd.layers.quotes)
+            gdoc, pdoc = _Doc(gd), _Doc(pd)
+            gq = [gdoc.quote(q) for q in gd.quotes]
+            pq_all = [pdoc.quote(q) for q in pd.quotes]
+            m = match_items(gq, pq_all, key=lambda q: (q.spans, q.kind), edge=edge,
+                            sort_key=lambda q: (q.spans, q.kind))
+            pq = [q for q, i in zip(pq_all, m.pred_to_gold, strict=True)
+                  if i >= 0 or (q.spans and scope.counts_spurious(
+                      q.spans[0][0], max(e for _, e in q.spans), q.kind))]
+            pairs = [(gq[i], pq_all[j]) for i, j in m.pairs()]
+            row = [0] * len(_FIELDS)
 
-        def add(name: str, row: list[int] = row, **counts: int) -> None:
-            for f, v in counts.items():
-                row[_IDX[f"{name}|{f}"]] += v
+            def add(name: str, row: list[int] = row, **counts: int) -> None:
+                for f, v in counts.items():
+                    row[_IDX[f"{name}|{f}"]] += v
 
-        n_p, n_g = len(pq), len(gq)
-        add("quote", tp=len(pairs), pred=n_p, gold=n_g)
-        add("content_exact", tp=sum(g.spans == p.spans for g, p in pairs), pred=n_p, gold=n_g)
-        add("content_tokens", tp=sum(len(g.tokens & p.tokens) for g, p in pairs),
-            pred=sum(len(q.tokens) for q in pq), gold=sum(len(q.tokens) for q in gq))
-        cues_p = sum(q.cue is not None for q in pq)
-        cues_g = sum(q.cue is not None for q in gq)
-        add("cue_exact", tp=sum(g.cue is not None and g.cue == p.cue for g, p in pairs),
-            pred=cues_p, gold=cues_g)
-        add("cue_overlap", tp=sum(_shares(g.cue, p.cue) for g, p in pairs),
-            pred=cues_p, gold=cues_g)
-        spk_p = sum(q.speaker is not None for q in pq)
-        spk_g = sum(q.speaker is not None for q in gq)
-        mention_ok = [_shares(g.speaker, p.speaker) for g, p in pairs]
-        entity_ok = [any(_shares(c, p.speaker) for c in g.cluster) for g, p in pairs]
-        add("speaker_mention", tp=sum(mention_ok), pred=spk_p, gold=spk_g)
-        add("speaker_entity", tp=sum(entity_ok), pred=spk_p, gold=spk_g)
-        both_none = [g.speaker is None and p.speaker is None for g, p in pairs]
-        add("speaker_accuracy_mention", correct=sum(a or b for a, b in zip(
-            mention_ok, both_none, strict=True)), total=len(pairs))
-        ent_right = [a or b for a, b in zip(entity_ok, both_none, strict=True)]
-        add("speaker_accuracy_entity", correct=sum(ent_right), total=len(pairs))
-        for kind in KINDS:
-            kp = pairs
-            add(f"{kind}.quote", gold_tp=sum(g.kind == kind for g, _ in kp),
-                gold=sum(q.kind == kind for q in gq),
-                pred_tp=sum(p.kind == kind for _, p in kp), pred=sum(q.kind == kind for q in pq))
-            add(f"{kind}.content_exact",
-                gold_tp=sum(g.kind == kind and g.spans == p.spans for g, p in kp),
-                gold=sum(q.kind == kind for q in gq),
-                pred_tp=sum(p.kind == kind and g.spans == p.spans for g, p in kp),
-                pred=sum(q.kind == kind for q in pq))
-            add(f"{kind}.speaker_accuracy_entity",
-                correct=sum(ok for (g, _), ok in zip(pairs, ent_right, strict=True)
-                            if g.kind == kind),
-                total=sum(g.kind == kind for g, _ in pairs))
-        rows.append(row)
-        doc_ids.append(gd.id)
-    values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
-    settings = {"statuses": list(statuses), "overlap": {**overlap.to_dict(), "unit": "token"},
-                "token_pattern": TOKEN_PATTERN.pattern,
-                "speaker_match": "character overlap", "cue_match": "exact and character overlap"}
-    return LayerScores("quotes", dict(QUOTE_METRICS), DocCounts(tuple(doc_ids), _FIELDS, values),
-                       settings, dict(skipped))
+            n_p, n_g = len(pq), len(gq)
+            add("quote", tp=len(pairs), pred=n_p, gold=n_g)
+            add("content_exact", tp=sum(g.spans == p.spans for g, p in pairs), pred=n_p, gold=n_g)
+            add("content_tokens", tp=sum(len(g.tokens & p.tokens) for g, p in pairs),
+                pred=sum(len(q.tokens) for q in pq), gold=sum(len(q.tokens) for q in gq))
+            cues_p = sum(q.cue is not None for q in pq)
+            cues_g = sum(q.cue is not None for q in gq)
+            add("cue_exact", tp=sum(g.cue is not None and g.cue == p.cue for g, p in pairs),
+                pred=cues_p, gold=cues_g)
+            add("cue_overlap", tp=sum(_shares(g.cue, p.cue) for g, p in pairs),
+                pred=cues_p, gold=cues_g)
+            spk_p = sum(q.speaker is not None for q in pq)
+            spk_g = sum(q.speaker is not None for q in gq)
+            mention_ok = [_shares(g.speaker, p.speaker) for g, p in pairs]
+            entity_ok = [any(_shares(c, p.speaker) for c in g.cluster) for g, p in pairs]
+            add("speaker_mention", tp=sum(mention_ok), pred=spk_p, gold=spk_g)
+            add("speaker_entity", tp=sum(entity_ok), pred=spk_p, gold=spk_g)
+            both_none = [g.speaker is None and p.speaker is None for g, p in pairs]
+            add("speaker_accuracy_mention", correct=sum(a or b for a, b in zip(
+                mention_ok, both_none, strict=True)), total=len(pairs))
+            ent_right = [a or b for a, b in zip(entity_ok, both_none, strict=True)]
+            add("speaker_accuracy_entity", correct=sum(ent_right), total=len(pairs))
+            for kind in KINDS:
+                kp = pairs
+                add(f"{kind}.quote", gold_tp=sum(g.kind == kind for g, _ in kp),
+                    gold=sum(q.kind == kind for q in gq),
+                    pred_tp=sum(p.kind == kind for _, p in kp),
+                    pred=sum(q.kind == kind for q in pq))
+                add(f"{kind}.content_exact",
+                    gold_tp=sum(g.kind == kind and g.spans == p.spans for g, p in kp),
+                    gold=sum(q.kind == kind for q in gq),
+                    pred_tp=sum(p.kind == kind and g.spans == p.spans for g, p in kp),
+                    pred=sum(q.kind == kind for q in pq))
+                add(f"{kind}.speaker_accuracy_entity",
+                    correct=sum(ok for (g, _), ok in zip(pairs, ent_right, strict=True)
+                                if g.kind == kind),
+                    total=sum(g.kind == kind for g, _ in pairs))
+            rows.append(row)
+            doc_ids.append(gd.id)
+        values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
+        settings = {"statuses": list(statuses),
+                    "overlap": {**overlap.to_dict(), "unit": "token"},
+                    "token_pattern": TOKEN_PATTERN.pattern,
+                    "speaker_match": "character overlap",
+                    "cue_match": "exact and character overlap"}
+        return LayerScores("quotes", dict(QUOTE_METRICS),
+                           DocCounts(tuple(doc_ids), _FIELDS, values), settings, dict(skipped))
