@@ -175,7 +175,7 @@ class CRFTagger:
     """
 
     name = "crf"
-    version = "0.2.0"
+    version = "0.2.1"
     layers = ("entities", "events")
 
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.01, 0.1),
@@ -360,7 +360,10 @@ class CRFTagger:
         text = doc.text
         toks = tokenize(text)
         lex = match_tags(toks.words, self._lexicon, self._heads)
-        models = [m for m in self._taggers if m in self._use or m == "events"]
+        # A fixed model order (outer first): where both entity models tag a span, the first
+        # one's label is kept, whether the models were just trained or loaded from disk.
+        models = [m for m, _, _ in MODELS
+                  if m in self._taggers and (m in self._use or m == "events")]
         found: dict[str, list[tuple[int, int, str]]] = {"entities": [], "events": []}
         seen: set[tuple[int, int]] = set()
         import pycrfsuite

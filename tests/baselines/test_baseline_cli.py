@@ -8,6 +8,7 @@ import pytest
 from baseline_fixtures import TRAIN
 
 from dateline import loading
+from dateline.baselines import get_extractor
 from dateline.cli import main
 from dateline.schemas import (
     Document,
@@ -47,7 +48,8 @@ def tiny_corpus(tmp_path, monkeypatch):
 def test_train_caches_a_non_pickle_model_and_is_deterministic(tiny_corpus, capsys) -> None:
     assert main(["train", "crf"]) == 0
     report = json.loads(capsys.readouterr().out)
-    folder = tiny_corpus / "cache" / "models" / "9.9.9-test" / "crf-0.2.0"
+    version = get_extractor("crf").version
+    folder = tiny_corpus / "cache" / "models" / "9.9.9-test" / f"crf-{version}"
     assert report["cached"] is False and report["directory"] == str(folder)
     files = sorted(p.name for p in folder.iterdir())
     assert "entities-outer.crfsuite" in files and "trained.json" in files

@@ -62,5 +62,46 @@ def test_crf_learns_the_tiny_training_set(extractors) -> None:
     out = crf.extract(Document(id="d", text="Ann Lee met Bob Day in Rome on Monday."))
     assert ("Ann Lee", "PERSON") in [(m.text, m.label) for m in out.entities]
     assert [e.trigger.text for e in out.events] == ["met"]
-    assert out.layers.entities.source == "crf@0.2.0"
+    assert out.layers.entities.source == f"crf@{crf.version}"
     assert check_document(out) == []
+
+
+def test_crf_predicts_the_same_trained_or_loaded(extractors, tmp_path) -> None:
+    """A model used right after training and the same model loaded from disk agree, whatever
+    order the models come back in (the loaded models were once tried inner-first, which
+    changed the labels of spans both entity models tagged on the real corpus)."""
+    from dateline.baselines import get_extractor
+
+    crf = extractors["crf"]
+    crf.save(tmp_path)
+    loaded = get_extractor("crf")
+    loaded.load(tmp_path)
+    loaded._taggers = dict(reversed(list(loaded._taggers.items())))
+    docs = [*TRAIN, Document(id="x", text="Bob Day met Ann Lee in Oslo. Zed Inc left Rome.")]
+    for doc in docs:
+        bare = Document(id=doc.id, text=doc.text)
+        assert loaded.extract(bare) == crf.extract(bare)
+
+
+class _FixedTagger:
+    """A stand-in CRFsuite tagger that tags every sentence with the same tags."""
+
+    def __init__(self, first: str) -> None:
+        self.first = first
+
+    def tag(self, feats) -> list[str]:
+        return [self.first] + ["O"] * (len(feats) - 1)
+
+
+def test_crf_outer_model_wins_a_span_both_entity_models_tag(extractors, tmp_path) -> None:
+    from dateline.baselines import get_extractor
+
+    extractors["crf"].save(tmp_path)
+    crf = get_extractor("crf")
+    crf.load(tmp_path)
+    crf._use = ("entities-outer", "entities-inner")
+    doc = Document(id="d", text="Ann met Bo.")
+    for order in (("entities-inner", "entities-outer"), ("entities-outer", "entities-inner")):
+        crf._taggers = {m: _FixedTagger("B-ORGANIZATION" if m == "entities-inner" else
+                                        "B-PERSON") for m in order}
+        assert [(m.text, m.label) for m in crf.extract(doc).entities] == [("Ann", "PERSON")]
