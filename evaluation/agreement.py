@@ -2,30 +2,50 @@
 
 Three measures, each on documents that two or more annotators annotated:
 
-- **pairwise F1** on the scoring engine (:func:`~dateline.evaluation.score_entity_spans`,
-  strict mode: same boundaries and label; symmetric, so which annotator plays gold does not
-  matter), micro and per label, with a percentile bootstrap interval over documents;
+- **pairwise F1** on the scoring engine, for every pair of annotators: the first of the pair
+  (in sorted order) plays gold, the second the prediction (``gold`` and ``prediction`` name
+  them in each pair; F1 is symmetric in the matched counts, precision and recall swap).
+  Entities: :func:`~dateline.evaluation.score_entities`, strict mode (same boundaries and
+  label). Event triggers and arguments: :func:`~dateline.evaluation.events.score_events`
+  (identification, classification and the attached variants). Quotes:
+  :func:`~dateline.evaluation.quotes.score_quotes` (detection, content exact and token
+  overlap, cue, speaker at mention and at entity level). Every F1 has a 95% percentile
+  bootstrap interval over documents, from the scorer's per-document counts
+  (:func:`~dateline.evaluation.compare_scores`). The layers are scored under every status the
+  annotators' layers have (``gold``, ``draft``, ...), so no annotation is skipped for its
+  status; a layer an annotator did not declare (``absent``) is skipped and counted;
 - **Cohen's kappa** (scikit-learn) per pair, on token labels;
 - **Krippendorff's alpha** (the ``krippendorff`` package), level of measurement
   **nominal**, over all annotators at once, on token labels; an annotator who did not
   annotate a document counts as missing there, not as disagreeing.
 
-Units: items are spans — entity mentions by label, event triggers by type (``untyped`` when
-null), event arguments by role (the argument's span, not attached to its trigger), quote
-content spans by kind. Token labels: tokens are ``\\w+|[^\\w\\s]`` runs; a token takes the
-label of the longest span of the layer covering it, else ``O``; per label, tokens are coded
-label / not label. Documents with a single annotator are counted and listed, never
-silently dropped.
+Units: ``entities`` (mentions by label), ``events`` (triggers by type, ``untyped`` when null),
+``arguments`` (event arguments by role) and ``quotes`` (by kind). *Per label*, the unit's
+scorer runs on the items of that label only, on both sides (entities: the scorer's own per
+label counts, which are the same). Each unit names its ``main`` metric, copied to ``f1`` and
+``f1_interval`` (per label too): entities ``strict``, events ``trigger_classification`` (or
+``trigger_identification`` when the triggers are untyped), arguments
+``argument_classification``, quotes ``content_exact``; ``metrics`` holds all of them.
 
->>> from dateline.schemas import Document, Mention
+Token labels: tokens are ``\\w+|[^\\w\\s]`` runs; a token takes the label of the longest span
+of the unit covering it, else ``O``; per label, tokens are coded label / not label. Documents
+with a single annotator, or none, are counted and listed, never silently dropped.
+
+>>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> def doc(label):
-...     return Document(id="d", text="Ann met Bo.", entities=(
+...     return Document(id="d", text="Ann met Bo.", layers=Layers(entities=LayerInfo(
+...         status="draft")), entities=(
 ...         Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),
 ...         Mention(id="m2", start=8, end=10, text="Bo", label=label)))
->>> r = agreement({"d": {"a": doc("PERSON"), "b": doc("LOCATION")}}, layers=("entities",))
->>> pair = r["pairs"]["a | b"]["entities"]
->>> pair["f1"], pair["per_label"]["PERSON"]["f1"], r["documents"]["annotated_by_2_or_more"]
-(0.5, 0.6666666666666666, 1)
+>>> r = agreement({"d": {"a": doc("PERSON"), "b": doc("LOCATION")}}, layers=("entities",),
+...               bootstrap=100)
+>>> pair = r["pairs"]["a | b"]
+>>> pair["gold"], pair["prediction"], pair["entities"]["main"]
+('a', 'b', 'strict')
+>>> pair["entities"]["f1"], pair["entities"]["per_label"]["PERSON"]["f1"]
+(0.5, 0.6666666666666666)
+>>> pair["entities"]["f1_interval"], r["documents"]["annotated_by_2_or_more"]
+([0.5, 0.5], 1)
 >>> r["alpha"]["entities"]["level_of_measurement"]
 'nominal'
 """
@@ -40,13 +60,35 @@ from typing import Any
 
 import numpy as np
 
-from dateline.evaluation.entities import score_entity_spans
+from dateline.evaluation.compare import compare_scores
+from dateline.evaluation.entities import EntityScores, score_entities
+from dateline.evaluation.events import score_events
+from dateline.evaluation.quotes import score_quotes
+from dateline.evaluation.results import LayerScores
 from dateline.schemas import Document
 
-__all__ = ["LAYER_UNITS", "agreement", "layer_spans", "token_labels"]
+__all__ = ["LAYER_UNITS", "MAIN_METRIC", "UNIT_METRICS", "agreement", "layer_spans",
+           "pair_f1", "token_labels"]
 
 LAYER_UNITS = ("entities", "events", "arguments", "quotes")
+# The Document layer each unit is read from (its status and scorer).
+UNIT_LAYER = {"entities": "entities", "events": "events", "arguments": "events",
+              "quotes": "quotes"}
+UNIT_METRICS = {
+    "entities": ("strict",),
+    "events": ("trigger_identification", "trigger_classification"),
+    "arguments": ("argument_identification", "argument_classification",
+                  "argument_identification_attached", "argument_classification_attached"),
+    "quotes": ("quote", "content_exact", "content_tokens", "cue_exact", "cue_overlap",
+               "speaker_mention", "speaker_entity"),
+}
+MAIN_METRIC = {"entities": "strict", "events": "trigger_classification",
+               "arguments": "argument_classification", "quotes": "content_exact"}
+# The metric whose gold / pred counts are the items each annotator made in the unit.
+_ITEMS_METRIC = {"events": "trigger_identification", "arguments": "argument_identification",
+                 "quotes": "quote"}
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_CONFIDENCE = 0.95
 
 
 def layer_spans(doc: Document, layer: str) -> list[tuple[int, int, str]]:
@@ -117,19 +159,111 @@ def _alpha(rows: list[list[str | None]]) -> float | None:
     return _num(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
-def _bootstrap_f1(scores: Any, n: int, seed: int) -> list[float | None]:
-    docs = len(scores.counts.doc_ids)
-    if docs == 0:
-        return [None, None]
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, docs, size=(n, docs))
-    totals = np.stack([scores.counts.sum(r) for r in rows])
-    f1 = scores.flat_scores(totals)["strict.f1"]
-    f1 = f1[~np.isnan(f1)]
-    if not f1.size:
-        return [None, None]
-    lo, hi = np.percentile(f1, [2.5, 97.5])
-    return [float(lo), float(hi)]
+def _restrict(doc: Document, unit: str, label: str) -> Document:
+    """The Document with only the unit's items of ``label`` (entities are left whole)."""
+    if unit == "events":
+        typ = None if label == "untyped" else label
+        info = doc.layers.events
+        # A document left with no event would read as untyped: declare the type it covers.
+        if typ is not None and (not info.labels or typ in info.labels):
+            info = info.model_copy(update={"labels": (typ,)})
+        return doc.model_copy(update={
+            "events": tuple(e for e in doc.events if e.type == typ),
+            "layers": doc.layers.model_copy(update={"events": info})})
+    if unit == "arguments":
+        return doc.model_copy(update={"events": tuple(
+            e.model_copy(update={"arguments": tuple(a for a in e.arguments if a.role == label)})
+            for e in doc.events)})
+    if unit == "quotes":
+        return doc.model_copy(update={"quotes": tuple(q for q in doc.quotes
+                                                      if q.kind == label)})
+    return doc
+
+
+def _score(layer: str, gold: Sequence[Document], pred: Sequence[Document],
+           statuses: Sequence[str]) -> EntityScores | LayerScores:
+    if layer == "entities":
+        return score_entities(gold, pred, statuses=statuses, keep_items=False)
+    if layer == "events":
+        return score_events(gold, pred, statuses=statuses)
+    return score_quotes(gold, pred, statuses=statuses)
+
+
+def _intervals(scores: EntityScores | LayerScores, layer: str, *, per_label: bool,
+               resamples: int, seed: int) -> dict[str, list[float] | None]:
+    # One "system" and no baseline: compare_scores gives the bootstrap intervals only.
+    r = compare_scores({"pair": {layer: scores}}, resamples=resamples, trials=1, seed=seed,
+                       confidence=_CONFIDENCE, per_label=per_label)
+    return {name: m["systems"]["pair"]["interval"]
+            for name, m in r["layers"][layer]["metrics"].items()}
+
+
+def _entry(metric: dict[str, Any], interval: list[float] | None) -> dict[str, Any]:
+    out = {k: metric.get(k) for k in ("precision", "recall", "f1")}
+    out["f1_interval"] = None if out["f1"] is None else interval
+    out["counts"] = metric["counts"]
+    if "not_applicable" in metric:
+        out["not_applicable"] = metric["not_applicable"]
+    return out
+
+
+def _main(unit: str, metrics: Mapping[str, dict[str, Any]]) -> str:
+    main = MAIN_METRIC[unit]
+    if unit == "events" and "not_applicable" in metrics[main]:
+        return "trigger_identification"  # untyped triggers have no classification
+    return main
+
+
+def pair_f1(gold: Sequence[Document], pred: Sequence[Document], unit: str, *,
+            label: str | None = None, bootstrap: int = 1000, seed: int = 0
+            ) -> dict[str, Any]:
+    """Every F1 of one agreement unit between two annotators' Documents, with intervals.
+
+    ``gold`` and ``pred`` hold the same documents as annotated by the annotator playing gold
+    and by the other. With ``label``, only that label's items are scored (entities: the
+    scorer's per-label counts). Returns ``metrics`` (name -> precision, recall, f1,
+    ``f1_interval`` (95% bootstrap over documents, None when the F1 is), counts), ``main``,
+    ``f1`` and ``f1_interval`` (the main metric's), ``items`` (the number each side made:
+    ``[gold, prediction]``) and ``documents`` (scored, skipped by reason, statuses scored).
+
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Quote, Span
+    >>> text = 'Ann said "we won".'
+    >>> def doc(kind):
+    ...     return Document(id="d", text=text, layers=Layers(quotes=LayerInfo(status="gold")),
+    ...                     quotes=(Quote(id="q", content=(Span(start=9, end=17,
+    ...                             text=text[9:17]),), kind=kind),))
+    >>> r = pair_f1([doc("direct")], [doc("direct")], "quotes", bootstrap=50)
+    >>> r["main"], r["f1"], r["f1_interval"], r["metrics"]["cue_exact"]["f1"]
+    ('content_exact', 1.0, [1.0, 1.0], None)
+    >>> pair_f1([doc("direct")], [doc("indirect")], "quotes", label="direct")["items"]
+    [1, 0]
+    """
+    if unit not in UNIT_METRICS:
+        raise ValueError(f"unknown agreement unit {unit!r}; use one of {', '.join(LAYER_UNITS)}")
+    layer = UNIT_LAYER[unit]
+    statuses = sorted({getattr(d.layers, layer).status for d in (*gold, *pred)} - {"absent"})
+    if label is not None and unit != "entities":
+        gold = [_restrict(d, unit, label) for d in gold]
+        pred = [_restrict(d, unit, label) for d in pred]
+    s = _score(layer, gold, pred, statuses or ("gold",))
+    docs = {"scored": len(s.counts.doc_ids), "skipped": dict(s.skipped), "statuses": statuses}
+    if isinstance(s, EntityScores):
+        known = label is None or label in s.labels
+        ivals = _intervals(s, layer, per_label=label is not None, resamples=bootstrap,
+                           seed=seed) if known else {}
+        key = "strict.f1" if label is None else f"strict.{label}.f1"
+        counts = s.mode_counts("strict", label) if known else {}
+        scores = s.scores("strict", label) if known else {}
+        metrics = {"strict": _entry({**scores, "counts": counts}, ivals.get(key))}
+        items = [counts.get("possible", 0), counts.get("actual", 0)]
+    else:
+        ivals = _intervals(s, layer, per_label=False, resamples=bootstrap, seed=seed)
+        metrics = {m: _entry(s.metric(m), ivals.get(f"{m}.f1")) for m in UNIT_METRICS[unit]}
+        c = s.metric(_ITEMS_METRIC[unit])["counts"]
+        items = [c["gold"], c["pred"]]
+    main = _main(unit, metrics)
+    return {"main": main, "f1": metrics[main]["f1"], "f1_interval": metrics[main]["f1_interval"],
+            "metrics": metrics, "items": items, "documents": docs}
 
 
 def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
@@ -137,11 +271,23 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
               bootstrap: int = 1000, seed: int = 0) -> dict[str, Any]:
     """Agreement report over ``annotations`` (doc id -> annotator -> Document).
 
-    ``expected``: document ids that should have been annotated; those with no annotation are
-    counted as ``annotated_by_none``. Texts of one document must be equal across annotators.
+    ``layers``: the units measured (:data:`LAYER_UNITS`). ``expected``: document ids that
+    should have been annotated; those with no annotation are counted as ``annotated_by_none``.
+    Texts of one document must be equal across annotators. ``bootstrap`` resamples and
+    ``seed`` make the F1 intervals.
+
+    Returns ``documents`` (counts and the ids of those with one annotator or none),
+    ``annotators``, ``settings``, ``pairs`` (``"a | b"`` -> ``gold``, ``prediction``,
+    ``documents`` and per unit: :func:`pair_f1`'s result with ``kappa``, ``tokens`` and
+    ``per_label`` (label -> :func:`pair_f1`'s result for the label, with ``kappa``)) and
+    ``alpha`` (per unit: ``level_of_measurement``, ``alpha``, ``per_label``).
     """
     from dateline.schemas import DatelineError
 
+    unknown = [u for u in layers if u not in LAYER_UNITS]
+    if unknown:
+        raise ValueError(f"unknown agreement unit {unknown[0]!r}; use one of "
+                         f"{', '.join(LAYER_UNITS)}")
     multi = {d: a for d, a in sorted(annotations.items()) if len(a) >= 2}
     single = sorted(d for d, a in annotations.items() if len(a) == 1)
     none = sorted(set(expected) - set(annotations))
@@ -156,47 +302,51 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
         "documents": {"annotated_by_2_or_more": len(multi), "annotated_by_1": len(single),
                       "annotated_by_none": len(none), "single": single, "none": none},
         "annotators": names,
-        "settings": {"f1": "strict span match (boundaries and label), engine: "
-                     "dateline.evaluation.score_entity_spans", "interval": "95% percentile "
-                     f"bootstrap over documents, {bootstrap} resamples, seed {seed}",
-                     "tokens": _TOKEN.pattern, "alpha": "Krippendorff, nominal"},
+        "settings": {
+            "f1": "dateline.evaluation scorers: entities score_entities (strict), events and "
+                  "arguments score_events, quotes score_quotes; in each pair the first "
+                  "annotator plays gold, the second the prediction; scored under every "
+                  "status of the annotators' layers",
+            "main_metric": dict(MAIN_METRIC),
+            "per_label": "the unit's scorer on the items of that label only, on both sides",
+            "interval": f"{round(100 * _CONFIDENCE)}% percentile bootstrap over documents "
+                        f"(dateline.evaluation.compare_scores), {bootstrap} resamples, "
+                        f"seed {seed}",
+            "tokens": _TOKEN.pattern, "kappa": "Cohen (scikit-learn), on token labels",
+            "alpha": "Krippendorff (krippendorff package), nominal, on token labels"},
         "pairs": {}, "alpha": {},
     }
     for a, b in itertools.combinations(names, 2):
         shared = [d for d, by in multi.items() if a in by and b in by]
         if not shared:
             continue
-        pair: dict[str, Any] = {"documents": len(shared)}
-        for layer in layers:
-            s = score_entity_spans([layer_spans(multi[d][a], layer) for d in shared],
-                                   [layer_spans(multi[d][b], layer) for d in shared],
-                                   doc_ids=shared, keep_items=False)
-            ta = [t for d in shared for t in token_labels(multi[d][a], layer)]
-            tb = [t for d in shared for t in token_labels(multi[d][b], layer)]
-            per_label = {}
-            for lab in s.labels:
-                counts = s.mode_counts("strict", lab)
-                per_label[str(lab)] = {
-                    "f1": s.scores("strict", lab)["f1"],
-                    # items annotated by a and by b
-                    "items": [counts["correct"] + counts["incorrect"] + counts["partial"]
-                              + counts["missed"], counts["correct"] + counts["incorrect"]
-                              + counts["partial"] + counts["spurious"]],
-                    "kappa": _kappa([str(t == lab) for t in ta], [str(t == lab) for t in tb]),
-                }
-            pair[layer] = {"f1": s.scores("strict")["f1"],
-                           "f1_interval": _bootstrap_f1(s, bootstrap, seed),
-                           "kappa": _kappa(ta, tb), "tokens": len(ta), "per_label": per_label}
+        gold = [multi[d][a] for d in shared]
+        pred = [multi[d][b] for d in shared]
+        pair: dict[str, Any] = {"gold": a, "prediction": b, "documents": len(shared)}
+        for unit in layers:
+            ta = [t for doc in gold for t in token_labels(doc, unit)]
+            tb = [t for doc in pred for t in token_labels(doc, unit)]
+            labels = sorted({lab for doc in (*gold, *pred) for _, _, lab in
+                             layer_spans(doc, unit)})
+            entry = pair_f1(gold, pred, unit, bootstrap=bootstrap, seed=seed)
+            entry["kappa"] = _kappa(ta, tb)
+            entry["tokens"] = len(ta)
+            entry["per_label"] = {
+                lab: {**pair_f1(gold, pred, unit, label=lab, bootstrap=bootstrap, seed=seed),
+                      "kappa": _kappa([str(t == lab) for t in ta],
+                                      [str(t == lab) for t in tb])}
+                for lab in labels}
+            pair[unit] = entry
         report["pairs"][f"{a} | {b}"] = pair
-    for layer in layers:
+    for unit in layers:
         rows: list[list[str | None]] = [[] for _ in names]
         for by in multi.values():
             n_tokens = len(_TOKEN.findall(next(iter(by.values())).text))
             for i, name in enumerate(names):
-                labels = token_labels(by[name], layer) if name in by else [None] * n_tokens
-                rows[i].extend(labels)
+                tokens = token_labels(by[name], unit) if name in by else [None] * n_tokens
+                rows[i].extend(tokens)
         seen = sorted({v for row in rows for v in row if v not in (None, "O")})
-        report["alpha"][layer] = {
+        report["alpha"][unit] = {
             "level_of_measurement": "nominal",
             "alpha": _alpha(rows) if multi else None,
             "per_label": {lab: _alpha([[None if v is None else str(v == lab) for v in row]

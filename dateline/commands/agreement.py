@@ -1,8 +1,10 @@
 """``dateline agreement [DIR]``: inter-annotator agreement of pulled annotations.
 
-Per layer and label, on documents annotated by two or more annotators: pairwise F1 with a
-bootstrap interval, Cohen's kappa on token labels, Krippendorff's alpha (nominal). Documents
-with one annotator (or, with ``--expect``, none) are counted and listed. The pulled files are
+Per layer and label, on documents annotated by two or more annotators: pairwise F1 on the
+scoring engine (entities strict; event triggers and arguments; quote content, cue and
+speaker), each with a 95% bootstrap interval over documents, the first annotator of a pair
+playing gold; Cohen's kappa on token labels; Krippendorff's alpha (nominal). Documents with
+one annotator (or, with ``--expect``, none) are counted and listed. The pulled files are
 stand-off: their texts come from the built corpus, or from ``--documents FILE``.
 
 >>> import argparse
@@ -60,23 +62,14 @@ def run(args: argparse.Namespace) -> int:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    console = Console(highlight=False, soft_wrap=True)
+    # At least 120 columns: narrower, rich cuts the metric names short.
+    console = Console(highlight=False, soft_wrap=True, width=max(Console().width, 120))
     docs = report["documents"]
     console.print(f"documents: {docs['annotated_by_2_or_more']} with 2+ annotators, "
                   f"{docs['annotated_by_1']} with one, {docs['annotated_by_none']} with none "
                   "(not in the measures)")
-    for pair, layers in report["pairs"].items():
-        table = Table("layer", "label", "F1", "95% interval", "kappa",
-                      title=f"{pair} ({layers['documents']} documents)")
-        for layer, r in layers.items():
-            if layer == "documents":
-                continue
-            lo, hi = r["f1_interval"]
-            table.add_row(layer, "all", _fmt(r["f1"]), f"{_fmt(lo)}–{_fmt(hi)}",
-                          _fmt(r["kappa"]))
-            for label, x in r["per_label"].items():
-                table.add_row("", label, _fmt(x["f1"]), "", _fmt(x["kappa"]))
-        console.print(table)
+    for pair in report["pairs"].values():
+        console.print(_pair_table(pair))
     table = Table("layer", "label", "alpha", title="Krippendorff's alpha (nominal), tokens")
     for layer, r in report["alpha"].items():
         table.add_row(layer, "all", _fmt(r["alpha"]))
@@ -84,3 +77,25 @@ def run(args: argparse.Namespace) -> int:
             table.add_row("", label, _fmt(x))
     console.print(table)
     return 0
+
+
+def _interval(r: dict[str, Any]) -> str:
+    lo, hi = r["f1_interval"] or (None, None)
+    return "" if lo is None else f"{_fmt(lo)}–{_fmt(hi)}"
+
+
+def _pair_table(pair: dict[str, Any]) -> Table:
+    """Every F1 of each layer, then each label's main F1; kappa per layer and label."""
+    table = Table("layer", "label", "metric", "F1", "95% interval", "kappa",
+                  title=f"{pair['gold']} (gold) vs {pair['prediction']} (prediction), "
+                        f"{pair['documents']} documents",
+                  caption="per label: the layer's main metric (--format json: all metrics)")
+    for layer, r in pair.items():
+        if not isinstance(r, dict):
+            continue
+        for k, (name, m) in enumerate(r["metrics"].items()):
+            table.add_row(layer if k == 0 else "", "all" if k == 0 else "", name,
+                          _fmt(m["f1"]), _interval(m), _fmt(r["kappa"]) if k == 0 else "")
+        for label, x in r["per_label"].items():
+            table.add_row("", label, x["main"], _fmt(x["f1"]), _interval(x), _fmt(x["kappa"]))
+    return table
