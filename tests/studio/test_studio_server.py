@@ -147,9 +147,19 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     assert report["documents"]["annotated_by_2_or_more"] == 1
     assert report["documents"]["single"] == ["studio-council"]
     pair = report["pairs"]["admin@example.com | annotator2@example.com"]
+    assert (pair["gold"], pair["prediction"]) == ("admin@example.com", "annotator2@example.com")
     assert pair["quotes"]["f1"] == 1.0 and pair["events"]["f1"] == 1.0
+    # the speaker mention got a new region id: still the same speaker, at both levels
+    assert pair["quotes"]["metrics"]["speaker_mention"]["f1"] == 1.0
+    assert pair["quotes"]["metrics"]["speaker_entity"]["f1"] == 1.0
     assert 0 < pair["entities"]["f1"] < 1 and pair["entities"]["per_label"]["TIME"]["f1"] == 1
+    assert pair["entities"]["documents"]["statuses"] == ["gold"]
     assert pair["arguments"]["per_label"]["Time"]["f1"] == 0.0  # the missed argument
+    args = pair["arguments"]["metrics"]["argument_classification"]
+    assert args["counts"]["gold"] == args["counts"]["pred"] + 1 and args["f1"] < 1
+    assert all(m["f1_interval"] == [m["f1"], m["f1"]]  # one document: no spread
+               for unit in ("entities", "events", "arguments", "quotes")
+               for m in pair[unit]["metrics"].values() if m["f1"] is not None)
     assert report["alpha"]["entities"]["level_of_measurement"] == "nominal"
     assert report["alpha"]["quotes"]["alpha"] == 1.0
 
