@@ -281,6 +281,11 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
     ``documents`` and per unit: :func:`pair_f1`'s result with ``kappa``, ``tokens`` and
     ``per_label`` (label -> :func:`pair_f1`'s result for the label, with ``kappa``)) and
     ``alpha`` (per unit: ``level_of_measurement``, ``alpha``, ``per_label``).
+
+    >>> one = Document(id="d2", text="Hi.")
+    >>> r = agreement({"d2": {"a": one}}, expected=["d2", "d3"])
+    >>> r["documents"]["single"], r["documents"]["none"], r["pairs"]
+    (['d2'], ['d3'], {})
     """
     from dateline.schemas import DatelineError
 
