@@ -50,8 +50,9 @@ character offsets are compared: tokenisation plays no role.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -328,102 +329,171 @@ def score_entity_spans(gold: Sequence[Sequence[Item]], pred: Sequence[Sequence[I
         n = len(gold)
         if len(pred) != n:
             raise ValueError(f"{n} gold documents but {len(pred)} predicted ones")
+        if scopes is not None and len(scopes) < n:
+            raise IndexError(f"{n} documents but {len(scopes)} scopes")
         ids = tuple(doc_ids) if doc_ids is not None else tuple(str(i) for i in range(n))
-        lab: dict[Any, int] = {}
-        stride = n * _NC
-        codes: list[int] = []
-        app = codes.append
-        # Identical pairs are most items: gathered in bulk, converted to codes with numpy below.
-        same_items: list[Item] = []
-        same_docs: list[int] = []
-        same_lens: list[int] = []
-        confusion: Counter[tuple[Any, Any]] = Counter()
-
-        def code(label: Any, d: int, cls: int) -> int:
-            k = lab.get(label)
-            if k is None:
-                k = lab[label] = len(lab)
-            return k * stride + d * _NC + cls
-
-        for d in range(n):
-            g = gold[d]
-            p = pred[d]
-            scope = scopes[d] if scopes is not None else FULL_SCOPE
-            if not p:
-                for it in g:
-                    app(code(it[2], d, _MIS))
-                continue
-            if not g:
-                for it in p:
-                    if scope.counts_spurious(*it):
-                        app(code(it[2], d, _SPU))
-                continue
-            gset = set(g)
-            pset = set(p)
-            unique = len(gset) == len(g) and len(pset) == len(p)
-            if unique:
-                common = gset & pset
-                same_items.extend(common)
-                same_docs.append(d)
-                same_lens.append(len(common))
-                if len(common) == len(g) == len(p):
-                    continue
-                # Leftovers in content order: the result cannot depend on input order.
-                lg: Sequence[Item] = sorted(gset - common)
-                lp: Sequence[Item] = sorted(pset - common)
-                rg, rp = range(len(lg)), range(len(lp))
-                pairs = solve(lg, lp, rg, rp, span_edges(lg, lp, rg, rp, overlap))
-            else:  # duplicate items: the general path
-                lg, lp = g, p
-                pairs = match_spans(g, p, overlap).pairs()
-            matched_g = [False] * len(lg)
-            matched_p = [False] * len(lp)
-            for i, j in pairs:
-                gi, pj = lg[i], lp[j]
-                matched_g[i] = matched_p[j] = True
-                same_bounds = gi[0] == pj[0] and gi[1] == pj[1]
-                if gi[2] == pj[2]:
-                    app(code(gi[2], d, _E if same_bounds else _OL))
-                elif same_bounds:
-                    app(code(gi[2], d, _BG))
-                    app(code(pj[2], d, _BP))
-                    confusion[(gi[2], pj[2])] += 1
-                else:
-                    app(code(gi[2], d, _ODG))
-                    app(code(pj[2], d, _ODP))
-            for i, it in enumerate(lg):
-                if not matched_g[i]:
-                    app(code(it[2], d, _MIS))
-            for j, it in enumerate(lp):
-                if not matched_p[j] and scope.counts_spurious(*it):
-                    app(code(it[2], d, _SPU))
-
-        for label in set(map(itemgetter(2), same_items)) - lab.keys():
-            lab[label] = len(lab)
-        same_codes = (np.fromiter(map(lab.__getitem__, map(itemgetter(2), same_items)),
-                                  dtype=np.int64, count=len(same_items)) * stride
-                      + np.repeat(np.asarray(same_docs, dtype=np.int64) * _NC,
-                                  np.asarray(same_lens, dtype=np.int64)) + _E)
-        labels_in_order = list(lab)
-        arr = np.bincount(np.concatenate([np.asarray(codes, dtype=np.int64), same_codes]),
-                          minlength=len(lab) * stride)
-        cube = arr.reshape(len(lab), n, _NC)
-        order = sorted(range(len(lab)), key=lambda k: str(labels_in_order[k]))
-        labels = tuple(labels_in_order[k] for k in order)
-        values = np.ascontiguousarray(cube[order].transpose(1, 0, 2)).reshape(n, len(lab) * _NC)
-        fields = tuple(f"{lab_}|{cls}" for lab_ in labels for cls in CLASSES)
-        # Diagonal of the confusion matrix: identical pairs, counted from the class table.
-        diag = values.reshape(n, len(labels), _NC)[:, :, _E].sum(axis=0)
-        for k, lab_ in enumerate(labels):
-            if diag[k]:
-                confusion[(lab_, lab_)] += int(diag[k])
+        # strict=False: extra scopes are ignored, as they always were
+        labels, values, confusion = _tally(
+            zip(gold, pred, scopes if scopes is not None else repeat(FULL_SCOPE), strict=False),
+            overlap)
         sett = {"overlap": overlap.to_dict(), **(settings or {})}
         replay = None
         if keep_items:
             replay = (gold, pred, scopes, overlap,
                       item_ids[0] if item_ids else None, item_ids[1] if item_ids else None)
-        return EntityScores(labels, DocCounts(ids, fields, values.astype(np.int64, copy=False)),
-                            confusion, sett, dict(skipped or {}), replay)
+        return EntityScores(labels, DocCounts(ids, _fields(labels), values), confusion,
+                            sett, dict(skipped or {}), replay)
+
+
+def _fields(labels: Sequence[Any]) -> tuple[str, ...]:
+    """The count columns of :class:`EntityScores`: ``"label|class"`` for every label and class."""
+    return tuple(f"{lab_}|{cls}" for lab_ in labels for cls in CLASSES)
+
+
+def _tally(rows: Iterable[tuple[Sequence[Item], Sequence[Item], Scope]], overlap: Overlap
+           ) -> tuple[tuple[Any, ...], np.ndarray, Counter[tuple[Any, Any]]]:
+    """Labels (sorted by ``str``), per-document class counts (documents x labels*classes) and
+    the confusion counter of the documents ``rows`` yields as ``(gold, pred, scope)``.
+
+    Single pass, so a caller may generate rows lazily (``score_entities`` reads each Document
+    once). Per-document work is kept to a few set operations: most items are identical pairs,
+    and most leftovers are one gold and one predicted item, or isolated pairs.
+    """
+    any_overlap = overlap.threshold == 0.0
+    admits = overlap.admits
+    # Events other than identical pairs: a label and its position (document * _NC + class),
+    # coded with numpy at the end; identical pairs are gathered in bulk the same way.
+    ev_lab: list[Any] = []
+    ev_pos: list[int] = []
+    lab_app = ev_lab.append
+    pos_app = ev_pos.append
+    same_items: list[Item] = []
+    same_lens: list[int] = []
+    same_extend = same_items.extend
+    len_app = same_lens.append
+    confusion: Counter[tuple[Any, Any]] = Counter()
+    d = -1
+    for g, p, scope in rows:
+        d += 1
+        base = d * _NC
+        if not p:
+            len_app(0)
+            for it in g:
+                lab_app(it[2])
+                pos_app(base + _MIS)
+            continue
+        full = scope is FULL_SCOPE
+        if not g:
+            len_app(0)
+            for it in p:
+                if full or scope.counts_spurious(*it):
+                    lab_app(it[2])
+                    pos_app(base + _SPU)
+            continue
+        if g == p:  # identical lists (repeats pair with each other): all identical pairs
+            same_extend(g)
+            len_app(len(g))
+            continue
+        gset = set(g)
+        pset = set(p)
+        if len(gset) == len(g) and len(pset) == len(p):
+            common = gset & pset
+            same_extend(common)
+            len_app(len(common))
+            nc = len(common)
+            if nc == len(g):  # every gold item paired: the other predictions are unmatched
+                for it in pset - common:
+                    if full or scope.counts_spurious(*it):
+                        lab_app(it[2])
+                        pos_app(base + _SPU)
+                continue
+            if nc == len(p):  # every prediction paired: the other gold items are missed
+                for it in gset - common:
+                    lab_app(it[2])
+                    pos_app(base + _MIS)
+                continue
+            # Leftovers in content order: the result cannot depend on input order.
+            lg: Sequence[Item] = sorted(gset - common)
+            lp: Sequence[Item] = sorted(pset - common)
+            pairs = _isolated_pairs(lg, lp, any_overlap, admits)
+            if pairs is None:  # some item has two candidates: the optimal matching decides
+                rg, rp = range(len(lg)), range(len(lp))
+                pairs = solve(lg, lp, rg, rp, span_edges(lg, lp, rg, rp, overlap))
+        else:  # duplicate items: the general path
+            len_app(0)
+            lg, lp = g, p
+            pairs = match_spans(g, p, overlap).pairs()
+        matched_g = [False] * len(lg)
+        matched_p = [False] * len(lp)
+        for i, j in pairs:
+            gi, pj = lg[i], lp[j]
+            matched_g[i] = matched_p[j] = True
+            same_bounds = gi[0] == pj[0] and gi[1] == pj[1]
+            if gi[2] == pj[2]:
+                lab_app(gi[2])
+                pos_app(base + (_E if same_bounds else _OL))
+            elif same_bounds:
+                lab_app(gi[2])
+                pos_app(base + _BG)
+                lab_app(pj[2])
+                pos_app(base + _BP)
+                confusion[(gi[2], pj[2])] += 1
+            else:
+                lab_app(gi[2])
+                pos_app(base + _ODG)
+                lab_app(pj[2])
+                pos_app(base + _ODP)
+        for i, it in enumerate(lg):
+            if not matched_g[i]:
+                lab_app(it[2])
+                pos_app(base + _MIS)
+        for j, it in enumerate(lp):
+            if not matched_p[j] and (full or scope.counts_spurious(*it)):
+                lab_app(it[2])
+                pos_app(base + _SPU)
+
+    n = d + 1
+    same_labels = list(map(itemgetter(2), same_items))
+    labels = tuple(sorted(dict.fromkeys(chain(ev_lab, same_labels)), key=str))
+    lab = {x: k for k, x in enumerate(labels)}
+    n_lab = len(labels)
+    # code = (document * _NC + class) * labels + label
+    codes = np.concatenate([
+        np.asarray(ev_pos, dtype=np.int64) * n_lab
+        + np.fromiter(map(lab.__getitem__, ev_lab), dtype=np.int64, count=len(ev_lab)),
+        np.repeat(np.arange(n, dtype=np.int64) * (_NC * n_lab) + _E * n_lab,
+                  np.asarray(same_lens, dtype=np.int64))
+        + np.fromiter(map(lab.__getitem__, same_labels), dtype=np.int64,
+                      count=len(same_labels))])
+    cube = np.bincount(codes, minlength=n * _NC * n_lab).reshape(n, _NC, n_lab)
+    values = np.ascontiguousarray(cube.transpose(0, 2, 1)).reshape(n, n_lab * _NC)
+    # Diagonal of the confusion matrix: identical pairs, counted from the class table.
+    diag = cube[:, _E, :].sum(axis=0)
+    for k, lab_ in enumerate(labels):
+        if diag[k]:
+            confusion[(lab_, lab_)] += int(diag[k])
+    return labels, values.astype(np.int64, copy=False), confusion
+
+
+def _isolated_pairs(lg: Sequence[Item], lp: Sequence[Item], any_overlap: bool,
+                    admits: Callable[[int, int, int, int], bool]
+                    ) -> list[tuple[int, int]] | None:
+    """The admissible pairs of small leftovers when no item has two of them (then each is its
+    own component and ``solve`` would take it as is), else None (also for large leftovers,
+    which the sweep of ``span_edges`` handles)."""
+    if len(lg) * len(lp) > 16:
+        return None
+    pairs: list[tuple[int, int]] = []
+    for i, (gs, ge, _) in enumerate(lg):
+        for j, (ps, pe, _) in enumerate(lp):
+            # shared length > 0, as Overlap.admits tests first (empty spans share nothing)
+            if ((ge if ge < pe else pe) > (gs if gs > ps else ps)
+                    and (any_overlap or admits(gs, ge, ps, pe))):
+                pairs.append((i, j))
+    if len(pairs) > 1 and (len({i for i, _ in pairs}) < len(pairs)
+                           or len({j for _, j in pairs}) < len(pairs)):
+        return None
+    return pairs
 
 
 _SPAN_LABEL = attrgetter("start", "end", "label")
