@@ -126,6 +126,23 @@ def _ratios(v: np.ndarray) -> tuple[Any, Any, Any]:
     return p, r, f1_score(p, r, (possible + actual) > 0)
 
 
+def _scores_of(v: np.ndarray) -> dict[str, Any]:
+    # precision, recall, F1 of one counter-fields vector, JSON-ready
+    p, r, f = _ratios(v)
+    return {"precision": to_json_number(p), "recall": to_json_number(r), "f1": to_json_number(f)}
+
+
+def _macro_of(per_label: np.ndarray) -> dict[str, Any]:
+    # unweighted means over the labels whose value is defined
+    p, r, f = _ratios(per_label)
+    out = {}
+    for name, arr in (("precision", p), ("recall", r), ("f1", f)):
+        arr = np.atleast_1d(arr)
+        ok = arr[~np.isnan(arr)]
+        out[name] = float(ok.mean()) if ok.size else None
+    return out
+
+
 @dataclass(frozen=True)
 class ItemOutcome:
     """What happened to one gold or predicted item (for error analysis).
@@ -193,20 +210,12 @@ class EntityScores:
     def scores(self, mode: str, label: Any = None) -> dict[str, Any]:
         """Precision, recall and F1 of ``mode`` (micro, or of one ``label``); None if undefined."""
         per_label = self.mode_fields(mode)
-        v = per_label.sum(axis=0) if label is None else per_label[self.labels.index(label)]
-        p, r, f = _ratios(v)
-        return {"precision": to_json_number(p), "recall": to_json_number(r),
-                "f1": to_json_number(f)}
+        return _scores_of(per_label.sum(axis=0) if label is None
+                          else per_label[self.labels.index(label)])
 
     def macro(self, mode: str) -> dict[str, Any]:
         """Unweighted means over labels of precision, recall and F1 (undefined ones left out)."""
-        p, r, f = _ratios(self.mode_fields(mode))
-        out = {}
-        for name, arr in (("precision", p), ("recall", r), ("f1", f)):
-            arr = np.atleast_1d(arr)
-            ok = arr[~np.isnan(arr)]
-            out[name] = float(ok.mean()) if ok.size else None
-        return out
+        return _macro_of(self.mode_fields(mode))
 
     def flat_scores(self, totals: np.ndarray) -> dict[str, np.ndarray]:
         """Micro P/R/F1 of every mode from summed count rows (``totals``: (..., fields)); the
@@ -232,14 +241,15 @@ class EntityScores:
     def to_dict(self) -> dict[str, Any]:
         """The JSON report of the entity layer (shape documented in the README)."""
         modes = {}
+        cube = self._cube()  # summed over documents once, not once per mode and label
         for mode in MODES:
-            per_label = self.mode_fields(mode)
+            per_label = cube @ _MODE_MATRIX[mode]
             micro = per_label.sum(axis=0)
             modes[mode] = {
-                "micro": {**self.scores(mode), "counts": _counts_dict(micro)},
-                "macro": self.macro(mode),
+                "micro": {**_scores_of(micro), "counts": _counts_dict(micro)},
+                "macro": _macro_of(per_label),
                 "per_label": {
-                    str(lab): {**self.scores(mode, lab), "counts": {
+                    str(lab): {**_scores_of(per_label[k]), "counts": {
                         **_counts_dict(per_label[k]),
                         **{f: int(per_label[k][FIELDS.index(f)])
                            for f in ("pred_correct", "pred_incorrect", "pred_partial")}}}
