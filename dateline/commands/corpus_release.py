@@ -8,8 +8,8 @@ The work is done in :mod:`dateline.release`, :mod:`dateline.diff`, :mod:`datelin
 >>> a = p.parse_args(["diff", "corpus-v0.1.0", "HEAD", "--json", "out.json"])
 >>> a.targets, a.json
 (['corpus-v0.1.0', 'HEAD'], 'out.json')
->>> p.parse_args(["fetch-sources", "--repo", "gum=file:///tmp/gum"]).repo
-['gum=file:///tmp/gum']
+>>> p.parse_args(["fetch-sources", "--repo", "gum=file:///srv/git/gum"]).repo
+['gum=file:///srv/git/gum']
 >>> p.parse_args(["export", "--format", "conll", "out"]).targets
 ['out']
 """
