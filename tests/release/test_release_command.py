@@ -152,7 +152,8 @@ def test_end_to_end_on_a_clone_of_this_repository(tmp_path, sources_dir, capsys)
     """The real build and the previous release built at its own revision (a clean clone)."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
-    git(clone, "tag", "corpus-v" + card_version(clone / "corpus" / "README.md"))
+    # The previous release is the clone's HEAD (-f: the repository may carry the tag already).
+    git(clone, "tag", "-f", "corpus-v" + card_version(clone / "corpus" / "README.md"))
     old = card_version(clone / "corpus" / "README.md")
     major, minor, patch = (int(x) for x in old.split("."))
     new = f"{major}.{minor}.{patch + 1}"
