@@ -32,6 +32,7 @@ from rich.table import Table
 
 from dateline.baselines import available, get_extractor, layers_of
 from dateline.baselines.text import tokenize
+from dateline.commands.options import add_resampling_options
 from dateline.commands.predict import predict_documents, prepare
 from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.schemas import (
@@ -95,12 +96,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--baseline", default=None, metavar="NAME",
                    help="compare every extractor with this one (default: the layer's reference "
                         "point, else the first extractor)")
-    p.add_argument("--resamples", type=int, default=1000, metavar="N",
-                   help="bootstrap resamples of the intervals (default: 1000)")
-    p.add_argument("--trials", type=int, default=10000, metavar="N",
-                   help="approximate-randomisation trials (default: 10000)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
-                   help=f"seed of the intervals and tests (default: {DEFAULT_SEED})")
+    add_resampling_options(p)
     p.set_defaults(func=run, parser=p)
 
 

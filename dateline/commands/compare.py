@@ -21,13 +21,14 @@ import argparse
 import sys
 
 from dateline.commands.options import (
+    add_resampling_options,
     add_scoring_options,
     load_gold,
     load_predictions,
     scoring_options,
     system_names,
 )
-from dateline.evaluation.compare import COMPARE_FORMATS, DEFAULT_SEED, compare, render_comparison
+from dateline.evaluation.compare import COMPARE_FORMATS, compare, render_comparison
 from dateline.schemas import DatelineError, Meta, atomic_write_text
 
 __all__ = ["register", "run"]
@@ -48,12 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--baseline", default=None, metavar="NAME",
                    help="the system the others are compared with (default: the first)")
     add_scoring_options(p)
-    p.add_argument("--resamples", type=int, default=1000, metavar="N",
-                   help="bootstrap resamples (default: 1000)")
-    p.add_argument("--trials", type=int, default=10000, metavar="N",
-                   help="approximate-randomisation trials (default: 10000)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
-                   help=f"seed of every random draw (default: {DEFAULT_SEED})")
+    add_resampling_options(p)
     p.add_argument("--confidence", type=float, default=0.95, metavar="C",
                    help="interval level (default: 0.95)")
     p.add_argument("--alpha", type=float, default=0.05, metavar="A",

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.matching import Overlap
 from dateline.evaluation.report import LAYERS
 from dateline.schemas import DatelineError, Document, read_jsonl
@@ -21,6 +22,7 @@ from dateline.schemas.labels import inventory
 
 __all__ = [
     "ScoringOptions",
+    "add_resampling_options",
     "add_scoring_options",
     "load_gold",
     "load_predictions",
@@ -43,6 +45,17 @@ def add_scoring_options(p: argparse.ArgumentParser) -> None:
                    help="minimum overlap of a matched pair, a fraction (default: any)")
     p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold",
                    help="what --overlap is a fraction of (default: gold)")
+
+
+def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -> None:
+    """Add ``--resamples`` (bootstrap), ``--trials`` (approximate randomisation) and ``--seed``."""
+    p.add_argument("--resamples", type=int, default=1000, metavar="N",
+                   help="bootstrap resamples of the intervals (default: 1000)")
+    if trials:
+        p.add_argument("--trials", type=int, default=10000, metavar="N",
+                       help="approximate-randomisation trials (default: 10000)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                   help=f"seed of every random draw (default: {DEFAULT_SEED})")
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 
 from dateline.commands.options import (
+    add_resampling_options,
     add_scoring_options,
     load_gold,
     load_predictions,
     scoring_options,
     system_names,
 )
-from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.entities import MODES
 from dateline.evaluation.errors import write_error_report
 
@@ -46,9 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_scoring_options(p)
     p.add_argument("--mode", choices=MODES, default="strict",
                    help="entity mode of the per-label F1 plot (default: strict)")
-    p.add_argument("--resamples", type=int, default=1000, metavar="N",
-                   help="bootstrap resamples of the intervals (default: 1000)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S")
+    add_resampling_options(p, trials=False)
     p.add_argument("--max-docs", type=int, default=500, metavar="N",
                    help="documents on the page, those with the most errors first (default: "
                         "500; 0: all)")

@@ -67,9 +67,8 @@ def test_crf_learns_the_tiny_training_set(extractors) -> None:
 
 
 def test_crf_predicts_the_same_trained_or_loaded(extractors, tmp_path) -> None:
-    """A model used right after training and the same model loaded from disk agree, whatever
-    order the models come back in (the loaded models were once tried inner-first, which
-    changed the labels of spans both entity models tagged on the real corpus)."""
+    """A model used right after training and the same model saved and loaded agree (the
+    order rule for spans both entity models tag is tested with fixed taggers below)."""
     from dateline.baselines import get_extractor
 
     crf = extractors["crf"]
