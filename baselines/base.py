@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Layers, Mention, Quote
+from dateline.schemas.model import LAYERS
 
 __all__ = [
     "LAYERS",
@@ -40,7 +41,6 @@ __all__ = [
     "strip",
 ]
 
-LAYERS = ("entities", "events", "quotes")
 
 
 @runtime_checkable

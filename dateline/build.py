@@ -36,6 +36,7 @@ from dateline.schemas import (
     inventory,
     validate_paths,
 )
+from dateline.schemas.model import LAYERS
 from dateline.schemas.validate import SPLITS
 from dateline.sources import ImportResult, SourceInfo, SourceReader, sha256_bytes
 
@@ -90,7 +91,8 @@ def default_features() -> Any:
     s, i = Value("string"), Value("int32")
     span = {"start": i, "end": i, "text": s}
     layer = {"status": s, "source": s, "annotators": List(s), "guidelines": s,
-             "labels": List(s), "regions": List({"start": i, "end": i})}
+             "labels": List(s), "regions": List({"start": i, "end": i}),
+             "not_annotated": List(s)}
     attributes = {name: s for name in inventory().event_attributes}
     return Features({
         "id": s,
@@ -107,7 +109,7 @@ def default_features() -> Any:
                         "attributes": attributes, "source_label": s}),
         "quotes": List({"id": s, "content": List(dict(span)), "cue": dict(span), "speaker": s,
                         "speaker_span": dict(span), "kind": s}),
-        "layers": {name: dict(layer) for name in ("entities", "events", "quotes")},
+        "layers": {name: dict(layer) for name in LAYERS},
     })
 
 

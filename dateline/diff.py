@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.schemas import DatelineError, Document, read_jsonl
+from dateline.schemas.model import LAYERS
 from dateline.schemas.validate import SPLITS
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "read_built",
 ]
 
-LAYERS = ("entities", "events", "quotes")
 Built = dict[str, tuple[str, Document]]  # document id -> (split, Document)
 
 # The label shown for an item of each layer.

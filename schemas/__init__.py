@@ -13,6 +13,7 @@ from dateline.schemas.io import atomic_write, atomic_write_text
 from dateline.schemas.jsonl import dumps, iter_records, read_documents, read_jsonl, write_jsonl
 from dateline.schemas.labels import Inventory, inventory
 from dateline.schemas.model import (
+    LAYERS,
     Argument,
     Document,
     Event,
@@ -35,6 +36,7 @@ from dateline.schemas.validate import (
 
 __all__ = [
     "CHECKS",
+    "LAYERS",
     "Argument",
     "DatelineError",
     "Document",

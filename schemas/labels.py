@@ -7,6 +7,8 @@
 (33, 8)
 >>> inv.event_roles["Contact.Meet"]
 ('Entity', 'Time', 'Place')
+>>> inv.layer_parts["events"]
+('type', 'arguments', 'attributes')
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Inventory:
     event_attributes: dict[str, tuple[str, ...]]
     quote_kinds: tuple[str, ...]
     layer_statuses: tuple[str, ...]
+    layer_parts: dict[str, tuple[str, ...]]
     definitions: dict[tuple[str, str], str]
 
     def layer_labels(self, layer: str) -> tuple[str, ...]:
@@ -80,5 +83,7 @@ def inventory() -> Inventory:
         event_attributes={a["name"]: tuple(a["values"]) for a in d["event_attributes"]},
         quote_kinds=names("quote_kinds"),
         layer_statuses=names("layer_statuses"),
+        layer_parts={layer: tuple(p["name"] for p in d["layer_parts"] if p["layer"] == layer)
+                     for layer in dict.fromkeys(p["layer"] for p in d["layer_parts"])},
         definitions=definitions,
     )

@@ -32,6 +32,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 __all__ = [
+    "LAYERS",
     "Argument",
     "Document",
     "Event",
@@ -134,7 +135,13 @@ class LayerInfo(_Model):
     ``status``: ``gold`` (made or corrected by human annotators), ``draft`` (written by hand by
     the maintainers, awaiting independent review), ``silver`` (machine output) or ``absent``.
     ``labels``: the labels this layer annotates exhaustively. ``regions``: the character ranges
-    annotated exhaustively (null: the whole text).
+    annotated exhaustively (null: the whole text). ``not_annotated``: the parts of the layer its
+    annotators did not annotate (``labels.json``'s ``layer_parts``: e.g. an event layer with
+    ``["type", "arguments"]`` marks triggers only), so the metrics that need them are not
+    applicable rather than 0.
+
+    >>> LayerInfo(status="gold", not_annotated=("type",)).not_annotated
+    ('type',)
     """
 
     status: StrictStr = "absent"
@@ -143,14 +150,20 @@ class LayerInfo(_Model):
     guidelines: OptStr = None
     labels: tuple[StrictStr, ...] = ()
     regions: tuple[Region, ...] | None = None
+    # Written only when non-empty, so the files of fully annotated layers keep their bytes.
+    not_annotated: tuple[StrictStr, ...] = Field(default=(), exclude_if=lambda v: not v)
 
 
 class Layers(_Model):
-    """Provenance of the three layers."""
+    """Provenance of the three layers (:data:`LAYERS` names them)."""
 
     entities: LayerInfo = Field(default_factory=LayerInfo)
     events: LayerInfo = Field(default_factory=LayerInfo)
     quotes: LayerInfo = Field(default_factory=LayerInfo)
+
+
+LAYERS: tuple[str, ...] = tuple(Layers.model_fields)
+"""The annotation layers of a Document, in order: the one place that lists them."""
 
 
 class Meta(_Model):

@@ -25,7 +25,7 @@ from pathlib import Path
 from dateline.schemas.errors import DatelineError, Incident, quote_value
 from dateline.schemas.jsonl import DEFAULT_MAX_LINE_BYTES, iter_records
 from dateline.schemas.labels import Inventory, inventory
-from dateline.schemas.model import Document, LayerInfo, Region, Span
+from dateline.schemas.model import LAYERS, Document, LayerInfo, Region, Span
 
 __all__ = [
     "CHECKS",
@@ -39,7 +39,6 @@ __all__ = [
     "validate_paths",
 ]
 
-LAYERS = ("entities", "events", "quotes")
 SPLITS = ("train", "validation", "test")
 
 CHECKS: dict[str, tuple[int, str]] = {
@@ -69,6 +68,7 @@ CHECKS: dict[str, tuple[int, str]] = {
     "unknown-quote-kind": (3, "A quote kind not in the inventory."),
     "unknown-layer-status": (3, "A layer status not in the inventory."),
     "unknown-layer-label": (3, "A layer declares a label that is not in its inventory."),
+    "unknown-layer-part": (3, "A layer's not_annotated names a part the layer does not have."),
     "label-not-covered": (3, "An item's label is not among the labels its layer declares."),
     "items-in-absent-layer": (3, "A layer with status 'absent' has items."),
     "outside-regions": (3, "An item lies outside its layer's annotated regions."),
@@ -186,6 +186,13 @@ def _level3(doc: Document, inv: Inventory, bad_spans: set[str]) -> Iterator[Inci
                                 f"{layer} layer declares {quote_value(label)}, which is not in "
                                 "schemas/labels.json; correct or remove it",
                                 d, f"{base}.labels[{k}]")
+        parts = inv.layer_parts.get(layer, ())
+        for k, part in enumerate(info.not_annotated):
+            if part not in parts:
+                yield _incident("unknown-layer-part",
+                                f"{layer} layer marks {quote_value(part)} as not annotated, but "
+                                f"its parts are {', '.join(parts)}; correct or remove it",
+                                d, f"{base}.not_annotated[{k}]")
         if info.status == "absent" and getattr(doc, layer):
             yield _incident("items-in-absent-layer",
                             f"status is 'absent' but the layer has {len(getattr(doc, layer))} "

@@ -543,7 +543,8 @@ def _document(name: str, p: _Parsed, rst: tuple[dict[str, _Node], dict[str, list
             "guidelines": "GUM annotation guidelines (gucorpling.org/gum)"}
     layers = Layers(
         entities=LayerInfo(**base, labels=tuple(ETYPE_LABELS.values())),
-        events=LayerInfo(**base, labels=()),
+        # GUM marks event mentions as entities: untyped triggers, no arguments or attributes.
+        events=LayerInfo(**base, labels=(), not_annotated=("type", "arguments", "attributes")),
         quotes=LayerInfo(**base, labels=("direct", "indirect", "mixed")),
     )
     return Document(id=name, text=p.text, meta=meta, entities=tuple(m for _, m in pairs),

@@ -213,8 +213,12 @@ def import_meantime(reader: SourceReader) -> ImportResult:
                                   "Amsterdam, UPV/EHU), CC BY 4.0; derived form by Zhukova et "
                                   "al. (Diverse_CDCR_datasets)."),
             entities=tuple(mention_objs), events=tuple(event_objs),
-            layers=Layers(entities=LayerInfo(**base, labels=tuple(LABELS.values())),
-                          events=LayerInfo(**base, labels=()),
+            # The derived form gives no mention kinds or links, and events without types,
+            # arguments (participant links) or attributes.
+            layers=Layers(entities=LayerInfo(**base, labels=tuple(LABELS.values()),
+                                             not_annotated=("kind", "link")),
+                          events=LayerInfo(**base, labels=(),
+                                           not_annotated=("type", "arguments", "attributes")),
                           quotes=LayerInfo(status="absent")))
         if not folder:
             report["documents without a title file"] += 1

@@ -43,12 +43,12 @@ from dateline.schemas import (
     Quote,
     Span,
 )
+from dateline.schemas.model import LAYERS
 
 __all__ = ["POLICIES", "Adjudicated", "Conflict", "adjudicate"]
 
 POLICIES = ("adjudicator", "majority")
 _RANK = {"gold": 0, "draft": 1, "silver": 2, "absent": 3}
-LAYERS = ("entities", "events", "quotes")
 
 
 @dataclass(frozen=True)

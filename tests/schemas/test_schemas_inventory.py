@@ -30,7 +30,8 @@ def test_schema_fields_are_exactly_the_design() -> None:
     assert set(defs["Quote"]["properties"]) == {
         "id", "content", "cue", "speaker", "speaker_span", "kind"}
     assert set(defs["LayerInfo"]["properties"]) == {
-        "status", "source", "annotators", "guidelines", "labels", "regions"}
+        "status", "source", "annotators", "guidelines", "labels", "regions",
+        "not_annotated"}
     assert set(defs["Meta"]["properties"]) == {
         "title", "publisher", "url", "published", "language", "genre", "collection",
         "license", "attribution"}
@@ -71,7 +72,9 @@ def test_every_label_has_a_definition_and_a_version() -> None:
             continue
         for item in items:
             assert item["definition"].strip(), (key, item["name"])
-            assert item["since"] == "0.1.0", (key, item["name"])
+            # 0.1.0: the first inventory; 0.2.0: layer parts (LayerInfo.not_annotated)
+            assert item["since"] == ("0.2.0" if key == "layer_parts" else "0.1.0"), (
+                key, item["name"])
     roles = {r for t in data["event_types"] for r in t["roles"]}
     assert roles == {r["name"] for r in data["event_roles"]}
     names = [item["name"] for key in ("entity_labels", "event_types") for item in data[key]]
