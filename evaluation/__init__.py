@@ -11,7 +11,7 @@ totals and ratios are computed.
 (0.5, 1.0)
 """
 
-from dateline.evaluation.compare import compare, compare_scores, render_comparison
+from dateline.evaluation.compare import compare_scores, compare_systems
 from dateline.evaluation.counts import DocCounts, prf, ratio
 from dateline.evaluation.coverage import Scope
 from dateline.evaluation.entities import (
@@ -24,41 +24,61 @@ from dateline.evaluation.entities import (
 from dateline.evaluation.errors import error_records, write_error_report
 from dateline.evaluation.events import EVENT_METRICS, score_events
 from dateline.evaluation.inputs import first_difference, pair_documents
+from dateline.evaluation.layers import (
+    Column,
+    LayerSpec,
+    ScoreOptions,
+    get_layer,
+    layer_names,
+    layers,
+    register_layer,
+    score_layers,
+)
 from dateline.evaluation.matching import EXACT, Matching, Overlap, match_items, match_spans
 from dateline.evaluation.quotes import QUOTE_METRICS, score_quotes
 from dateline.evaluation.report import score
-from dateline.evaluation.results import LayerScores
+from dateline.evaluation.results import LayerScores, Result
 from dateline.evaluation.significance import approximate_randomisation, holm, paired_bootstrap
+from dateline.evaluation.tables import render_comparison
 
 __all__ = [
     "EVENT_METRICS",
     "EXACT",
     "MODES",
     "QUOTE_METRICS",
+    "Column",
     "DocCounts",
     "EntityScores",
     "ItemOutcome",
     "LayerScores",
+    "LayerSpec",
     "Matching",
     "Overlap",
+    "Result",
     "Scope",
+    "ScoreOptions",
     "approximate_randomisation",
-    "compare",
     "compare_scores",
+    "compare_systems",
     "error_records",
     "first_difference",
+    "get_layer",
     "holm",
+    "layer_names",
+    "layers",
     "match_items",
     "match_spans",
     "pair_documents",
     "paired_bootstrap",
     "prf",
     "ratio",
+    "register_layer",
     "render_comparison",
     "score",
     "score_entities",
     "score_entity_spans",
     "score_events",
+    "score_layers",
     "score_quotes",
     "write_error_report",
 ]

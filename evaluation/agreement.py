@@ -61,10 +61,9 @@ from typing import Any
 import numpy as np
 
 from dateline.evaluation.compare import compare_scores
-from dateline.evaluation.entities import EntityScores, score_entities
-from dateline.evaluation.events import score_events
-from dateline.evaluation.quotes import score_quotes
-from dateline.evaluation.results import LayerScores
+from dateline.evaluation.entities import EntityScores
+from dateline.evaluation.layers import ScoreOptions, get_layer
+from dateline.evaluation.results import Result
 from dateline.schemas import Document
 
 __all__ = ["LAYER_UNITS", "MAIN_METRIC", "UNIT_METRICS", "agreement", "layer_spans",
@@ -181,15 +180,11 @@ def _restrict(doc: Document, unit: str, label: str) -> Document:
 
 
 def _score(layer: str, gold: Sequence[Document], pred: Sequence[Document],
-           statuses: Sequence[str]) -> EntityScores | LayerScores:
-    if layer == "entities":
-        return score_entities(gold, pred, statuses=statuses, keep_items=False)
-    if layer == "events":
-        return score_events(gold, pred, statuses=statuses)
-    return score_quotes(gold, pred, statuses=statuses)
+           statuses: Sequence[str]) -> Result:
+    return get_layer(layer).score(gold, pred, ScoreOptions(tuple(statuses)))
 
 
-def _intervals(scores: EntityScores | LayerScores, layer: str, *, per_label: bool,
+def _intervals(scores: Result, layer: str, *, per_label: bool,
                resamples: int, seed: int) -> dict[str, list[float] | None]:
     # One "system" and no baseline: compare_scores gives the bootstrap intervals only.
     r = compare_scores({"pair": {layer: scores}}, resamples=resamples, trials=1, seed=seed,

@@ -26,8 +26,8 @@ result.
 >>> gold = [doc(i, ["PERSON", "PERSON"]) for i in range(20)]
 >>> a = [doc(i, ["PERSON", "PERSON"]) for i in range(20)]
 >>> b = [doc(i, ["PERSON", None if i % 2 else "PERSON"]) for i in range(20)]
->>> r = compare(gold, {"a": a, "b": b}, layers=("entities",), resamples=200, trials=500,
-...             seed=1)
+>>> r = compare_systems(gold, {"a": a, "b": b}, layers=("entities",), resamples=200,
+...                     trials=500, seed=1)
 >>> m = r["layers"]["entities"]["metrics"]["strict.recall"]
 >>> m["systems"]["a"]["value"], m["systems"]["b"]["value"], m["systems"]["b"]["interval"]
 (1.0, 0.75, [0.65, 0.875])
@@ -38,22 +38,15 @@ result.
 
 from __future__ import annotations
 
-import fnmatch
-import io
-import json
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import version
 from typing import Any
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts
-from dateline.evaluation.entities import CLASSES, MODES, EntityScores, score_entities
-from dateline.evaluation.events import score_events
+from dateline.evaluation.layers import ScoreOptions, check_layers, layer_names, score_layers
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
-from dateline.evaluation.quotes import score_quotes
-from dateline.evaluation.results import LayerScores
+from dateline.evaluation.results import MetricFunction, Result
 from dateline.evaluation.significance import (
     Bootstrap,
     approximate_randomisation,
@@ -65,35 +58,26 @@ from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Meta
 
 __all__ = [
-    "COMPARE_FORMATS",
     "DEFAULT_SEED",
     "P_VALUE",
-    "compare",
     "compare_scores",
-    "comparison_rows",
-    "latex_escape",
+    "compare_systems",
+    "comparison",
     "layer_metrics",
-    "render_comparison",
 ]
 
-LAYERS = ("entities", "events", "quotes")
-COMPARE_FORMATS = ("table", "json", "markdown", "latex", "csv")
 DEFAULT_SEED = 12345  # sacrebleu's default
 P_VALUE = ("paired approximate randomisation: p = (c + 1) / (trials + 1), c = trials whose "
            "|difference| is at least the observed |difference|")
 ALL = "all"
 UNSET = "(unset)"
-Scores = EntityScores | LayerScores
 
 
-def layer_metrics(scores: Sequence[Scores], *, per_label: bool = False
-                  ) -> tuple[list[np.ndarray], Callable[[np.ndarray], dict[str, np.ndarray]]]:
+def layer_metrics(scores: Sequence[Result], *, per_label: bool = False
+                  ) -> tuple[list[np.ndarray], MetricFunction]:
     """Align the per-document counts of several systems on one layer and return them with the
-    metric function of the aligned fields.
-
-    Entity results have one field per (label, class), and systems predict different labels:
-    the union of labels is used, zeros where a system has none. The metric function maps summed
-    counts ``(..., fields)`` to every metric (NaN where undefined).
+    metric function of the aligned fields (each result type aligns its own fields:
+    :meth:`~dateline.evaluation.results.Result.aligned`).
 
     >>> from dateline.evaluation import score_entity_spans
     >>> a = score_entity_spans([[(0, 1, "A")]], [[(0, 1, "A")]], keep_items=False)
@@ -108,69 +92,16 @@ def layer_metrics(scores: Sequence[Scores], *, per_label: bool = False
             raise DatelineError("compare-documents-differ",
                                 "the systems were scored on different documents",
                                 fix="score every system against the same gold documents")
-    if isinstance(scores[0], EntityScores):
-        return _entity_metrics([s for s in scores if isinstance(s, EntityScores)], per_label)
-    first = scores[0]
-    for s in scores[1:]:
-        if s.counts.fields != first.counts.fields:
-            raise DatelineError("compare-fields-differ", "the systems' count fields differ",
-                                fix="compare results of the same scorer and settings")
-    return [np.asarray(s.counts.values) for s in scores], first.flat_scores
-
-
-def _entity_metrics(scores: Sequence[EntityScores], per_label: bool
-                    ) -> tuple[list[np.ndarray], Callable[[np.ndarray], dict[str, np.ndarray]]]:
-    labels = tuple(sorted({lab for s in scores for lab in s.labels}, key=str))
-    nc = len(CLASSES)
-    n = len(scores[0].counts.doc_ids)
-    values = []
-    for s in scores:
-        v = np.zeros((n, len(labels) * nc), dtype=np.int64)
-        for k, lab in enumerate(s.labels):
-            j = labels.index(lab)
-            v[:, j * nc:(j + 1) * nc] = s.counts.values[:, k * nc:(k + 1) * nc]
-        values.append(v)
-    fields = tuple(f"{lab}|{c}" for lab in labels for c in CLASSES)
-    whole = EntityScores(labels, DocCounts((), fields, np.zeros((0, len(fields)))), Counter())
-    single = [EntityScores((lab,), DocCounts((), fields[:nc], np.zeros((0, nc))), Counter())
-              for lab in labels]
-
-    def metrics(totals: np.ndarray) -> dict[str, np.ndarray]:
-        t = np.asarray(totals, dtype=float)
-        micro = whole.flat_scores(t)
-        per = [single[k].flat_scores(t[..., k * nc:(k + 1) * nc]) for k in range(len(labels))]
-        out = {}
-        for mode in MODES:
-            for r in ("precision", "recall", "f1"):
-                out[f"{mode}.{r}"] = micro[f"{mode}.{r}"]
-            for r in ("precision", "recall", "f1"):
-                out[f"{mode}.macro.{r}"] = _nanmean([p[f"{mode}.{r}"] for p in per],
-                                                    t.shape[:-1])
-            if per_label:
-                for k, lab in enumerate(labels):
-                    for r in ("precision", "recall", "f1"):
-                        out[f"{mode}.{lab}.{r}"] = per[k][f"{mode}.{r}"]
-        return out
-
-    return values, metrics
-
-
-def _nanmean(arrays: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
-    # Mean over labels whose value is defined (the scorer's macro); NaN when none is.
-    if not arrays:
-        return np.full(shape, np.nan)
-    a = np.stack([np.broadcast_to(np.asarray(x, float), shape) for x in arrays])
-    ok = ~np.isnan(a)
-    n = ok.sum(axis=0)
-    s = np.where(ok, a, 0.0).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, s / np.maximum(n, 1), np.nan)
+        if type(s) is not type(scores[0]):
+            raise DatelineError("compare-fields-differ", "the systems' results are of "
+                                "different layers", fix="compare results of the same layer")
+    return type(scores[0]).aligned(scores, per_label=per_label)
 
 
 def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.ndarray],
-                  metrics: Callable[[np.ndarray], dict[str, np.ndarray]], *, resamples: int,
-                  trials: int, seed: int, confidence: float, alpha: float,
-                  key: tuple[str, ...]) -> dict[str, Any]:
+                  metrics: MetricFunction, *, resamples: int, trials: int, seed: int,
+                  confidence: float, alpha: float, key: tuple[str, ...],
+                  reason: Callable[[str], str | None] = lambda name: None) -> dict[str, Any]:
     n = values[0].shape[0]
     boot: Bootstrap = paired_bootstrap(values, metrics, n_docs=n, resamples=resamples,
                                        rng=stream(seed, "bootstrap", *key),
@@ -183,6 +114,8 @@ def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.nd
     out: dict[str, Any] = {}
     for name in boot.values[0]:
         entry: dict[str, Any] = {"systems": {}}
+        if (why := reason(name)) is not None:
+            entry["not_applicable"] = why
         for s, sys_name in enumerate(names):
             lo, hi = boot.interval(s, name)
             e: dict[str, Any] = {"value": boot.values[s][name],
@@ -205,14 +138,16 @@ def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.nd
     return out
 
 
-def compare_scores(scores: Mapping[str, Mapping[str, Scores]], *, baseline: str | None = None,
+def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str | None = None,
                    resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                    confidence: float = 0.95, alpha: float = 0.05,
                    slices: Mapping[str, str | None] | None = None, by: str | None = None,
                    per_label: bool = False) -> dict[str, Any]:
     """Compare systems from their scorer results (system -> layer -> scores).
 
-    The statistics part of :func:`compare`, for callers that already scored the systems.
+    The statistics part of :func:`compare_systems`, for callers that already scored the
+    systems (each system and layer scored once; every value, interval and p-value comes from
+    the same counts).
     ``slices`` maps document ids to the slice value of each (with ``by`` naming the field).
 
     Examples
@@ -243,7 +178,8 @@ def compare_scores(scores: Mapping[str, Mapping[str, Scores]], *, baseline: str 
         raise DatelineError("bad-option", f"confidence {confidence} is outside (0, 1)",
                             fix="give a level such as 0.95", exit_code=2)
     base = names.index(baseline) if baseline is not None else None
-    layers = [layer for layer in LAYERS if all(layer in scores[n] for n in names)]
+    layers = [layer for layer in dict.fromkeys(k for n in names for k in scores[n])
+              if all(layer in scores[n] for n in names)]
     kw = {"resamples": resamples, "trials": trials, "seed": seed, "confidence": confidence,
           "alpha": alpha}
     result: dict[str, Any] = {
@@ -265,7 +201,8 @@ def compare_scores(scores: Mapping[str, Mapping[str, Scores]], *, baseline: str 
         ids = per_sys[0].counts.doc_ids
         prepared[layer] = (ids, values, fn)
         doc_info = {"scored": len(ids), "skipped": dict(per_sys[0].skipped)}
-        metrics = (_layer_result(names, base, values, fn, key=(layer, ALL), **kw)
+        metrics = (_layer_result(names, base, values, fn, key=(layer, ALL),
+                                 reason=_reasons(per_sys), **kw)
                    if ids else {})
         result["layers"][layer] = {"documents": doc_info, "metrics": metrics}
     if slices is not None:
@@ -282,29 +219,25 @@ def compare_scores(scores: Mapping[str, Mapping[str, Scores]], *, baseline: str 
                 entry["layers"][layer] = {
                     "documents": {"scored": len(rows)},
                     "metrics": _layer_result(names, base, sub, fn, key=(layer, str(by), g),
+                                             reason=_reasons([scores[n][layer] for n in names]),
                                              **kw)}
             result["slices"][g] = entry
     return result
 
 
-def _score_layer(layer: str, gold: Sequence[Document], pred: Sequence[Document], *,
-                 statuses: Sequence[str], labels: Sequence[str] | None,
-                 kinds: Sequence[str] | None, overlap: Overlap) -> Scores:
-    if layer == "entities":
-        return score_entities(gold, pred, statuses=statuses, labels=labels, kinds=kinds,
-                              overlap=overlap, keep_items=False)
-    if layer == "events":
-        return score_events(gold, pred, statuses=statuses)
-    return score_quotes(gold, pred, statuses=statuses, overlap=overlap)
+def _reasons(results: Sequence[Result]) -> Callable[[str], str | None]:
+    # A metric is not applicable when the gold says so; that is the same for every system.
+    return results[0].reason
 
 
-def compare(gold: Sequence[Document], systems: Mapping[str, Sequence[Document]], *,
-            baseline: str | None = None, layers: Sequence[str] = LAYERS,
-            statuses: Sequence[str] = ("gold",), labels: Sequence[str] | None = None,
-            kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP,
-            resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
-            confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
-            per_label: bool = False, corpus_version: str | None = None) -> dict[str, Any]:
+def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Document]], *,
+                    baseline: str | None = None, layers: Sequence[str] | None = None,
+                    statuses: Sequence[str] = ("gold",), labels: Sequence[str] | None = None,
+                    kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP,
+                    resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
+                    confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
+                    per_label: bool = False, corpus_version: str | None = None
+                    ) -> dict[str, Any]:
     """Score every system against ``gold`` and compare them (see the module doc).
 
     Parameters
@@ -316,7 +249,8 @@ def compare(gold: Sequence[Document], systems: Mapping[str, Sequence[Document]],
     baseline
         The system the others are compared with (default: the first).
     layers, statuses, labels, kinds, overlap
-        What is scored, as in :func:`dateline.evaluation.report.score`.
+        What is scored, as in :func:`dateline.evaluation.report.score` (default: every
+        registered layer).
     resamples, trials, seed, confidence, alpha
         Bootstrap resamples, randomisation trials, the seed of every random draw, the
         interval's level and the significance level for the Holm-adjusted p-values.
@@ -334,195 +268,43 @@ def compare(gold: Sequence[Document], systems: Mapping[str, Sequence[Document]],
         difference to the baseline, interval, ``p``, ``p_holm``, ``significant``) and, with
         ``by``, ``slices`` (slice value -> ``layers``).
     """
-    unknown = [x for x in layers if x not in LAYERS]
-    if unknown:
-        raise DatelineError("unknown-layer", f"unknown layer {unknown[0]!r}",
-                            fix=f"use one of {', '.join(LAYERS)}", exit_code=2)
+    names = check_layers(layers if layers is not None else layer_names())
     if by is not None and by not in Meta.model_fields:
         raise DatelineError("unknown-meta-field", f"--by {by!r} is not a document metadata "
                             "field", fix=f"use one of {', '.join(Meta.model_fields)}",
                             exit_code=2)
     gold = list(gold)
-    scores = {name: {layer: _score_layer(layer, gold, list(pred), statuses=statuses,
-                                         labels=labels, kinds=kinds, overlap=overlap)
-                     for layer in layers}
-              for name, pred in systems.items()}
+    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
+                           tuple(kinds) if kinds is not None else None, overlap)
+    scores = {name: score_layers(gold, pred, names, options) for name, pred in systems.items()}
+    return comparison(scores, options, gold=gold, baseline=baseline, resamples=resamples,
+                      trials=trials, seed=seed, confidence=confidence, alpha=alpha, by=by,
+                      per_label=per_label, corpus_version=corpus_version)
+
+
+def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions, *,
+               gold: Sequence[Document] = (), baseline: str | None = None,
+               resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
+               confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
+               per_label: bool = False, corpus_version: str | None = None
+               ) -> dict[str, Any]:
+    """The full comparison report of systems already scored with ``options``: the result of
+    :func:`compare_scores` with the scorer, corpus version and every setting. ``gold`` is
+    needed only for ``by`` (the slices' metadata).
+
+    >>> from dateline.evaluation.layers import ScoreOptions, score_layers
+    >>> r = comparison({"a": score_layers([], [], ("quotes",))}, ScoreOptions(), resamples=5)
+    >>> r["settings"]["layers"], r["settings"]["baseline"]
+    (['quotes'], None)
+    """
     slices = None if by is None else {d.id: getattr(d.meta, by) for d in gold}
     result = compare_scores(scores, baseline=baseline, resamples=resamples, trials=trials,
                             seed=seed, confidence=confidence, alpha=alpha, slices=slices,
                             by=by, per_label=per_label)
-    settings = {"layers": list(layers), "statuses": list(statuses),
-                "labels": sorted(labels) if labels is not None else None,
-                "kinds": sorted(kinds) if kinds is not None else None,
-                "overlap": overlap.to_dict(), **result["settings"]}
+    first = next(iter(scores.values()), {})
+    settings = {"layers": list(first), **options.to_dict(), **result["settings"]}
     return {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
             "corpus_version": corpus_version, "settings": settings,
             **{k: v for k, v in result.items() if k != "settings"}}
 
 
-# --- rendering ----------------------------------------------------------------------------
-
-def comparison_rows(result: dict[str, Any], metrics: Sequence[str] = ("*",)
-                    ) -> Iterator[dict[str, Any]]:
-    """Flat rows (slice, layer, metric, system, value, interval, difference to the baseline,
-    its interval, p, Holm p, significant) for the metrics matching the ``fnmatch`` patterns.
-
-    >>> res = {"settings": {"baseline": "a"}, "layers": {"quotes": {"metrics": {"quote.f1": {
-    ...     "systems": {"a": {"value": 0.5, "interval": [0.4, 0.6]}}}}}}}
-    >>> next(comparison_rows(res))["value"]
-    0.5
-    """
-    parts = [(ALL, result["layers"])]
-    parts += [(g, s["layers"]) for g, s in result.get("slices", {}).items()]
-    for slice_name, layers in parts:
-        for layer, res in layers.items():
-            for name, entry in res["metrics"].items():
-                if not any(fnmatch.fnmatchcase(name, p) for p in metrics):
-                    continue
-                for sys_name, v in entry["systems"].items():
-                    d = entry.get("differences", {}).get(sys_name, {})
-                    ci = v.get("interval") or [None, None]
-                    dci = d.get("interval") or [None, None]
-                    yield {"slice": slice_name, "layer": layer, "metric": name,
-                           "system": sys_name, "value": v["value"], "low": ci[0],
-                           "high": ci[1], "difference": d.get("difference"),
-                           "diff_low": dci[0], "diff_high": dci[1], "p": d.get("p"),
-                           "p_holm": d.get("p_holm"), "significant": d.get("significant")}
-
-
-def _f(x: Any, digits: int = 4) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
-def _ci(lo: Any, hi: Any) -> str:
-    return "" if lo is None else f"[{lo:.4f}, {hi:.4f}]"
-
-
-def _signed(x: Any) -> str:
-    return "" if x is None else f"{x:+.4f}"
-
-
-def _p(x: Any) -> str:
-    return "" if x is None else (f"{x:.4f}" if x >= 1e-4 else f"{x:.1e}")
-
-
-def _cells(r: dict[str, Any], baseline: str | None) -> list[str]:
-    mark = "*" if r["significant"] else ""
-    sys_name = f"{r['system']} (baseline)" if r["system"] == baseline else r["system"]
-    return [sys_name, _f(r["value"]), _ci(r["low"], r["high"]), _signed(r["difference"]) + mark,
-            _ci(r["diff_low"], r["diff_high"]), _p(r["p"]), _p(r["p_holm"])]
-
-
-def _header(result: dict[str, Any]) -> str:
-    s = result["settings"]
-    conf = round(100 * s["confidence"])
-    corpus = f", corpus {result['corpus_version']}" if result.get("corpus_version") else ""
-    scorer = result.get("scorer", {})
-    who = f"{scorer['name']} {scorer['version']}{corpus}. " if scorer else ""
-    tests = (f"p: paired approximate randomisation ({s['trials']} trials), "
-             f"p = (c + 1) / (trials + 1); Holm-adjusted over {len(s['systems']) - 1} "
-             f"system(s) vs baseline {s['baseline']}; * = adjusted p < {s['alpha']}; "
-             if s["baseline"] is not None else "one system, no test; ")
-    return (f"{who}{conf}% paired-bootstrap intervals over documents ({s['resamples']} "
-            f"resamples); {tests}seed {s['seed']}.")
-
-
-COLUMNS = ("system", "score", "interval", "Δ vs baseline", "Δ interval", "p", "p (Holm)")
-
-
-def _markdown(result: dict[str, Any], metrics: Sequence[str]) -> str:
-    by = result["settings"].get("by")
-    lead = ["slice"] if by else []
-    cols = [*lead, "layer", "metric", *COLUMNS]
-    lines = [_header(result), "", "| " + " | ".join(cols) + " |",
-             "|" + "---|" * len(cols)]
-    for r in comparison_rows(result, metrics):
-        first = [f"{by}={r['slice']}" if r["slice"] != ALL else ALL] if by else []
-        cells = [*first, r["layer"], r["metric"], *_cells(r, result["settings"]["baseline"])]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-          "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-          "^": r"\textasciicircum{}"}
-
-
-def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters.
-
-    >>> latex_escape("strict.f1 & 5% of a_b")
-    'strict.f1 \\\\& 5\\\\% of a\\\\_b'
-    """
-    return "".join(_LATEX.get(c, c) for c in text)
-
-
-def _latex(result: dict[str, Any], metrics: Sequence[str]) -> str:
-    by = result["settings"].get("by")
-    lead = ["slice"] if by else []
-    cols = [*lead, "layer", "metric", "system", "score", "interval", r"$\Delta$",
-            r"$\Delta$ interval", "$p$", "$p$ (Holm)"]
-    align = "l" * (len(lead) + 3) + "r" * 6
-    lines = ["% " + _header(result), "% requires \\usepackage{booktabs}",
-             f"\\begin{{tabular}}{{{align}}}", "\\toprule", " & ".join(cols) + r" \\",
-             "\\midrule"]
-    for r in comparison_rows(result, metrics):
-        first = [f"{by}={r['slice']}" if r["slice"] != ALL else ALL] if by else []
-        cells = _cells(r, result["settings"]["baseline"])
-        cells[3] = cells[3].replace("*", "$^{*}$")
-        row = [latex_escape(c) for c in (*first, r["layer"], r["metric"], cells[0])]
-        row += [cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]]
-        lines.append(" & ".join(row).replace("–", "--") + r" \\")
-    lines += ["\\bottomrule", "\\end{tabular}"]
-    return "\n".join(lines) + "\n"
-
-
-def _csv(result: dict[str, Any], metrics: Sequence[str]) -> str:
-    import csv
-
-    buf = io.StringIO()
-    cols = ["slice", "layer", "metric", "system", "value", "low", "high", "difference",
-            "diff_low", "diff_high", "p", "p_holm", "significant"]
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
-    for r in comparison_rows(result, metrics):
-        w.writerow({k: "" if v is None else v for k, v in r.items()})
-    return buf.getvalue()
-
-
-def render_comparison(result: dict[str, Any], fmt: str, metrics: Sequence[str] = ("*",)
-                      ) -> str:
-    """The comparison in one of :data:`COMPARE_FORMATS` (``json`` ignores ``metrics``).
-
-    >>> res = {"settings": {"baseline": None, "confidence": 0.95, "resamples": 10,
-    ...        "trials": 10, "systems": ["a"], "alpha": 0.05, "seed": 1},
-    ...        "layers": {"quotes": {"metrics": {"quote.f1": {
-    ...        "systems": {"a": {"value": 0.5, "interval": [0.4, 0.6]}}}}}}}
-    >>> print(render_comparison(res, "markdown").splitlines()[-1])
-    | quotes | quote.f1 | a | 0.5000 | [0.4000, 0.6000] |  |  |  |  |
-    """
-    if fmt == "json":
-        return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return _markdown(result, metrics)
-    if fmt == "latex":
-        return _latex(result, metrics)
-    if fmt == "csv":
-        return _csv(result, metrics)
-    if fmt != "table":
-        raise DatelineError("unknown-format", f"unknown format {fmt!r}",
-                            fix=f"use one of {', '.join(COMPARE_FORMATS)}", exit_code=2)
-    from rich.console import Console
-    from rich.table import Table
-
-    by = result["settings"].get("by")
-    table = Table(*(["slice"] if by else []), "layer", "metric", *COLUMNS,
-                  title=_header(result))
-    for r in comparison_rows(result, metrics):
-        first = [f"{by}={r['slice']}" if r["slice"] != ALL else ALL] if by else []
-        table.add_row(*first, r["layer"], r["metric"],
-                      *_cells(r, result["settings"]["baseline"]))
-    console = Console(file=io.StringIO(), width=160, highlight=False)
-    console.print(table)
-    out: str = console.file.getvalue()  # type: ignore[attr-defined]
-    return out

@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -62,6 +62,7 @@ from dateline.evaluation.counts import DocCounts, f1_score, paused_gc, ratio, to
 from dateline.evaluation.coverage import FULL_SCOPE, Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Item, Overlap, match_spans, solve, span_edges
+from dateline.evaluation.results import MetricFunction, Result
 from dateline.schemas.model import Document, Mention
 
 __all__ = [
@@ -132,6 +133,17 @@ def _scores_of(v: np.ndarray) -> dict[str, Any]:
     return {"precision": to_json_number(p), "recall": to_json_number(r), "f1": to_json_number(f)}
 
 
+def _nanmean_last(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    # Mean over the last axis (labels) of the defined values; NaN where none is.
+    if a.shape[-1] == 0:
+        return np.full(shape, np.nan)
+    ok = ~np.isnan(a)
+    n = ok.sum(axis=-1)
+    s = np.where(ok, a, 0.0).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, s / np.maximum(n, 1), np.nan)
+
+
 def _macro_of(per_label: np.ndarray) -> dict[str, Any]:
     # unweighted means over the labels whose value is defined
     p, r, f = _ratios(per_label)
@@ -178,20 +190,23 @@ def _pair_outcome(g: Item, p: Item) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class EntityScores:
+class EntityScores(Result):
     """Entity scores: per-document class counts, from which every mode and label is read.
 
     ``counts.values`` has one row per scored document and one column per (label, class):
     field ``"PERSON|missed"`` and so on (classes in :data:`CLASSES`). ``confusion`` counts
-    boundary-matched pairs by (gold label, predicted label).
+    boundary-matched pairs by (gold label, predicted label). Flat metric names:
+    ``<mode>.<ratio>`` (micro), ``<mode>.macro.<ratio>`` and ``<mode>.<label>.<ratio>``.
     """
 
+    layer: ClassVar[str] = "entities"
     labels: tuple[Any, ...]
     counts: DocCounts
     confusion: Counter[tuple[Any, Any]]
     settings: dict[str, Any] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     _replay: tuple[Any, ...] | None = field(default=None, repr=False)
+    not_applicable: dict[str, str] = field(default_factory=dict)
 
     def _cube(self, rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
         return self.counts.sum(rows).reshape(len(self.labels), _NC)
@@ -217,21 +232,73 @@ class EntityScores:
         """Unweighted means over labels of precision, recall and F1 (undefined ones left out)."""
         return _macro_of(self.mode_fields(mode))
 
-    def flat_scores(self, totals: np.ndarray) -> dict[str, np.ndarray]:
-        """Micro P/R/F1 of every mode from summed count rows (``totals``: (..., fields)); the
-        function the comparison module resamples. NaN where undefined.
+    def flat_scores(self, totals: np.ndarray, *, per_label: bool = False
+                    ) -> dict[str, np.ndarray]:
+        """Micro and macro P/R/F1 of every mode (and, with ``per_label``, each label's) from
+        summed count rows (``totals``: (..., fields)); the function the comparison module
+        resamples. NaN where undefined.
 
-        >>> s = score_entity_spans([[(0, 2, "A")]], [[(0, 2, "A")]])
-        >>> float(s.flat_scores(s.counts.sum())["strict.f1"])
-        1.0
+        >>> s = score_entity_spans([[(0, 2, "A"), (3, 4, "B")]], [[(0, 2, "A")]])
+        >>> f = s.flat_scores(s.counts.sum(), per_label=True)
+        >>> float(f["strict.f1"]), float(f["strict.macro.recall"]), float(f["strict.B.recall"])
+        (0.6666666666666666, 0.5, 0.0)
         """
-        t = np.asarray(totals)
-        cube = t.reshape(*t.shape[:-1], len(self.labels), _NC).sum(axis=-2)
+        t = np.asarray(totals, dtype=float)
+        cube = t.reshape(*t.shape[:-1], len(self.labels), _NC)
         out = {}
         for mode in MODES:
-            p, r, f = _ratios(cube @ _MODE_MATRIX[mode])
+            per = cube @ _MODE_MATRIX[mode]  # (..., labels, fields)
+            p, r, f = _ratios(per.sum(axis=-2))
             out[f"{mode}.precision"], out[f"{mode}.recall"], out[f"{mode}.f1"] = p, r, f
+            lp, lr, lf = (np.asarray(x, dtype=float) for x in _ratios(per))
+            for name, arr in (("precision", lp), ("recall", lr), ("f1", lf)):
+                out[f"{mode}.macro.{name}"] = _nanmean_last(arr, t.shape[:-1])
+            if per_label:
+                for k, lab in enumerate(self.labels):
+                    for name, arr in (("precision", lp), ("recall", lr), ("f1", lf)):
+                        out[f"{mode}.{lab}.{name}"] = arr[..., k]
         return out
+
+    @classmethod
+    def aligned(cls, results: Sequence[Result], *, per_label: bool = False
+                ) -> tuple[list[np.ndarray], MetricFunction]:
+        """Systems predict different labels: align their counts on the union of labels (zeros
+        where a system has none) and return them with the metric function of those fields.
+
+        >>> a = score_entity_spans([[(0, 1, "A")]], [[(0, 1, "A")]], keep_items=False)
+        >>> b = score_entity_spans([[(0, 1, "A")]], [[(0, 1, "B")]], keep_items=False)
+        >>> values, fn = EntityScores.aligned([a, b])
+        >>> [v.shape for v in values], float(fn(values[1].sum(axis=0))["exact.f1"])
+        ([(1, 16), (1, 16)], 1.0)
+        """
+        scores = [r for r in results if isinstance(r, EntityScores)]
+        labels = tuple(sorted({lab for s in scores for lab in s.labels}, key=str))
+        n = len(scores[0].counts.doc_ids)
+        values = []
+        for s in scores:
+            v = np.zeros((n, len(labels) * _NC), dtype=np.int64)
+            for k, lab in enumerate(s.labels):
+                j = labels.index(lab)
+                v[:, j * _NC:(j + 1) * _NC] = s.counts.values[:, k * _NC:(k + 1) * _NC]
+            values.append(v)
+        fields = _fields(labels)
+        whole = EntityScores(labels, DocCounts((), fields, np.zeros((0, len(fields)))), Counter())
+        return values, lambda t: whole.flat_scores(t, per_label=per_label)
+
+    @classmethod
+    def rows_of(cls, report: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Rows ``metric`` (the mode), ``group`` (micro, macro or a label), ratios, counts.
+
+        >>> s = score_entity_spans([[(0, 2, "A")]], [[(0, 2, "A")]])
+        >>> next(s.rows())["f1"], [r["group"] for r in s.rows()][:3]
+        (1.0, ['micro', 'macro', 'A'])
+        """
+        for mode in MODES:
+            m = report["modes"][mode]
+            for group, v in (("micro", m["micro"]), ("macro", m["macro"]),
+                             *m["per_label"].items()):
+                yield {"metric": mode, "group": group,
+                       **{k: v[k] for k in cls.RATIOS if k in v}, **v.get("counts", {})}
 
     def confusion_matrix(self) -> tuple[list[Any], list[list[int]]]:
         """Labels and the matrix ``m[gold][pred]`` of boundary-matched pairs."""
@@ -258,7 +325,8 @@ class EntityScores:
         labels, matrix = self.confusion_matrix()
         return {"documents": {"scored": len(self.counts.doc_ids), "skipped": dict(self.skipped)},
                 "settings": dict(self.settings), "modes": modes,
-                "confusion": {"labels": [str(x) for x in labels], "matrix": matrix}}
+                "confusion": {"labels": [str(x) for x in labels], "matrix": matrix},
+                "scores": self.flat()}
 
     def outcomes(self) -> Iterator[ItemOutcome]:
         """Every scored item with its outcome, document by document (recomputed on demand)."""
@@ -595,7 +663,7 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
             # Document is read once (reading 40,000 of them again costs as much as the rest).
             try:
                 return _score_documents(zip(gold, pred, strict=True), True, *args)
-            except Exception:  # any failure: pair_documents below names a pairing problem first
+            except _Unpaired:  # not paired by position: pair_documents below names why
                 pass
         return _score_documents(pair_documents(gold, pred), False, *args)
 

@@ -46,14 +46,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from dateline.evaluation.coverage import Scope, skip_reason
-from dateline.evaluation.entities import ItemOutcome, score_entities
+from dateline.evaluation.entities import EntityScores, ItemOutcome
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap, match_items, match_spans
+from dateline.evaluation.results import Result
 from dateline.schemas.io import atomic_write, atomic_write_text
 from dateline.schemas.model import Document, Quote
 
-__all__ = ["BOUNDARY_ERRORS", "OUTCOMES", "boundary_error", "error_records", "summarise",
-           "write_error_report"]
+__all__ = ["BOUNDARY_ERRORS", "OUTCOMES", "boundary_error", "entity_records", "error_records",
+           "event_records", "quote_records", "records_of", "summarise", "write_error_report"]
 
 OUTCOMES = ("correct", "incorrect_label", "boundary", "boundary_and_label", "missed",
             "spurious", "ignored")
@@ -101,13 +102,13 @@ def _record(layer: str, doc_id: str, outcome: str, gold: dict[str, Any] | None,
             "gold": gold, "pred": pred, **extra}
 
 
-def _entity_records(gold: Sequence[Document], pred: Sequence[Document], *,
-                    statuses: Sequence[str], labels: Sequence[str] | None,
-                    kinds: Sequence[str] | None, overlap: Overlap
-                    ) -> Iterator[dict[str, Any]]:
+def entity_records(gold: Sequence[Document], pred: Sequence[Document], options: Any,
+                   scores: Result) -> Iterator[dict[str, Any]]:
+    """The records of the entity layer, from the entity scorer's own outcomes (``scores``
+    must have been scored with ``keep_items``)."""
+    if not isinstance(scores, EntityScores):
+        raise TypeError("entity_records needs EntityScores")
     docs = {d.id: d for d in gold}
-    scores = score_entities(gold, pred, statuses=statuses, labels=labels, kinds=kinds,
-                            overlap=overlap, keep_items=True)
     by_doc: dict[str, list[ItemOutcome]] = {}
     for o in scores.outcomes():
         by_doc.setdefault(o.doc_id, []).append(o)
@@ -131,8 +132,10 @@ def _entity_records(gold: Sequence[Document], pred: Sequence[Document], *,
                               _item(doc, o.item_id, *o.item))
 
 
-def _event_records(gold: Sequence[Document], pred: Sequence[Document], *,
-                   statuses: Sequence[str]) -> Iterator[dict[str, Any]]:
+def event_records(gold: Sequence[Document], pred: Sequence[Document], options: Any,
+                  scores: Result | None = None) -> Iterator[dict[str, Any]]:
+    """The records of the event layer (triggers paired on any overlap, see the module doc)."""
+    statuses = options.statuses
     for gd, pd in pair_documents(gold, pred):
         if skip_reason(gd.layers.events, statuses) is not None:
             continue
@@ -201,8 +204,11 @@ def _chars(q: Quote) -> set[int]:
     return {k for s in q.content for k in range(s.start, s.end)}
 
 
-def _quote_records(gold: Sequence[Document], pred: Sequence[Document], *,
-                   statuses: Sequence[str]) -> Iterator[dict[str, Any]]:
+def quote_records(gold: Sequence[Document], pred: Sequence[Document], options: Any,
+                  scores: Result | None = None) -> Iterator[dict[str, Any]]:
+    """The records of the quote layer (quotes paired on any shared character)."""
+    statuses = options.statuses
+
     def key(q: Quote) -> Any:
         return (tuple(sorted((s.start, s.end) for s in q.content)), q.kind)
 
@@ -238,7 +244,7 @@ def _quote_records(gold: Sequence[Document], pred: Sequence[Document], *,
 
 
 def error_records(gold: Sequence[Document], pred: Sequence[Document], *,
-                  layers: Sequence[str] = ("entities", "events", "quotes"),
+                  layers: Sequence[str] | None = None,
                   statuses: Sequence[str] = ("gold",), labels: Sequence[str] | None = None,
                   kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP
                   ) -> list[dict[str, Any]]:
@@ -249,7 +255,7 @@ def error_records(gold: Sequence[Document], pred: Sequence[Document], *,
     gold, pred
         Collections with the same document ids and texts (checked first).
     layers
-        Layers to list.
+        Layers to list (default: every registered one).
     statuses, labels, kinds, overlap
         As for :func:`~dateline.evaluation.score_entities` (``labels``, ``kinds`` and
         ``overlap`` apply to entities).
@@ -261,15 +267,30 @@ def error_records(gold: Sequence[Document], pred: Sequence[Document], *,
         ``pred`` (``id``, ``start``, ``end``, ``label``, ``text``; quotes add ``spans``,
         ``speaker`` and ``cue``, and the record ``speaker_outcome``).
     """
+    from dateline.evaluation.layers import ScoreOptions, score_layers
+
+    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
+                           tuple(kinds) if kinds is not None else None, overlap, keep_items=True)
     gold, pred = list(gold), list(pred)
+    return records_of(gold, pred, options, score_layers(gold, pred, layers, options))
+
+
+def records_of(gold: Sequence[Document], pred: Sequence[Document], options: Any,
+               results: dict[str, Result]) -> list[dict[str, Any]]:
+    """The records of layers already scored (``results``: layer -> result, scored with
+    ``options``), in the registry's layer order and gold document order; a layer whose spec
+    has no ``records`` function gives none.
+
+    >>> records_of([], [], None, {})
+    []
+    """
+    from dateline.evaluation.layers import get_layer
+
     out: list[dict[str, Any]] = []
-    if "entities" in layers:
-        out += _entity_records(gold, pred, statuses=statuses, labels=labels, kinds=kinds,
-                               overlap=overlap)
-    if "events" in layers:
-        out += _event_records(gold, pred, statuses=statuses)
-    if "quotes" in layers:
-        out += _quote_records(gold, pred, statuses=statuses)
+    for name, result in results.items():
+        make = get_layer(name).records
+        if make is not None:
+            out += make(gold, pred, options, result)
     order = {d.id: k for k, d in enumerate(gold)}
     out.sort(key=lambda r: order[r["doc_id"]])  # stable: layer order kept within a document
     return out
@@ -290,15 +311,9 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
     return {layer: dict(c) for layer, c in out.items()}
 
 
-_HEADLINE = {"entities": ("strict.f1", "partial.f1"),
-             "events": ("trigger_identification.f1", "trigger_classification.f1",
-                        "argument_classification.f1"),
-             "quotes": ("quote.f1", "content_tokens.f1", "speaker_entity.f1")}
-
-
 def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_dir: Any, *,
                        system: str = "system",
-                       layers: Sequence[str] = ("entities", "events", "quotes"),
+                       layers: Sequence[str] | None = None,
                        statuses: Sequence[str] = ("gold",), labels: Sequence[str] | None = None,
                        kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP,
                        mode: str = "strict", resamples: int = 1000, seed: int = 12345,
@@ -306,7 +321,7 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
     """Write the error analysis of ``pred`` to ``out_dir`` and return what was written.
 
     Files: ``errors.jsonl`` (:func:`error_records`), ``scores.json`` (every metric with its
-    bootstrap interval, :func:`~dateline.evaluation.compare.compare`), ``index.html`` (the
+    bootstrap interval, :func:`~dateline.evaluation.compare.comparison`), ``index.html`` (the
     page of :mod:`~dateline.evaluation.html`, plots embedded), and for entities
     ``label_f1.png`` (per-label F1 of ``mode`` with intervals) and ``confusion.png``.
 
@@ -325,42 +340,51 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
     import json
     from pathlib import Path
 
-    from dateline.evaluation.compare import compare
+    from dateline.evaluation.compare import comparison
     from dateline.evaluation.entities import MODES
     from dateline.evaluation.html import render_page
+    from dateline.evaluation.layers import (
+        ScoreOptions,
+        check_layers,
+        get_layer,
+        layer_names,
+        score_layers,
+    )
     from dateline.evaluation.plots import confusion_plot, label_f1_plot
     from dateline.schemas.errors import DatelineError
 
     if mode not in MODES:
         raise DatelineError("unknown-mode", f"unknown entity mode {mode!r}",
                             fix=f"use one of {', '.join(MODES)}", exit_code=2)
+    names = check_layers(layers if layers is not None else layer_names())
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     gold, pred = list(gold), list(pred)
-    records = error_records(gold, pred, layers=layers, statuses=statuses, labels=labels,
-                            kinds=kinds, overlap=overlap)
+    # Each layer is scored once: records, intervals and plots all read these results.
+    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
+                           tuple(kinds) if kinds is not None else None, overlap, keep_items=True)
+    results = score_layers(gold, pred, names, options)
+    records = records_of(gold, pred, options, results)
     with atomic_write(out / "errors.jsonl") as f:
         for r in records:
             f.write((json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8"))
-    result = compare(gold, {system: pred}, layers=layers, statuses=statuses, labels=labels,
-                     kinds=kinds, overlap=overlap, resamples=resamples, trials=1, seed=seed,
-                     per_label=True)
+    result = comparison({system: results}, options, gold=gold, resamples=resamples, trials=1,
+                        seed=seed, per_label=True)
     atomic_write_text(out / "scores.json",
                       json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     conf = round(100 * result["settings"]["confidence"])
     lines = []
-    for layer, names in _HEADLINE.items():
+    for layer in names:
         metrics = result["layers"].get(layer, {}).get("metrics", {})
-        for name in names:
+        for name in get_layer(layer).headline:
             if name in metrics:
                 v = metrics[name]["systems"][system]
                 ci = v["interval"]
                 lines.append(f"{layer} {name}: " + ("n/a" if v["value"] is None else
                              f"{v['value']:.4f}" + (f" [{ci[0]:.4f}, {ci[1]:.4f}]" if ci else "")))
     images: dict[str, bytes] = {}
-    if "entities" in layers and result["layers"]["entities"]["metrics"]:
-        s = score_entities(gold, pred, statuses=statuses, labels=labels, kinds=kinds,
-                           overlap=overlap, keep_items=False)
+    s = results.get("entities")
+    if isinstance(s, EntityScores) and result["layers"]["entities"]["metrics"]:
         metrics = result["layers"]["entities"]["metrics"]
         per_label = {}
         for lab in s.labels:
@@ -383,7 +407,7 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
                 f.write(images[key])
     settings = (f"Statuses {', '.join(statuses)}; {conf}% bootstrap intervals over documents, "
                 f"{resamples} resamples, seed {seed}.")
-    page = render_page(gold, records, system=system, layers=layers, scores=lines,
+    page = render_page(gold, records, system=system, layers=names, scores=lines,
                        images=images, max_documents=max_documents, settings=settings)
     atomic_write_text(out / "index.html", page)
     files = sorted(p.name for p in out.iterdir()

@@ -2,15 +2,17 @@
 
 The report is one JSON object (its shape is documented in the README and pinned by a golden
 test): the scorer's name and version, the corpus version (when scoring against the corpus),
-the settings, and one entry per layer. Counts sit under ``counts``, apart from the ratios; a
-ratio with a zero denominator is ``null``.
+the settings, and one entry per layer of the registry (:mod:`dateline.evaluation.layers`).
+Counts sit under ``counts``, apart from the ratios; a ratio with a zero denominator is
+``null``; each layer's ``scores`` holds every metric under its flat name.
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> g = Document(id="d", text="Ann", layers=Layers(entities=LayerInfo(status="gold")),
 ...              entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
 >>> r = score([g], [g], layers=("entities",))
->>> r["layers"]["entities"]["modes"]["strict"]["micro"]["f1"]
-1.0
+>>> entities = r["layers"]["entities"]
+>>> entities["modes"]["strict"]["micro"]["f1"], entities["scores"]["strict.f1"]
+(1.0, 1.0)
 >>> print(to_csv(r).splitlines()[1])
 entities,strict,micro,1.0,1.0,1.0,,1,0,0,0,0,1,1,,,,,,,,,
 """
@@ -23,16 +25,20 @@ from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from typing import Any
 
-from dateline.evaluation.entities import MODES, score_entities
-from dateline.evaluation.events import score_events
+from dateline.evaluation.layers import (
+    ScoreOptions,
+    check_layers,
+    get_layer,
+    layer_names,
+    score_layers,
+)
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
-from dateline.evaluation.quotes import score_quotes
+from dateline.evaluation.results import Result
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document
 
-__all__ = ["FORMATS", "LAYERS", "SCORER", "render", "rows", "score", "to_csv", "to_markdown"]
+__all__ = ["FORMATS", "SCORER", "render", "report", "rows", "score", "to_csv", "to_markdown"]
 
-LAYERS = ("entities", "events", "quotes")
 FORMATS = ("table", "json", "markdown", "csv")
 SCORER = "dateline.evaluation"
 COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual",
@@ -41,62 +47,48 @@ COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possi
 
 
 def score(gold: Sequence[Document], pred: Sequence[Document], *,
-          layers: Sequence[str] = LAYERS, statuses: Sequence[str] = ("gold",),
+          layers: Sequence[str] | None = None, statuses: Sequence[str] = ("gold",),
           labels: Sequence[str] | None = None, kinds: Sequence[str] | None = None,
           overlap: Overlap = ANY_OVERLAP, corpus_version: str | None = None) -> dict[str, Any]:
-    """Score the requested layers and return the JSON-ready report.
+    """Score the requested layers (default: every registered one) and return the JSON-ready
+    report.
 
     ``labels``, ``kinds`` and ``overlap`` apply to entities (``overlap`` to quotes as well,
     counted in tokens); event triggers are matched on identical offsets.
     """
-    unknown = [x for x in layers if x not in LAYERS]
-    if unknown:
-        raise DatelineError("unknown-layer", f"unknown layer {unknown[0]!r}",
-                            fix=f"use one of {', '.join(LAYERS)} or all", exit_code=2)
-    gold = list(gold)
-    pred = list(pred)
-    out: dict[str, Any] = {
+    names = check_layers(layers if layers is not None else layer_names())
+    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
+                           tuple(kinds) if kinds is not None else None, overlap)
+    return report(score_layers(gold, pred, names, options), statuses=statuses,
+                  corpus_version=corpus_version)
+
+
+def report(results: dict[str, Result], *, statuses: Sequence[str] = ("gold",),
+           corpus_version: str | None = None) -> dict[str, Any]:
+    """The JSON-ready report of results already scored (layer name -> result).
+
+    >>> from dateline.evaluation.layers import score_layers
+    >>> report(score_layers([], [], ("quotes",)))["layers"]["quotes"]["documents"]
+    {'scored': 0, 'skipped': {}}
+    """
+    return {
         "scorer": {"name": SCORER, "version": version("dateline")},
         "corpus_version": corpus_version,
-        "settings": {"layers": list(layers), "statuses": list(statuses)},
-        "layers": {},
+        "settings": {"layers": list(results), "statuses": list(statuses)},
+        "layers": {name: r.to_dict() for name, r in results.items()},
     }
-    if "entities" in layers:
-        out["layers"]["entities"] = score_entities(
-            gold, pred, statuses=statuses, labels=labels, kinds=kinds, overlap=overlap,
-            keep_items=False).to_dict()
-    if "events" in layers:
-        out["layers"]["events"] = score_events(gold, pred, statuses=statuses).to_dict()
-    if "quotes" in layers:
-        out["layers"]["quotes"] = score_quotes(gold, pred, statuses=statuses,
-                                               overlap=overlap).to_dict()
-    return out
 
 
 def rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Flat rows ``layer, metric, group, precision, recall, f1, accuracy, <counts>``.
+    """Flat rows ``layer, metric, group, precision, recall, f1, accuracy, <counts>``: each
+    layer's own rows (:meth:`~dateline.evaluation.results.Result.rows_of` of its result type).
 
     >>> next(rows({"layers": {"events": {"metrics": {"m": {"precision": 1.0, "counts": {}}}}}}))
     {'layer': 'events', 'metric': 'm', 'group': 'all', 'precision': 1.0}
     """
     for layer, res in report["layers"].items():
-        if "modes" in res:
-            for mode in MODES:
-                m = res["modes"][mode]
-                yield {"layer": layer, "metric": mode, "group": "micro",
-                       **_ratios(m["micro"]), **m["micro"]["counts"]}
-                yield {"layer": layer, "metric": mode, "group": "macro", **_ratios(m["macro"])}
-                for label, v in m["per_label"].items():
-                    yield {"layer": layer, "metric": mode, "group": label, **_ratios(v),
-                           **v["counts"]}
-        else:
-            for name, v in res["metrics"].items():
-                yield {"layer": layer, "metric": name, "group": "all", **_ratios(v),
-                       **v["counts"]}
-
-
-def _ratios(v: dict[str, Any]) -> dict[str, Any]:
-    return {k: v[k] for k in ("precision", "recall", "f1", "accuracy") if k in v}
+        for r in get_layer(layer).result.rows_of(res):
+            yield {"layer": layer, **r}
 
 
 def _fmt(x: Any) -> str:
@@ -142,9 +134,18 @@ def to_markdown(report: dict[str, Any]) -> str:
 
 
 def render(report: dict[str, Any], fmt: str) -> str:
-    """The report in one of :data:`FORMATS` (``table``: a rich terminal table, as text)."""
+    """The report in one of :data:`FORMATS` (``table``: a rich terminal table, as text).
+
+    >>> render({}, "yaml")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-format] unknown format 'yaml'. Fix: ...
+    """
     import json
 
+    if fmt not in FORMATS:
+        raise DatelineError("unknown-format", f"unknown format {fmt!r}",
+                            fix=f"use one of {', '.join(FORMATS)}", exit_code=2)
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":

@@ -28,7 +28,8 @@ from dateline.commands.options import (
     scoring_options,
     system_names,
 )
-from dateline.evaluation.compare import COMPARE_FORMATS, compare, render_comparison
+from dateline.evaluation.compare import compare_systems
+from dateline.evaluation.tables import COMPARE_FORMATS, render_comparison
 from dateline.schemas import DatelineError, Meta, atomic_write_text
 
 __all__ = ["register", "run"]
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     gold, corpus_version = load_gold(args.gold)
     systems = {name: load_predictions(path)
                for name, path in zip(names, args.preds, strict=True)}
-    result = compare(gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses,
+    result = compare_systems(gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses,
                      labels=o.labels, kinds=o.kinds, overlap=o.overlap, resamples=args.resamples,
                      trials=args.trials, seed=args.seed, confidence=args.confidence,
                      alpha=args.alpha, by=args.by, per_label=args.per_label,

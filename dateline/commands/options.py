@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.evaluation.compare import DEFAULT_SEED
+from dateline.evaluation.layers import ScoreOptions, layer_names
 from dateline.evaluation.matching import Overlap
-from dateline.evaluation.report import LAYERS
 from dateline.schemas import DatelineError, Document, read_jsonl
 from dateline.schemas.labels import inventory
 
@@ -34,7 +34,7 @@ __all__ = [
 
 def add_scoring_options(p: argparse.ArgumentParser) -> None:
     """Add ``--layer --status --labels --kinds --overlap --overlap-of``."""
-    p.add_argument("--layer", choices=(*LAYERS, "all"), default="all")
+    p.add_argument("--layer", choices=(*layer_names(), "all"), default="all")
     p.add_argument("--status", default="gold", metavar="S[,S...]",
                    help="gold layer statuses to score (default: gold); e.g. gold,draft")
     p.add_argument("--labels", default=None, metavar="L[,L...]",
@@ -68,12 +68,17 @@ class ScoringOptions:
     kinds: list[str] | None
     overlap: Overlap
 
+    def score_options(self) -> ScoreOptions:
+        """The library's options for these values."""
+        return ScoreOptions(tuple(self.statuses), tuple(self.labels) if self.labels else None,
+                            tuple(self.kinds) if self.kinds else None, self.overlap)
+
 
 def scoring_options(args: argparse.Namespace) -> ScoringOptions:
     """Check the scoring options against the label inventory (usage errors exit 2)."""
     inv = inventory()
     return ScoringOptions(
-        layers=LAYERS if args.layer == "all" else (args.layer,),
+        layers=layer_names() if args.layer == "all" else (args.layer,),
         statuses=parse_list(args.status, inv.layer_statuses, "--status") or ["gold"],
         labels=parse_list(args.labels, inv.entity_labels, "--labels"),
         kinds=parse_list(args.kinds, inv.mention_kinds, "--kinds"),

@@ -16,25 +16,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dateline.baselines import (
-    Extractor,
-    extract_all,
-    get_extractor,
-    is_trainable,
-    load_or_train,
-    strip,
-)
+from dateline.baselines import Extractor, get_extractor
+from dateline.predicting import predict_documents, prepare
 from dateline.schemas import DatelineError, Document, read_jsonl, write_jsonl
 
-__all__ = ["make_extractor", "parse_settings", "predict_documents", "prepare", "register", "run"]
+__all__ = ["make_extractor", "parse_settings", "register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -82,47 +74,6 @@ def parse_settings(items: Sequence[str]) -> dict[str, Any]:
 def make_extractor(name: str, settings: dict[str, Any]) -> Extractor:
     """The extractor called ``name`` made with ``settings`` (a coded error when unknown)."""
     return get_extractor(name, **settings)
-
-
-def prepare(extractor: Extractor, *, force: bool = False, console: Console | None = None,
-            settings: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """Load or train a trainable extractor's model for the current corpus version.
-
-    ``settings``: those the extractor was made with; they key the model cache.
-    """
-    if not is_trainable(extractor):
-        return None
-    from dateline.loading import corpus_version, documents
-
-    version = corpus_version()
-    cached = not force
-    if console is not None:
-        console.print(f"{extractor.name}: model for corpus {version} "
-                      f"({'loading or ' if cached else ''}training)")
-    report = load_or_train(extractor, version, lambda: list(documents("train")),
-                           lambda: list(documents("validation")), force=force,
-                           settings=settings)
-    return report
-
-
-def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
-                      console: Console | None = None,
-                      description: str | None = None) -> tuple[list[Document], float]:
-    """Predictions for ``docs`` (layers stripped first), with a progress bar; and seconds taken."""
-    inputs = [strip(d) for d in docs]
-    started = time.perf_counter()
-    out: list[Document] = []
-    if console is None:
-        out = list(extract_all(extractor, inputs))
-        return out, time.perf_counter() - started
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(description or extractor.name, total=len(inputs))
-        for doc in extract_all(extractor, inputs, batch_size=16):
-            out.append(doc)
-            progress.advance(task)
-    return out, time.perf_counter() - started
 
 
 def _read(source: Iterable[Document]) -> list[Document]:

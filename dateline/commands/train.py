@@ -19,7 +19,8 @@ import sys
 from rich.console import Console
 
 from dateline.baselines import is_trainable
-from dateline.commands.predict import add_settings_option, make_extractor, parse_settings, prepare
+from dateline.commands.predict import add_settings_option, make_extractor, parse_settings
+from dateline.predicting import prepare
 from dateline.schemas import DatelineError
 
 __all__ = ["register", "run"]

@@ -97,7 +97,7 @@ def test_benchmark_writes_predictions_report_and_tables(tiny_corpus, capsys) -> 
     report = json.loads((out / "report.json").read_text())
     assert report["corpus_version"] == "9.9.9-test"
     assert set(report["extractors"]) == set(names.split(","))
-    quotes = report["extractors"]["quotes-rules"]["scores"]["layers"]["quotes"]["metrics"]
+    quotes = report["extractors"]["quotes-rules"]["scores"]["quotes"]["metrics"]
     assert quotes["quote"]["f1"] == 1.0 and quotes["content_exact"]["f1"] == 1.0
     for name in names.split(","):
         assert all(check_document(d) == [] for d in read_jsonl(out / f"{name}.jsonl"))

@@ -97,24 +97,29 @@ def test_errors_exit_codes(files, capsys):
     assert code == 2 and "--names" in err
 
 
-def test_benchmark_tables_show_intervals_and_significance():
-    """`dateline benchmark`'s final tables come from compare (reference point as baseline)."""
+def test_benchmark_tables_show_intervals_and_significance(tmp_path):
+    """`dateline benchmark`'s final tables come from the comparison of each task."""
     import io
 
     from rich.console import Console
 
-    from dateline.commands.benchmark import comparisons, tables
-    from dateline.evaluation.report import score
+    from dateline.benchmark import benchmark, tables
 
     gold = corpus(30)
     preds = {"good": perturb(gold, 1, 0.1), "ref": perturb(gold, 2, 0.6)}
-    report = {"split": "test", "corpus_version": "x", "statuses": ["gold"], "extractors": {
-        name: {"layers": ["entities"], "reference": name == "ref", "tokens_per_second": 1,
-               "scores": score(gold, p, layers=("entities",)),
-               "scores_core": score(gold, p, layers=("entities",), kinds=("named",),
-                                    labels=("PERSON", "ORGANIZATION", "LOCATION"))}
-        for name, p in preds.items()}}
-    report["comparison"] = comparisons(gold, preds, report, resamples=100, trials=200)
+
+    class Replay:  # an extractor that returns fixed predictions (layers kept, text checked)
+        def __init__(self, name):
+            self.name, self.version, self.layers = name, "1", ("entities",)
+            self._by_id = {d.id: d for d in preds[name]}
+
+        def extract(self, doc):
+            out = self._by_id[doc.id]
+            assert out.text == doc.text and not doc.entities  # it sees the text only
+            return out
+
+    report = benchmark([Replay("good"), Replay("ref")], gold=gold, corpus_version="x",
+                       output_dir=tmp_path, resamples=100, trials=200, baseline="ref")
     assert report["comparison"]["entities"]["settings"]["baseline"] == "ref"
     console = Console(file=io.StringIO(), width=200)
     for t in tables(report):

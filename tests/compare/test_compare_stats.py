@@ -9,7 +9,7 @@ import pytest
 from compare_data import corpus, perturb
 
 from dateline.evaluation import score_entity_spans
-from dateline.evaluation.compare import compare, compare_scores, layer_metrics
+from dateline.evaluation.compare import compare_scores, compare_systems, layer_metrics
 from dateline.evaluation.report import score
 from dateline.evaluation.significance import (
     approximate_randomisation,
@@ -32,7 +32,7 @@ def data():
 @pytest.fixture(scope="module")
 def result(data):
     gold, systems = data
-    return compare(gold, systems, **FAST, seed=7, by="genre")
+    return compare_systems(gold, systems, **FAST, seed=7, by="genre")
 
 
 def all_metrics(res):
@@ -43,7 +43,7 @@ def all_metrics(res):
 
 def test_identical_systems_p_is_one_and_interval_zero(data):
     gold, systems = data
-    res = compare(gold, {"a": systems["a"], "copy": list(systems["a"])}, **FAST, seed=3)
+    res = compare_systems(gold, {"a": systems["a"], "copy": list(systems["a"])}, **FAST, seed=3)
     seen = 0
     for _, name, entry in all_metrics(res):
         d = entry["differences"]["copy"]
@@ -79,9 +79,9 @@ def test_values_equal_the_scorer_report(data, result):
 
 def test_same_seed_same_numbers_other_seed_other_intervals(data, result):
     gold, systems = data
-    again = compare(gold, systems, **FAST, seed=7, by="genre")
+    again = compare_systems(gold, systems, **FAST, seed=7, by="genre")
     assert again == result
-    other = compare(gold, systems, **FAST, seed=8, by="genre")
+    other = compare_systems(gold, systems, **FAST, seed=8, by="genre")
     m, o = (r["layers"]["entities"]["metrics"]["strict.f1"] for r in (result, other))
     assert m["systems"]["b"]["value"] == o["systems"]["b"]["value"]
     assert m["systems"]["b"]["interval"] != o["systems"]["b"]["interval"]
@@ -196,7 +196,7 @@ def test_slices_resample_only_their_documents(data):
     gold, systems = data
     # Documents of genre "news" are predicted perfectly by b; the others badly.
     b = [g if g.meta.genre == "news" else p for g, p in zip(gold, systems["b"], strict=True)]
-    res = compare(gold, {"a": systems["a"], "b": b}, layers=("entities",), **FAST, seed=1,
+    res = compare_systems(gold, {"a": systems["a"], "b": b}, layers=("entities",), **FAST, seed=1,
                   by="genre")
     news = res["slices"]["news"]["layers"]["entities"]
     assert news["documents"]["scored"] == 20
@@ -206,7 +206,7 @@ def test_slices_resample_only_their_documents(data):
     assert overall[1] - overall[0] > 0
     # A slice's numbers are those of comparing the slice's documents alone.
     sub = [i for i, g in enumerate(gold) if g.meta.genre == "opinion"]
-    alone = compare([gold[i] for i in sub], {"a": [systems["a"][i] for i in sub],
+    alone = compare_systems([gold[i] for i in sub], {"a": [systems["a"][i] for i in sub],
                                              "b": [b[i] for i in sub]},
                     layers=("entities",), **FAST, seed=1)
     sliced = res["slices"]["opinion"]["layers"]["entities"]["metrics"]["strict.f1"]
@@ -234,8 +234,8 @@ def test_bad_input_is_refused(data):
 
     gold, systems = data
     with pytest.raises(DatelineError, match="baseline 'zzz'"):
-        compare(gold, systems, baseline="zzz", **FAST)
+        compare_systems(gold, systems, baseline="zzz", **FAST)
     with pytest.raises(DatelineError, match="not a document metadata field"):
-        compare(gold, systems, by="colour", **FAST)
+        compare_systems(gold, systems, by="colour", **FAST)
     with pytest.raises(DatelineError, match="document-ids-differ"):
-        compare(gold, {"a": systems["a"][:-1]}, **FAST)
+        compare_systems(gold, {"a": systems["a"][:-1]}, **FAST)

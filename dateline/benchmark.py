@@ -1,0 +1,269 @@
+"""The main job as a Python API: run extractors on gold Documents, score each once, compare.
+
+:func:`benchmark` builds the corpus if needed, trains what needs training (or reuses the cached
+models of this corpus version), runs every extractor on the chosen split (each sees only the
+text), scores each on the tasks it predicts and compares them with intervals and significance
+(:func:`dateline.evaluation.compare.comparison`). Every (system, task) is scored once; each
+table cell's value and interval come from that one result.
+
+A *task* is a registered layer (:mod:`dateline.evaluation.layers`) or the core named-entity
+task (PERSON, ORGANIZATION, LOCATION mentions of kind ``named``, on the entity layer).
+
+>>> [t.name for t in tasks()]
+['entities', 'entities-core', 'events', 'quotes']
+>>> core = get_task("entities-core")
+>>> core.layer, core.options(("gold",)).kinds
+('entities', ('named',))
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from dateline.baselines import Extractor, available, get_extractor, layers_of
+from dateline.baselines.text import tokenize
+from dateline.evaluation.compare import DEFAULT_SEED, comparison
+from dateline.evaluation.layers import ScoreOptions, get_layer, layers
+from dateline.evaluation.results import Result
+from dateline.predicting import predict_documents, prepare
+from dateline.schemas import DatelineError, Document, atomic_write_text, inventory, write_jsonl
+
+__all__ = ["CORE", "Task", "benchmark", "get_task", "tables", "tasks"]
+
+CORE = "entities-core"
+
+
+@dataclass(frozen=True)
+class Task:
+    """What one benchmark table scores: a registered ``layer``, optionally filtered to entity
+    ``labels`` and mention ``kinds``; ``title`` heads the table."""
+
+    name: str
+    layer: str
+    title: str
+    labels: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+
+    def options(self, statuses: Sequence[str]) -> ScoreOptions:
+        """The scoring options of this task under gold ``statuses``."""
+        return ScoreOptions(tuple(statuses), self.labels, self.kinds)
+
+
+def tasks() -> tuple[Task, ...]:
+    """The benchmark's tasks: every registered layer, and the core task after entities."""
+    out = []
+    for spec in layers():
+        out.append(Task(spec.name, spec.name, spec.name))
+        if spec.name == "entities":
+            core = inventory().core_entity_labels
+            out.append(Task(CORE, "entities", "entities, core task "
+                            f"({'/'.join(core)}, named)", core, ("named",)))
+    return tuple(out)
+
+
+def get_task(name: str) -> Task:
+    """One task by name (``unknown-layer`` for a name that is no task)."""
+    for t in tasks():
+        if t.name == name:
+            return t
+    raise DatelineError("unknown-layer", f"no benchmark task {name!r}",
+                        fix=f"use one of {', '.join(t.name for t in tasks())}", exit_code=2)
+
+
+def _ensure_corpus(console: Console) -> str:
+    """Build the corpus when it is not built; return its version."""
+    from dateline import loading
+
+    try:
+        next(iter(loading.documents("test")), None)
+    except DatelineError as err:
+        if err.code != "corpus-not-built":
+            raise
+        from dateline.build import build
+
+        console.print("building the corpus (dateline corpus build)")
+        build(loading.default_corpus_dir(), loading.default_sources_dir(),
+              step=lambda s: console.print(f"  {s}"))
+    return loading.corpus_version()
+
+
+def _make(item: str | Extractor, explicit: bool, report: dict[str, Any],
+          console: Console) -> Extractor | None:
+    # An extractor object is used as it is; a name is looked up, and one that cannot be
+    # installed here is skipped with the reason (unless the user named it).
+    if not isinstance(item, str):
+        return item
+    try:
+        return get_extractor(item)
+    except DatelineError as err:
+        if explicit and err.code != "extractor-unavailable":
+            raise
+        report["skipped"][item] = err.message
+        console.print(f"skipped {item}: {err.message}")
+        return None
+
+
+def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str = "test",
+              statuses: Sequence[str] = ("gold",), output_dir: str | Path = "out/benchmark",
+              retrain: bool = False, console: Console | None = None,
+              baseline: str | None = None, resamples: int = 1000, trials: int = 10000,
+              seed: int = DEFAULT_SEED, gold: Sequence[Document] | None = None,
+              corpus_version: str | None = None) -> dict[str, Any]:
+    """Run the benchmark and return the report (also written to ``output_dir/report.json``,
+    with each extractor's predictions as ``<name>.jsonl``).
+
+    Parameters
+    ----------
+    extractors
+        Names (see ``dateline extractors``) or extractor objects; default: every available
+        one.
+    split, statuses
+        The corpus split and the gold layer statuses scored.
+    gold
+        Gold Documents to use instead of the corpus split (then nothing is built, and a
+        trainable extractor needs a model already trained).
+    baseline, resamples, trials, seed
+        The comparison's settings: each task's baseline is ``baseline`` when it ran, else the
+        task's reference point (``lexicon``, ``quote-marks``), else the first extractor.
+
+    Returns
+    -------
+    dict
+        ``corpus_version``, ``split``, ``documents``, ``tokens``, ``statuses``, ``extractors``
+        (per name: version, origin, layers, timing, ``scores``: task -> the layer's JSON
+        report), ``skipped`` and ``comparison`` (task -> the comparison report).
+    """
+    console = console or Console(stderr=True, quiet=True)
+    if gold is None:
+        corpus_version = _ensure_corpus(console)
+        from dateline import loading
+
+        gold = list(loading.documents(split))
+    gold = list(gold)
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    infos = available()
+    chosen: list[str | Extractor] = list(extractors) if extractors else list(infos)
+    report: dict[str, Any] = {
+        "corpus_version": corpus_version, "split": split, "documents": len(gold),
+        "tokens": sum(len(tokenize(d.text)) for d in gold), "statuses": list(statuses),
+        "extractors": {}, "skipped": {}}
+    results: dict[str, dict[str, Result]] = {t.name: {} for t in tasks()}
+    for item in chosen:
+        # 1. Make the extractor.
+        extractor = _make(item, bool(extractors), report, console)
+        if extractor is None:
+            continue
+        name = extractor.name
+        # 2. Load its cached model or train it.
+        started = time.perf_counter()
+        trained = prepare(extractor, force=retrain, console=console)
+        train_seconds = time.perf_counter() - started
+        # 3. Predict (layers stripped) and write the predictions.
+        preds, seconds = predict_documents(extractor, gold, console=console,
+                                           description=f"{name} on {split}")
+        write_jsonl(preds, out / f"{name}.jsonl")
+        # 4. Score every task on a layer it predicts: once per (system, task).
+        predicted = layers_of(extractor)
+        entry: dict[str, Any] = {
+            "version": extractor.version,
+            "origin": infos[name].origin if name in infos else "",
+            "reference": infos[name].reference if name in infos else False,
+            "layers": list(predicted), "predict_seconds": round(seconds, 3),
+            "tokens_per_second": round(report["tokens"] / seconds) if seconds > 0 else None,
+            "train": trained, "prepare_seconds": round(train_seconds, 2), "scores": {}}
+        for task in tasks():
+            spec = get_layer(task.layer)
+            if spec.data in predicted:
+                r = spec.score(gold, preds, task.options(statuses))
+                results[task.name][name] = r
+                entry["scores"][task.name] = r.to_dict()
+        report["extractors"][name] = entry
+        console.print(f"{name}: {len(preds)} documents in {seconds:.2f} s")
+    # 5. Compare the extractors of each task from those results.
+    report["comparison"] = {}
+    for task in tasks():
+        systems = results[task.name]
+        if not systems:
+            continue
+        names = list(systems)
+        refs = [n for n in names if report["extractors"][n]["reference"]]
+        base = baseline if baseline in names else (refs[0] if refs else names[0])
+        report["comparison"][task.name] = comparison(
+            {n: {task.layer: systems[n]} for n in names}, task.options(statuses), gold=gold,
+            baseline=base if len(names) > 1 else None, resamples=resamples, trials=trials,
+            seed=seed, corpus_version=corpus_version)
+    atomic_write_text(out / "report.json", json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def _cell(entry: dict[str, Any] | None, metric: str, name: str) -> str:
+    """The score, ``*`` when it differs significantly from the baseline, and its interval."""
+    if entry is None:
+        return "-"
+    if entry.get("not_applicable"):
+        return "n/a"
+    v = entry["systems"][name]
+    if v["value"] is None:
+        return "-"
+    ci = v["interval"]
+    star = "*" if entry.get("differences", {}).get(name, {}).get("significant") else ""
+    return f"{v['value']:.3f}{star}" + (f"\n[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def tables(report: dict[str, Any]) -> list[Any]:
+    """One rich table per task from a benchmark report: every column's value and interval
+    from the task's comparison; a column naming a metric the layer lacks is an error
+    (``unknown-metric``), never a blank.
+
+    >>> tables({"comparison": {}, "extractors": {}})
+    []
+    """
+    from rich.table import Table
+
+    out = []
+    for task in tasks():
+        comp = report["comparison"].get(task.name)
+        if comp is None:
+            continue
+        spec = get_layer(task.layer)
+        layer = comp["layers"].get(task.layer, {"metrics": {}, "documents": {}})
+        s = comp["settings"]
+        title = (f"{task.title} — {report['split']} split, corpus {report['corpus_version']}, "
+                 f"{'/'.join(report['statuses'])} layers; {round(100 * s['confidence'])}% "
+                 "bootstrap intervals")
+        if s["baseline"] is not None:
+            title += (f"; * = differs from {s['baseline']} (approximate randomisation, Holm p "
+                      f"< {s['alpha']})")
+        title += f"; seed {s['seed']}"
+        table = Table("extractor", *(c.heading for c in spec.columns), "docs",
+                      "tokens/s (wall)", title=title)
+        metrics = layer["metrics"]
+        if metrics:
+            for c in spec.columns:
+                if c.metric not in metrics:
+                    raise DatelineError("unknown-metric", f"the {task.layer} layer has no "
+                                        f"metric {c.metric!r} (a column of its table)",
+                                        fix="correct the column in the layer's registry entry")
+        for name in s["systems"]:
+            entry = report["extractors"][name]
+            label = f"{name} (reference)" if entry["reference"] else name
+            if s["baseline"] == name:
+                label += "\nbaseline"
+            table.add_row(label, *(_cell(metrics.get(c.metric), c.metric, name)
+                                   for c in spec.columns),
+                          _fmt(layer["documents"].get("scored")),
+                          _fmt(entry["tokens_per_second"]))
+        out.append(table)
+    return out
