@@ -633,6 +633,8 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
         ``LOCATION``.
     kinds
         Score only gold mentions of these kinds (e.g. ``named``); see :func:`entity_items`.
+        A document whose gold layer declares ``kind`` not annotated
+        (``LayerInfo.not_annotated``) is skipped, counted as ``kind not annotated``.
     overlap
         Minimum overlap of a matched pair.
 
@@ -696,6 +698,8 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
                 all_ids.append(doc_id)
             info = gd.layers.entities
             reason = skip_reason(info, statuses)
+            if reason is None and kind_set is not None and "kind" in info.not_annotated:
+                reason = "kind not annotated"  # a kind filter cannot be applied to its gold
             if reason is not None:
                 skipped[reason] += 1
                 continue

@@ -20,10 +20,17 @@ triggers given).
   variants (TextEE): the argument also hangs on a predicted trigger that was matched to the gold
   argument's trigger (with an equal type when triggers are typed).
 
-*Untyped triggers.* A document whose gold triggers are untyped (a null type) has no trigger
-classification: it is left out of ``trigger_classification`` and counted in
-``details.untyped_documents``, and argument matching ignores event types there. If no scored
+*Untyped triggers.* A document whose gold layer declares types not annotated
+(``LayerInfo.not_annotated`` holds ``type``), or any of whose gold triggers is untyped (a null
+type), has no trigger classification: it is left out of ``trigger_classification`` and counted
+in ``details.untyped_documents``, and argument matching ignores event types there. A document
+with no gold event and no declaration follows the collection: it is typed when its layer lists
+event ``labels`` or when every other scored document with gold events is typed. If no scored
 document is typed, ``trigger_classification`` is reported as not applicable, not as 0.
+
+*Arguments not annotated.* A document whose gold layer declares ``arguments`` not annotated is
+left out of the four argument metrics (neither its gold nor its predicted arguments count);
+when no scored document annotates them, the argument metrics are not applicable.
 
 *Coverage.* An unmatched predicted trigger whose type the gold layer does not cover, or which
 lies outside the gold layer's regions, is ignored together with its arguments.
@@ -67,7 +74,7 @@ from dateline.evaluation.results import LayerScores, count_fields
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Event
 
-__all__ = ["EVENT_METRICS", "score_events"]
+__all__ = ["EVENT_METRICS", "score_events", "typed_documents"]
 
 EVENT_METRICS = {
     "trigger_identification": "prf",
@@ -77,6 +84,7 @@ EVENT_METRICS = {
     "argument_identification_attached": "prf",
     "argument_classification_attached": "prf",
 }
+_ARGUMENT_METRICS = tuple(m for m in EVENT_METRICS if m.startswith("argument_"))
 _FIELDS = count_fields(EVENT_METRICS)
 _IDX = {f: k for k, f in enumerate(_FIELDS)}
 
@@ -115,11 +123,30 @@ def _match_args(gold: dict[Any, list[Item]], pred: dict[Any, list[Item]]) -> tup
     return ident, classified
 
 
-def _is_typed(doc: Document) -> bool:
-    ev = doc.events
-    if any(e.type is None for e in ev):
+def _typed(doc: Document) -> bool | None:
+    """Whether the gold triggers of a document are typed; None when the document cannot say
+    (no gold event, no declaration, no labels)."""
+    info = doc.layers.events
+    if "type" in info.not_annotated or any(e.type is None for e in doc.events):
         return False
-    return bool(ev) or bool(doc.layers.events.labels)
+    return True if doc.events or info.labels else None
+
+
+def typed_documents(gold: Sequence[Document], statuses: Sequence[str]) -> dict[str, bool]:
+    """Document id -> whether its gold triggers are typed (see the module doc): a document
+    that cannot say follows the other scored documents with gold events.
+
+    >>> from dateline.schemas import Layers, LayerInfo, Span
+    >>> layers = Layers(events=LayerInfo(status="gold"))
+    >>> a = Document(id="a", text="hit", layers=layers, events=(Event(
+    ...     id="e", trigger=Span(start=0, end=3, text="hit"), type="Conflict.Attack"),))
+    >>> typed_documents([a, Document(id="b", text="", layers=layers)], ("gold",))
+    {'a': True, 'b': True}
+    """
+    known = {d.id: _typed(d) for d in gold if skip_reason(d.layers.events, statuses) is None}
+    decided = [t for t in known.values() if t is not None]
+    default = bool(decided) and all(decided)
+    return {k: default if t is None else t for k, t in known.items()}
 
 
 def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
@@ -146,13 +173,18 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
         doc_ids: list[str] = []
         skipped: Counter[str] = Counter()
         untyped = 0
+        without_args = 0
+        gold = list(gold)
+        typing = typed_documents(gold, statuses)
         for gd, pd in pair_documents(gold, pred):
             reason = skip_reason(gd.layers.events, statuses)
             if reason is not None:
                 skipped[reason] += 1
                 continue
-            typed = _is_typed(gd)
+            typed = typing[gd.id]
             untyped += not typed
+            with_args = "arguments" not in gd.layers.events.not_annotated
+            without_args += not with_args
             scope = Scope.of(gd.layers.events)
             g_ev = list(gd.events)
             p_all = list(pd.events)
@@ -177,8 +209,9 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
             if typed:
                 add("trigger_classification",
                     sum(g_ev[i].type == p_all[j].type for i, j in pairs), len(keep), len(g_ev))
-            g_args = [_arguments(gd, e) for e in g_ev]
-            p_args = {j: _arguments(pd, p_all[j]) for j in keep}
+            # Arguments count only where the gold annotates them (both sides).
+            g_args = [_arguments(gd, e) if with_args else [] for e in g_ev]
+            p_args = {j: _arguments(pd, p_all[j]) if with_args else [] for j in keep}
             n_g_args = sum(map(len, g_args))
             n_p_args = sum(map(len, p_args.values()))
             # Not attached: scope is the event type (ignored when untyped).
@@ -203,7 +236,12 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
         not_applicable = {}
         if len(rows) == untyped:
             not_applicable["trigger_classification"] = (
-                "the gold triggers are untyped" if rows else "no document was scored")
+                "the gold triggers are untyped" if rows
+                else "no document was scored")
+        if len(rows) == without_args:
+            for name in _ARGUMENT_METRICS:
+                not_applicable[name] = ("the gold layer does not annotate arguments" if rows
+                                        else "no document was scored")
         settings = {
             "statuses": list(statuses),
             "trigger_overlap": trigger_overlap.to_dict(),
@@ -215,4 +253,5 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
         return LayerScores("events", dict(EVENT_METRICS),
                            DocCounts(tuple(doc_ids), _FIELDS, values), settings,
                            dict(skipped), not_applicable,
-                           {"details": {"untyped_documents": untyped}})
+                           {"details": {"untyped_documents": untyped,
+                                        "documents_without_arguments": without_args}})

@@ -35,7 +35,9 @@ larger token IoU.
   ``<kind>.speaker_accuracy_entity`` is by gold kind.
 
 *Coverage.* An unmatched prediction whose kind the gold layer does not cover, or whose content
-lies outside the layer's regions, is ignored.
+lies outside the layer's regions, is ignored. A document whose gold layer declares ``cue`` or
+``speaker`` not annotated (``LayerInfo.not_annotated``) is left out of the cue or speaker
+metrics; when no scored document annotates them, those metrics are not applicable.
 
 *Limits.* Quote boundaries differ by convention (with or without quotation marks): prefer
 ``content_tokens`` and ``quote`` to ``content_exact`` across sources. Speakers are compared by
@@ -96,6 +98,8 @@ def _metrics() -> dict[str, str]:
 
 
 QUOTE_METRICS = _metrics()
+_CUE_METRICS = frozenset(m for m in QUOTE_METRICS if m.startswith("cue_"))
+_SPEAKER_METRICS = frozenset(m for m in QUOTE_METRICS if "speaker" in m)
 _FIELDS = count_fields(QUOTE_METRICS)
 _IDX = {f: k for k, f in enumerate(_FIELDS)}
 
@@ -205,11 +209,16 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
         rows: list[list[int]] = []
         doc_ids: list[str] = []
         skipped: Counter[str] = Counter()
+        lacking: Counter[str] = Counter()
         for gd, pd in pair_documents(gold, pred):
             reason = skip_reason(gd.layers.quotes, statuses)
             if reason is not None:
                 skipped[reason] += 1
                 continue
+            with_cue = "cue" not in gd.layers.quotes.not_annotated
+            with_speaker = "speaker" not in gd.layers.quotes.not_annotated
+            lacking["cue"] += not with_cue
+            lacking["speaker"] += not with_speaker
             scope = Scope.of(gd.layers.quotes)
             gdoc, pdoc = _Doc(gd), _Doc(pd)
             gq = [gdoc.quote(q) for q in gd.quotes]
@@ -222,7 +231,14 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
             pairs = [(gq[i], pq_all[j]) for i, j in m.pairs()]
             row = [0] * len(_FIELDS)
 
-            def add(name: str, row: list[int] = row, **counts: int) -> None:
+            # Metrics of parts the gold does not annotate get no counts from this document.
+            skip = (set() if with_cue else _CUE_METRICS) | (
+                set() if with_speaker else _SPEAKER_METRICS)
+
+            def add(name: str, row: list[int] = row, skip: set[str] = skip,
+                    **counts: int) -> None:
+                if name in skip:
+                    return
                 for f, v in counts.items():
                     row[_IDX[f"{name}|{f}"]] += v
 
@@ -266,10 +282,16 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
             rows.append(row)
             doc_ids.append(gd.id)
         values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
+        not_applicable = {}
+        for part, names in (("cue", _CUE_METRICS), ("speaker", _SPEAKER_METRICS)):
+            if rows and lacking[part] == len(rows):
+                not_applicable.update(dict.fromkeys(
+                    names, f"the gold layer does not annotate the {part}"))
         settings = {"statuses": list(statuses),
                     "overlap": {**overlap.to_dict(), "unit": "token"},
                     "token_pattern": TOKEN_PATTERN.pattern,
                     "speaker_match": "character overlap",
                     "cue_match": "exact and character overlap"}
         return LayerScores("quotes", dict(QUOTE_METRICS),
-                           DocCounts(tuple(doc_ids), _FIELDS, values), settings, dict(skipped))
+                           DocCounts(tuple(doc_ids), _FIELDS, values), settings, dict(skipped),
+                           not_applicable)

@@ -14,7 +14,7 @@ Counts sit under ``counts``, apart from the ratios; a ratio with a zero denomina
 >>> entities["modes"]["strict"]["micro"]["f1"], entities["scores"]["strict.f1"]
 (1.0, 1.0)
 >>> print(to_csv(r).splitlines()[1])
-entities,strict,micro,1.0,1.0,1.0,,1,0,0,0,0,1,1,,,,,,,,,
+entities,strict,micro,1.0,1.0,1.0,,1,0,0,0,0,1,1,,,,,,,,,,
 """
 
 from __future__ import annotations
@@ -91,6 +91,13 @@ def rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield {"layer": layer, **r}
 
 
+def _ratio_cells(r: dict[str, Any]) -> list[str]:
+    # precision, recall, F1, accuracy; "n/a" where the gold did not annotate what it needs
+    if r.get("not_applicable"):
+        return ["n/a" if k in r else "–" for k in ("precision", "recall", "f1", "accuracy")]
+    return [_fmt(r.get(k)) for k in ("precision", "recall", "f1", "accuracy")]
+
+
 def _fmt(x: Any) -> str:
     if x is None:
         return "–"
@@ -104,7 +111,8 @@ def _short_counts(r: dict[str, Any]) -> str:
 def to_csv(report: dict[str, Any]) -> str:
     """The rows as CSV (empty cells for null ratios and absent counts)."""
     buf = io.StringIO()
-    cols = ["layer", "metric", "group", "precision", "recall", "f1", "accuracy", *COUNT_COLUMNS]
+    cols = ["layer", "metric", "group", "precision", "recall", "f1", "accuracy", *COUNT_COLUMNS,
+            "not_applicable"]
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for r in rows(report):
@@ -127,9 +135,9 @@ def to_markdown(report: dict[str, Any]) -> str:
     lines = [_header(report), "", "| layer | metric | group | P | R | F1 | accuracy | counts |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows(report):
-        lines.append(f"| {r['layer']} | {r['metric']} | {r['group']} | "
-                     f"{_fmt(r.get('precision'))} | {_fmt(r.get('recall'))} | "
-                     f"{_fmt(r.get('f1'))} | {_fmt(r.get('accuracy'))} | {_short_counts(r)} |")
+        p, rc, f, acc = _ratio_cells(r)
+        lines.append(f"| {r['layer']} | {r['metric']} | {r['group']} | {p} | {rc} | {f} | "
+                     f"{acc} | {_short_counts(r)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -158,8 +166,7 @@ def render(report: dict[str, Any], fmt: str) -> str:
     table = Table("layer", "metric", "group", "P", "R", "F1", "acc", "counts",
                   title=_header(report))
     for r in rows(report):
-        table.add_row(r["layer"], r["metric"], str(r["group"]), _fmt(r.get("precision")),
-                      _fmt(r.get("recall")), _fmt(r.get("f1")), _fmt(r.get("accuracy")),
+        table.add_row(r["layer"], r["metric"], str(r["group"]), *_ratio_cells(r),
                       _short_counts(r))
     console = Console(file=io.StringIO(), width=140, highlight=False)
     console.print(table)

@@ -218,5 +218,6 @@ class LayerScores(Result):
         {'metric': 'm', 'group': 'all', 'accuracy': 0.75, 'correct': 3, 'total': 4}
         """
         for name, v in report["metrics"].items():
+            na = {"not_applicable": v["not_applicable"]} if "not_applicable" in v else {}
             yield {"metric": name, "group": "all",
-                   **{k: v[k] for k in cls.RATIOS if k in v}, **v["counts"]}
+                   **{k: v[k] for k in cls.RATIOS if k in v}, **v["counts"], **na}
