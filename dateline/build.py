@@ -92,7 +92,7 @@ def default_features() -> Any:
     span = {"start": i, "end": i, "text": s}
     layer = {"status": s, "source": s, "annotators": List(s), "guidelines": s,
              "labels": List(s), "regions": List({"start": i, "end": i}),
-             "not_annotated": List(s)}
+             "coverage": s, "not_annotated": List(s)}
     attributes = {name: s for name in inventory().event_attributes}
     return Features({
         "id": s,

@@ -36,6 +36,7 @@ class Inventory:
     quote_kinds: tuple[str, ...]
     layer_statuses: tuple[str, ...]
     layer_parts: dict[str, tuple[str, ...]]
+    layer_coverages: tuple[str, ...]
     definitions: dict[tuple[str, str], str]
 
     def layer_labels(self, layer: str) -> tuple[str, ...]:
@@ -85,5 +86,6 @@ def inventory() -> Inventory:
         layer_statuses=names("layer_statuses"),
         layer_parts={layer: tuple(p["name"] for p in d["layer_parts"] if p["layer"] == layer)
                      for layer in dict.fromkeys(p["layer"] for p in d["layer_parts"])},
+        layer_coverages=names("layer_coverages"),
         definitions=definitions,
     )

@@ -134,14 +134,18 @@ class LayerInfo(_Model):
 
     ``status``: ``gold`` (made or corrected by human annotators), ``draft`` (written by hand by
     the maintainers, awaiting independent review), ``silver`` (machine output) or ``absent``.
-    ``labels``: the labels this layer annotates exhaustively. ``regions``: the character ranges
-    annotated exhaustively (null: the whole text). ``not_annotated``: the parts of the layer its
-    annotators did not annotate (``labels.json``'s ``layer_parts``: e.g. an event layer with
-    ``["type", "arguments"]`` marks triggers only), so the metrics that need them are not
-    applicable rather than 0.
+    ``labels``: the labels this layer annotates. ``regions``: the character ranges annotated
+    (null: the whole text). ``coverage``: ``exhaustive`` (every item of ``labels`` inside
+    ``regions`` is annotated, so an unmatched prediction there is wrong) or ``partial`` (what
+    is there is right, what is missing is unknown: the layer gives recall, never precision).
+    ``not_annotated``: the parts of the layer its annotators did not annotate
+    (``labels.json``'s ``layer_parts``: e.g. an event layer with ``["type", "arguments"]``
+    marks triggers only), so the metrics that need them are not applicable rather than 0.
 
     >>> LayerInfo(status="gold", not_annotated=("type",)).not_annotated
     ('type',)
+    >>> LayerInfo(status="gold").coverage
+    'exhaustive'
     """
 
     status: StrictStr = "absent"
@@ -150,7 +154,9 @@ class LayerInfo(_Model):
     guidelines: OptStr = None
     labels: tuple[StrictStr, ...] = ()
     regions: tuple[Region, ...] | None = None
-    # Written only when non-empty, so the files of fully annotated layers keep their bytes.
+    # Written only when not the default, so the files of exhaustive, fully annotated layers
+    # keep their bytes.
+    coverage: StrictStr = Field(default="exhaustive", exclude_if=lambda v: v == "exhaustive")
     not_annotated: tuple[StrictStr, ...] = Field(default=(), exclude_if=lambda v: not v)
 
 

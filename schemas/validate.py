@@ -69,6 +69,7 @@ CHECKS: dict[str, tuple[int, str]] = {
     "unknown-layer-status": (3, "A layer status not in the inventory."),
     "unknown-layer-label": (3, "A layer declares a label that is not in its inventory."),
     "unknown-layer-part": (3, "A layer's not_annotated names a part the layer does not have."),
+    "unknown-layer-coverage": (3, "A layer's coverage is neither exhaustive nor partial."),
     "label-not-covered": (3, "An item's label is not among the labels its layer declares."),
     "items-in-absent-layer": (3, "A layer with status 'absent' has items."),
     "outside-regions": (3, "An item lies outside its layer's annotated regions."),
@@ -186,6 +187,10 @@ def _level3(doc: Document, inv: Inventory, bad_spans: set[str]) -> Iterator[Inci
                                 f"{layer} layer declares {quote_value(label)}, which is not in "
                                 "schemas/labels.json; correct or remove it",
                                 d, f"{base}.labels[{k}]")
+        if info.coverage not in inv.layer_coverages:
+            yield _incident("unknown-layer-coverage",
+                            f"coverage {quote_value(info.coverage)} is not one of "
+                            f"{', '.join(inv.layer_coverages)}", d, f"{base}.coverage")
         parts = inv.layer_parts.get(layer, ())
         for k, part in enumerate(info.not_annotated):
             if part not in parts:

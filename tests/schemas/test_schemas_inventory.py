@@ -31,7 +31,7 @@ def test_schema_fields_are_exactly_the_design() -> None:
         "id", "content", "cue", "speaker", "speaker_span", "kind"}
     assert set(defs["LayerInfo"]["properties"]) == {
         "status", "source", "annotators", "guidelines", "labels", "regions",
-        "not_annotated"}
+        "coverage", "not_annotated"}
     assert set(defs["Meta"]["properties"]) == {
         "title", "publisher", "url", "published", "language", "genre", "collection",
         "license", "attribution"}
@@ -73,7 +73,8 @@ def test_every_label_has_a_definition_and_a_version() -> None:
         for item in items:
             assert item["definition"].strip(), (key, item["name"])
             # 0.1.0: the first inventory; 0.2.0: layer parts (LayerInfo.not_annotated)
-            assert item["since"] == ("0.2.0" if key == "layer_parts" else "0.1.0"), (
+            assert item["since"] == (
+                "0.2.0" if key in ("layer_parts", "layer_coverages") else "0.1.0"), (
                 key, item["name"])
     roles = {r for t in data["event_types"] for r in t["roles"]}
     assert roles == {r["name"] for r in data["event_roles"]}
