@@ -121,6 +121,24 @@ def test_explicit_exit_codes_agree_with_the_registry() -> None:
     assert not wrong, f"exit_code differs from the registry's default: {wrong}"
 
 
+def _test_file_strings() -> set[str]:
+    out: set[str] = set()
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path.resolve() == Path(__file__).resolve():
+            continue
+        out.update(_strings(ast.parse(path.read_text("utf-8"))))
+    return out
+
+
+def test_every_registered_code_is_named_by_a_test() -> None:
+    """A code counts as tested when a test file other than this one holds it as a string
+    (``"code"``, or ``"[code]"`` inside a string matched against printed output)."""
+    strings = _test_file_strings()
+    named = {c for c in CODES if c in strings or any(f"[{c}]" in s for s in strings)}
+    untested = sorted(set(CODES) - named)
+    assert not untested, f"no test provokes these codes: {untested}"
+
+
 def test_registry_entries_are_well_formed() -> None:
     for code, e in CODES.items():
         assert e.code == code and code == code.lower() and " " not in code, code

@@ -9,7 +9,7 @@ from dateline.build import build, lock_sources
 from dateline.sources import sha256_bytes
 from dateline.sources.seed import DOC_ID, FILE
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 GUM = (
     "# newdoc id = GUM_news_tiny\n# meta::title = Tiny\n# text = Ann Lee spoke.\n"
     "1\tAnn\tAnn\tPROPN\tNNP\t_\t3\tnsubj\t_\tEntity=(1-person-new-s-cf1-1-coref-Ann_Lee\n"
