@@ -9,6 +9,7 @@ The page is generated, pinned by a golden test: regenerate it after changing
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from dateline.schemas.io import atomic_write_text
 from dateline.schemas.validate import CHECKS
 
 __all__ = ["DOCS_PATH", "EXIT_CODES", "check_row", "code_rows", "describe", "render_json",
-           "render_markdown", "write"]
+           "render_markdown", "similar_names", "write"]
 
 DOCS_PATH = Path("docs") / "errors.md"
 
@@ -74,6 +75,15 @@ def describe(name: str) -> dict[str, Any]:
     if not out:
         raise KeyError(name)
     return out
+
+
+def similar_names(name: str, n: int = 3) -> list[str]:
+    """Error codes and check ids that look like ``name`` (for a "did you mean" hint).
+
+    >>> similar_names("no-such-path")
+    ['no-such-file']
+    """
+    return difflib.get_close_matches(name, [*CODES, *CHECKS], n=n)
 
 
 def render_json(area: str | None = None) -> str:

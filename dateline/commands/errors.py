@@ -15,7 +15,6 @@ that code means (as text or JSON); a validator check id is explained too (see ``
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 
@@ -23,13 +22,14 @@ from rich.console import Console
 from rich.table import Table
 
 from dateline.schemas import CHECKS, DatelineError
-from dateline.schemas.codes import AREAS, CODES
+from dateline.schemas.codes import AREAS
 from dateline.schemas.codes_docs import (
     EXIT_CODES,
     code_rows,
     describe,
     render_json,
     render_markdown,
+    similar_names,
 )
 
 __all__ = ["register", "run"]
@@ -53,7 +53,7 @@ def _one(name: str, fmt: str, console: Console) -> int:
     try:
         found = describe(name)
     except KeyError:
-        close = difflib.get_close_matches(name, [*CODES, *CHECKS], n=3)
+        close = similar_names(name)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise DatelineError("unknown-code", f"{name!r} is neither an error code nor a check "
                             f"id{hint}") from None
