@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: setup run test lint schemas clean studio-server browser
+.PHONY: setup run test lint schemas docs clean studio-server browser
 
 setup: $(VENV)/.installed
 
@@ -48,6 +48,10 @@ $(STUDIO_VENV)/.installed-$(LABEL_STUDIO_VERSION): | setup
 # Regenerate schemas/document.schema.json after changing the document model.
 schemas: setup
 	$(BIN)/python -m dateline.schemas.jsonschema
+
+# Regenerate docs/errors.md after changing the error-code registry (schemas/codes.py).
+docs: setup
+	$(BIN)/python -m dateline.schemas.codes_docs docs/errors.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

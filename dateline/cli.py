@@ -2,7 +2,7 @@
 
 Exit codes: 0 success, 1 the data has problems (validation incidents, refused scoring), 2 a
 usage error (unknown option, missing path). Errors are printed as coded one-line messages,
-never as tracebacks.
+never as tracebacks; ``dateline errors`` lists the codes.
 
 >>> main(["--version"])  # doctest: +SKIP
 dateline 0.1.0
@@ -23,7 +23,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Modules under dateline.commands, in the order `dateline --help` lists them.
 COMMANDS = ("validate", "corpus", "score", "compare", "report", "extractors", "train", "predict",
-            "benchmark", "studio", "agreement", "adjudicate")
+            "benchmark", "studio", "agreement", "adjudicate", "errors")
 
 
 def build_parser() -> argparse.ArgumentParser:

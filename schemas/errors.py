@@ -1,18 +1,27 @@
 """Coded errors and validation incidents.
 
-Every problem a user can cause has a stable kebab-case code, says where it is (file and line,
-or document id and JSON path), quotes the bad value and says how to fix it.
+Every problem a user can cause has a stable kebab-case code, registered in
+:mod:`dateline.schemas.codes` (``dateline errors`` lists them), says where it is (file and line,
+or document id and JSON path), quotes the bad value and says how to fix it. Without a ``fix``,
+the registry's hint is used; an unregistered code is a programming error (``ValueError``).
 
 >>> err = DatelineError("invalid-json", "expected a value", where="a.jsonl:3",
 ...                     fix="write one JSON object per line")
 >>> print(err)
 [invalid-json] a.jsonl:3: expected a value. Fix: write one JSON object per line.
+>>> err = DatelineError("no-such-file", "docs.jsonl does not exist")
+>>> print(err)
+[no-such-file] docs.jsonl does not exist. Fix: check the path.
+>>> err.exit_code
+2
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from dateline.schemas.codes import error_code
 
 __all__ = ["DatelineError", "Incident", "quote_value"]
 
@@ -30,16 +39,19 @@ def quote_value(value: Any, limit: int = 60) -> str:
 class DatelineError(Exception):
     """An error with a stable code, a location and a fix; the CLI prints it without traceback.
 
-    ``exit_code`` is what the CLI exits with: 1 for bad data, 2 for a usage error.
+    ``code`` must be registered in :data:`dateline.schemas.codes.CODES` (else ``ValueError``).
+    ``fix`` defaults to the registry's hint for the code; ``exit_code``, what the CLI exits
+    with (1 for bad data, 2 for a usage error), to the registry's exit code for it.
     """
 
     def __init__(self, code: str, message: str, *, where: str | None = None,
-                 fix: str | None = None, exit_code: int = 1) -> None:
+                 fix: str | None = None, exit_code: int | None = None) -> None:
+        entry = error_code(code)
         self.code = code
-        self.exit_code = exit_code
+        self.exit_code = entry.exit_code if exit_code is None else exit_code
         self.message = message
         self.where = where
-        self.fix = fix
+        self.fix = entry.fix if fix is None else fix
         super().__init__(str(self))
 
     def __str__(self) -> str:

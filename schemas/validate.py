@@ -376,7 +376,7 @@ def find_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         elif p.is_file():
             out.append(p)
         else:
-            raise DatelineError("no-such-path", f"{p} does not exist",
+            raise DatelineError("no-such-file", f"{p} does not exist",
                                 fix="check the path", exit_code=2)
     return out
 

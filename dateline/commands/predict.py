@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         path = Path(args.input)
         if not path.is_file():
-            raise DatelineError("no-such-path", f"{path} does not exist", fix="check the path",
+            raise DatelineError("no-such-file", f"{path} does not exist", fix="check the path",
                                 exit_code=2)
         docs = _read(read_jsonl(path))
         what = str(path)

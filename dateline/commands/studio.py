@@ -109,7 +109,7 @@ def _predictions(spec: str, docs: list[Document],
         return preds, version
     registry = importlib.import_module("dateline.baselines")
     if not hasattr(registry, "get_extractor"):
-        raise DatelineError("no-such-path", f"{spec} is no file, and no extractor registry is "
+        raise DatelineError("no-such-file", f"{spec} is no file, and no extractor registry is "
                             "installed", fix="pass a JSONL file of predicted Documents",
                             exit_code=2)
     extractor = registry.get_extractor(spec)
