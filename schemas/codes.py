@@ -107,8 +107,14 @@ _ALL: list[ErrorCode] = [
         ("compare-fields-differ", "The compared results come from different scorers or settings.",
          "compare results of the same scorer and settings")),
     *_entries("scoring", _U,
-        ("unknown-layer", "A layer that is not entities, events or quotes.",
+        ("unknown-layer", "A layer that is not registered (entities, events, quotes, or one "
+         "registered with dateline.evaluation.register_layer).",
          "use entities, events or quotes"),
+        ("unknown-metric", "A metric name that the layer's scores do not have.",
+         "use a flat metric name such as strict.f1 or quote.f1 (each layer's JSON lists its "
+         "names under scores)"),
+        ("layer-registered", "A layer of that name is registered already.",
+         "choose another name, or register it with replace=True"),
         ("unknown-mode", "An entity scoring mode that does not exist.",
          "use strict, exact, partial or type"),
         ("unknown-baseline", "The baseline is not among the compared systems.",

@@ -1,13 +1,13 @@
 """Scoring errors, provoked through the public API of dateline.evaluation (``score``,
-``compare``, ``compare_scores``, ``render_comparison``, ``write_error_report``): each test
+``compare_systems``, ``compare_scores``, ``render_comparison``, ``write_error_report``): each test
 asserts the code and the exit code (1 refused data, 2 a usage error)."""
 
 import pytest
 
 from dateline.evaluation import (
     Overlap,
-    compare,
     compare_scores,
+    compare_systems,
     render_comparison,
     score,
     score_entity_spans,
@@ -36,14 +36,14 @@ def test_an_unknown_overlap_basis_is_a_usage_error() -> None:
 
 def test_an_unknown_layer_is_a_usage_error() -> None:
     docs = _docs()
-    for fn, args in ((score, (docs, docs)), (compare, (docs, {"a": docs}))):
+    for fn, args in ((score, (docs, docs)), (compare_systems, (docs, {"a": docs}))):
         err = _raised(fn, *args, layers=("relations",))
         assert (err.code, err.exit_code) == ("unknown-layer", 2), fn
 
 
 def test_an_unknown_meta_field_is_a_usage_error() -> None:
     docs = _docs()
-    err = _raised(compare, docs, {"a": docs}, by="weather", resamples=10, trials=10)
+    err = _raised(compare_systems, docs, {"a": docs}, by="weather", resamples=10, trials=10)
     assert (err.code, err.exit_code) == ("unknown-meta-field", 2)
 
 
@@ -58,7 +58,7 @@ def test_an_unknown_entity_mode_is_a_usage_error(tmp_path) -> None:
 
 def test_an_unknown_comparison_format_is_a_usage_error() -> None:
     docs = _docs()
-    result = compare(docs, {"a": docs}, layers=("entities",), resamples=10, trials=10)
+    result = compare_systems(docs, {"a": docs}, layers=("entities",), resamples=10, trials=10)
     err = _raised(render_comparison, result, "html")
     assert (err.code, err.exit_code) == ("unknown-format", 2)
 
