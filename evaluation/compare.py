@@ -44,6 +44,8 @@ from typing import Any
 
 import numpy as np
 
+from dateline.evaluation.counts import PARTIAL_DOCUMENTS
+from dateline.evaluation.counts import PARTIAL_DOCUMENTS
 from dateline.evaluation.layers import ScoreOptions, check_layers, layer_names, score_layers
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
 from dateline.evaluation.results import MetricFunction, Result
@@ -84,7 +86,7 @@ def layer_metrics(scores: Sequence[Result], *, per_label: bool = False
     >>> b = score_entity_spans([[(0, 1, "A")]], [[(0, 1, "B")]], keep_items=False)
     >>> values, fn = layer_metrics([a, b])
     >>> [v.shape for v in values], float(fn(values[1].sum(axis=0))["exact.f1"])
-    ([(1, 16), (1, 16)], 1.0)
+    ([(1, 33), (1, 33)], 1.0)
     """
     ids = scores[0].counts.doc_ids
     for s in scores[1:]:
@@ -200,7 +202,7 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
         values, fn = layer_metrics(per_sys, per_label=per_label)
         ids = per_sys[0].counts.doc_ids
         prepared[layer] = (ids, values, fn)
-        doc_info = {"scored": len(ids), "skipped": dict(per_sys[0].skipped)}
+        doc_info = per_sys[0].documents()
         metrics = (_layer_result(names, base, values, fn, key=(layer, ALL),
                                  reason=_reasons(per_sys), **kw)
                    if ids else {})
@@ -217,12 +219,21 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                     continue
                 sub = [v[rows] for v in values]
                 entry["layers"][layer] = {
-                    "documents": {"scored": len(rows)},
+                    "documents": _slice_documents(scores[names[0]][layer], rows),
                     "metrics": _layer_result(names, base, sub, fn, key=(layer, str(by), g),
                                              reason=_reasons([scores[n][layer] for n in names]),
                                              **kw)}
             result["slices"][g] = entry
     return result
+
+
+def _slice_documents(result: Result, rows: Sequence[int]) -> dict[str, int]:
+    # How many of a slice's documents were scored, and entered precision and recall.
+    out = {"scored": len(rows)}
+    if PARTIAL_DOCUMENTS in result.counts.fields:
+        k = int(result.counts.column(PARTIAL_DOCUMENTS)[list(rows)].sum())
+        out.update(precision=len(rows) - k, recall=len(rows))
+    return out
 
 
 def _reasons(results: Sequence[Result]) -> Callable[[str], str | None]:

@@ -27,7 +27,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DocCounts", "f1_score", "paused_gc", "prf", "ratio", "to_json_number"]
+__all__ = ["PARTIAL", "PARTIAL_DOCUMENTS", "DocCounts", "coverage_blocks", "f1_score",
+           "paused_gc", "prf", "ratio", "to_json_number"]
+
+PARTIAL = "partial:"
+"""Prefix of the count fields of documents whose gold layer has partial coverage."""
+PARTIAL_DOCUMENTS = "partial:documents"
+"""The count field that is 1 for a document with partial coverage (0 otherwise)."""
 
 
 @contextmanager
@@ -133,3 +139,22 @@ class DocCounts:
     def column(self, field: str) -> np.ndarray:
         """One count for every document."""
         return self.values[:, self.fields.index(field)]
+
+
+def coverage_blocks(fields: Sequence[str], values: np.ndarray, partial: Sequence[bool]
+                    ) -> tuple[tuple[str, ...], np.ndarray]:
+    """Lay per-document counts out in two blocks: the fields of documents with exhaustive
+    gold coverage, then the same fields (prefixed :data:`PARTIAL`) of documents with partial
+    coverage, then :data:`PARTIAL_DOCUMENTS`. Each document fills one block; precision reads
+    the first only, recall can read both. Sums stay additive, so resampling works unchanged.
+
+    >>> f, v = coverage_blocks(("tp", "gold"), np.array([[1, 2], [3, 4]]), [False, True])
+    >>> f
+    ('tp', 'gold', 'partial:tp', 'partial:gold', 'partial:documents')
+    >>> v.tolist()
+    [[1, 2, 0, 0, 0], [0, 0, 3, 4, 1]]
+    """
+    v = np.asarray(values, dtype=np.int64).reshape(len(partial), len(fields))
+    mask = np.asarray(partial, dtype=bool).reshape(-1, 1)
+    out = np.hstack([np.where(mask, 0, v), np.where(mask, v, 0), mask.astype(np.int64)])
+    return (*fields, *(PARTIAL + f for f in fields), PARTIAL_DOCUMENTS), out

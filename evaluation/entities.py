@@ -24,6 +24,12 @@ covers it (:mod:`dateline.evaluation.coverage`) and ignored otherwise. Precision
 ``(correct + 0.5 partial) / actual`` and recall ``(correct + 0.5 partial) / possible`` (SemEval
 2013 task 9.1 and nervaluate; ``partial`` is 0 outside the partial mode).
 
+*Partial coverage.* A document whose gold layer has ``coverage: partial`` (what is there is
+right, what is missing is unknown) enters recall, never precision: its unmatched predictions
+are ignored, and its counts sit in a block of their own (``partial:...`` fields). Precision,
+recall and F1 are read from the documents of exhaustive coverage; ``recall_partial`` from those
+of partial coverage and ``recall_all`` from both. ``documents`` says how many entered each.
+
 *Per label.* A gold item's outcome counts under the gold label (``correct``, ``incorrect``,
 ``partial``, ``missed``: their sum is ``possible``, the recall denominator), a prediction's under
 the predicted label (``pred_correct``, ``pred_incorrect``, ``pred_partial``, ``spurious``: their
@@ -58,7 +64,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts, f1_score, paused_gc, ratio, to_json_number
+from dateline.evaluation.counts import (
+    DocCounts,
+    coverage_blocks,
+    f1_score,
+    paused_gc,
+    ratio,
+    to_json_number,
+)
 from dateline.evaluation.coverage import FULL_SCOPE, Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Item, Overlap, match_spans, solve, span_edges
@@ -125,6 +138,14 @@ def _ratios(v: np.ndarray) -> tuple[Any, Any, Any]:
     p = ratio(pcor + 0.5 * ppar, actual)
     r = ratio(cor + 0.5 * par, possible)
     return p, r, f1_score(p, r, (possible + actual) > 0)
+
+
+def _recalls(main: np.ndarray, part: np.ndarray) -> tuple[Any, Any]:
+    # Recall over the documents of partial coverage, and over all documents.
+    def recall(v: np.ndarray) -> Any:
+        cor, inc, par, mis = (v[..., k] for k in range(4))
+        return ratio(cor + 0.5 * par, cor + inc + par + mis)
+    return recall(part), recall(main + part)
 
 
 def _scores_of(v: np.ndarray) -> dict[str, Any]:
@@ -208,8 +229,11 @@ class EntityScores(Result):
     _replay: tuple[Any, ...] | None = field(default=None, repr=False)
     not_applicable: dict[str, str] = field(default_factory=dict)
 
-    def _cube(self, rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
-        return self.counts.sum(rows).reshape(len(self.labels), _NC)
+    def _cube(self, rows: Sequence[int] | np.ndarray | None = None, block: int = 0
+              ) -> np.ndarray:
+        # block 0: documents of exhaustive coverage; 1: those of partial coverage
+        n = len(self.labels) * _NC
+        return self.counts.sum(rows)[block * n:(block + 1) * n].reshape(len(self.labels), _NC)
 
     def mode_fields(self, mode: str, rows: Sequence[int] | np.ndarray | None = None
                     ) -> np.ndarray:
@@ -244,12 +268,16 @@ class EntityScores(Result):
         (0.6666666666666666, 0.5, 0.0)
         """
         t = np.asarray(totals, dtype=float)
-        cube = t.reshape(*t.shape[:-1], len(self.labels), _NC)
+        n = len(self.labels) * _NC
+        cube = t[..., :n].reshape(*t.shape[:-1], len(self.labels), _NC)
+        part = t[..., n:2 * n].reshape(*t.shape[:-1], len(self.labels), _NC).sum(axis=-2)
         out = {}
         for mode in MODES:
             per = cube @ _MODE_MATRIX[mode]  # (..., labels, fields)
             p, r, f = _ratios(per.sum(axis=-2))
             out[f"{mode}.precision"], out[f"{mode}.recall"], out[f"{mode}.f1"] = p, r, f
+            out[f"{mode}.recall_partial"], out[f"{mode}.recall_all"] = _recalls(
+                per.sum(axis=-2), part @ _MODE_MATRIX[mode])
             lp, lr, lf = (np.asarray(x, dtype=float) for x in _ratios(per))
             for name, arr in (("precision", lp), ("recall", lr), ("f1", lf)):
                 out[f"{mode}.macro.{name}"] = _nanmean_last(arr, t.shape[:-1])
@@ -269,19 +297,24 @@ class EntityScores(Result):
         >>> b = score_entity_spans([[(0, 1, "A")]], [[(0, 1, "B")]], keep_items=False)
         >>> values, fn = EntityScores.aligned([a, b])
         >>> [v.shape for v in values], float(fn(values[1].sum(axis=0))["exact.f1"])
-        ([(1, 16), (1, 16)], 1.0)
+        ([(1, 33), (1, 33)], 1.0)
         """
         scores = [r for r in results if isinstance(r, EntityScores)]
         labels = tuple(sorted({lab for s in scores for lab in s.labels}, key=str))
         n = len(scores[0].counts.doc_ids)
+        width = len(labels) * _NC
         values = []
         for s in scores:
-            v = np.zeros((n, len(labels) * _NC), dtype=np.int64)
+            own = len(s.labels) * _NC
+            v = np.zeros((n, 2 * width + 1), dtype=np.int64)
             for k, lab in enumerate(s.labels):
                 j = labels.index(lab)
-                v[:, j * _NC:(j + 1) * _NC] = s.counts.values[:, k * _NC:(k + 1) * _NC]
+                for block in (0, 1):  # exhaustive, then partial coverage
+                    v[:, block * width + j * _NC:block * width + (j + 1) * _NC] = \
+                        s.counts.values[:, block * own + k * _NC:block * own + (k + 1) * _NC]
+            v[:, -1] = s.counts.values[:, -1]
             values.append(v)
-        fields = _fields(labels)
+        fields, _ = coverage_blocks(_fields(labels), np.zeros((0, width)), [])
         whole = EntityScores(labels, DocCounts((), fields, np.zeros((0, len(fields)))), Counter())
         return values, lambda t: whole.flat_scores(t, per_label=per_label)
 
@@ -309,11 +342,17 @@ class EntityScores(Result):
         """The JSON report of the entity layer (shape documented in the README)."""
         modes = {}
         cube = self._cube()  # summed over documents once, not once per mode and label
+        part = self._cube(block=1).sum(axis=0)
         for mode in MODES:
             per_label = cube @ _MODE_MATRIX[mode]
             micro = per_label.sum(axis=0)
+            part_mode = part @ _MODE_MATRIX[mode]
+            rp, ra = _recalls(micro, part_mode)
             modes[mode] = {
-                "micro": {**_scores_of(micro), "counts": _counts_dict(micro)},
+                "micro": {**_scores_of(micro), "recall_partial": to_json_number(rp),
+                          "recall_all": to_json_number(ra),
+                          "counts": _counts_dict(micro),
+                          "partial_coverage_counts": _counts_dict(part_mode)},
                 "macro": _macro_of(per_label),
                 "per_label": {
                     str(lab): {**_scores_of(per_label[k]), "counts": {
@@ -323,7 +362,7 @@ class EntityScores(Result):
                     for k, lab in enumerate(self.labels)},
             }
         labels, matrix = self.confusion_matrix()
-        return {"documents": {"scored": len(self.counts.doc_ids), "skipped": dict(self.skipped)},
+        return {"documents": self.documents(),
                 "settings": dict(self.settings), "modes": modes,
                 "confusion": {"labels": [str(x) for x in labels], "matrix": matrix},
                 "scores": self.flat()}
@@ -419,7 +458,9 @@ def score_entity_spans(gold: Sequence[Sequence[Item]], pred: Sequence[Sequence[I
         if keep_items:
             replay = (gold, pred, scopes, overlap,
                       item_ids[0] if item_ids else None, item_ids[1] if item_ids else None)
-        return EntityScores(labels, DocCounts(ids, _fields(labels), values), confusion,
+        partial = [s.partial for s in scopes[:n]] if scopes is not None else [False] * n
+        fields, values = coverage_blocks(_fields(labels), values, partial)
+        return EntityScores(labels, DocCounts(ids, fields, values), confusion,
                             sett, dict(skipped or {}), replay)
 
 
@@ -686,6 +727,7 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
     scopes: list[Scope] = []
     doc_ids: list[str] = []
     all_ids: list[str] = []
+    partial: list[bool] = []
     skipped: Counter[str] = Counter()
     plain = label_set is None and kind_set is None
 
@@ -713,8 +755,9 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
                 pi, _, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False,
                                         ids=False)
             scope = (Scope.of(info, zones) if zones or info.labels or info.regions is not None
-                     else FULL_SCOPE)
+                     or info.coverage != "exhaustive" else FULL_SCOPE)
             doc_ids.append(doc_id)
+            partial.append(scope.partial)
             if keep_items:
                 g_items.append(gi)
                 p_items.append(pi)
@@ -729,7 +772,8 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
     if keep_items:
         replay = (g_items, p_items, scopes, overlap, _LazyIds(kept, 0, label_set, kind_set),
                   _LazyIds(kept, 1, label_set, kind_set))
-    return EntityScores(labels, DocCounts(tuple(doc_ids), _fields(labels), values), confusion,
+    fields, values = coverage_blocks(_fields(labels), values, partial)
+    return EntityScores(labels, DocCounts(tuple(doc_ids), fields, values), confusion,
                         {"overlap": overlap.to_dict(), **settings}, dict(skipped), replay)
 
 

@@ -66,7 +66,7 @@ from typing import Any
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts, paused_gc
+from dateline.evaluation.counts import DocCounts, coverage_blocks, paused_gc
 from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import EXACT, Item, Overlap, match_spans
@@ -174,6 +174,7 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
         skipped: Counter[str] = Counter()
         untyped = 0
         without_args = 0
+        partial: list[bool] = []
         gold = list(gold)
         typing = typed_documents(gold, statuses)
         for gd, pd in pair_documents(gold, pred):
@@ -232,7 +233,8 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
             add("argument_classification_attached", classified, n_p_args, n_g_args)
             rows.append(row)
             doc_ids.append(gd.id)
-        values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
+            partial.append(scope.partial)
+        fields, values = coverage_blocks(_FIELDS, np.asarray(rows, dtype=np.int64), partial)
         not_applicable = {}
         if len(rows) == untyped:
             not_applicable["trigger_classification"] = (
@@ -251,7 +253,7 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
                       "coreference": False},
         }
         return LayerScores("events", dict(EVENT_METRICS),
-                           DocCounts(tuple(doc_ids), _FIELDS, values), settings,
+                           DocCounts(tuple(doc_ids), fields, values), settings,
                            dict(skipped), not_applicable,
                            {"details": {"untyped_documents": untyped,
                                         "documents_without_arguments": without_args}})

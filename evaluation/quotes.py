@@ -71,7 +71,7 @@ from typing import Any
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts, paused_gc
+from dateline.evaluation.counts import DocCounts, coverage_blocks, paused_gc
 from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Edge, Overlap, match_items
@@ -210,6 +210,7 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
         doc_ids: list[str] = []
         skipped: Counter[str] = Counter()
         lacking: Counter[str] = Counter()
+        partial: list[bool] = []
         for gd, pd in pair_documents(gold, pred):
             reason = skip_reason(gd.layers.quotes, statuses)
             if reason is not None:
@@ -281,7 +282,8 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
                     total=sum(g.kind == kind for g, _ in pairs))
             rows.append(row)
             doc_ids.append(gd.id)
-        values = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(_FIELDS))
+            partial.append(scope.partial)
+        fields, values = coverage_blocks(_FIELDS, np.asarray(rows, dtype=np.int64), partial)
         not_applicable = {}
         for part, names in (("cue", _CUE_METRICS), ("speaker", _SPEAKER_METRICS)):
             if rows and lacking[part] == len(rows):
@@ -293,5 +295,5 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
                     "speaker_match": "character overlap",
                     "cue_match": "exact and character overlap"}
         return LayerScores("quotes", dict(QUOTE_METRICS),
-                           DocCounts(tuple(doc_ids), _FIELDS, values), settings, dict(skipped),
+                           DocCounts(tuple(doc_ids), fields, values), settings, dict(skipped),
                            not_applicable)

@@ -14,7 +14,7 @@ Counts sit under ``counts``, apart from the ratios; a ratio with a zero denomina
 >>> entities["modes"]["strict"]["micro"]["f1"], entities["scores"]["strict.f1"]
 (1.0, 1.0)
 >>> print(to_csv(r).splitlines()[1])
-entities,strict,micro,1.0,1.0,1.0,,1,0,0,0,0,1,1,,,,,,,,,,
+entities,strict,micro,1.0,1.0,1.0,,1,0,0,0,0,1,1,,,,,,,,,,,,1.0
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def report(results: dict[str, Result], *, statuses: Sequence[str] = ("gold",),
 
     >>> from dateline.evaluation.layers import score_layers
     >>> report(score_layers([], [], ("quotes",)))["layers"]["quotes"]["documents"]
-    {'scored': 0, 'skipped': {}}
+    {'scored': 0, 'skipped': {}, 'precision': 0, 'recall': 0}
     """
     return {
         "scorer": {"name": SCORER, "version": version("dateline")},
@@ -112,7 +112,7 @@ def to_csv(report: dict[str, Any]) -> str:
     """The rows as CSV (empty cells for null ratios and absent counts)."""
     buf = io.StringIO()
     cols = ["layer", "metric", "group", "precision", "recall", "f1", "accuracy", *COUNT_COLUMNS,
-            "not_applicable"]
+            "not_applicable", "recall_partial", "recall_all"]
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for r in rows(report):

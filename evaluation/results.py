@@ -45,7 +45,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from dateline.evaluation.counts import DocCounts, f1_score, ratio, to_json_number
+from dateline.evaluation.counts import (
+    PARTIAL,
+    PARTIAL_DOCUMENTS,
+    DocCounts,
+    f1_score,
+    ratio,
+    to_json_number,
+)
 from dateline.schemas.errors import DatelineError
 
 __all__ = ["KIND_FIELDS", "LayerScores", "MetricFunction", "Result", "count_fields"]
@@ -69,7 +76,18 @@ class Result:
     skipped: dict[str, int]
     not_applicable: dict[str, str]
     #: Ratio names a metric name may end with.
-    RATIOS: ClassVar[tuple[str, ...]] = ("precision", "recall", "f1", "accuracy")
+    RATIOS: ClassVar[tuple[str, ...]] = ("precision", "recall", "f1", "accuracy",
+                                         "recall_partial", "recall_all")
+
+    def documents(self) -> dict[str, Any]:
+        """How many documents were scored and skipped; with coverage blocks, how many entered
+        precision (exhaustive coverage) and recall (all scored documents)."""
+        n = len(self.counts.doc_ids)
+        out: dict[str, Any] = {"scored": n, "skipped": dict(self.skipped)}
+        if PARTIAL_DOCUMENTS in self.counts.fields:
+            k = int(self.counts.column(PARTIAL_DOCUMENTS).sum())
+            out.update(precision=n - k, recall=n)
+        return out
 
     def flat_scores(self, totals: np.ndarray, *, per_label: bool = False
                     ) -> dict[str, np.ndarray]:
@@ -146,6 +164,16 @@ def count_fields(metrics: dict[str, str]) -> tuple[str, ...]:
     return tuple(f"{name}|{f}" for name, kind in metrics.items() for f in KIND_FIELDS[kind])
 
 
+def _partial_recall(kind: str, v: dict[str, Any], pv: dict[str, Any]) -> dict[str, Any]:
+    # recall over the documents of partial coverage, and over all documents
+    if kind == "accuracy":
+        return {}
+    tp = "tp" if kind == "prf" else "gold_tp"
+    return {"recall_partial": ratio(pv[tp], pv["gold"]),
+            "recall_all": ratio(np.asarray(v[tp]) + pv[tp],
+                                np.asarray(v["gold"]) + pv["gold"])}
+
+
 def _scores(kind: str, v: dict[str, Any]) -> dict[str, Any]:
     if kind == "accuracy":
         return {"accuracy": ratio(v["correct"], v["total"])}
@@ -170,15 +198,25 @@ class LayerScores(Result):
     details: dict[str, Any] = field(default_factory=dict)
 
     def metric(self, name: str) -> dict[str, Any]:
-        """Ratios (None when undefined or not applicable) and counts of one metric."""
+        """Ratios (None when undefined or not applicable) and counts of one metric: precision,
+        recall and F1 over the documents of exhaustive coverage; ``recall_partial`` and
+        ``recall_all`` over those of partial coverage and over all (the counts of documents
+        of partial coverage under ``partial_coverage_counts``)."""
         total = self.counts.total()
         kind = self.metrics[name]
         v = {f: total[f"{name}|{f}"] for f in KIND_FIELDS[kind]}
-        out: dict[str, Any] = {k: to_json_number(x) for k, x in _scores(kind, v).items()}
+        ratios = _scores(kind, v)
+        pv = None
+        if PARTIAL_DOCUMENTS in total:
+            pv = {f: total[f"{PARTIAL}{name}|{f}"] for f in KIND_FIELDS[kind]}
+            ratios.update(_partial_recall(kind, v, pv))
+        out: dict[str, Any] = {k: to_json_number(x) for k, x in ratios.items()}
         if name in self.not_applicable:
             out = {k: None for k in out}
             out["not_applicable"] = self.not_applicable[name]
         out["counts"] = v
+        if pv is not None and kind != "accuracy":
+            out["partial_coverage_counts"] = pv
         return out
 
     def flat_scores(self, totals: np.ndarray, *, per_label: bool = False
@@ -193,17 +231,22 @@ class LayerScores(Result):
         """
         t = np.asarray(totals)
         index = {f: k for k, f in enumerate(self.counts.fields)}
+        blocks = PARTIAL_DOCUMENTS in index
         out = {}
         for name, kind in self.metrics.items():
             v = {f: t[..., index[f"{name}|{f}"]] for f in KIND_FIELDS[kind]}
-            for k, x in _scores(kind, v).items():
+            ratios = _scores(kind, v)
+            if blocks:
+                ratios.update(_partial_recall(
+                    kind, v, {f: t[..., index[f"{PARTIAL}{name}|{f}"]] for f in KIND_FIELDS[kind]}))
+            for k, x in ratios.items():
                 out[f"{name}.{k}"] = (np.full(np.shape(x), np.nan)
                                       if name in self.not_applicable else x)
         return out
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report of the layer."""
-        return {"documents": {"scored": len(self.counts.doc_ids), "skipped": dict(self.skipped)},
+        return {"documents": self.documents(),
                 "settings": dict(self.settings),
                 "metrics": {name: self.metric(name) for name in self.metrics},
                 "scores": self.flat(),

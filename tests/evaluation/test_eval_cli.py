@@ -97,7 +97,8 @@ def test_filters_and_layer_choice(files, capsys):
 
 def test_default_status_skips_draft(files, capsys):
     r = run_json(capsys, *files)
-    assert r["layers"]["entities"]["documents"] == {"scored": 0, "skipped": {"draft": 1}}
+    assert r["layers"]["entities"]["documents"] == {"scored": 0, "skipped": {"draft": 1},
+                                                    "precision": 0, "recall": 0}
     assert r["layers"]["entities"]["modes"]["strict"]["micro"]["f1"] is None
 
 

@@ -208,7 +208,8 @@ def test_skipped_documents_are_counted():
             doc("c", [], status="silver"), doc("e", [], status="draft")]
     s = score_entities(docs, docs)
     assert s.to_dict()["documents"] == {"scored": 1, "skipped": {"absent": 1, "silver": 1,
-                                                                 "draft": 1}}
+                                                                 "draft": 1},
+                                        "precision": 1, "recall": 1}
     s = score_entities(docs, docs, statuses=("gold", "draft"))
     assert s.to_dict()["documents"]["scored"] == 2
 

@@ -122,5 +122,6 @@ def test_unresolved_mention_is_refused():
 
 def test_skipped_documents():
     s = score_events([doc([], status="absent")], [doc([])])
-    assert s.to_dict()["documents"] == {"scored": 0, "skipped": {"absent": 1}}
+    assert s.to_dict()["documents"] == {"scored": 0, "skipped": {"absent": 1},
+                                        "precision": 0, "recall": 0}
     assert s.metric("trigger_identification")["f1"] is None
