@@ -45,7 +45,6 @@ from typing import Any
 import numpy as np
 
 from dateline.evaluation.counts import PARTIAL_DOCUMENTS
-from dateline.evaluation.counts import PARTIAL_DOCUMENTS
 from dateline.evaluation.layers import ScoreOptions, check_layers, layer_names, score_layers
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
 from dateline.evaluation.results import MetricFunction, Result
