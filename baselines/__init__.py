@@ -24,7 +24,13 @@ from dateline.baselines.base import (
     predictions,
     strip,
 )
-from dateline.baselines.cache import cache_dir, is_trainable, load_or_train, model_dir
+from dateline.baselines.cache import (
+    cache_dir,
+    is_trainable,
+    load_or_train,
+    model_dir,
+    trains_on_corpus,
+)
 from dateline.baselines.registry import (
     ENTRY_POINT_GROUP,
     REFERENCE_POINTS,
@@ -50,4 +56,5 @@ __all__ = [
     "model_dir",
     "predictions",
     "strip",
+    "trains_on_corpus",
 ]

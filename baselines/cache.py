@@ -21,7 +21,8 @@ from typing import Any
 
 from dateline.schemas import Document
 
-__all__ = ["REPORT_FILE", "cache_dir", "is_trainable", "load_or_train", "model_dir"]
+__all__ = ["REPORT_FILE", "cache_dir", "is_trainable", "load_or_train", "model_dir",
+           "trains_on_corpus"]
 
 REPORT_FILE = "trained.json"
 
@@ -67,6 +68,21 @@ def is_trainable(extractor: object) -> bool:
     (False, True)
     """
     return all(callable(getattr(extractor, m, None)) for m in ("train", "save", "load"))
+
+
+def trains_on_corpus(extractor: object) -> bool:
+    """Whether an extractor learns from the corpus (so it may not be scored on documents it
+    could have trained on, as under the ``all`` protocol): its ``trains_on_corpus`` attribute
+    when it declares one, else whether it is trainable. A pretrained model or an LLM prompt
+    that never sees the corpus declares ``trains_on_corpus = False``.
+
+    >>> from dateline.baselines.quotes import QuoteRules
+    >>> from dateline.baselines.events import EventRules
+    >>> trains_on_corpus(QuoteRules()), trains_on_corpus(EventRules())
+    (False, True)
+    """
+    declared = getattr(extractor, "trains_on_corpus", None)
+    return bool(declared) if declared is not None else is_trainable(extractor)
 
 
 def load_or_train(extractor: Any, corpus_version: str,

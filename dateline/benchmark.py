@@ -32,7 +32,7 @@ from dateline.baselines.text import tokenize
 from dateline.evaluation.compare import DEFAULT_SEED, comparison
 from dateline.evaluation.layers import ScoreOptions, get_layer, layers
 from dateline.evaluation.results import Result
-from dateline.predicting import predict_documents, prepare
+from dateline.protocols import Protocol, check_extractor, parse_protocol, predict_under
 from dateline.schemas import DatelineError, Document, atomic_write_text, inventory, write_jsonl
 
 __all__ = ["CORE", "Task", "benchmark", "get_task", "tables", "tasks"]
@@ -94,23 +94,47 @@ def _ensure_corpus(console: Console) -> str:
     return loading.corpus_version()
 
 
-def _make(item: str | Extractor, explicit: bool, report: dict[str, Any],
-          console: Console) -> Extractor | None:
+def _make(item: str | Extractor, explicit: bool, report: dict[str, Any], console: Console,
+          protocol: Protocol) -> Extractor | None:
     # An extractor object is used as it is; a name is looked up, and one that cannot be
-    # installed here is skipped with the reason (unless the user named it).
-    if not isinstance(item, str):
-        return item
+    # installed here is skipped with the reason (unless the user named it). Under the all
+    # protocol an extractor that trains on the corpus is refused when named, else skipped.
     try:
-        return get_extractor(item)
+        extractor = item if not isinstance(item, str) else get_extractor(item)
+        check_extractor(protocol, extractor)
+        return extractor
     except DatelineError as err:
         if explicit and err.code != "extractor-unavailable":
             raise
-        report["skipped"][item] = err.message
-        console.print(f"skipped {item}: {err.message}")
+        name = item if isinstance(item, str) else item.name
+        report["skipped"][name] = err.message
+        console.print(f"skipped {name}: {err.message}")
         return None
 
 
+def protocol_documents(protocol: Protocol, split: str) -> tuple[list[Document],
+                                                                list[list[str]] | None]:
+    """The corpus's gold documents under ``protocol`` (the split for ``test``, every split
+    otherwise) and, for ``cv``, the folds (the published ones for the default number)."""
+    from dateline import loading
+    from dateline.folds import DEFAULT_FOLDS, FOLDS_FILE, check_folds, make_folds, read_folds
+    from dateline.schemas.validate import SPLITS
+
+    if not protocol.whole_corpus:
+        return list(loading.documents(split)), None
+    gold = sorted((d for s in SPLITS for d in loading.documents(s)), key=lambda d: d.id)
+    if protocol.name != "cv":
+        return gold, None
+    path = loading.default_corpus_dir() / "splits" / FOLDS_FILE
+    if protocol.folds == DEFAULT_FOLDS and path.exists():
+        folds = read_folds(path)
+        check_folds(folds, gold, protocol.folds, str(path))
+        return gold, folds
+    return gold, make_folds(gold, protocol.folds)
+
+
 def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str = "test",
+              protocol: Protocol | str = "test", folds: Sequence[Sequence[str]] | None = None,
               statuses: Sequence[str] = ("gold",), output_dir: str | Path = "out/benchmark",
               retrain: bool = False, console: Console | None = None,
               baseline: str | None = None, resamples: int = 1000, trials: int = 10000,
@@ -125,9 +149,13 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         Names (see ``dateline extractors``) or extractor objects; default: every available
         one.
     split, statuses
-        The corpus split and the gold layer statuses scored.
+        The corpus split (protocol ``test``) and the gold layer statuses scored.
+    protocol, folds
+        ``test``, ``all`` or ``cv`` (:mod:`dateline.protocols`; a
+        :class:`~dateline.protocols.Protocol` for another number of folds); ``folds``: the
+        folds of ``gold`` under ``cv`` (default: the corpus's published folds, or made).
     gold
-        Gold Documents to use instead of the corpus split (then nothing is built, and a
+        Gold Documents to use instead of the corpus (then nothing is built; under ``test`` a
         trainable extractor needs a model already trained).
     baseline, resamples, trials, seed
         The comparison's settings: each task's baseline is ``baseline`` when it ran, else the
@@ -141,34 +169,35 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         report), ``skipped`` and ``comparison`` (task -> the comparison report).
     """
     console = console or Console(stderr=True, quiet=True)
+    proto = parse_protocol(protocol) if isinstance(protocol, str) else protocol
     if gold is None:
         corpus_version = _ensure_corpus(console)
-        from dateline import loading
-
-        gold = list(loading.documents(split))
+        gold, published = protocol_documents(proto, split)
+        folds = folds if folds is not None else published
     gold = list(gold)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     infos = available()
     chosen: list[str | Extractor] = list(extractors) if extractors else list(infos)
     report: dict[str, Any] = {
-        "corpus_version": corpus_version, "split": split, "documents": len(gold),
+        "corpus_version": corpus_version, "protocol": proto.label,
+        "split": split if proto.name == "test" else "all", "documents": len(gold),
         "tokens": sum(len(tokenize(d.text)) for d in gold), "statuses": list(statuses),
         "extractors": {}, "skipped": {}}
     results: dict[str, dict[str, Result]] = {t.name: {} for t in tasks()}
     for item in chosen:
         # 1. Make the extractor.
-        extractor = _make(item, bool(extractors), report, console)
+        extractor = _make(item, bool(extractors), report, console, proto)
         if extractor is None:
             continue
         name = extractor.name
-        # 2. Load its cached model or train it.
+        # 2-3. Train (or load) what the protocol lets it learn from, and predict every gold
+        # document with layers stripped (under cv, each fold by a model that never saw it).
         started = time.perf_counter()
-        trained = prepare(extractor, force=retrain, console=console)
-        train_seconds = time.perf_counter() - started
-        # 3. Predict (layers stripped) and write the predictions.
-        preds, seconds = predict_documents(extractor, gold, console=console,
-                                           description=f"{name} on {split}")
+        preds, seconds, trained = predict_under(
+            proto, extractor, gold, corpus_version=corpus_version, folds=folds,
+            retrain=retrain, console=console, description=f"{name} on {report['split']}")
+        train_seconds = time.perf_counter() - started - seconds
         write_jsonl(preds, out / f"{name}.jsonl")
         # 4. Score every task on a layer it predicts: once per (system, task).
         predicted = layers_of(extractor)
@@ -218,6 +247,25 @@ def _cell(entry: dict[str, Any] | None, metric: str, name: str) -> str:
     return f"{v['value']:.3f}{star}" + (f"\n[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
 
 
+def _scope(report: dict[str, Any]) -> str:
+    # What was scored: the test split, or every document under the all or cv protocol.
+    protocol = report.get("protocol", "test")
+    if protocol == "test":
+        return f"{report['split']} split"
+    if protocol == "all":
+        return f"all {report['documents']} documents (protocol all)"
+    return (f"all {report['documents']} documents, {protocol.split(':')[1]}-fold "
+            "cross-validation (protocol cv)")
+
+
+def _docs(documents: dict[str, Any]) -> str:
+    # Documents scored; "P n / R m" when documents of partial coverage entered recall only.
+    scored, p = documents.get("scored"), documents.get("precision")
+    if scored is None:
+        return "-"
+    return str(scored) if p is None or p == scored else f"P {p} / R {documents['recall']}"
+
+
 def _fmt(value: Any) -> str:
     return "-" if value is None else str(value)
 
@@ -240,7 +288,7 @@ def tables(report: dict[str, Any]) -> list[Any]:
         spec = get_layer(task.layer)
         layer = comp["layers"].get(task.layer, {"metrics": {}, "documents": {}})
         s = comp["settings"]
-        title = (f"{task.title} — {report['split']} split, corpus {report['corpus_version']}, "
+        title = (f"{task.title} — {_scope(report)}, corpus {report['corpus_version']}, "
                  f"{'/'.join(report['statuses'])} layers; {round(100 * s['confidence'])}% "
                  "bootstrap intervals")
         if s["baseline"] is not None:
@@ -263,7 +311,7 @@ def tables(report: dict[str, Any]) -> list[Any]:
                 label += "\nbaseline"
             table.add_row(label, *(_cell(metrics.get(c.metric), c.metric, name)
                                    for c in spec.columns),
-                          _fmt(layer["documents"].get("scored")),
+                          _docs(layer["documents"]),
                           _fmt(entry["tokens_per_second"]))
         out.append(table)
     return out

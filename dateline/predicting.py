@@ -28,11 +28,17 @@ __all__ = ["predict_documents", "prepare"]
 
 
 def prepare(extractor: Extractor, *, force: bool = False, console: Console | None = None,
-            settings: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """Load or train a trainable extractor's model for the current corpus version; None for
-    an extractor that needs no training.
+            settings: dict[str, Any] | None = None,
+            train: Sequence[Document] | None = None,
+            validation: Sequence[Document] | None = None,
+            key: str | None = None) -> dict[str, Any] | None:
+    """Load or train a trainable extractor's model; None for an extractor that needs no
+    training.
 
-    ``settings``: those the extractor was made with; they key the model cache.
+    By default the model is trained on the corpus's train split, tuned on validation and cached
+    under the corpus version; ``train``, ``validation`` and a cache ``key`` (e.g. the corpus
+    version and the fold) train it on other documents instead. ``settings``: those the
+    extractor was made with; they key the cache too.
 
     >>> from dateline.baselines import get_extractor
     >>> prepare(get_extractor("quote-marks")) is None
@@ -40,17 +46,22 @@ def prepare(extractor: Extractor, *, force: bool = False, console: Console | Non
     """
     if not is_trainable(extractor):
         return None
-    from dateline.loading import corpus_version, documents
+    if train is None:
+        from dateline.loading import corpus_version, documents
 
-    version = corpus_version()
-    cached = not force
+        version = key or corpus_version()
+        train_fn: Any = lambda: list(documents("train"))  # noqa: E731 - read only when needed
+        validation_fn: Any = lambda: list(documents("validation"))  # noqa: E731
+    else:
+        if key is None:
+            raise ValueError("a cache key is needed to train on given documents")
+        version = key
+        train_fn, validation_fn = (lambda: list(train)), (lambda: list(validation or ()))
     if console is not None:
-        console.print(f"{extractor.name}: model for corpus {version} "
-                      f"({'loading or ' if cached else ''}training)")
-    report = load_or_train(extractor, version, lambda: list(documents("train")),
-                           lambda: list(documents("validation")), force=force,
-                           settings=settings)
-    return report
+        console.print(f"{extractor.name}: model for {version} "
+                      f"({'training' if force else 'loading or training'})")
+    return load_or_train(extractor, version, train_fn, validation_fn, force=force,
+                         settings=settings)
 
 
 def predict_documents(extractor: Extractor, docs: Sequence[Document], *,

@@ -28,6 +28,8 @@ from rich.console import Console
 from dateline.benchmark import benchmark
 from dateline.benchmark import tables as benchmark_tables
 from dateline.commands.options import add_resampling_options
+from dateline.folds import DEFAULT_FOLDS
+from dateline.protocols import PROTOCOLS, parse_protocol
 
 __all__ = ["register", "run"]
 
@@ -40,7 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                    "and print one comparison table per layer.")
     p.add_argument("--extractors", default=None, metavar="N[,N...]",
                    help="only these extractors (default: every available one)")
-    p.add_argument("--split", choices=("validation", "test"), default="test")
+    p.add_argument("--split", choices=("validation", "test"), default="test",
+                   help="the split scored under --protocol test (default: test)")
+    p.add_argument("--protocol", choices=PROTOCOLS, default="test",
+                   help="test: the official test split (trained extractors learn from train); "
+                        "all: every document, for extractors that never train on the corpus; "
+                        "cv: k-fold cross-validation over every document (default: test)")
+    p.add_argument("--folds", type=int, default=DEFAULT_FOLDS, metavar="K",
+                   help=f"folds of --protocol cv (default: {DEFAULT_FOLDS}, the published "
+                        "folds)")
     p.add_argument("--status", default="gold", metavar="S[,S...]",
                    help="gold layer statuses to score (default: gold); e.g. gold,draft")
     p.add_argument("-o", "--output-dir", default="out/benchmark", metavar="DIR",
@@ -62,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.extractors.split(",")] if args.extractors else None
     statuses = [s.strip() for s in args.status.split(",") if s.strip()]
     out = Path(args.output_dir)
-    report = benchmark(names, split=args.split, statuses=statuses, output_dir=out,
+    report = benchmark(names, split=args.split,
+                       protocol=parse_protocol(args.protocol, folds=args.folds),
+                       statuses=statuses, output_dir=out,
                        retrain=args.retrain, console=progress, baseline=args.baseline,
                        resamples=args.resamples, trials=args.trials, seed=args.seed)
     for table in benchmark_tables(report):
