@@ -118,11 +118,9 @@ def protocol_documents(protocol: Protocol, split: str) -> tuple[list[Document],
     otherwise) and, for ``cv``, the folds (the published ones for the default number)."""
     from dateline import loading
     from dateline.folds import DEFAULT_FOLDS, FOLDS_FILE, check_folds, make_folds, read_folds
-    from dateline.schemas.validate import SPLITS
-
     if not protocol.whole_corpus:
         return list(loading.documents(split)), None
-    gold = sorted((d for s in SPLITS for d in loading.documents(s)), key=lambda d: d.id)
+    gold = loading.all_documents()
     if protocol.name != "cv":
         return gold, None
     path = loading.default_corpus_dir() / "splits" / FOLDS_FILE

@@ -25,6 +25,7 @@ from dateline.schemas import DatelineError, Document, read_jsonl
 from dateline.schemas.validate import SPLITS
 
 __all__ = [
+    "all_documents",
     "corpus_version",
     "default_corpus_dir",
     "default_sources_dir",
@@ -100,6 +101,12 @@ def _digest(files: list[Path]) -> str:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def all_documents(corpus: str | os.PathLike[str] | None = None) -> list[Document]:
+    """Every Document of every split, sorted by id: the gold of the ``all`` and ``cv``
+    protocols."""
+    return sorted((d for s in SPLITS for d in documents(s, corpus=corpus)), key=lambda d: d.id)
 
 
 def load(split: str | None = None, config: str = "default", *,

@@ -104,14 +104,20 @@ def parse_list(value: str | None, allowed: Sequence[str], option: str) -> list[s
 
 
 def load_gold(spec: str) -> tuple[list[Document], str | None]:
-    """The gold Documents and the corpus version (None for a file): a path or ``corpus:SPLIT``."""
+    """The gold Documents and the corpus version (None for a file): a path, ``corpus:SPLIT``
+    or ``corpus:all`` (every split, sorted by id: the documents of the ``all`` and ``cv``
+    protocols)."""
     if spec.startswith("corpus:"):
         from dateline import loading  # imports `datasets`: only when the corpus is asked for
 
-        return list(loading.documents(spec.removeprefix("corpus:"))), loading.corpus_version()
+        split = spec.removeprefix("corpus:")
+        if split == "all":
+            return loading.all_documents(), loading.corpus_version()
+        return list(loading.documents(split)), loading.corpus_version()
     if not Path(spec).exists():
         raise DatelineError("no-such-file", f"{spec!r} does not exist", where=spec,
-                            fix="give a .jsonl file of Documents or corpus:SPLIT", exit_code=2)
+                            fix="give a .jsonl file of Documents, corpus:SPLIT or corpus:all",
+                            exit_code=2)
     return list(read_jsonl(spec)), None
 
 
