@@ -135,7 +135,6 @@ TWIN_PRED = [ev("p1", 7, 15, "Conflict.Attack", [("Attacker", (0, 6))]),
              ev("p2", 7, 15, "Conflict.Attack", [("Target", (16, 22))])]
 
 
-@pytest.mark.xfail(strict=True, reason="duplicate triggers are paired by list order")
 def test_duplicate_triggers_are_paired_by_their_arguments_in_any_order():
     for g in (TWIN_GOLD, TWIN_GOLD[::-1]):
         for p in (TWIN_PRED, TWIN_PRED[::-1]):
@@ -144,7 +143,6 @@ def test_duplicate_triggers_are_paired_by_their_arguments_in_any_order():
             assert m(s, "argument_classification_attached") == (2, 2, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="duplicate triggers are paired by list order")
 @pytest.mark.parametrize("overlap", [EXACT, Overlap()], ids=["exact", "any-overlap"])
 def test_one_gold_event_takes_the_duplicate_prediction_with_its_arguments(overlap):
     # One gold event, two predictions on one trigger (identical to the gold trigger, or only
@@ -159,7 +157,6 @@ def test_one_gold_event_takes_the_duplicate_prediction_with_its_arguments(overla
         assert m(s, "argument_classification_attached") == (2, 3, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="duplicate triggers are paired by list order")
 def test_untyped_duplicate_triggers_are_paired_by_their_arguments():
     gold = [e.model_copy(update={"type": None}) for e in TWIN_GOLD]
     for g in (gold, gold[::-1]):

@@ -144,7 +144,6 @@ def event_docs(specs):
     return gold, pred
 
 
-@pytest.mark.xfail(strict=True, reason="events on one trigger are paired by list order")
 @SETTINGS
 @given(st.lists(event_doc, min_size=1, max_size=4), st.sampled_from([EXACT, ANY_OVERLAP]),
        st.randoms(use_true_random=False))
@@ -190,7 +189,6 @@ def test_quote_counts_ignore_every_order(specs, overlap, rnd):
     assert_same_counts(base, other)
 
 
-@pytest.mark.xfail(strict=True, reason="events on one trigger are paired by list order")
 @pytest.mark.parametrize("reverse", ["gold", "pred"])
 def test_reversing_a_side_with_twin_events_changes_no_count(reverse):
     # The shape the reference scorer found: two gold events on one trigger, paired by order.
