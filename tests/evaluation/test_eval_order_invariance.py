@@ -174,7 +174,6 @@ def quotes_of(prefix, specs):
         for k, (spans, kind, cue, who) in enumerate(specs))
 
 
-@pytest.mark.xfail(strict=True, reason="identical-content quotes are paired by list order")
 @SETTINGS
 @given(st.lists(quote_doc, min_size=1, max_size=4), st.sampled_from([ANY_OVERLAP, Overlap(0.5)]),
        st.randoms(use_true_random=False))

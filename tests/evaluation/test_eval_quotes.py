@@ -103,7 +103,6 @@ def test_example_document_scores_perfectly():
 
 # Two quotes with identical content and kind: which one is paired must follow how well cue and
 # speaker agree, never the order of the lists.
-@pytest.mark.xfail(strict=True, reason="identical-content quotes are paired by list order")
 @pytest.mark.parametrize("content", [(41, 55), (42, 55)], ids=["identical", "overlapping"])
 def test_duplicate_predicted_quotes_pair_by_cue_and_speaker_in_any_order(content):
     gold = doc([q("q2", [(41, 55)], "direct", cue=(61, 65), speaker="m2")])
@@ -117,7 +116,6 @@ def test_duplicate_predicted_quotes_pair_by_cue_and_speaker_in_any_order(content
         assert counts(s, "speaker_accuracy_entity") == {"correct": 1, "total": 1}
 
 
-@pytest.mark.xfail(strict=True, reason="identical-content quotes are paired by list order")
 def test_duplicate_gold_quotes_pair_by_cue_and_speaker_in_any_order():
     golds = [q("q1", [(41, 55)], "direct", speaker="m3"),
              q("q2", [(41, 55)], "direct", cue=(61, 65), speaker="m2")]
