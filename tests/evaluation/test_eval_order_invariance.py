@@ -4,7 +4,7 @@ shuffling the gold items, the predicted items and the documents changes no count
 
 Every per-document count is compared (``counts.values``, rows put back in one document order),
 not only the totals. ``DATELINE_HYPOTHESIS_EXAMPLES`` sets the number of examples per test
-(default 60; e.g. 5000 for a long run).
+(default 200; e.g. 5000 for a long run).
 """
 
 import os
@@ -29,7 +29,7 @@ from dateline.schemas import (
     Span,
 )
 
-SETTINGS = settings(max_examples=int(os.environ.get("DATELINE_HYPOTHESIS_EXAMPLES", "60")),
+SETTINGS = settings(max_examples=int(os.environ.get("DATELINE_HYPOTHESIS_EXAMPLES", "200")),
                     deadline=None)
 
 # Twelve two-letter words: word k is [3k, 3k + 2).
