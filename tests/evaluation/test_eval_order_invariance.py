@@ -190,7 +190,7 @@ def test_quote_counts_ignore_every_order(specs, overlap, rnd):
 
 @pytest.mark.parametrize("reverse", ["gold", "pred"])
 def test_reversing_a_side_with_twin_events_changes_no_count(reverse):
-    # The shape the reference scorer found: two gold events on one trigger, paired by order.
+    # The reported case: two gold events on one trigger, paired by list order before.
     g = [((12, 14), "A", [("R1", "m0")], {}), ((12, 14), "A", [("R2", (6, 8))], {})]
     p = [((12, 14), "A", [("R2", (6, 8))], {}), ((12, 14), "A", [("R1", (0, 2))], {})]
     gold, pred = event_docs([(g, p, True, ())])
