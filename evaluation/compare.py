@@ -8,9 +8,11 @@ count rows. For entities the four modes' micro and macro precision, recall and F
 
 *Intervals*: percentile bootstrap over documents, ``resamples`` resamples, shared by all systems
 (paired), at ``confidence`` (default 95%). *p-values*: paired approximate randomisation,
-``trials`` trials, ``p = (c + 1) / (trials + 1)`` with ``c`` the trials whose absolute
-difference is at least the observed one. *Correction*: Holm over the systems compared with the
-baseline, per metric and slice; ``significant`` means the adjusted p is below ``alpha``.
+``trials`` trials, ``p = (c + 1) / (n + 1)`` with ``c`` the trials whose absolute
+difference is at least the observed one and ``n`` the trials where the metric is defined for
+both systems (``undefined_trials``, when not 0, counts the others). *Correction*: Holm over
+the systems compared with the baseline, per metric and slice; ``significant`` means the
+adjusted p is below ``alpha``.
 *Slices* (``by``): the same numbers for the documents of each value of a metadata field; a
 slice's resamples draw only that slice's documents. The seed and every setting are in the
 result.
@@ -68,8 +70,9 @@ __all__ = [
 ]
 
 DEFAULT_SEED = 12345  # sacrebleu's default
-P_VALUE = ("paired approximate randomisation: p = (c + 1) / (trials + 1), c = trials whose "
-           "|difference| is at least the observed |difference|")
+P_VALUE = ("paired approximate randomisation: p = (c + 1) / (n + 1), c = trials whose "
+           "|difference| is at least the observed |difference|, n = trials where the metric is "
+           "defined for both systems (the others are skipped and reported as undefined_trials)")
 ALL = "all"
 UNSET = "(unset)"
 
@@ -134,6 +137,8 @@ def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.nd
                                    "interval": None if lo is None else [lo, hi],
                                    "p": p, "p_holm": q,
                                    "significant": None if q is None else bool(q < alpha)}
+                if p is not None and (u := ar[s][name].undefined):
+                    diffs[names[s]]["undefined_trials"] = u
             entry["differences"] = diffs
         out[name] = entry
     return out
@@ -316,5 +321,3 @@ def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions
     return {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
             "corpus_version": corpus_version, "settings": settings,
             **{k: v for k, v in result.items() if k != "settings"}}
-
-

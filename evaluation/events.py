@@ -5,6 +5,11 @@ Metric card
 *What is matched.* Triggers ``(start, end, type)`` of each document, gold against predicted, one
 to one with the engine of :mod:`dateline.evaluation.matching` (identical triggers first, then
 same offsets; by default offsets must be identical, ACE's rule; ``trigger_overlap`` loosens it).
+Events on identical triggers (same offsets and type; say, two events on one trigger with
+different arguments) are interchangeable for that matching: they are shared out among the
+pairs their trigger got so that the attached arguments agree best (identified plus
+classified), then by the events' content (offsets, type, sorted arguments, attributes), never
+by the order of the lists.
 Arguments are the argument *extents*: the full span of the mention they name (or their bare
 span), not heads; a predicted argument is scored on the predicted triggers (end-to-end, no gold
 triggers given).
@@ -62,6 +67,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -69,7 +75,15 @@ import numpy as np
 from dateline.evaluation.counts import DocCounts, coverage_blocks, paused_gc
 from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.inputs import pair_documents
-from dateline.evaluation.matching import EXACT, Item, Overlap, match_spans
+from dateline.evaluation.matching import (
+    EXACT,
+    Item,
+    Matching,
+    Overlap,
+    match_items,
+    match_spans,
+    span_edges,
+)
 from dateline.evaluation.results import LayerScores, count_fields
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Event
@@ -121,6 +135,78 @@ def _match_args(gold: dict[Any, list[Item]], pred: dict[Any, list[Item]]) -> tup
             ident += 1
             classified += g[i][2] == p[j][2]
     return ident, classified
+
+
+class _Trigger:
+    """An event as trigger matching sees it: its trigger item and, read only when a tie must
+    be broken, its argument items and a canonical content key."""
+
+    __slots__ = ("_args", "event", "item", "mentions")
+
+    def __init__(self, item: Item, event: Event, mentions: _Mentions) -> None:
+        self.item = item
+        self.event = event
+        self.mentions = mentions
+        self._args: list[Item] | None = None
+
+    def args(self) -> list[Item]:
+        if self._args is None:
+            self._args = self.mentions.arguments(self.event)
+        return self._args
+
+    def key(self) -> tuple[Any, ...]:
+        e = self.event
+        s, t, label = self.item
+        return (s, t, _opt(label), tuple(sorted(self.args())), _opt(e.type),
+                tuple(sorted(e.attributes.items())), _opt(e.source_label))
+
+
+class _Mentions:
+    """A document's mentions by id, read once per document and only if asked."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._by_id: dict[str, Any] | None = None
+
+    def arguments(self, event: Event) -> list[Item]:
+        # An unresolved mention is left out here; the scorer refuses it if the event counts.
+        if self._by_id is None:
+            self._by_id = {m.id: m for m in self.doc.entities}
+        out = []
+        for arg in event.arguments:
+            if arg.mention is not None:
+                m = self._by_id.get(arg.mention)
+                if m is not None:
+                    out.append((m.start, m.end, arg.role))
+            elif arg.span is not None:
+                out.append((arg.span.start, arg.span.end, arg.role))
+        return out
+
+
+def _opt(x: str | None) -> tuple[bool, str]:
+    return (x is None, x or "")
+
+
+def _match_triggers(gd: Document, pd: Document, g_trig: list[Item], p_trig: list[Item],
+                    typed: bool, overlap: Overlap) -> Matching:
+    """Trigger pairs; events on identical triggers are paired by attached argument agreement,
+    then by their content (see the module doc)."""
+    if len(set(g_trig)) == len(g_trig) and len(set(p_trig)) == len(p_trig):
+        # No trigger repeats on either side, the common case: every event is its own trigger,
+        # so span matching (sorted by trigger) is already content-ordered; and it is faster.
+        return match_spans(g_trig, p_trig, overlap)
+    gm, pm = _Mentions(gd), _Mentions(pd)
+    g = [_Trigger(t, e, gm) for t, e in zip(g_trig, gd.events, strict=True)]
+    p = [_Trigger(t, e, pm) for t, e in zip(p_trig, pd.events, strict=True)]
+
+    def attached(a: _Trigger, b: _Trigger) -> float:
+        # The pair's credit in the attached argument metrics (none across types when typed).
+        if typed and a.item[2] != b.item[2]:
+            return 0.0
+        return float(sum(_match_args({0: a.args()}, {0: b.args()})))
+
+    return match_items(g, p, key=attrgetter("item"), sort_key=_Trigger.key, tie=attached,
+                       edges=lambda lg, lp: span_edges(g_trig, p_trig, lg, lp, overlap))
 
 
 def _typed(doc: Document) -> bool | None:
@@ -192,7 +278,7 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
             g_trig = [(e.trigger.start, e.trigger.end, e.type if typed else None) for e in g_ev]
             p_trig_all = [(e.trigger.start, e.trigger.end, e.type if typed else None)
                           for e in p_all]
-            m = match_spans(g_trig, p_trig_all, trigger_overlap)
+            m = _match_triggers(gd, pd, g_trig, p_trig_all, typed, trigger_overlap)
             # Unmatched predictions outside the gold layer's coverage are dropped with their
             # arguments; the rest count.
             keep = [j for j, i in enumerate(m.pred_to_gold)

@@ -17,6 +17,18 @@ most pairs with equal labels, then the largest total overlap. Step 1 is exact fo
 objective: identical items are interchangeable, and taking all of them never lowers the number
 of boundary-equal pairs still possible.
 
+*Ties are broken by content, never by list position.* Span items ``(start, end, label)`` are
+their whole content: equal tuples are interchangeable, so which of them is paired changes no
+count. Richer items (an event with its arguments, a quote with its speaker and cue) can be
+identical for the objective (the same ``key``) and still differ in what is scored after
+matching. :func:`match_items` takes two rules for them: a ``sort_key``, a canonical key of
+each item's whole content, orders every step (so a remaining tie falls the same way for any
+input order), and a ``tie`` score of a pair (how well it agrees beyond the objective, e.g.
+attached arguments): items with one key are interchangeable for the objective, so after
+matching they are shared out among the pairs and non-pairs that their key got, the way that
+maximises the total tie score. The objective, and so which keys are paired with which, is
+never changed by it.
+
 >>> gold = [(0, 3, "PER")]
 >>> match_spans(gold, [(0, 1, "PER"), (0, 3, "PER")]).gold_to_pred
 (1,)
@@ -30,6 +42,8 @@ of boundary-equal pairs still possible.
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -39,7 +53,8 @@ from scipy.optimize import linear_sum_assignment
 
 from dateline.schemas.errors import DatelineError
 
-__all__ = ["ANY_OVERLAP", "EXACT", "Item", "Matching", "Overlap", "match_items", "match_spans"]
+__all__ = ["ANY_OVERLAP", "EXACT", "Item", "Matching", "Overlap", "Tie", "match_items",
+           "match_spans", "span_edge"]
 
 Item = tuple[int, int, Any]
 """A span item ``(start, end, label)``: half-open character offsets and a hashable label."""
@@ -47,6 +62,8 @@ Item = tuple[int, int, Any]
 T = TypeVar("T")
 # An edge's weight as (same position, same label, overlap in (0, 1]); None: no edge.
 Edge = tuple[bool, bool, float]
+Tie = Callable[[Any, Any], float]
+"""A pair's agreement beyond the objective (higher is better): ``tie(gold item, pred item)``."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +134,14 @@ class Matching:
         return [(i, j) for i, j in enumerate(self.gold_to_pred) if j >= 0]
 
 
-def _span_edge(overlap: Overlap) -> Callable[[Item, Item], Edge | None]:
+def span_edge(overlap: Overlap) -> Callable[[Item, Item], Edge | None]:
+    """The edge function of span items under ``overlap``: ``(same boundaries, same label,
+    intersection over union)``, or None when the pair does not overlap enough.
+
+    >>> edge = span_edge(Overlap())
+    >>> edge((0, 4, "A"), (2, 6, "A")), edge((0, 4, "A"), (4, 6, "A"))
+    ((False, True, 0.3333333333333333), None)
+    """
     def edge(g: Item, p: Item) -> Edge | None:
         gs, ge, gl = g
         ps, pe, pl = p
@@ -141,7 +165,8 @@ def solve(gold: Sequence[T], pred: Sequence[T], gold_idx: Sequence[int],
     ``edges`` (keyed by ``(gold index, pred index)``); return the matched pairs.
 
     Components of the edge graph are solved separately (they are tiny in practice); a
-    component with one gold or one predicted item takes its best edge directly.
+    component with one gold or one predicted item takes its best edge directly. Rows and
+    columns are ordered by ``sort_key`` (content), so ties fall the same way for any order.
 
     >>> e = {(0, 0): (False, True, 0.5), (0, 1): (False, False, 0.9), (1, 1): (False, True, 0.2)}
     >>> solve(["a", "b"], ["x", "y"], [0, 1], [0, 1], e)
@@ -186,6 +211,9 @@ def solve(gold: Sequence[T], pred: Sequence[T], gold_idx: Sequence[int],
 def _solve_component(gold: Sequence[T], pred: Sequence[T], comp_g: list[int],
                      comp_p: list[int], edges: dict[tuple[int, int], Edge],
                      sort_key: Callable[[T], Any]) -> list[tuple[int, int]]:
+    # The index only orders items with equal sort keys, which the caller guarantees are
+    # interchangeable: their rows (columns) are equal, so the solution's content is the same
+    # for any input order.
     comp_g.sort(key=lambda i: (sort_key(gold[i]), i))
     comp_p.sort(key=lambda j: (sort_key(pred[j]), j))
     k = min(len(comp_g), len(comp_p)) + 1
@@ -206,6 +234,8 @@ def _solve_component(gold: Sequence[T], pred: Sequence[T], comp_g: list[int],
 
 def _exact_first(gold: Sequence[Hashable], pred: Sequence[Hashable],
                  g2p: list[int], p2g: list[int]) -> None:
+    # For span items, whose key is their whole content: which of several equal items is
+    # paired changes no count, so the cheapest order is used (match_items orders by content).
     index: dict[Hashable, list[int]] = {}
     for i, key in enumerate(gold):
         index.setdefault(key, []).append(i)
@@ -246,7 +276,7 @@ def span_edges(gold: Sequence[Item], pred: Sequence[Item], gold_idx: Sequence[in
     >>> span_edges([(0, 4, "A")], [(2, 6, "A"), (4, 8, "A")], [0], [0, 1], Overlap())
     {(0, 0): (False, True, 0.3333333333333333)}
     """
-    edge = _span_edge(overlap)
+    edge = span_edge(overlap)
     order = sorted(pred_idx, key=lambda j: pred[j][0])
     starts = [pred[j][0] for j in order]
     out: dict[tuple[int, int], Edge] = {}
@@ -262,32 +292,207 @@ def span_edges(gold: Sequence[Item], pred: Sequence[Item], gold_idx: Sequence[in
 
 
 def match_items(gold: Sequence[T], pred: Sequence[T], *, key: Callable[[T], Hashable],
-                edge: Callable[[T, T], Edge | None],
-                sort_key: Callable[[T], Any] = _sort_key) -> Matching:
+                edge: Callable[[T, T], Edge | None] | None = None,
+                sort_key: Callable[[T], Any] = _sort_key,
+                tie: Tie | None = None,
+                edges: Callable[[list[int], list[int]], dict[tuple[int, int], Edge]]
+                | None = None) -> Matching:
     """Match arbitrary items (e.g. discontinuous quotes) with the same rule as spans.
 
     ``key(item)`` is the identity used in the exact-first step; ``edge(g, p)`` returns
-    ``(same position, same label, overlap)`` or None when the pair is inadmissible. All
-    leftover pairs are tried, so keep this for layers with few items per document.
+    ``(same position, same label, overlap)`` or None when the pair is inadmissible, and must
+    depend on the two keys only. All leftover pairs are tried, so keep this for layers with
+    few items per document, or give ``edges(gold indices, pred indices)`` instead of ``edge``:
+    the admissible edges among the leftover items, keyed by index pairs (e.g.
+    :func:`span_edges` on the items' spans, a sweep).
+
+    Ties are broken by content, never by list position (see the module doc): ``sort_key`` is a
+    canonical key of everything about an item that is scored after matching (items with equal
+    sort keys must be interchangeable), and ``tie(g, p)``, if given, scores how well a pair
+    agrees beyond the objective. Items sharing a key are interchangeable for the objective;
+    once it is solved, they are shared out among the partners (and non-partners) their key
+    got so that the total tie score is largest (exactly, unless both sides repeat keys in
+    more than ``_MAX_ARRANGEMENTS`` ways: then by alternating exact steps on each side until
+    neither improves). Which keys are paired with which is never changed by it.
 
     >>> m = match_items(["ab", "cd"], ["cd", "b"], key=str,
     ...                 edge=lambda g, p: (g == p, True, 0.5) if set(g) & set(p) else None)
     >>> m.gold_to_pred
     (1, 0)
+
+    Two predictions identical for the objective (key ``x[0]``): the one whose second field
+    agrees with the gold item's is paired, whatever the order.
+
+    >>> same = dict(key=lambda x: x[0], edge=lambda g, p: (True, True, 1.0) if g[0] == p[0]
+    ...             else None, sort_key=lambda x: x, tie=lambda g, p: float(g[1] == p[1]))
+    >>> match_items([("q", 2)], [("q", 1), ("q", 2)], **same).pairs()
+    [(0, 1)]
+    >>> match_items([("q", 2)], [("q", 2), ("q", 1)], **same).pairs()
+    [(0, 0)]
     """
     g2p = [-1] * len(gold)
     p2g = [-1] * len(pred)
     if gold and pred:
-        _exact_first([key(g) for g in gold], [key(p) for p in pred], g2p, p2g)
+        gold_index, gold_repeats = _by_key(gold, [key(g) for g in gold], sort_key)
+        pred_index, pred_repeats = _by_key(pred, [key(p) for p in pred], sort_key)
+        _pair_identical(gold_index, pred_index, g2p, p2g)
         left_g = [i for i, j in enumerate(g2p) if j < 0]
         left_p = [j for j, i in enumerate(p2g) if i < 0]
-        edges: dict[tuple[int, int], Edge] = {}
-        for i in left_g:
-            for j in left_p:
-                e = edge(gold[i], pred[j])
-                if e is not None:
-                    edges[(i, j)] = e
-        for i, j in solve(gold, pred, left_g, left_p, edges, sort_key):
+        found: dict[tuple[int, int], Edge] = {}
+        if not (left_g and left_p):
+            pass
+        elif edges is not None:
+            found = edges(left_g, left_p)
+        elif edge is not None:
+            for i in left_g:
+                for j in left_p:
+                    e = edge(gold[i], pred[j])
+                    if e is not None:
+                        found[(i, j)] = e
+        else:
+            raise TypeError("match_items needs edge or edges")
+        for i, j in solve(gold, pred, left_g, left_p, found, sort_key):
             g2p[i] = j
             p2g[j] = i
+        if tie is not None and (gold_repeats or pred_repeats):
+            _share_out(gold, pred, (gold_repeats, pred_repeats), g2p, p2g, tie)
     return Matching(tuple(g2p), tuple(p2g))
+
+
+def _by_key(items: Sequence[T], keys: Sequence[Hashable], sort_key: Callable[[T], Any]
+            ) -> tuple[dict[Hashable, list[int]], list[list[int]]]:
+    # Item indices per key, and the keys held by two or more items, each in content order.
+    index: dict[Hashable, list[int]] = {}
+    for i, k in enumerate(keys):
+        index.setdefault(k, []).append(i)
+    repeated = []
+    if len(index) < len(keys):
+        for ids in index.values():
+            if len(ids) > 1:
+                ids.sort(key=lambda i: (sort_key(items[i]), i))
+                repeated.append(ids)
+    return index, repeated
+
+
+def _pair_identical(gold_index: dict[Hashable, list[int]],
+                    pred_index: dict[Hashable, list[int]], g2p: list[int],
+                    p2g: list[int]) -> None:
+    # The exact-first step: items with equal keys are paired in content order (the indices
+    # are sorted so); when one side has more of them, the last in content order are left to
+    # the solver.
+    for k, gi in gold_index.items():
+        pj = pred_index.get(k)
+        if pj is not None:
+            for i, j in zip(gi, pj, strict=False):
+                g2p[i] = j
+                p2g[j] = i
+
+
+def _share_out(gold: Sequence[T], pred: Sequence[T],
+               classes: tuple[list[list[int]], list[list[int]]], g2p: list[int],
+               p2g: list[int], tie: Tie) -> None:
+    """Reassign the items of each repeated key (``classes``: gold, predicted; indices in
+    content order) among the partners their key got, for the largest total tie score.
+    Swapping two items of one key keeps every edge weight, so the objective and the pairs of
+    keys are unchanged.
+
+    With one side fixed, the other side's best reassignment is an assignment problem per key.
+    So when only one side repeats a key, one step is exact; when both do, every arrangement
+    of the side with fewer is tried with the other side's best (exact), or, past
+    ``_MAX_ARRANGEMENTS``, the sides alternate until neither improves.
+    """
+    memo: dict[tuple[int, int], float] = {}
+
+    def pair_tie(i: int, j: int) -> float:
+        # Tie scores by index pair, each computed once (the search asks for them repeatedly).
+        v = memo.get((i, j))
+        if v is None:
+            v = memo[(i, j)] = tie(gold[i], pred[j])
+        return v
+
+    if not classes[0] or not classes[1]:
+        side = 0 if classes[0] else 1
+        for members in classes[side]:
+            _best_shares(members, g2p, p2g, pair_tie, side)
+        return
+    n = [math.prod(math.factorial(len(c)) for c in cl) for cl in classes]
+    side = 0 if n[0] <= n[1] else 1
+    if n[side] > _MAX_ARRANGEMENTS:
+        _alternate(classes, g2p, p2g, pair_tie)
+        return
+    start = (list(g2p), list(p2g))
+    best: tuple[float, list[int], list[int]] | None = None
+    # The identity arrangement comes first, and only a strictly better one replaces the best:
+    # equal totals keep the content order.
+    for perms in itertools.product(*(itertools.permutations(range(len(c)))
+                                     for c in classes[side])):
+        g, p = list(start[0]), list(start[1])
+        for members, perm in zip(classes[side], perms, strict=True):
+            _apply(members, perm, g, p, side)
+        for members in classes[1 - side]:
+            _best_shares(members, g, p, pair_tie, 1 - side)
+        total = sum(pair_tie(i, j) for i, j in enumerate(g) if j >= 0)
+        if best is None or total > best[0] + 1e-9 * max(1.0, abs(best[0])):
+            best = (total, g, p)
+    if best is not None:
+        g2p[:], p2g[:] = best[1], best[2]
+
+
+# Arrangements of one side tried when both sides repeat keys (6! for one key held by six
+# items); beyond, alternating steps (each exact for one side) stand in for the search.
+_MAX_ARRANGEMENTS = 720
+
+
+def _alternate(classes: tuple[list[list[int]], list[list[int]]], g2p: list[int],
+               p2g: list[int], pair_tie: Callable[[int, int], float]) -> None:
+    still = [False, False]  # whether a side's last step changed nothing
+    side = 1
+    for _ in range(100):  # each step raises the total: this bound is never reached in practice
+        if all(still):
+            break
+        changed = False
+        for members in classes[side]:
+            changed |= _best_shares(members, g2p, p2g, pair_tie, side)
+        still[side] = not changed
+        if changed:
+            still[1 - side] = False
+        side = 1 - side
+
+
+def _apply(members: list[int], perm: Sequence[int], g2p: list[int], p2g: list[int],
+           side: int) -> None:
+    # members[a] takes the partner of members[perm[a]] (side 0: gold items, 1: predicted).
+    own, other = (p2g, g2p) if side else (g2p, p2g)
+    slots = [own[m] for m in members]
+    for a, m in enumerate(members):
+        s = slots[perm[a]]
+        own[m] = s
+        if s >= 0:
+            other[s] = m
+
+
+def _best_shares(members: list[int], g2p: list[int], p2g: list[int],
+                 pair_tie: Callable[[int, int], float], side: int) -> bool:
+    # The items ``members`` of one key (side 0: gold, 1: predicted) take the best assignment
+    # to their current partners (-1: none). Returns whether it changed anything.
+    own = p2g if side else g2p
+    slots = [own[m] for m in members]
+    if all(s < 0 for s in slots):
+        return False
+
+    def score(m: int, s: int) -> float:
+        if s < 0:
+            return 0.0
+        return pair_tie(s, m) if side else pair_tie(m, s)
+
+    w = np.array([[score(m, s) for s in slots] for m in members])
+    current = float(np.trace(w))
+    rows, cols = linear_sum_assignment(w, maximize=True)
+    # Strictly better only (beyond rounding): an equal total keeps the content order.
+    if float(w[rows, cols].sum()) <= current + 1e-9 * max(1.0, abs(current)):
+        return False
+    perm = [0] * len(members)
+    for a, b in zip(rows, cols, strict=True):
+        perm[int(a)] = int(b)
+    _apply(members, perm, g2p, p2g, side)
+    return True

@@ -11,7 +11,11 @@ quote's token set is the union over its content spans (quotes can be discontinuo
 of :mod:`dateline.evaluation.matching`: identical quotes (same content spans, same kind) first,
 then a maximum-weight matching over pairs sharing at least one token (or the ``overlap``
 threshold, measured in tokens), preferring identical content, then the same kind, then the
-larger token IoU.
+larger token IoU. Quotes with identical content and kind (say, two predictions of one quote
+with different speakers) are interchangeable for that matching: they are shared out among the
+pairs their content got so that cue and speaker agree best (the pair credits of the cue and
+speaker metrics below), then by their other fields (cue, speaker, speaker cluster), never by
+the order of the lists.
 
 *Metrics* (precision / recall / F1 with counts ``tp``, ``pred``, ``gold``, unless said):
 
@@ -185,6 +189,24 @@ def _edge(overlap: Overlap) -> Any:
     return edge
 
 
+def _content_key(q: _Q) -> tuple[Any, ...]:
+    # Everything scored after matching, so that quotes with equal keys are interchangeable.
+    return (q.spans, q.kind, _opt(q.cue), _opt(q.speaker), tuple(sorted(q.cluster)))
+
+
+def _opt(span: tuple[int, int] | None) -> tuple[bool, tuple[int, int]]:
+    return (span is None, span or (0, 0))
+
+
+def _agreement(g: _Q, p: _Q) -> float:
+    # The credits the pair earns in the cue and speaker metrics.
+    mention_ok = _shares(g.speaker, p.speaker)
+    entity_ok = any(_shares(c, p.speaker) for c in g.cluster)
+    unattributed = g.speaker is None and p.speaker is None
+    return float((g.cue is not None and g.cue == p.cue) + _shares(g.cue, p.cue) + mention_ok
+                 + entity_ok + (mention_ok or unattributed) + (entity_ok or unattributed))
+
+
 def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
                  statuses: Sequence[str] = ("gold",),
                  overlap: Overlap = ANY_OVERLAP) -> LayerScores:
@@ -225,7 +247,7 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
             gq = [gdoc.quote(q) for q in gd.quotes]
             pq_all = [pdoc.quote(q) for q in pd.quotes]
             m = match_items(gq, pq_all, key=lambda q: (q.spans, q.kind), edge=edge,
-                            sort_key=lambda q: (q.spans, q.kind))
+                            sort_key=_content_key, tie=_agreement)
             pq = [q for q, i in zip(pq_all, m.pred_to_gold, strict=True)
                   if i >= 0 or (q.spans and scope.counts_spurious(
                       q.spans[0][0], max(e for _, e in q.spans), q.kind))]

@@ -11,8 +11,11 @@ never runs again.
   per-resample differences.
 - **Approximate randomisation** (Riezler & Maxwell 2005; sacrebleu's ``paired_ar``): in each
   trial every document's counts are swapped between the two systems with probability 1/2. The
-  p-value is ``(c + 1) / (trials + 1)``, where ``c`` counts the trials whose ``|difference|``
-  is at least the observed ``|difference|``. Identical systems give ``p = 1`` exactly.
+  p-value is ``(c + 1) / (n + 1)``, where ``c`` counts the trials whose ``|difference|`` is at
+  least the observed ``|difference|`` and ``n`` the trials where the metric is defined for both
+  systems: a trial that leaves either side undefined (say, a precision with nothing predicted)
+  is skipped for that metric and counted in ``undefined``, since it says nothing about the
+  difference. Identical systems give ``p = 1`` exactly.
 - **Holm's** step-down correction of the p-values of several systems against one baseline.
 
 Random numbers come from ``numpy.random.default_rng`` seeded by :func:`stream`: the seed and
@@ -226,13 +229,16 @@ def _bootstrap_blocks(mat: np.ndarray, dtype: type, n_docs: int, resamples: int,
 
 @dataclass(frozen=True)
 class ArResult:
-    """Observed difference ``a - b``, the trials at least as extreme, and the p-value
-    ``(extreme + 1) / (trials + 1)`` (None when the difference is undefined)."""
+    """Observed difference ``a - b``, the trials at least as extreme, the trials run, the
+    p-value ``(extreme + 1) / (trials - undefined + 1)`` (None when the observed difference is
+    undefined) and ``undefined``: the trials skipped because the metric was undefined for
+    either system after the swap."""
 
     difference: float | None
     extreme: int
     trials: int
     p_value: float | None
+    undefined: int = 0
 
 
 def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *, trials: int,
@@ -247,7 +253,8 @@ def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *,
         The metric function of both.
     trials
         Number of random swaps; in each, every document's rows are exchanged with
-        probability 1/2.
+        probability 1/2. Trials where a metric is undefined (NaN) for either system are skipped
+        for that metric.
 
     Returns
     -------
@@ -259,7 +266,17 @@ def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *,
     >>> def share(t): return {"share": t[..., 0] / t[..., 1]}
     >>> v = np.array([[1, 1], [0, 1]])
     >>> approximate_randomisation(v, v, share, trials=100, rng=stream(0, "x"))["share"]
-    ArResult(difference=0.0, extreme=100, trials=100, p_value=1.0)
+    ArResult(difference=0.0, extreme=100, trials=100, p_value=1.0, undefined=0)
+
+    Swapping only one of these two documents leaves a system with nothing counted (0 / 0):
+    about half the trials are skipped, and both defined swap patterns are as extreme as the
+    observed one.
+
+    >>> a, b = np.array([[1, 1], [0, 0]]), np.array([[0, 0], [0, 1]])
+    >>> with np.errstate(invalid="ignore"):
+    ...     r = approximate_randomisation(a, b, share, trials=1000, rng=stream(0, "x"))["share"]
+    >>> r.p_value, r.extreme + r.undefined == r.trials, 400 < r.undefined < 600
+    (1.0, True, True)
     """
     a = np.asarray(a)
     b = np.asarray(b)
@@ -276,6 +293,7 @@ def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *,
     dtype = _dtype(dd, len(rows))
     dd = dd.astype(dtype)
     extreme = dict.fromkeys(obs, 0)
+    undefined = dict.fromkeys(obs, 0)
     tol = {k: abs(v) - 1e-12 * max(1.0, abs(v)) for k, v in obs.items()}
     n = len(rows)
     nbytes = (n + 7) // 8
@@ -288,7 +306,10 @@ def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *,
             done += k
             if n == 0:  # identical systems: every trial reproduces the observed totals
                 for name in extreme:
-                    extreme[name] += k if not math.isnan(obs[name]) else 0
+                    if math.isnan(obs[name]):
+                        undefined[name] += k
+                    else:
+                        extreme[name] += k
                 continue
             bits = np.frombuffer(rng.bytes(k * nbytes), dtype=np.uint8).reshape(k, nbytes)
             mask = buf[:k]
@@ -300,14 +321,20 @@ def approximate_randomisation(a: np.ndarray, b: np.ndarray, metrics: Metrics, *,
             sb[:, cols] -= shift
             ma, mb = metrics(sa), metrics(sb)
             for name in extreme:
-                diff = np.abs(np.asarray(ma[name], float) - np.asarray(mb[name], float))
+                diff = np.broadcast_to(
+                    np.abs(np.asarray(ma[name], float) - np.asarray(mb[name], float)), (k,))
+                # NaN compares false, so an undefined trial is never extreme; it is counted
+                # apart and left out of the denominator.
                 extreme[name] += int(np.count_nonzero(diff >= tol[name]))
+                undefined[name] += int(np.count_nonzero(np.isnan(diff)))
     out = {}
     for name, v in obs.items():
         if math.isnan(v):
-            out[name] = ArResult(None, 0, trials, None)
+            out[name] = ArResult(None, 0, trials, None, undefined[name])
         else:
-            out[name] = ArResult(v, extreme[name], trials, (extreme[name] + 1) / (trials + 1))
+            defined = trials - undefined[name]
+            out[name] = ArResult(v, extreme[name], trials, (extreme[name] + 1) / (defined + 1),
+                                 undefined[name])
     return out
 
 

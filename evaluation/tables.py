@@ -86,7 +86,7 @@ def _header(result: dict[str, Any]) -> str:
     scorer = result.get("scorer", {})
     who = f"{scorer['name']} {scorer['version']}{corpus}. " if scorer else ""
     tests = (f"p: paired approximate randomisation ({s['trials']} trials), "
-             f"p = (c + 1) / (trials + 1); Holm-adjusted over {len(s['systems']) - 1} "
+             f"p = (c + 1) / (n + 1); Holm-adjusted over {len(s['systems']) - 1} "
              f"system(s) vs baseline {s['baseline']}; * = adjusted p < {s['alpha']}; "
              if s["baseline"] is not None else "one system, no test; ")
     return (f"{who}{conf}% paired-bootstrap intervals over documents ({s['resamples']} "

@@ -239,3 +239,79 @@ def test_bad_input_is_refused(data):
         compare_systems(gold, systems, by="colour", **FAST)
     with pytest.raises(DatelineError, match="document-ids-differ"):
         compare_systems(gold, {"a": systems["a"][:-1]}, **FAST)
+
+
+def precision(t):
+    return {"p": t[..., 0] / t[..., 1]}  # [tp, predicted]: undefined when nothing is predicted
+
+
+def exact_randomisation(a, b, metric):
+    """(p over the swap patterns where the metric is defined on both sides, share of patterns
+    where it is undefined), by listing all 2**k patterns."""
+    k = len(a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        obs = abs(metric(a.sum(0)) - metric(b.sum(0)))
+        extreme = defined = 0
+        for mask in itertools.product((0, 1), repeat=k):
+            m = np.array(mask)[:, None]
+            x = metric((a * (1 - m) + b * m).sum(0))
+            y = metric((b * (1 - m) + a * m).sum(0))
+            if np.isnan(x) or np.isnan(y):
+                continue
+            defined += 1
+            extreme += abs(x - y) >= obs - 1e-12
+    return extreme / defined, 1 - defined / 2**k
+
+
+def test_randomisation_skips_trials_where_the_metric_is_undefined():
+    # Swapping one of the two documents leaves one system with nothing predicted: those trials
+    # say nothing. Both defined patterns are as extreme as the observed one: exact p = 1.
+    a = np.array([[1, 1], [0, 0]])
+    b = np.array([[0, 0], [0, 1]])
+    assert exact_randomisation(a, b, lambda t: precision(t)["p"]) == (1.0, 0.5)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = approximate_randomisation(a, b, precision, trials=4000, rng=stream(0, "ar"))["p"]
+    assert r.difference == 1.0 and r.p_value == 1.0
+    assert r.extreme == r.trials - r.undefined
+    assert abs(r.undefined - 2000) < 4 * math.sqrt(4000 * 0.25)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_randomisation_with_undefined_swaps_matches_exact_enumeration(seed):
+    """Small systems that often predict nothing in a document: the p-value estimates the exact
+    p over the defined swap patterns, and the skipped share is the undefined patterns'."""
+    rng = np.random.default_rng(seed)
+    k = 7
+    while True:
+        pred_a, pred_b = rng.integers(0, 3, k) * (rng.random(k) < 0.6), rng.integers(0, 3, k)
+        pred_b = pred_b * (rng.random(k) < 0.6)
+        a = np.stack([rng.integers(0, pred_a + 1), pred_a], axis=1)
+        b = np.stack([rng.integers(0, pred_b + 1), pred_b], axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            defined = not np.isnan(precision(a.sum(0))["p"] - precision(b.sum(0))["p"])
+        if defined:
+            exact, undefined_share = exact_randomisation(a, b, lambda t: precision(t)["p"])
+            if 0.05 < undefined_share < 0.95:
+                break
+    trials = 20000
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = approximate_randomisation(a, b, precision, trials=trials, rng=stream(seed, "ar"))["p"]
+    n = trials * (1 - undefined_share)  # expected number of defined trials
+    se = math.sqrt(max(exact * (1 - exact), 1e-4) / n)
+    assert abs(r.p_value - exact) < 4 * se + 1 / n
+    assert abs(r.undefined / trials - undefined_share) < 4 * math.sqrt(0.25 / trials)
+    assert r.p_value == (r.extreme + 1) / (r.trials - r.undefined + 1)
+
+
+def test_comparison_reports_skipped_randomisation_trials():
+    gold = [[(0, 1, "A")], [(0, 1, "A")]]
+    a = score_entity_spans(gold, [[(0, 1, "A")], []], keep_items=False)
+    b = score_entity_spans(gold, [[], [(5, 6, "A")]], keep_items=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = compare_scores({"a": {"entities": a}, "b": {"entities": b}}, resamples=50,
+                             trials=400, seed=1)
+    d = res["layers"]["entities"]["metrics"]["strict.precision"]["differences"]["b"]
+    assert d["difference"] == -1.0 and d["p"] == 1.0
+    assert 100 < d["undefined_trials"] < 300
+    recall = res["layers"]["entities"]["metrics"]["strict.recall"]["differences"]["b"]
+    assert "undefined_trials" not in recall  # recall is defined in every trial

@@ -3,6 +3,7 @@
 import pytest
 
 from dateline.evaluation.events import score_events
+from dateline.evaluation.matching import EXACT, Overlap
 from dateline.schemas import (
     Argument,
     DatelineError,
@@ -125,3 +126,41 @@ def test_skipped_documents():
     assert s.to_dict()["documents"] == {"scored": 0, "skipped": {"absent": 1},
                                         "precision": 0, "recall": 0}
     assert s.metric("trigger_identification")["f1"] is None
+
+
+# Two events on one trigger (same offsets and type): which gold event a prediction is paired
+# with must follow the events' content (their arguments), never the order of the lists.
+TWIN_GOLD = [ev("g1", 7, 15, "Conflict.Attack", [("Attacker", "m1")]),
+             ev("g2", 7, 15, "Conflict.Attack", [("Target", "m2")])]
+TWIN_PRED = [ev("p1", 7, 15, "Conflict.Attack", [("Attacker", (0, 6))]),
+             ev("p2", 7, 15, "Conflict.Attack", [("Target", (16, 22))])]
+
+
+def test_duplicate_triggers_are_paired_by_their_arguments_in_any_order():
+    for g in (TWIN_GOLD, TWIN_GOLD[::-1]):
+        for p in (TWIN_PRED, TWIN_PRED[::-1]):
+            s = score_events([doc(g)], [doc(p)])
+            assert m(s, "argument_identification_attached") == (2, 2, 2)
+            assert m(s, "argument_classification_attached") == (2, 2, 2)
+
+
+@pytest.mark.parametrize("overlap", [EXACT, Overlap()], ids=["exact", "any-overlap"])
+def test_one_gold_event_takes_the_duplicate_prediction_with_its_arguments(overlap):
+    # One gold event, two predictions on one trigger (identical to the gold trigger, or only
+    # overlapping it): the prediction carrying the gold arguments is the one paired.
+    start = 7 if overlap == EXACT else 8
+    gold = [ev("g1", 7, 15, "Conflict.Attack", [("Attacker", "m1"), ("Target", "m2")])]
+    pred = [ev("p1", start, 15, "Conflict.Attack", [("Place", (26, 32))]),
+            ev("p2", start, 15, "Conflict.Attack", [("Attacker", (0, 6)), ("Target", (16, 22))])]
+    for p in (pred, pred[::-1]):
+        s = score_events([doc(gold)], [doc(p)], trigger_overlap=overlap)
+        assert m(s, "trigger_identification") == (1, 2, 1)
+        assert m(s, "argument_classification_attached") == (2, 3, 2)
+
+
+def test_untyped_duplicate_triggers_are_paired_by_their_arguments():
+    gold = [e.model_copy(update={"type": None}) for e in TWIN_GOLD]
+    for g in (gold, gold[::-1]):
+        for p in (TWIN_PRED, TWIN_PRED[::-1]):
+            s = score_events([doc(g)], [doc(p)])
+            assert m(s, "argument_classification_attached") == (2, 2, 2)

@@ -99,3 +99,28 @@ def test_example_document_scores_perfectly():
     s = score_quotes(docs, docs, statuses=("gold", "draft"))
     for name in ("quote", "content_exact", "content_tokens", "speaker_entity"):
         assert s.metric(name)["f1"] == 1.0
+
+
+# Two quotes with identical content and kind: which one is paired must follow how well cue and
+# speaker agree, never the order of the lists.
+@pytest.mark.parametrize("content", [(41, 55), (42, 55)], ids=["identical", "overlapping"])
+def test_duplicate_predicted_quotes_pair_by_cue_and_speaker_in_any_order(content):
+    gold = doc([q("q2", [(41, 55)], "direct", cue=(61, 65), speaker="m2")])
+    preds = [q("p1", [content], "direct", speaker="m3"),
+             q("p2", [content], "direct", cue=(61, 65), speaker_span=(57, 60))]
+    for p in (preds, preds[::-1]):
+        s = score_quotes([gold], [doc(p)])
+        assert counts(s, "quote") == {"tp": 1, "pred": 2, "gold": 1}
+        assert counts(s, "cue_exact") == {"tp": 1, "pred": 1, "gold": 1}
+        assert counts(s, "speaker_mention") == {"tp": 1, "pred": 2, "gold": 1}
+        assert counts(s, "speaker_accuracy_entity") == {"correct": 1, "total": 1}
+
+
+def test_duplicate_gold_quotes_pair_by_cue_and_speaker_in_any_order():
+    golds = [q("q1", [(41, 55)], "direct", speaker="m3"),
+             q("q2", [(41, 55)], "direct", cue=(61, 65), speaker="m2")]
+    pred = doc([q("p1", [(41, 55)], "direct", cue=(61, 65), speaker="m1")])
+    for g in (golds, golds[::-1]):
+        s = score_quotes([doc(g)], [pred])
+        assert counts(s, "cue_exact") == {"tp": 1, "pred": 1, "gold": 1}
+        assert counts(s, "speaker_entity") == {"tp": 1, "pred": 1, "gold": 2}
