@@ -26,9 +26,8 @@ import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from dateline.schemas import DatelineError, Document, check_document
+from dateline.schemas import LAYERS, DatelineError, Document, check_document
 from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff
-from dateline.schemas.validate import LAYERS
 from dateline.sources.seed import DOC_ID as SEED_ID
 
 __all__ = ["APPLIED_BY_IMPORTERS", "apply_annotation", "apply_annotations"]

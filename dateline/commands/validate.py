@@ -17,9 +17,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from dateline.schemas import CHECKS, ValidationReport, validate_paths
+from dateline.schemas import CHECKS, LAYERS, ValidationReport, validate_paths
 from dateline.schemas.jsonl import DEFAULT_MAX_LINE_BYTES
-from dateline.schemas.validate import LAYERS
 
 __all__ = ["register", "report_dict", "run"]
 
