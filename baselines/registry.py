@@ -37,7 +37,7 @@ BUILTINS: dict[str, str] = {
     "events-rules": "dateline.baselines.events:EventRules",
     "crf": "dateline.baselines.crf:CRFTagger",
     "spacy": "dateline.baselines.spacy_ner:SpacyNER",
-    "quote-marks": "dateline.baselines.quotes:QuoteMarks",
+    "quote-marks": "dateline.baselines.quote_marks:QuoteMarks",
     "lexicon": "dateline.baselines.lexicon:LabelLexicon",
 }
 
