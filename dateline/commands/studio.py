@@ -25,8 +25,9 @@ from rich.console import Console
 
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import document_task, tasks_documents
+from dateline.studio.convert import tasks_documents
 from dateline.studio.sync import ANNOTATIONS_DIR, PullReport, write_pulled
+from dateline.studio.tasks import document_task
 
 __all__ = ["register", "run"]
 

@@ -2,7 +2,7 @@
 
 Label Studio has one global set of relation labels, not one per pair of region kinds, so a
 relation's role is its label (``speaker``, ``cue``, ``part``, ``arg:<Role>``) and which region
-kinds it may join is checked by :mod:`dateline.studio.convert` on the way back.
+kinds it may join is checked by :mod:`dateline.studio.results` on the way back.
 
 Span controls, all on the one ``text`` object:
 

@@ -38,7 +38,8 @@ from dateline.schemas import DatelineError, Document, Incident, atomic_write_tex
 from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff, standoff_json
 from dateline.studio.client import Connection, api_errors
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import Pulled, document_task, tasks_documents, text_hash
+from dateline.studio.convert import Pulled, tasks_documents
+from dateline.studio.tasks import document_task, text_hash
 
 __all__ = [
     "ANNOTATIONS_DIR",
