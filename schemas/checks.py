@@ -285,7 +285,18 @@ def _level3(doc: Document, inv: Inventory, bad_spans: set[str]) -> Iterator[Inci
 
 def check_document(doc: Document, *, level: int = 3,
                    inv: Inventory | None = None) -> list[Incident]:
-    """Incidents of one parsed Document at levels 2 up to ``level`` (3 at most)."""
+    """Incidents of one parsed Document at levels 2 up to ``level`` (3 at most).
+
+    >>> from dateline.schemas import Mention
+    >>> doc = Document(id="d", text="Ann Lee", entities=(
+    ...     Mention(id="m1", start=0, end=3, text="Ann", label="HERO"),))
+    >>> check_document(doc, level=2)
+    []
+    >>> for i in check_document(doc):
+    ...     print(i.level, i.check, i.path)
+    3 items-in-absent-layer $.layers.entities.status
+    3 unknown-label $.entities[0].label
+    """
     if level < 2:
         return []
     out, bad = _level2(doc)

@@ -31,6 +31,11 @@ class DatelineError(Exception):
     """An error with a stable code, a location and a fix; the CLI prints it without traceback.
 
     ``exit_code`` is what the CLI exits with: 1 for bad data, 2 for a usage error.
+
+    >>> err = DatelineError("no-such-path", "x.jsonl does not exist", fix="check the path",
+    ...                     exit_code=2)
+    >>> err.code, err.exit_code, str(err)
+    ('no-such-path', 2, '[no-such-path] x.jsonl does not exist. Fix: check the path.')
     """
 
     def __init__(self, code: str, message: str, *, where: str | None = None,

@@ -59,6 +59,18 @@ def find_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The ``.json``/``.jsonl`` files named by ``paths`` (directories searched recursively).
 
     Raises a coded error for a path that does not exist or a directory without such files.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.jsonl", "sub/a.json", "notes.txt"):
+    ...     (folder / name).parent.mkdir(exist_ok=True)
+    ...     _ = (folder / name).write_text("{}")
+    >>> [p.relative_to(folder).as_posix() for p in find_files([folder])]
+    ['b.jsonl', 'sub/a.json']
+    >>> find_files([folder / "missing.jsonl"])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [no-such-path] ... does not exist. Fix: check the path.
     """
     out: list[Path] = []
     for p in map(Path, paths):
@@ -79,7 +91,12 @@ def find_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 @dataclass
 class ValidationReport:
-    """What :func:`validate_paths` found, and counts of what it read."""
+    """What :func:`validate_paths` found, and counts of what it read.
+
+    >>> report = ValidationReport(documents=2)
+    >>> report.valid, report.documents, report.truncated
+    (True, 2, False)
+    """
 
     files: list[str] = field(default_factory=list)
     documents: int = 0
@@ -104,6 +121,15 @@ def validate_paths(paths: Sequence[str | os.PathLike[str]], *, level: int = 4,
     """Validate files of Documents up to ``level``; never raises on bad content.
 
     ``exclude``: check ids to ignore. ``max_errors``: stop after that many incidents.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "Hi."}\\n{"id": "a", "text": "Yo."}\\n')
+    >>> report = validate_paths([path])
+    >>> report.documents, [(i.line, i.check) for i in report.incidents]
+    (2, [(2, 'duplicate-document-id')])
+    >>> validate_paths([path], exclude=["duplicate-document-id"]).valid
+    True
     """
     skip = set(exclude)
     unknown = skip - CHECKS.keys()
