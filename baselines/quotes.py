@@ -78,6 +78,16 @@ class QuoteRules:
     raises quote F1 from 0.674 to 0.710), ``indirect`` (find indirect and mixed quotes),
     ``with_marks`` (direct quote content includes its quotation marks; by default it does
     not, nor the comma or full stop that ends the quoted clause, as in the corpus).
+
+    A quote split by its cue is one quote with two content spans:
+
+    >>> out = QuoteRules().extract(Document(id="d", text='"Yes," he said, "we won."'))
+    >>> [([c.text for c in q.content], q.cue.text, out.mention(q.speaker).text)
+    ...  for q in out.quotes]
+    [(['Yes', 'we won'], 'said', 'he')]
+    >>> QuoteRules(with_marks=True).extract(Document(id="d", text='"Yes," he said.')).quotes[
+    ...     0].content[0].text
+    '"Yes,"'
     """
 
     name = "quotes-rules"
