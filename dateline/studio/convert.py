@@ -57,6 +57,14 @@ class Pulled:
     ``origin`` is ``annotation`` or ``prediction``; ``annotator`` the annotator's name (or the
     model version); ``ls_id`` the annotation or prediction id; ``skipped`` says why there is
     no Document although there are no problems (a cancelled annotation).
+
+    >>> task = {"id": 4, "data": {"text": "Hi.", "doc_id": "d"},
+    ...         "annotations": [{"id": 2, "completed_by": 1, "was_cancelled": True}],
+    ...         "predictions": [{"id": 3, "model_version": "quote-marks-0.1.0", "result": []}]}
+    >>> for p in task_documents(task, predictions=True):
+    ...     print(p.origin, p.annotator, p.doc is None, p.skipped)
+    annotation user-1 True cancelled (skipped) by the annotator
+    prediction quote-marks-0.1.0 False None
     """
 
     doc_id: str

@@ -104,7 +104,12 @@ _PAIRS = {
 
 @dataclass
 class Converted:
-    """The Document made from one result list, or the problems that prevented it."""
+    """The Document made from one result list, or the problems that prevented it.
+
+    >>> conv = results_document({"text": "Bo.", "doc_id": "d"}, [], where="task 1")
+    >>> conv.problems, conv.doc.id, conv.doc.layers.entities.status
+    ([], 'd', 'gold')
+    """
 
     doc: Document | None
     problems: list[Incident] = field(default_factory=list)
@@ -173,6 +178,16 @@ def results_document(data: Mapping[str, Any], result: Sequence[Any], *, where: s
     is the provenance to record (default: all three layers gold over the whole inventory).
     Problems of the conversion and of :func:`~dateline.schemas.check_document` are returned;
     the Document is None when there is any.
+
+    >>> region = {"id": "q1", "type": "labels", "from_name": "quote", "to_name": "text",
+    ...           "value": {"start": 0, "end": 2, "text": "Go", "labels": ["QUOTE:direct"]}}
+    >>> speaker = {"from_id": "q1", "to_id": "m9", "type": "relation", "labels": ["speaker"]}
+    >>> conv = results_document({"text": "Go now."}, [region, speaker], where="task 2",
+    ...                         doc_id="d")
+    >>> conv.doc, [(i.check, i.path) for i in conv.problems]
+    (None, [('studio-dangling-relation', '$.result[1]')])
+    >>> results_document({"text": "Go now.", "doc_id": "d"}, [region], where="task 2").doc.quotes
+    (Quote(id='q1', content=(Span(start=0, end=2, text='Go'),), ..., kind='direct'),)
     """
     doc_id = doc_id or str(data.get("doc_id") or "")
     out = _Problems(where, doc_id or None)

@@ -72,7 +72,14 @@ def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
 
 
 def document_results(doc: Document) -> list[dict[str, Any]]:
-    """The ``result`` list of a Document: its items as regions, choices and relations."""
+    """The ``result`` list of a Document: its items as regions, choices and relations.
+
+    >>> from dateline.schemas import Quote
+    >>> doc = Document(id="d", text="“Go,” “now.”", quotes=(Quote(id="q1", kind="direct",
+    ...     content=(Span(start=1, end=3, text="Go"), Span(start=7, end=10, text="now"))),))
+    >>> [(r.get("id"), r["type"], r.get("labels")) for r in document_results(doc)]
+    [('q1', 'labels', None), ('q1-p1', 'labels', None), (None, 'relation', ['part'])]
+    """
     regions: list[dict[str, Any]] = []
     extras: list[dict[str, Any]] = []
     used = {m.id for m in doc.entities} | {e.id for e in doc.events} | {q.id for q in doc.quotes}
@@ -140,6 +147,15 @@ def document_task(doc: Document, *, split: str | None = None,
     (``as_annotation``), and ``predictions`` as ``(predicted Document, model_version)`` pairs.
 
     A prediction whose text differs from the document's is refused.
+
+    >>> doc = Document(id="d", text="Bo left.")
+    >>> task = document_task(doc, predictions=[(doc, "quotes-rules-0.1.0")], as_annotation=False)
+    >>> sorted(task), task["predictions"][0]["model_version"]
+    (['data', 'predictions'], 'quotes-rules-0.1.0')
+    >>> document_task(doc, predictions=[(Document(id="d", text="Bo left!"), "m")])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [prediction-text-differs] ...difference at offset 7)...
     """
     task: dict[str, Any] = {"data": _task_data(doc, split)}
     if as_annotation:
