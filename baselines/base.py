@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 
-
 @runtime_checkable
 class Extractor(Protocol):
     """What the benchmark needs of an extractor.
@@ -50,6 +49,10 @@ class Extractor(Protocol):
     ``extract_batch(docs) -> list[Document]`` is optional: :func:`extract_all` uses it when
     present. An optional ``layers`` attribute names the layers the extractor is scored on
     (default: the layers its output marks ``silver``).
+
+    >>> from dateline.baselines.quote_marks import QuoteMarks
+    >>> isinstance(QuoteMarks(), Extractor), isinstance(object(), Extractor)
+    (True, False)
     """
 
     name: str
@@ -66,6 +69,11 @@ class Trainable(Protocol):
 
     ``train`` returns a small JSON-able report (e.g. the settings validation chose);
     ``save``/``load`` write and read the model in ``directory`` without pickle.
+
+    >>> from dateline.baselines.lexicon import LabelLexicon
+    >>> from dateline.baselines.quote_marks import QuoteMarks
+    >>> isinstance(LabelLexicon(), Trainable), isinstance(QuoteMarks(), Trainable)
+    (True, False)
     """
 
     @property

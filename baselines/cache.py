@@ -95,6 +95,15 @@ def load_or_train(extractor: Any, corpus_version: str,
     The splits are callables, so nothing is read when a cached model exists. ``settings``: the
     non-default settings the extractor was made with (they key the cache). Returns the
     training report, with ``"cached": True`` when the model came from the cache.
+
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> from dateline.baselines.lexicon import LabelLexicon
+    >>> with mock.patch.dict(os.environ, {"DATELINE_CACHE": tempfile.mkdtemp()}):
+    ...     first = load_or_train(LabelLexicon(), "0.0.1", lambda: [], lambda: [])
+    ...     again = load_or_train(LabelLexicon(), "0.0.1", lambda: [], lambda: [])
+    >>> first["cached"], again["cached"], again["train_documents"], again["extractor"]
+    (False, True, 0, 'lexicon')
     """
     directory = model_dir(extractor.name, extractor.version, corpus_version, settings)
     report_path = directory / REPORT_FILE

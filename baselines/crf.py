@@ -172,6 +172,15 @@ class CRFTagger:
 
     Settings: ``c1`` (L1 penalty), ``c2_grid`` (L2 penalties tried on validation),
     ``max_iterations`` (L-BFGS), ``events`` (also tag event triggers).
+
+    >>> import pathlib, tempfile
+    >>> crf = CRFTagger(events=False)
+    >>> crf.trained, crf.layers
+    (False, ('entities', 'events'))
+    >>> crf.load(pathlib.Path(tempfile.mkdtemp()))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [model-unreadable] cannot read the CRF model in ...
     """
 
     name = "crf"

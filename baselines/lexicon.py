@@ -94,7 +94,27 @@ def heads_of(table: dict[str, str]) -> dict[str, int]:
 
 
 class LabelLexicon:
-    """Most-frequent-label lexicon learned from the train split (a reference point)."""
+    """Most-frequent-label lexicon learned from the train split (a reference point).
+
+    What :meth:`save` writes, :meth:`load` reads back:
+
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import LayerInfo, Layers
+    >>> gold = Document(id="t", text="Rome.", entities=(
+    ...     Mention(id="m1", start=0, end=4, text="Rome", label="LOCATION"),),
+    ...     layers=Layers(entities=LayerInfo(status="gold", labels=("LOCATION",))))
+    >>> lex = LabelLexicon()
+    >>> lex.train([gold], [])
+    {'entries': 1, 'labels': ['LOCATION']}
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> lex.save(folder)
+    >>> again = LabelLexicon()
+    >>> again.trained
+    False
+    >>> again.load(folder)
+    >>> again.trained, again.table
+    (True, {'Rome': 'LOCATION'})
+    """
 
     name = "lexicon"
     version = "0.1.0"

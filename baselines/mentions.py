@@ -46,7 +46,14 @@ def word_lists() -> dict[str, frozenset[str]]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A mention found by the heuristics: tokens ``[first, last)``, label, kind, cluster key."""
+    """A mention found by the heuristics: tokens ``[first, last)``, label, kind, cluster key.
+
+    >>> from dateline.baselines.text import tokenize
+    >>> toks = tokenize("Ms Lee left.")
+    >>> [c] = [c for c in find_mentions(toks) if c.label == "PERSON"]
+    >>> c, toks.words[c.first:c.last]
+    (Candidate(first=0, last=2, label='PERSON', kind='named', cluster='lee'), ['Ms', 'Lee'])
+    """
 
     first: int
     last: int

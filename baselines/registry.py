@@ -37,7 +37,7 @@ BUILTINS: dict[str, str] = {
     "events-rules": "dateline.baselines.events:EventRules",
     "crf": "dateline.baselines.crf:CRFTagger",
     "spacy": "dateline.baselines.spacy_ner:SpacyNER",
-    "quote-marks": "dateline.baselines.quotes:QuoteMarks",
+    "quote-marks": "dateline.baselines.quote_marks:QuoteMarks",
     "lexicon": "dateline.baselines.lexicon:LabelLexicon",
 }
 
@@ -77,7 +77,12 @@ class ExtractorInfo:
 
 
 def available() -> dict[str, ExtractorInfo]:
-    """Every extractor name: the built-ins, then entry points of installed packages."""
+    """Every extractor name: the built-ins, then entry points of installed packages.
+
+    >>> info = available()["lexicon"]
+    >>> info.target, info.origin, info.reference
+    ('dateline.baselines.lexicon:LabelLexicon', 'built-in', True)
+    """
     out = {name: ExtractorInfo(name, target, "built-in", name in REFERENCE_POINTS)
            for name, target in BUILTINS.items()}
     for ep in entry_points(group=ENTRY_POINT_GROUP):

@@ -40,13 +40,28 @@ def _data() -> dict[str, Any]:
 
 
 def mapping() -> dict[str, str | None]:
-    """OntoNotes label → dateline label (None: dropped)."""
+    """OntoNotes label → dateline label (None: dropped).
+
+    >>> mapping()["PERSON"], mapping()["ORG"], mapping()["NORP"]
+    ('PERSON', 'ORGANIZATION', None)
+    """
     labels: dict[str, str | None] = _data()["labels"]
     return labels
 
 
 class SpacyNER:
-    """Entity mentions from a spaCy pipeline's NER, mapped onto dateline's labels."""
+    """Entity mentions from a spaCy pipeline's NER, mapped onto dateline's labels.
+
+    >>> ner = SpacyNER()
+    >>> out = ner.extract(Document(id="d", text="Angela Merkel visited Paris on Monday."))
+    >>> [(m.text, m.label, m.source_label) for m in out.entities]
+    [('Angela Merkel', 'PERSON', 'PERSON'), ('Paris', 'LOCATION', 'GPE'),
+     ('Monday', 'TIME', 'DATE')]
+    >>> SpacyNER(model="no-such-pipeline")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [extractor-unavailable] spaCy pipeline ...
+    """
 
     name = "spacy"
     version = "0.1.0"

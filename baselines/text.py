@@ -56,7 +56,12 @@ def nlp() -> Language:
 
 @dataclass
 class Tokens:
-    """The non-space tokens of a text, their offsets, and sentences as token index ranges."""
+    """The non-space tokens of a text, their offsets, and sentences as token index ranges.
+
+    >>> toks = tokenize("Hi, Bo. Bye.")
+    >>> len(toks), toks.starts[:3], toks.ends[:3], toks.sentences
+    (6, [0, 2, 4], [2, 3, 6], [(0, 4), (4, 6)])
+    """
 
     text: str
     words: list[str] = field(default_factory=list)

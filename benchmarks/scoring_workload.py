@@ -1,4 +1,4 @@
-"""The standard scoring workload (the generator of notes/scoring-anchors.md, Appendix A).
+"""The standard scoring workload of the scoring issue, generated in memory.
 
 20,000 documents of 60-140 tokens (about 2,000,000 tokens), about 150,000 flat gold entities in
 six types (1-4 tokens, at least 2 tokens apart), and system A's predictions: 80% kept, 6% wrong
@@ -6,8 +6,8 @@ type, 7% one boundary shifted by one token, 7% dropped, plus about 4% spurious o
 entities. Offsets are token offsets, spans half-open ``[start, end)``; to score character
 offsets, map token ``i`` to characters ``[2i, 2i + 1)`` (see :func:`to_documents`).
 
-Generated in memory with a fixed seed (13): the same call always gives the same data, equal to
-the note's ``gen`` output (147,823 gold, 141,202 predicted).
+Generated with a fixed seed (13): the same call always gives the same data (147,823 gold,
+141,202 predicted).
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ Run by hand (not part of the test suite)::
     .venv/bin/python benchmarks/side_by_side_compare.py [--reps 3] [--docs 20000]
 
 The workload is the scoring issue's (``scoring_workload.py``: 20,000 documents, about 148,000
-gold entities, system A with about 20% of its predictions perturbed) plus system B of
-notes/scoring-anchors.md §5 (84% kept, 5% wrong type, 6% right boundary extended, 5% dropped;
-generated here with its own seed). Each variant runs in a fresh process; the timed part is
+gold entities, system A with about 20% of its predictions perturbed) plus a system B (84%
+kept, 5% wrong type, 6% right boundary extended, 5% dropped; generated here with its own
+seed). Each variant runs in a fresh process; the timed part is
 measured as CPU time (``time.process_time``, all threads) and wall time:
 
 - ``dateline_counts``: :func:`dateline.evaluation.compare_scores` from the two systems'

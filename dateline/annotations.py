@@ -26,9 +26,8 @@ import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from dateline.schemas import DatelineError, Document, check_document
+from dateline.schemas import LAYERS, DatelineError, Document, check_document
 from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff
-from dateline.schemas.validate import LAYERS
 from dateline.sources.seed import DOC_ID as SEED_ID
 
 __all__ = ["APPLIED_BY_IMPORTERS", "apply_annotation", "apply_annotations"]
@@ -67,6 +66,23 @@ def apply_annotations(docs: Sequence[Document], folder: str | os.PathLike[str], 
     name that is not its document id, a document no source produced
     (``annotation-unknown-document``), a text that changed since the annotation
     (``annotation-text-changed``) and a result that does not validate (``annotation-invalid``).
+
+    >>> import tempfile
+    >>> from dateline.schemas import LayerInfo, Layers, Quote, Span, standoff_json
+    >>> doc = Document(id="d1", text="“Go,” she said.")
+    >>> ann = doc.model_copy(update={
+    ...     "quotes": (Quote(id="q1", content=(Span(start=1, end=3, text="Go"),), kind="direct"),),
+    ...     "layers": Layers(quotes=LayerInfo(status="gold", labels=("direct",)))})
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "d1.json").write_text(standoff_json(ann))
+    >>> [out] = apply_annotations([doc], folder)
+    >>> out.layers.quotes.status, out.quotes[0].content[0].text
+    ('gold', 'Go')
+    >>> _ = (folder / "d2.json").write_text(standoff_json(ann.model_copy(update={"id": "d2"})))
+    >>> apply_annotations([doc], folder)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [annotation-unknown-document] ...: no source ...
     """
     by_id = {d.id: d for d in docs}
     for path in sorted(Path(folder).glob("*.json")):

@@ -4,8 +4,8 @@ Exit codes: 0 success, 1 the data has problems (validation incidents, refused sc
 usage error (unknown option, missing path). Errors are printed as coded one-line messages,
 never as tracebacks; ``dateline errors`` lists the codes.
 
->>> main(["--version"])  # doctest: +SKIP
-dateline 0.1.0
+>>> main(["validate", "no/such/file.jsonl"])  # the error goes to stderr
+2
 """
 
 from __future__ import annotations
@@ -27,7 +27,17 @@ COMMANDS = ("validate", "corpus", "score", "compare", "report", "extractors", "t
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+    """The argument parser with every subcommand registered.
+
+    >>> import contextlib, io
+    >>> parser = build_parser()
+    >>> parser.parse_args(["score", "gold.jsonl", "pred.jsonl"]).command
+    'score'
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.suppress(SystemExit):
+    ...     parser.parse_args(["--version"])
+    >>> out.getvalue() == f"dateline {__version__}\\n"
+    True
+    """
     parser = argparse.ArgumentParser(
         prog="dateline",
         description="News corpus with entities, events and quotes, and the tools to score "
@@ -41,7 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code (the console script exits with it)."""
+    """Run the CLI and return its exit code (the console script exits with it).
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "Hi."}\\n')
+    >>> main(["validate", str(path), "--format", "json"])
+    {
+      "valid": true,
+      "files": [
+        ".../docs.jsonl"
+      ],
+      "documents": 1,
+    ...
+    0
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

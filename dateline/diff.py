@@ -68,7 +68,15 @@ def _span(item: Any) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class ItemRef:
-    """An item added or removed: document, id, label and character span."""
+    """An item added or removed: document, id, label and character span.
+
+    >>> from dateline.schemas import Mention
+    >>> ann = Mention(id="m1", start=0, end=3, text="Ann", label="PERSON")
+    >>> a = {"d": ("test", Document(id="d", text="Ann ran."))}
+    >>> b = {"d": ("test", Document(id="d", text="Ann ran.", entities=(ann,)))}
+    >>> diff_documents(a, b).layers["entities"].added
+    [ItemRef(doc='d', id='m1', label='PERSON', start=0, end=3)]
+    """
 
     doc: str
     id: str
@@ -79,7 +87,16 @@ class ItemRef:
 
 @dataclass(frozen=True)
 class ItemChange:
-    """An item present on both sides whose fields differ; labels before and after."""
+    """An item present on both sides whose fields differ; labels before and after.
+
+    >>> from dateline.schemas import Mention
+    >>> ann = Mention(id="m1", start=0, end=3, text="Ann", label="PERSON")
+    >>> a = {"d": ("test", Document(id="d", text="Ann ran.", entities=(ann,)))}
+    >>> b = {"d": ("test", Document(id="d", text="Ann ran.", entities=(
+    ...     ann.model_copy(update={"kind": "named"}),)))}
+    >>> diff_documents(a, b).layers["entities"].changed
+    [ItemChange(doc='d', id='m1', before='PERSON', after='PERSON', fields=['kind'])]
+    """
 
     doc: str
     id: str
@@ -90,7 +107,17 @@ class ItemChange:
 
 @dataclass
 class LayerDiff:
-    """Items added, removed and changed in one layer (documents present on both sides)."""
+    """Items added, removed and changed in one layer (documents present on both sides).
+
+    Items of documents that are added or removed as a whole are only counted
+    (``CorpusDiff.items_in_added``, ``items_in_removed``):
+
+    >>> from dateline.schemas import Mention
+    >>> ann = Mention(id="m1", start=0, end=3, text="Ann", label="PERSON")
+    >>> d = diff_documents({}, {"d": ("test", Document(id="d", text="Ann.", entities=(ann,)))})
+    >>> d.layers["entities"], d.items_in_added["entities"]
+    (LayerDiff(added=[], removed=[], changed=[]), 1)
+    """
 
     added: list[ItemRef] = field(default_factory=list)
     removed: list[ItemRef] = field(default_factory=list)
@@ -100,7 +127,13 @@ class LayerDiff:
 @dataclass(frozen=True)
 class DocumentChange:
     """A change of a document outside its items: ``kind`` is ``text``, ``split``, ``meta`` or
-    ``layer:<name>`` (provenance: status, source, labels, regions...)."""
+    ``layer:<name>`` (provenance: status, source, labels, regions...).
+
+    >>> a = {"d": ("train", Document(id="d", text="Hi."))}
+    >>> b = {"d": ("test", Document(id="d", text="Hi."))}
+    >>> diff_documents(a, b).document_changes
+    [DocumentChange(doc='d', kind='split', before='train', after='test')]
+    """
 
     doc: str
     kind: str
@@ -114,6 +147,14 @@ class CorpusDiff:
 
     ``text_changed`` lists documents whose text differs (offsets may all have moved).
     ``items_in_added`` / ``items_in_removed`` count the items of whole added/removed documents.
+
+    >>> a = {"d": ("test", Document(id="d", text="Ann ran."))}
+    >>> b = {"d": ("test", Document(id="d", text="Ann runs."))}
+    >>> d = diff_documents(a, b, a_name="v1", b_name="v2")
+    >>> d.empty, d.documents_changed, d.text_changed[0].after
+    (False, ['d'], {'length': 9, 'at': 5, 'excerpt': 'uns.'})
+    >>> d.to_dict()["summary"]["documents"], diff_documents(a, a).empty
+    ({'added': 0, 'removed': 0, 'changed': 1}, True)
     """
 
     a: str = "A"
@@ -178,7 +219,14 @@ def _diff_layer(doc: str, name: str, before: Iterable[Any], after: Iterable[Any]
 
 
 def diff_documents(a: Built, b: Built, *, a_name: str = "A", b_name: str = "B") -> CorpusDiff:
-    """Compare two built corpora given as ``{id: (split, Document)}``."""
+    """Compare two built corpora given as ``{id: (split, Document)}``.
+
+    >>> a = {"d1": ("test", Document(id="d1", text="One.")),
+    ...      "d2": ("test", Document(id="d2", text="Two."))}
+    >>> d = diff_documents(a, {"d1": a["d1"]})
+    >>> d.documents_removed, d.documents_unchanged
+    (['d2'], 1)
+    """
     d = CorpusDiff(a_name, b_name)
     d.documents_added = sorted(b.keys() - a.keys())
     d.documents_removed = sorted(a.keys() - b.keys())
@@ -236,7 +284,16 @@ def find_data(folder: str | os.PathLike[str]) -> Path:
 
 
 def read_built(folder: str | os.PathLike[str]) -> Built:
-    """``{id: (split, Document)}`` of a built folder (split taken from each file's name)."""
+    """``{id: (split, Document)}`` of a built folder (split taken from each file's name).
+
+    >>> import tempfile
+    >>> from dateline.schemas import write_jsonl
+    >>> root = Path(tempfile.mkdtemp())
+    >>> write_jsonl([Document(id="d", text="Hi.")], root / "test-00000-of-00001.jsonl")
+    1
+    >>> {i: (split, doc.text) for i, (split, doc) in read_built(root).items()}
+    {'d': ('test', 'Hi.')}
+    """
     out: Built = {}
     for path in sorted(find_data(folder).glob("*.jsonl")):
         m = re.match(r"([a-z]+)-", path.name)
@@ -251,6 +308,18 @@ def read_built(folder: str | os.PathLike[str]) -> Built:
 
 def diff_folders(a: str | os.PathLike[str], b: str | os.PathLike[str], *,
                  a_name: str | None = None, b_name: str | None = None) -> CorpusDiff:
-    """Diff two built folders."""
+    """Diff two built folders.
+
+    >>> import tempfile
+    >>> from dateline.schemas import write_jsonl
+    >>> a, b = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
+    >>> write_jsonl([Document(id="d", text="Hi.")], a / "train.jsonl")
+    1
+    >>> write_jsonl([Document(id="d", text="Hi.")], b / "test.jsonl")
+    1
+    >>> d = diff_folders(a, b, a_name="old", b_name="new")
+    >>> d.a, d.b, [(c.kind, c.before, c.after) for c in d.document_changes]
+    ('old', 'new', [('split', 'train', 'test')])
+    """
     return diff_documents(read_built(a), read_built(b), a_name=a_name or str(a),
                           b_name=b_name or str(b))

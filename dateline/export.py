@@ -45,7 +45,18 @@ MARK = "<!-- dateline export:"
 
 
 def conll_block(doc_id: str, tokens: list[str], tags: list[str]) -> str:
-    """One document in CoNLL/BIO: an id comment, ``token<TAB>tag`` lines, a blank line."""
+    """One document in CoNLL/BIO: an id comment, ``token<TAB>tag`` lines, a blank line.
+
+    >>> print(conll_block("d1", ["Ann", "ran"], ["B-PERSON", "O"]), end="")
+    # id = d1
+    Ann\tB-PERSON
+    ran\tO
+    <BLANKLINE>
+    >>> conll_block("d1", ["New York"], ["B-LOCATION"])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [export-bad-token] d1: token 'New York' is empty ...
+    """
     bad = [t for t in tokens if not t or any(c.isspace() for c in t)]
     if bad:
         raise DatelineError("export-bad-token", f"token {bad[0]!r} is empty or holds "
@@ -57,7 +68,11 @@ def conll_block(doc_id: str, tokens: list[str], tags: list[str]) -> str:
 
 def bio_spans(tokens: list[tuple[int, int]], tags: list[str]) -> list[tuple[int, int, str]]:
     """Character spans ``(start, end, label)`` of BIO ``tags`` over token offsets (an ``I-``
-    without its ``B-`` starts a span, as conlleval does)."""
+    without its ``B-`` starts a span, as conlleval does).
+
+    >>> bio_spans([(0, 3), (4, 7), (8, 11)], ["I-PERSON", "B-PERSON", "I-LOCATION"])
+    [(0, 3, 'PERSON'), (4, 7, 'PERSON'), (8, 11, 'LOCATION')]
+    """
     out: list[tuple[int, int, str]] = []
     current: list[Any] | None = None
     for (start, end), tag in zip(tokens, tags, strict=True):
@@ -77,7 +92,14 @@ def bio_spans(tokens: list[tuple[int, int]], tags: list[str]) -> list[tuple[int,
 
 def words_and_spaces(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
     """spaCy ``words``/``spaces`` that rebuild ``text`` exactly from token offsets: a single
-    space after a token is its trailing space; other gaps become whitespace tokens."""
+    space after a token is its trailing space; other gaps become whitespace tokens.
+
+    >>> words, spaces = words_and_spaces("Hi, Bo.", [(0, 2), (2, 3), (4, 6), (6, 7)])
+    >>> words, spaces
+    (['Hi', ',', 'Bo', '.'], [False, True, False, False])
+    >>> "".join(w + " " * s for w, s in zip(words, spaces))
+    'Hi, Bo.'
+    """
     words: list[str] = []
     spaces: list[bool] = []
     pos = 0
@@ -259,6 +281,24 @@ def export(corpus: str | os.PathLike[str], dest: str | os.PathLike[str],
     """Export the built corpus in ``corpus`` to ``dest``; return the files written (relative).
 
     ``dest`` must not exist, be empty, or hold an earlier export (it is replaced whole).
+
+    A built corpus of one document, with its card and MANIFEST, exported as CoNLL:
+
+    >>> import tempfile
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "README.md").write_text(
+    ...     "---\\nconfigs:\\n- config_name: tokens\\n  version: 0.0.1\\n---\\n# Card\\n")
+    >>> (corpus / "data" / "tokens").mkdir(parents=True)
+    >>> row = {"id": "d", "tokens": ["Ann", "ran"], "token_starts": [0, 4],
+    ...        "ner_tags": ["B-PERSON", "O"]}
+    >>> rel = "data/tokens/test-00000-of-00001.jsonl"
+    >>> _ = (corpus / rel).write_text(json.dumps(row) + "\\n")
+    >>> write_manifest(corpus, [rel])
+    >>> out = corpus / "export"
+    >>> export(corpus, out, "conll")
+    ['train.conll', 'validation.conll', 'test.conll', 'README.md', 'MANIFEST']
+    >>> (out / "test.conll").read_text()
+    '# id = d\\nAnn\\tB-PERSON\\nran\\tO\\n\\n'
     """
     from dateline.build import card_version
 

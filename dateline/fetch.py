@@ -37,7 +37,13 @@ __all__ = ["LockedSource", "fetch_sources", "fetchable", "parse_overrides", "rea
 
 @dataclass(frozen=True)
 class LockedSource:
-    """One entry of ``sources.lock``: where the files come from and their sha256."""
+    """One entry of ``sources.lock``: where the files come from and their sha256.
+
+    >>> src = LockedSource("gum", "https://example.org/gum.git", "data/", "ab" * 20,
+    ...                    {"a.conllu": "0" * 64})
+    >>> fetchable(src), sorted(src.files)
+    (True, ['a.conllu'])
+    """
 
     name: str
     repository: str
@@ -47,7 +53,20 @@ class LockedSource:
 
 
 def read_lock(path: str | os.PathLike[str]) -> list[LockedSource]:
-    """The sources of a ``sources.lock`` file."""
+    """The sources of a ``sources.lock`` file.
+
+    >>> import tempfile
+    >>> lock = Path(tempfile.mkdtemp()) / "sources.lock"
+    >>> _ = lock.write_text(json.dumps({"sources": [{"name": "seed", "repository": "by hand",
+    ...                                              "commit": "-", "files": {"a.txt": "0"}}]}))
+    >>> read_lock(lock)
+    [LockedSource(name='seed', repository='by hand', path='', commit='-', files={'a.txt': '0'})]
+    >>> _ = lock.write_text("{}")
+    >>> read_lock(lock)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [lock-malformed] ...: cannot read the lock: 'sources'...
+    """
     p = Path(path)
     try:
         data = json.loads(p.read_text("utf-8"))
@@ -63,7 +82,15 @@ def read_lock(path: str | os.PathLike[str]) -> list[LockedSource]:
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:
-    """``NAME=URL`` options as a dict."""
+    """``NAME=URL`` options as a dict.
+
+    >>> parse_overrides(["gum=file:///srv/gum", "meantime=https://example.org/m.git"])
+    {'gum': 'file:///srv/gum', 'meantime': 'https://example.org/m.git'}
+    >>> parse_overrides(["gum"])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] --repo 'gum' is not NAME=URL...
+    """
     out = {}
     for item in items:
         name, sep, url = item.partition("=")
@@ -76,12 +103,22 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
 
 
 def fetchable(src: LockedSource) -> bool:
-    """True when the lock names a commit (40 hex digits) of a repository to fetch it from."""
+    """True when the lock names a commit (40 hex digits) of a repository to fetch it from.
+
+    >>> fetchable(LockedSource("gum", "https://example.org/gum.git", "", "0" * 40, {}))
+    True
+    >>> fetchable(LockedSource("gum", "https://example.org/gum.git", "", "main", {}))
+    False
+    """
     return re.fullmatch(r"[0-9a-f]{40}", src.commit) is not None
 
 
 def sparse_pattern(rel: str) -> str:
-    """A no-cone sparse-checkout pattern matching exactly the file ``rel``."""
+    """A no-cone sparse-checkout pattern matching exactly the file ``rel``.
+
+    >>> print(sparse_pattern("data/#notes?.txt"))
+    /data/\\#notes\\?.txt
+    """
     return "/" + re.sub(r"([\\*?\[\]!#])", r"\\\1", rel)
 
 
@@ -153,6 +190,24 @@ def fetch_sources(lock: str | os.PathLike[str], dest: str | os.PathLike[str], *,
 
     ``repos`` overrides a source's repository URL by name. A source folder already in
     ``dest`` is kept when all its pinned files match, and refused when one differs.
+
+    Without network: one source already in place, one that is copied by hand.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "out" / "gum").mkdir(parents=True)
+    >>> _ = (folder / "out" / "gum" / "a.txt").write_text("abc")
+    >>> sha = hashlib.sha256(b"abc").hexdigest()
+    >>> _ = (folder / "sources.lock").write_text(json.dumps({"sources": [
+    ...     {"name": "gum", "repository": "https://example.org/gum.git", "commit": "0" * 40,
+    ...      "files": {"a.txt": sha}},
+    ...     {"name": "seed", "repository": "supplied with the project", "commit": "-",
+    ...      "files": {"seed.json": sha}}]}))
+    >>> for line in fetch_sources(folder / "sources.lock", folder / "out"):
+    ...     print(line)
+    gum: present, 1 files match the lock
+    seed: not in a public repository (supplied with the project); copy its 1 pinned file(s)
+    into .../out/seed/ by hand (seed.json); sha256 in sources.lock
     """
     sources = read_lock(lock)
     repos = dict(repos or {})

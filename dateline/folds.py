@@ -55,7 +55,11 @@ def _key(doc_id: str) -> str:
 
 
 def make_folds(docs: Sequence[Document], k: int = DEFAULT_FOLDS) -> list[list[str]]:
-    """The ``k`` folds of ``docs`` as lists of document ids (see the module doc)."""
+    """The ``k`` folds of ``docs`` as lists of document ids (see the module doc).
+
+    >>> make_folds([Document(id=i, text="") for i in "abcde"], 2)
+    [['a', 'b', 'd'], ['c', 'e']]
+    """
     if not 2 <= k <= max(2, len(docs)):
         raise DatelineError("bad-option", f"--folds {k} is out of range for {len(docs)} "
                             "documents", fix="give a number of folds from 2 to the number of "
@@ -100,7 +104,19 @@ def write_folds(folds: Sequence[Sequence[str]], path: str | os.PathLike[str]) ->
 
 
 def read_folds(path: str | os.PathLike[str]) -> list[list[str]]:
-    """The folds of a file written by :func:`write_folds`."""
+    """The folds of a file written by :func:`write_folds`.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / FOLDS_FILE
+    >>> _ = path.write_text('{"folds": [["a", "b"], ["c"]]}')
+    >>> read_folds(path)
+    [['a', 'b'], ['c']]
+    >>> _ = path.write_text('{"folds": 3}')
+    >>> read_folds(path)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [folds-changed] ...: ... is not a folds file: ...
+    """
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
@@ -124,7 +140,12 @@ def check_folds(folds: Sequence[Sequence[str]], docs: Sequence[Document], k: int
 
     >>> from dateline.schemas import Document
     >>> docs = [Document(id=i, text="") for i in "abcd"]
-    >>> check_folds(make_folds(docs, 2), docs, 2, "folds.json")
+    >>> check_folds(make_folds(docs, 2), docs, 2, "folds.json") is None
+    True
+    >>> check_folds([["a", "b", "c"], ["d"]], docs, 2, "folds.json")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [folds-changed] folds.json: the published folds ...
     """
     if [list(f) for f in folds] != make_folds(docs, k):
         raise DatelineError("folds-changed", f"the published folds are not the folds of the "

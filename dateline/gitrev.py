@@ -47,12 +47,42 @@ Builder = Callable[[Path, Path], Path]
 
 
 def git(repo: str | os.PathLike[str], *args: str) -> str:
-    """Run ``git -C repo args``; return stdout; raise a coded error on failure."""
+    """Run ``git -C repo args``; return stdout; raise a coded error on failure.
+
+    >>> import pathlib, tempfile
+    >>> repo = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(repo, "init", "--quiet")
+    >>> _ = (repo / "a.txt").write_text("one")
+    >>> for key, value in (("user.name", "Ann"), ("user.email", "ann@example.org"),
+    ...                    ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+    ...     _ = git(repo, "config", key, value)
+    >>> _ = git(repo, "add", "a.txt")
+    >>> _ = git(repo, "commit", "--quiet", "-m", "one")
+    >>> git(repo, "log", "--format=%an: %s")
+    'Ann: one\\n'
+    """
     return git_bytes(repo, *args).decode("utf-8", "replace")
 
 
 def git_bytes(repo: str | os.PathLike[str], *args: str) -> bytes:
-    """Run ``git -C repo args``; return stdout as bytes; raise a coded error on failure."""
+    """Run ``git -C repo args``; return stdout as bytes; raise a coded error on failure.
+
+    >>> import pathlib, tempfile
+    >>> repo = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(repo, "init", "--quiet")
+    >>> _ = (repo / "a.txt").write_text("one")
+    >>> for key, value in (("user.name", "Ann"), ("user.email", "ann@example.org"),
+    ...                    ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+    ...     _ = git(repo, "config", key, value)
+    >>> _ = git(repo, "add", "a.txt")
+    >>> _ = git(repo, "commit", "--quiet", "-m", "one")
+    >>> git_bytes(repo, "show", "HEAD:a.txt")
+    b'one'
+    >>> git_bytes(repo, "show", "HEAD:b.txt")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [git-failed] ...: git show HEAD:b.txt failed: ...
+    """
     try:
         proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
                               check=False)
@@ -68,7 +98,16 @@ def git_bytes(repo: str | os.PathLike[str], *args: str) -> bytes:
 
 
 def is_git_repo(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` is inside a git work tree."""
+    """True when ``path`` is inside a git work tree.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(folder, "init", "--quiet")
+    >>> (folder / "sub").mkdir(); is_git_repo(folder / "sub")
+    True
+    >>> is_git_repo(folder / "no-such-folder")
+    False
+    """
     try:
         return git(path, "rev-parse", "--is-inside-work-tree").strip() == "true"
     except DatelineError:
@@ -76,7 +115,11 @@ def is_git_repo(path: str | os.PathLike[str]) -> bool:
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
-    """``(major, minor, patch)`` of an ``X.Y.Z`` version (what the card accepts), else None."""
+    """``(major, minor, patch)`` of an ``X.Y.Z`` version (what the card accepts), else None.
+
+    >>> parse_version("0.10.2"), parse_version("01.0.0"), parse_version("1.0.0-rc1")
+    ((0, 10, 2), None, None)
+    """
     parts = text.split(".")
     if len(parts) != 3 or not all(p.isdigit() and (p == "0" or not p.startswith("0"))
                                   for p in parts):
@@ -85,12 +128,31 @@ def parse_version(text: str) -> tuple[int, int, int] | None:
 
 
 def tag_name(version: str) -> str:
-    """The git tag of a corpus release."""
+    """The git tag of a corpus release.
+
+    >>> tag_name("1.0.0")
+    'corpus-v1.0.0'
+    """
     return f"{TAG_PREFIX}{version}"
 
 
 def release_tags(repo: str | os.PathLike[str]) -> list[tuple[tuple[int, int, int], str]]:
-    """``corpus-vX.Y.Z`` tags of ``repo``, oldest version first."""
+    """``corpus-vX.Y.Z`` tags of ``repo``, oldest version first.
+
+    >>> import pathlib, tempfile
+    >>> repo = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(repo, "init", "--quiet")
+    >>> _ = (repo / "a.txt").write_text("one")
+    >>> for key, value in (("user.name", "Ann"), ("user.email", "ann@example.org"),
+    ...                    ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+    ...     _ = git(repo, "config", key, value)
+    >>> _ = git(repo, "add", "a.txt")
+    >>> _ = git(repo, "commit", "--quiet", "-m", "one")
+    >>> for tag in ("corpus-v0.10.0", "corpus-v0.9.0", "corpus-vnext", "v1.0.0"):
+    ...     _ = git(repo, "tag", tag)
+    >>> release_tags(repo)
+    [((0, 9, 0), 'corpus-v0.9.0'), ((0, 10, 0), 'corpus-v0.10.0')]
+    """
     out = []
     for name in git(repo, "tag", "--list", f"{TAG_PREFIX}*").split():
         v = parse_version(name[len(TAG_PREFIX):])
@@ -100,12 +162,45 @@ def release_tags(repo: str | os.PathLike[str]) -> list[tuple[tuple[int, int, int
 
 
 def status_porcelain(repo: str | os.PathLike[str]) -> list[str]:
-    """``git status --porcelain`` lines (modified, staged and untracked paths)."""
+    """``git status --porcelain`` lines (modified, staged and untracked paths).
+
+    >>> import pathlib, tempfile
+    >>> repo = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(repo, "init", "--quiet")
+    >>> _ = (repo / "a.txt").write_text("one")
+    >>> for key, value in (("user.name", "Ann"), ("user.email", "ann@example.org"),
+    ...                    ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+    ...     _ = git(repo, "config", key, value)
+    >>> _ = git(repo, "add", "a.txt")
+    >>> _ = git(repo, "commit", "--quiet", "-m", "one")
+    >>> status_porcelain(repo)
+    []
+    >>> _ = (repo / "a.txt").write_text("two"); _ = (repo / "new.txt").write_text("")
+    >>> status_porcelain(repo)
+    [' M a.txt', '?? new.txt']
+    """
     return [line for line in git(repo, "status", "--porcelain").splitlines() if line.strip()]
 
 
 def resolve_revision(repo: str | os.PathLike[str], rev: str) -> str | None:
-    """The full commit id of ``rev`` (tag, branch, commit) in ``repo``, or None."""
+    """The full commit id of ``rev`` (tag, branch, commit) in ``repo``, or None.
+
+    >>> import pathlib, tempfile
+    >>> repo = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(repo, "init", "--quiet")
+    >>> _ = (repo / "a.txt").write_text("one")
+    >>> for key, value in (("user.name", "Ann"), ("user.email", "ann@example.org"),
+    ...                    ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+    ...     _ = git(repo, "config", key, value)
+    >>> _ = git(repo, "add", "a.txt")
+    >>> _ = git(repo, "commit", "--quiet", "-m", "one")
+    >>> _ = git(repo, "tag", "corpus-v0.1.0")
+    >>> head = resolve_revision(repo, "HEAD")
+    >>> len(head), resolve_revision(repo, "corpus-v0.1.0") == head
+    (40, True)
+    >>> resolve_revision(repo, "no-such-tag") is None
+    True
+    """
     try:
         return git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
     except DatelineError:
@@ -113,7 +208,22 @@ def resolve_revision(repo: str | os.PathLike[str], rev: str) -> str | None:
 
 
 def export_revision(repo: str | os.PathLike[str], commit: str, dest: Path) -> Path:
-    """Extract the tree of ``commit`` into ``dest`` (``git archive``, no worktree to clean)."""
+    """Extract the tree of ``commit`` into ``dest`` (``git archive``, no worktree to clean).
+
+    >>> import pathlib, tempfile
+    >>> repo = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(repo, "init", "--quiet")
+    >>> _ = (repo / "a.txt").write_text("one")
+    >>> for key, value in (("user.name", "Ann"), ("user.email", "ann@example.org"),
+    ...                    ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+    ...     _ = git(repo, "config", key, value)
+    >>> _ = git(repo, "add", "a.txt")
+    >>> _ = git(repo, "commit", "--quiet", "-m", "one")
+    >>> _ = (repo / "a.txt").write_text("not committed")
+    >>> out = export_revision(repo, "HEAD", pathlib.Path(tempfile.mkdtemp()) / "tree")
+    >>> [(f.name, f.read_text()) for f in out.iterdir()]
+    [('a.txt', 'one')]
+    """
     data = git_bytes(repo, "archive", "--format=tar", commit)
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
@@ -126,6 +236,13 @@ def python_builder(checkout: Path, sources: Path) -> Path:
 
     The package-dir mapping of its ``pyproject.toml`` (``dateline.schemas`` = ``schemas/``...)
     is recreated with symlinks so ``python -m dateline`` imports only the checkout's code.
+    A checkout that cannot be built that way is refused before anything runs:
+
+    >>> import tempfile
+    >>> python_builder(Path(tempfile.mkdtemp()), Path("sources"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [revision-not-buildable] ...: the revision has no ...
     """
     try:
         meta = tomllib.loads((checkout / "pyproject.toml").read_text("utf-8"))
@@ -157,7 +274,26 @@ def python_builder(checkout: Path, sources: Path) -> Path:
 
 def build_revision(repo: str | os.PathLike[str], rev: str, sources: str | os.PathLike[str],
                    workdir: Path, *, builder: Builder = python_builder) -> Path:
-    """Build the corpus of revision ``rev`` of ``repo`` inside ``workdir``; return the folder."""
+    """Build the corpus of revision ``rev`` of ``repo`` inside ``workdir``; return the folder.
+
+    With a builder that lists the checkout instead of building it:
+
+    >>> import pathlib, tempfile
+    >>> repo = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = git(repo, "init", "--quiet")
+    >>> _ = (repo / "a.txt").write_text("one")
+    >>> for key, value in (("user.name", "Ann"), ("user.email", "ann@example.org"),
+    ...                    ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+    ...     _ = git(repo, "config", key, value)
+    >>> _ = git(repo, "add", "a.txt")
+    >>> _ = git(repo, "commit", "--quiet", "-m", "one")
+    >>> def listing(checkout, sources):
+    ...     _ = (checkout / "files.txt").write_text(" ".join(p.name for p in checkout.iterdir()))
+    ...     return checkout
+    >>> built = build_revision(repo, "HEAD", ".", Path(tempfile.mkdtemp()), builder=listing)
+    >>> (built / "files.txt").read_text()
+    'a.txt'
+    """
     commit = resolve_revision(repo, rev)
     if commit is None:
         raise DatelineError("unknown-revision", f"{rev!r} is neither a folder nor a git "

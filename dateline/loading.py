@@ -3,13 +3,13 @@
 The corpus folder is ``corpus/`` beside the package (the repository layout), or
 ``$DATELINE_CORPUS``, or the ``corpus`` argument. ``load`` forces offline mode and gives
 ``datasets`` its own cache folder per corpus version and built-data digest: the datasets cache
-of a local folder is keyed by the card only and would otherwise serve old rows after a rebuild
-(DESIGN.md §3). Both check the built files against ``MANIFEST`` first (:mod:`dateline.manifest`).
+of a local folder is keyed by the card only and would otherwise serve old rows after a rebuild.
+Both check the built files against ``MANIFEST`` first (:mod:`dateline.manifest`).
 
->>> corpus_version()  # doctest: +SKIP
-'0.1.0'
 >>> default_corpus_dir().name
 'corpus'
+>>> corpus_version() == corpus_version(repository_root() / "corpus")
+True
 """
 
 from __future__ import annotations
@@ -38,24 +38,48 @@ CONFIGS = ("default", "tokens")
 
 
 def repository_root() -> Path:
-    """The folder that holds the ``dateline`` package folder (the repository root)."""
+    """The folder that holds the ``dateline`` package folder (the repository root).
+
+    >>> (repository_root() / "dateline" / "loading.py").is_file()
+    True
+    """
     return Path(__file__).resolve().parent.parent
 
 
 def default_corpus_dir() -> Path:
-    """``$DATELINE_CORPUS``, else ``corpus/`` in the repository."""
+    """``$DATELINE_CORPUS``, else ``corpus/`` in the repository.
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"DATELINE_CORPUS": "/data/corpus"}):
+    ...     default_corpus_dir().as_posix()
+    '/data/corpus'
+    """
     env = os.environ.get("DATELINE_CORPUS")
     return Path(env) if env else repository_root() / "corpus"
 
 
 def default_sources_dir() -> Path:
-    """``$DATELINE_SOURCES``, else ``../shared/sources`` relative to the repository root."""
+    """``$DATELINE_SOURCES``, else ``../shared/sources`` relative to the repository root.
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"DATELINE_SOURCES": "/data/sources"}):
+    ...     default_sources_dir().as_posix()
+    '/data/sources'
+    """
     env = os.environ.get("DATELINE_SOURCES")
     return Path(env) if env else repository_root().parent / "shared" / "sources"
 
 
 def corpus_version(corpus: str | os.PathLike[str] | None = None) -> str:
-    """The corpus version, read from the card's ``configs[].version``."""
+    """The corpus version, read from the card's ``configs[].version``.
+
+    >>> import tempfile
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "README.md").write_text(
+    ...     "---\\nconfigs:\\n- config_name: default\\n  version: 2.1.0\\n---\\n# Card\\n")
+    >>> corpus_version(corpus)
+    '2.1.0'
+    """
     from dateline.build import card_version
 
     return card_version(Path(corpus or default_corpus_dir()) / "README.md")
@@ -86,6 +110,24 @@ def documents(split: str, *, config: str = "default",
     """Yield the Documents of one split (``train``, ``validation`` or ``test``), sorted by id.
 
     Only the ``default`` config holds Documents.
+
+    >>> import tempfile
+    >>> from dateline.manifest import write_manifest
+    >>> from dateline.schemas import write_jsonl
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "README.md").write_text(
+    ...     "---\\nconfigs:\\n- config_name: default\\n  version: 0.0.1\\n  data_files:\\n"
+    ...     "  - split: test\\n    path: data/default/test-*.jsonl\\n---\\n# Card\\n")
+    >>> rel = "data/default/test-00000-of-00001.jsonl"
+    >>> write_jsonl([Document(id="a", text="Hi."), Document(id="b", text="Yo.")], corpus / rel)
+    2
+    >>> write_manifest(corpus, [rel])
+    >>> [d.id for d in documents("test", corpus=corpus)]
+    ['a', 'b']
+    >>> list(documents("validation", corpus=corpus))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [corpus-not-built] ...: no built files in ...
     """
     if config != "default":
         raise DatelineError("unknown-config", f"config {config!r} holds no Documents",
@@ -105,7 +147,19 @@ def _digest(files: list[Path]) -> str:
 
 def all_documents(corpus: str | os.PathLike[str] | None = None) -> list[Document]:
     """Every Document of every split, sorted by id: the gold of the ``all`` and ``cv``
-    protocols."""
+    protocols.
+
+    >>> import tempfile
+    >>> from dateline.manifest import write_manifest
+    >>> from dateline.schemas import write_jsonl
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> files = [f"data/default/{s}-00000-of-00001.jsonl" for s in SPLITS]
+    >>> for k, rel in enumerate(files):
+    ...     _ = write_jsonl([Document(id="cba"[k], text="Hi.")], corpus / rel)
+    >>> write_manifest(corpus, files)
+    >>> [d.id for d in all_documents(corpus)]
+    ['a', 'b', 'c']
+    """
     return sorted((d for s in SPLITS for d in documents(s, corpus=corpus)), key=lambda d: d.id)
 
 
@@ -116,6 +170,21 @@ def load(split: str | None = None, config: str = "default", *,
 
     The cache lives in ``cache_dir`` (default ``$DATELINE_CACHE`` or ``~/.cache/dateline``)
     under ``<version>/<digest of the built files>``, so a rebuilt corpus is never served stale.
+
+    >>> import tempfile
+    >>> from dateline.manifest import write_manifest
+    >>> from dateline.schemas import write_jsonl
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "README.md").write_text(
+    ...     "---\\nconfigs:\\n- config_name: default\\n  version: 0.0.1\\n  data_files:\\n"
+    ...     "  - split: test\\n    path: data/default/test-*.jsonl\\n---\\n# Card\\n")
+    >>> rel = "data/default/test-00000-of-00001.jsonl"
+    >>> write_jsonl([Document(id="a", text="Hi."), Document(id="b", text="Yo.")], corpus / rel)
+    2
+    >>> write_manifest(corpus, [rel])
+    >>> ds = load("test", corpus=corpus, cache_dir=tempfile.mkdtemp())
+    >>> ds.num_rows, ds[1]["id"], ds.column_names[:3]
+    (2, 'b', ['id', 'text', 'meta'])
     """
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["HF_DATASETS_OFFLINE"] = "1"

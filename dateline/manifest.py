@@ -32,7 +32,14 @@ _CACHE: dict[Path, tuple[int, int, str]] = {}
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
-    """The hex sha256 of a file, cached by (path, mtime, size)."""
+    """The hex sha256 of a file, cached by (path, mtime, size).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> file_sha256(path)[:16]
+    'ba7816bf8f01cfea'
+    """
     p = Path(path).resolve()
     st = p.stat()
     hit = _CACHE.get(p)
@@ -47,7 +54,18 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
 
 
 def read_manifest(folder: str | os.PathLike[str]) -> dict[str, str]:
-    """``{path relative to folder: sha256}`` from ``folder/MANIFEST`` (``<sha256>  <path>``)."""
+    """``{path relative to folder: sha256}`` from ``folder/MANIFEST`` (``<sha256>  <path>``).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "MANIFEST").write_text("# built files\\n" + "0" * 64 + "  data/a.jsonl\\n")
+    >>> read_manifest(root) == {"data/a.jsonl": "0" * 64}
+    True
+    >>> read_manifest(root / "elsewhere")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [manifest-missing] ...MANIFEST: no ...MANIFEST: ...
+    """
     path = Path(folder) / "MANIFEST"
     try:
         lines = path.read_text("utf-8").splitlines()
@@ -68,7 +86,16 @@ def read_manifest(folder: str | os.PathLike[str]) -> dict[str, str]:
 
 
 def write_manifest(folder: str | os.PathLike[str], files: Iterable[str]) -> None:
-    """Write ``folder/MANIFEST`` for ``files`` (paths relative to ``folder``), sorted."""
+    """Write ``folder/MANIFEST`` for ``files`` (paths relative to ``folder``), sorted.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for name in ("b.txt", "a.txt"):
+    ...     _ = (root / name).write_bytes(b"abc")
+    >>> write_manifest(root, ["b.txt", "a.txt"])
+    >>> [line[:8] + "…" + line[64:] for line in (root / "MANIFEST").read_text().splitlines()]
+    ['ba7816bf…  a.txt', 'ba7816bf…  b.txt']
+    """
     root = Path(folder)
     atomic_write_text(root / "MANIFEST",
                       "".join(f"{file_sha256(root / f)}  {f}\n" for f in sorted(files)))
@@ -81,6 +108,18 @@ def verify_manifest(folder: str | os.PathLike[str],
 
     A file under ``data/`` that the MANIFEST does not list is refused too: ``datasets`` would
     load it along with the others.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()); (root / "data").mkdir()
+    >>> _ = (root / "data" / "a.jsonl").write_text("{}\\n")
+    >>> write_manifest(root, ["data/a.jsonl"])
+    >>> verify_manifest(root)
+    ['data/a.jsonl']
+    >>> _ = (root / "data" / "extra.jsonl").write_text("{}\\n")
+    >>> verify_manifest(root)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [built-file-unlisted] ...: data/extra.jsonl is not in...
     """
     root = Path(folder)
     manifest = read_manifest(root)

@@ -44,7 +44,11 @@ PROTOCOLS = ("test", "all", "cv")
 
 @dataclass(frozen=True)
 class Protocol:
-    """A protocol's name and, for ``cv``, its number of folds."""
+    """A protocol's name and, for ``cv``, its number of folds.
+
+    >>> Protocol("cv", 3).label, Protocol("cv").whole_corpus, Protocol().whole_corpus
+    ('cv:3', True, False)
+    """
 
     name: str = "test"
     folds: int = DEFAULT_FOLDS
@@ -61,7 +65,15 @@ class Protocol:
 
 
 def parse_protocol(name: str, *, folds: int = DEFAULT_FOLDS) -> Protocol:
-    """The protocol called ``name`` (a usage error for another name)."""
+    """The protocol called ``name`` (a usage error for another name).
+
+    >>> parse_protocol("cv", folds=3)
+    Protocol(name='cv', folds=3)
+    >>> parse_protocol("cv", folds=1)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] --folds 1: cross-validation needs ...
+    """
     if name not in PROTOCOLS:
         raise DatelineError("unknown-protocol", f"unknown protocol {name!r}",
                             fix=f"use one of {', '.join(PROTOCOLS)}", exit_code=2)

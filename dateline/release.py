@@ -55,7 +55,13 @@ BuildFn = Callable[..., Any]  # dateline.build.build(corpus, sources, *, update,
 
 @dataclass
 class ReleaseResult:
-    """What a release did: versions, the previous release, issues, the diff and the entry."""
+    """What a release did: versions, the previous release, issues, the diff and the entry.
+
+    >>> r = ReleaseResult("0.2.0", "0.1.0", "corpus-v0.1.0", [8], CorpusDiff(),
+    ...                   "## 0.2.0 — 2026-02-01\\n", "git tag corpus-v0.2.0")
+    >>> r.diff.empty, r.tag_command
+    (True, 'git tag corpus-v0.2.0')
+    """
 
     version: str
     previous_version: str
@@ -67,7 +73,21 @@ class ReleaseResult:
 
 
 def bump_card_version(card: str, old: str, new: str) -> str:
-    """The card with ``version: old`` replaced by ``new`` in its YAML front matter only."""
+    """The card with ``version: old`` replaced by ``new`` in its YAML front matter only.
+
+    >>> card = "---\\nconfigs:\\n- config_name: a\\n  version: '0.1.0'\\n---\\nSince 0.1.0.\\n"
+    >>> print(bump_card_version(card, "0.1.0", "0.1.1"), end="")
+    ---
+    configs:
+    - config_name: a
+      version: '0.1.1'
+    ---
+    Since 0.1.0.
+    >>> bump_card_version(card, "0.3.0", "0.4.0")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [card-version] no 'version: 0.3.0' in the card's ...
+    """
     m = re.match(r"---\n(.*?\n)---\n", card, re.S)
     if m is None:
         raise DatelineError("card-malformed", "the card has no YAML front matter",
@@ -81,7 +101,11 @@ def bump_card_version(card: str, old: str, new: str) -> str:
 
 
 def issues_in(messages: Iterable[str]) -> list[int]:
-    """Issue numbers referenced as ``(#N)`` or ``(#N, #M)`` in commit messages, sorted."""
+    """Issue numbers referenced as ``(#N)`` or ``(#N, #M)`` in commit messages, sorted.
+
+    >>> issues_in(["Split modules (#11)", "See #4, not a reference", "Both (#2, #11)"])
+    [2, 11]
+    """
     found = set()
     for msg in messages:
         for group in re.findall(r"\((#\d+(?:\s*,\s*#\d+)*)\)", msg):
@@ -99,6 +123,16 @@ def changelog_entry(version: str, date: str, d: CorpusDiff, issues: list[int],
     """A dated CHANGELOG entry generated from a diff; every bullet links the issues.
 
     Only ids, labels and counts: never document text (it may be source text).
+
+    >>> from dateline.diff import diff_documents
+    >>> from dateline.schemas import Document
+    >>> a = {"d1": ("test", Document(id="d1", text="One."))}
+    >>> b = {**a, "d2": ("test", Document(id="d2", text="Two."))}
+    >>> print(changelog_entry("0.2.0", "2026-02-01", diff_documents(a, b), [8], "0.1.0"))
+    ## 0.2.0 — 2026-02-01
+    <BLANKLINE>
+    - Documents since 0.1.0: 1 added (`d2`) (#8).
+    <BLANKLINE>
     """
     refs = " (" + ", ".join(f"#{i}" for i in issues) + ")"
     bullets = []
@@ -146,7 +180,11 @@ def changelog_entry(version: str, date: str, d: CorpusDiff, issues: list[int],
 
 
 def insert_entry(changelog: str, entry: str) -> str:
-    """``changelog`` with ``entry`` before its first ``## `` entry (newest first)."""
+    """``changelog`` with ``entry`` before its first ``## `` entry (newest first).
+
+    >>> insert_entry("# Changelog\\n", "## 0.1.0 — 2026-01-01\\n\\n- First (#1).\\n")
+    '# Changelog\\n\\n## 0.1.0 — 2026-01-01\\n\\n- First (#1).\\n'
+    """
     m = re.search(r"(?m)^## ", changelog)
     if m is None:
         return changelog.rstrip("\n") + "\n\n" + entry
@@ -174,7 +212,23 @@ def release(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], ver
             issues: Iterable[int] = (), since: str | None = None, date: str | None = None,
             say: Callable[[str], None] | None = None, builder: Builder = python_builder,
             build_fn: BuildFn | None = None) -> ReleaseResult:
-    """Release the corpus in ``corpus`` as ``version`` (see the module docstring)."""
+    """Release the corpus in ``corpus`` as ``version`` (see the module docstring).
+
+    A release needs a clean git clone and a build; here the checks that come before either:
+
+    >>> import tempfile
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "README.md").write_text(
+    ...     "---\\nconfigs:\\n- config_name: default\\n  version: 0.2.0\\n---\\n# Card\\n")
+    >>> release(corpus, "sources", "0.2")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [release-bad-version] '0.2' is not a version X.Y.Z...
+    >>> release(corpus, "sources", "0.1.9")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [release-version-not-greater] 0.1.9 is not greater...
+    """
     from dateline.build import build, card_version
 
     step = say or (lambda _: None)

@@ -8,6 +8,7 @@ This package imports nothing else of dateline's; everything else imports it.
 []
 """
 
+from dateline.schemas.checks import CHECKS, check_collection, check_document
 from dateline.schemas.errors import DatelineError, Incident
 from dateline.schemas.io import atomic_write, atomic_write_text
 from dateline.schemas.jsonl import dumps, iter_records, read_documents, read_jsonl, write_jsonl
@@ -26,13 +27,7 @@ from dateline.schemas.model import (
     Span,
 )
 from dateline.schemas.standoff import from_standoff, is_standoff, standoff_json, to_standoff
-from dateline.schemas.validate import (
-    CHECKS,
-    ValidationReport,
-    check_collection,
-    check_document,
-    validate_paths,
-)
+from dateline.schemas.validate import ValidationReport, validate_paths
 
 __all__ = [
     "CHECKS",

@@ -42,6 +42,10 @@ class DatelineError(Exception):
     ``code`` must be registered in :data:`dateline.schemas.codes.CODES` (else ``ValueError``).
     ``fix`` defaults to the registry's hint for the code; ``exit_code``, what the CLI exits
     with (1 for bad data, 2 for a usage error), to the registry's exit code for it.
+
+    >>> err = DatelineError("no-such-file", "x.jsonl does not exist", fix="check the path")
+    >>> err.code, err.exit_code, str(err)
+    ('no-such-file', 2, '[no-such-file] x.jsonl does not exist. Fix: check the path.')
     """
 
     def __init__(self, code: str, message: str, *, where: str | None = None,

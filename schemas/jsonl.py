@@ -45,7 +45,12 @@ _BOM = b"\xef\xbb\xbf"
 
 @dataclass
 class Record:
-    """One line of a JSONL file (or one ``.json`` file): the Document, or why there is none."""
+    """One line of a JSONL file (or one ``.json`` file): the Document, or why there is none.
+
+    >>> rec = parse_document('{"id": "d"}', file="a.jsonl", line=3)
+    >>> rec.doc, rec.doc_id, [(i.check, i.location()) for i in rec.incidents]
+    (None, 'd', [('missing-field', 'a.jsonl:3 d $.text')])
+    """
 
     file: str
     line: int | None
@@ -64,7 +69,15 @@ def dumps(doc: Document) -> str:
 
 
 def write_jsonl(docs: Iterable[Document], path: str | os.PathLike[str]) -> int:
-    """Write Documents to ``path`` atomically, one per line; return how many were written."""
+    """Write Documents to ``path`` atomically, one per line; return how many were written.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> write_jsonl([Document(id="a", text="Hi.")], path)
+    1
+    >>> path.read_text("utf-8").count("\\n")
+    1
+    """
     n = 0
     with atomic_write(path) as f:
         for doc in docs:
@@ -149,6 +162,12 @@ def iter_records(path: str | os.PathLike[str], *,
     Never raises on bad content: invalid UTF-8, invalid JSON, blank lines, lines longer than
     ``max_line_bytes`` and empty files are reported as level-1 incidents. Memory stays bounded
     by ``max_line_bytes`` whatever the line length.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "Hi."}\\n\\n{"id": "b"', encoding="utf-8")
+    >>> [(r.line, r.doc_id, [i.check for i in r.incidents]) for r in iter_records(path)]
+    [(1, 'a', []), (2, None, ['blank-line']), (3, None, ['invalid-json'])]
     """
     name = str(path)
     if Path(path).suffix == ".json":
@@ -222,6 +241,17 @@ def read_jsonl(path: str | os.PathLike[str], *,
     """Yield the Documents of a ``.jsonl`` (or ``.json``) file; raise at the first bad line.
 
     Only level-1 problems (syntax and schema) stop reading; run the validator for the rest.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "Hi."}\\n{"id": "b"}\\n', encoding="utf-8")
+    >>> docs = read_jsonl(path)
+    >>> next(docs).id
+    'a'
+    >>> next(docs)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [missing-field] ...docs.jsonl:2 b $.text: ...
     """
     for rec in iter_records(path, max_line_bytes=max_line_bytes):
         if rec.doc is None:
@@ -233,6 +263,15 @@ def read_jsonl(path: str | os.PathLike[str], *,
 
 
 def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document]:
-    """Yield the Documents of several files in order (``.jsonl`` or ``.json``)."""
+    """Yield the Documents of several files in order (``.jsonl`` or ``.json``).
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_jsonl([Document(id="a", text="Hi.")], folder / "a.jsonl")
+    1
+    >>> _ = (folder / "b.json").write_text('{"id": "b", "text": "Yo."}', encoding="utf-8")
+    >>> [d.id for d in read_documents([folder / "a.jsonl", folder / "b.json"])]
+    ['a', 'b']
+    """
     for path in paths:
         yield from read_jsonl(path)

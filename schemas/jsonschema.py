@@ -26,7 +26,14 @@ SCHEMA_FILE = Path(__file__).with_name("document.schema.json")
 
 
 def document_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one Document, with the label inventories."""
+    """The JSON Schema (draft 2020-12) of one Document, with the label inventories.
+
+    >>> defs = document_schema()["$defs"]
+    >>> "PERSON" in defs["Mention"]["properties"]["label"]["enum"]
+    True
+    >>> defs["Event"]["properties"]["type"]["enum"][-1] is None
+    True
+    """
     schema = Document.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     inv = inventory()
@@ -44,12 +51,23 @@ def document_schema() -> dict[str, Any]:
 
 
 def render() -> str:
-    """The schema file's exact text."""
+    """The schema file's exact text (the golden test compares it with ``SCHEMA_FILE``).
+
+    >>> text = render()
+    >>> text.startswith("{"), text.endswith("}\\n"), json.loads(text) == document_schema()
+    (True, True, True)
+    """
     return json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def write(path: Path = SCHEMA_FILE) -> Path:
-    """Write the schema file atomically and return its path."""
+    """Write the schema file atomically and return its path.
+
+    >>> import pathlib, tempfile
+    >>> path = write(pathlib.Path(tempfile.mkdtemp()) / "document.schema.json")
+    >>> path.read_text("utf-8") == render()
+    True
+    """
     atomic_write_text(path, render())
     return path
 

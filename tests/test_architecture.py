@@ -1,4 +1,5 @@
-"""Imports run one way: schemas <- evaluation/baselines <- dateline/ (DESIGN.md §1)."""
+"""Imports run one way: schemas <- evaluation/baselines <- dateline/ (each imports only what is
+to its left)."""
 
 import ast
 from pathlib import Path

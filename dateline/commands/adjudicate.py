@@ -30,7 +30,13 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``adjudicate`` subcommand."""
+    """Add the ``adjudicate`` subcommand.
+
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["adjudicate", "--policy", "majority"])
+    >>> args.func is run, args.path, args.adjudicator, args.conflicts
+    (True, 'corpus/annotations/labelstudio', None, None)
+    """
     p = sub.add_parser("adjudicate", help="merge annotators into the corpus annotation",
                        description=__doc__.split("\n\n")[1] if __doc__ else None)
     p.add_argument("path", nargs="?", default=str(ANNOTATIONS_DIR),
@@ -46,7 +52,38 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Adjudicate every pulled document; return 0 (conflicts are reported, not errors)."""
+    """Adjudicate every pulled document; return 0 (conflicts are reported, not errors).
+
+    Two annotators who disagree on the extent of a name: no majority, two conflicts.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> from dateline.studio.convert import tasks_documents
+    >>> from dateline.studio.sync import write_pulled
+    >>> def annotation(ls_id, who, end):
+    ...     return {"id": ls_id, "completed_by": {"email": who}, "result": [
+    ...         {"id": "m1", "type": "labels", "from_name": "entity", "to_name": "text",
+    ...          "value": {"start": 0, "end": end, "text": "Ann Lee"[:end],
+    ...                    "labels": ["PERSON"]}}]}
+    >>> task = {"id": 1, "data": {"text": "Ann Lee left.", "doc_id": "d"},
+    ...         "annotations": [annotation(1, "a@example.org", 7),
+    ...                         annotation(2, "b@example.org", 3)]}
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_pulled(tasks_documents([task]), folder / "pulled")
+    >>> write_jsonl([Document(id="d", text="Ann Lee left.")], folder / "docs.jsonl")
+    1
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["adjudicate", str(folder / "pulled"), "--policy", "majority",
+    ...                   "--out", str(folder / "adjudicated"),
+    ...                   "--documents", str(folder / "docs.jsonl")]))
+    conflict d entities: PERSON 'Ann Lee' [0, 7) — 1 of 2 (a@example.org)
+    conflict d entities: PERSON 'Ann' [0, 3) — 1 of 2 (b@example.org)
+    new 1, changed 0, unchanged 0, not adjudicated 0; 2 conflicts for review
+    0
+    >>> sorted(f.name for f in (folder / "adjudicated").iterdir())
+    ['d.json']
+    """
     console = Console(highlight=False, soft_wrap=True)
     if args.policy == "adjudicator" and not args.adjudicator:
         args.parser.error("--policy adjudicator needs --adjudicator NAME")

@@ -31,7 +31,13 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``agreement`` subcommand."""
+    """Add the ``agreement`` subcommand.
+
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["agreement", "pulled", "--documents", "docs.jsonl"])
+    >>> args.func is run, args.path, args.documents, args.bootstrap, args.seed
+    (True, 'pulled', ['docs.jsonl'], 1000, 0)
+    """
     p = sub.add_parser("agreement", help="agreement between annotators (F1, kappa, alpha)",
                        description=__doc__.split("\n\n")[1] if __doc__ else None)
     p.add_argument("path", nargs="?", default=str(ANNOTATIONS_DIR),
@@ -51,7 +57,37 @@ def _fmt(x: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Compute and print the agreement report."""
+    """Compute and print the agreement report.
+
+    Two annotators who disagree on the extent of a name:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> from dateline.studio.convert import tasks_documents
+    >>> from dateline.studio.sync import write_pulled
+    >>> def annotation(ls_id, who, end):
+    ...     return {"id": ls_id, "completed_by": {"email": who}, "result": [
+    ...         {"id": "m1", "type": "labels", "from_name": "entity", "to_name": "text",
+    ...          "value": {"start": 0, "end": end, "text": "Ann Lee"[:end],
+    ...                    "labels": ["PERSON"]}}]}
+    >>> task = {"id": 1, "data": {"text": "Ann Lee left.", "doc_id": "d"},
+    ...         "annotations": [annotation(1, "a@example.org", 7),
+    ...                         annotation(2, "b@example.org", 3)]}
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_pulled(tasks_documents([task]), folder / "pulled")
+    >>> write_jsonl([Document(id="d", text="Ann Lee left.")], folder / "docs.jsonl")
+    1
+    >>> import contextlib, io
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = run(p.parse_args(["agreement", str(folder / "pulled"), "--documents",
+    ...                              str(folder / "docs.jsonl"), "--bootstrap", "10",
+    ...                              "--format", "json"]))
+    >>> pair = json.loads(out.getvalue())["pairs"]["a@example.org | b@example.org"]
+    >>> code, pair["documents"], pair["entities"]["f1"], pair["entities"]["kappa"]
+    (0, 1, 0.0, 0.5)
+    """
     from dateline.evaluation.agreement import agreement
 
     expected = [d.id for d in read_documents(args.expect)] if args.expect else []

@@ -36,7 +36,14 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``compare`` subcommand."""
+    """Add the ``compare`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["compare", "gold.jsonl", "a.jsonl", "b.jsonl"])
+    >>> args.func is run, args.baseline, args.confidence, args.alpha, args.format
+    (True, None, 0.95, 0.05, 'table')
+    """
     p = sub.add_parser(
         "compare", help="compare systems: intervals, differences and significance",
         description="Score several systems against the same gold documents: every metric "
@@ -70,7 +77,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Compare and print (or write) the result; return the exit code."""
+    """Compare and print (or write) the result; return the exit code.
+
+    >>> import argparse, contextlib, io, json, pathlib, tempfile
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> gold = Document(id="d", text="Ann met Bo.", entities=(
+    ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),),
+    ...     layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
+    >>> pred = gold.model_copy(update={"entities": (*gold.entities,
+    ...     Mention(id="m2", start=8, end=10, text="Bo", label="PERSON"))})
+    >>> write_jsonl([gold], folder / "gold.jsonl"), write_jsonl([pred], folder / "pred.jsonl")
+    (1, 1)
+    >>> gold_file, pred_file = str(folder / "gold.jsonl"), str(folder / "pred.jsonl")
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = run(p.parse_args(["compare", gold_file, gold_file, pred_file, "--layer",
+    ...                              "entities", "--resamples", "20", "--trials", "20",
+    ...                              "--format", "json"]))
+    >>> f1 = json.loads(out.getvalue())["layers"]["entities"]["metrics"]["strict.f1"]
+    >>> code, f1["systems"]["gold"]["value"], round(f1["differences"]["pred"]["difference"], 4)
+    (0, 1.0, -0.3333)
+    """
     o = scoring_options(args)
     names = system_names(args.preds) if args.names is None else \
         [x.strip() for x in args.names.split(",")]

@@ -26,7 +26,13 @@ __all__ = ["print_stats", "register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``corpus`` subcommand."""
+    """Add the ``corpus`` subcommand.
+
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["corpus", "stats"])
+    >>> args.func is run, args.corpus, args.sources, args.targets
+    (True, None, None, [])
+    """
     p = sub.add_parser("corpus", help="build the corpus from its pinned sources; show statistics",
                        description="Build corpus/data from the pinned sources (corpus/"
                                    "sources.lock), validate it, and update stats.json, the "
@@ -48,7 +54,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def print_stats(stats: dict[str, Any], console: Console) -> None:
-    """Print the statistics table of a ``stats.json`` dict."""
+    """Print the statistics table of a ``stats.json`` dict.
+
+    >>> part = {"documents": 1, "tokens": 1200, "clusters": 2, "events": {"total": 0},
+    ...         "mentions": {"total": 3, "named_core_outermost": 2},
+    ...         "quotes": {"total": 1, "with_cue": 1}}
+    >>> stats = {"corpus_version": "9.9.9", "by_split": {"test": part}, "by_source": {},
+    ...          "total": part}
+    >>> print_stats(stats, Console(width=100))
+                                 dateline corpus 9.9.9
+    ┏━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┓
+    ┃ part  ┃ docs ┃ tokens ┃ mentions ┃ named core ┃ clusters ┃ quotes ┃ with cue ┃ events ┃
+    ┡━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━┩
+    │ test  │ 1    │ 1,200  │ 3        │ 2          │ 2        │ 1      │ 1        │ 0      │
+    │ total │ 1    │ 1,200  │ 3        │ 2          │ 2        │ 1      │ 1        │ 0      │
+    └───────┴──────┴────────┴──────────┴────────────┴──────────┴────────┴──────────┴────────┘
+    """
     from dateline.build import render_stats_table
 
     rows = render_stats_table(stats)
@@ -59,7 +80,33 @@ def print_stats(stats: dict[str, Any], console: Console) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one corpus action; return the exit code."""
+    """Run one corpus action; return the exit code.
+
+    ``stats`` prints the table of a built corpus's ``stats.json``:
+
+    >>> import tempfile
+    >>> part = {"documents": 1, "tokens": 1200, "clusters": 2, "events": {"total": 0},
+    ...         "mentions": {"total": 3, "named_core_outermost": 2},
+    ...         "quotes": {"total": 1, "with_cue": 1}}
+    >>> stats = {"corpus_version": "9.9.9", "by_split": {"test": part}, "by_source": {},
+    ...          "total": part}
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "stats.json").write_text(json.dumps(stats))
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["corpus", "stats", "--corpus", str(corpus)]))
+                                 dateline corpus 9.9.9
+    ┏━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┓
+    ┃ part  ┃ docs ┃ tokens ┃ mentions ┃ named core ┃ clusters ┃ quotes ┃ with cue ┃ events ┃
+    ┡━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━┩
+    │ test  │ 1    │ 1,200  │ 3        │ 2          │ 2        │ 1      │ 1        │ 0      │
+    │ total │ 1    │ 1,200  │ 3        │ 2          │ 2        │ 1      │ 1        │ 0      │
+    └───────┴──────┴────────┴──────────┴────────────┴──────────┴────────┴──────────┴────────┘
+    0
+    >>> run(p.parse_args(["corpus", "stats", "--corpus", str(corpus / "new")]))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [corpus-not-built] no .../new/stats.json. Fix: ...
+    """
     from dateline.build import build, lock_sources
     from dateline.loading import default_corpus_dir, default_sources_dir
 

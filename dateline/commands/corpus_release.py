@@ -36,7 +36,13 @@ ACTIONS = ("release", "diff", "export", "fetch-sources")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    """Add the positional TARGETS and the options of the release actions to ``corpus``."""
+    """Add the positional TARGETS and the options of the release actions to ``corpus``.
+
+    >>> p = argparse.ArgumentParser(); _ = p.add_argument("action"); add_arguments(p)
+    >>> a = p.parse_args(["export", "--format", "conll", "out"])
+    >>> a.targets, a.format, a.limit, a.json
+    (['out'], 'conll', 20, None)
+    """
     p.add_argument("targets", nargs="*", metavar="ARG",
                    help="release: VERSION; diff: A B (tag, commit or built folder); "
                         "export: DIR; fetch-sources: [DIR]")
@@ -89,7 +95,27 @@ def _need(args: argparse.Namespace, low: int, high: int, usage: str) -> list[str
 
 
 def run(args: argparse.Namespace, corpus: Path, sources: Path) -> int:
-    """Run one of :data:`ACTIONS`; return the exit code."""
+    """Run one of :data:`ACTIONS`; return the exit code.
+
+    ``diff`` of two built folders, with the JSON written beside the table:
+
+    >>> import contextlib, io
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_jsonl([Document(id="d1", text="One.")], folder / "a" / "test.jsonl")
+    1
+    >>> write_jsonl([Document(id="d1", text="One.")], folder / "b" / "test.jsonl")
+    1
+    >>> p = argparse.ArgumentParser(); _ = p.add_argument("action"); add_arguments(p)
+    >>> args = p.parse_args(["diff", str(folder / "a"), str(folder / "b"),
+    ...                      "--json", str(folder / "diff.json")])
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = run(args, folder, folder)
+    >>> code, json.loads((folder / "diff.json").read_text())["summary"]["documents"]
+    (0, {'added': 0, 'removed': 0, 'changed': 0})
+    >>> out.getvalue().splitlines()[-1]
+    '1 document(s) unchanged'
+    """
     console = _console()
     if args.action == "diff":
         a, b = _need(args, 2, 2, "A B")
@@ -115,7 +141,16 @@ def run(args: argparse.Namespace, corpus: Path, sources: Path) -> int:
 
 def resolve_side(spec: str, corpus: Path, sources: Path, workdir: Path) -> tuple[Path, str]:
     """A built folder for ``spec`` (a folder, else a git revision built in ``workdir``) and its
-    display name."""
+    display name.
+
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> resolve_side(str(folder), folder, folder, folder / "work") == (folder, str(folder))
+    True
+    >>> resolve_side("no-such-revision", folder, folder, folder / "work")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-revision] 'no-such-revision' is neither a...
+    """
     from dateline.gitrev import build_revision, git, resolve_revision
 
     if Path(spec).is_dir():
@@ -132,7 +167,33 @@ def resolve_side(spec: str, corpus: Path, sources: Path, workdir: Path) -> tuple
 
 
 def render_diff(d: CorpusDiff, console: Console, limit: int = 20) -> None:
-    """Print a diff: loud text changes first, then counts, then details (``limit`` rows)."""
+    """Print a diff: loud text changes first, then counts, then details (``limit`` rows).
+
+    >>> from dateline.diff import diff_documents
+    >>> from dateline.schemas import Document, Mention
+    >>> ann = Mention(id="m1", start=0, end=3, text="Ann", label="PERSON")
+    >>> a = {"d1": ("test", Document(id="d1", text="Ann ran."))}
+    >>> b = {"d1": ("test", Document(id="d1", text="Ann ran.", entities=(ann,))),
+    ...      "d2": ("test", Document(id="d2", text="New."))}
+    >>> render_diff(diff_documents(a, b, a_name="v1", b_name="v2"), Console(width=80))
+                     v1 → v2
+    ┏━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┓
+    ┃           ┃ added ┃ removed ┃ changed ┃
+    ┡━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━╇━━━━━━━━━┩
+    │ documents │ 1     │ 0       │ 1       │
+    │ entities  │ 1     │ 0       │ 0       │
+    │ events    │ 0     │ 0       │ 0       │
+    │ quotes    │ 0     │ 0       │ 0       │
+    └───────────┴───────┴─────────┴─────────┘
+    0 document(s) unchanged
+                           details
+    ┏━━━━━━━━━━┳━━━━━━━━━━┳━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━┓
+    ┃ document ┃ part     ┃ id ┃ change ┃ labels        ┃
+    ┡━━━━━━━━━━╇━━━━━━━━━━╇━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━┩
+    │ d2       │ document │    │ added  │               │
+    │ d1       │ entities │ m1 │ added  │ PERSON [0, 3) │
+    └──────────┴──────────┴────┴────────┴───────────────┘
+    """
     if d.text_changed:
         console.print(f"[bold red]TEXT CHANGED in {len(d.text_changed)} document(s): offsets "
                       "into these texts may all have moved[/bold red]")

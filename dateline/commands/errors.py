@@ -36,7 +36,14 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``errors`` subcommand."""
+    """Add the ``errors`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["errors", "--area", "scoring"])
+    >>> args.func is run, args.code, args.area
+    (True, None, 'scoring')
+    """
     p = sub.add_parser("errors", help="list the error codes: exit code, meaning, fix",
                        description="List every error code dateline can report, with its exit "
                                    "code (1 bad data, 2 usage error), meaning and general fix; "
@@ -75,7 +82,16 @@ def _one(name: str, fmt: str, console: Console) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the codes (or one); return the exit code."""
+    """Print the codes (or one); return the exit code.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["errors", "layer-registered"]))
+    error code layer-registered (area scoring, exit code 2)
+      meaning: A layer of that name is registered already.
+      fix: choose another name, or register it with replace=True
+    0
+    """
     console = Console(highlight=False, soft_wrap=True)
     if args.code is not None:
         return _one(args.code, args.format, console)

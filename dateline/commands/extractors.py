@@ -23,7 +23,14 @@ __all__ = ["describe", "register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``extractors`` subcommand."""
+    """Add the ``extractors`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["extractors"])
+    >>> args.func is run, args.format
+    (True, 'table')
+    """
     p = sub.add_parser("extractors", help="list the installed extractors",
                        description="List built-in extractors and those that installed packages "
                                    "register in the dateline.extractors entry-point group.")
@@ -57,7 +64,16 @@ def describe() -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the list."""
+    """Print the list.
+
+    >>> import argparse, contextlib, io, json
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = run(p.parse_args(["extractors", "--format", "json"]))
+    >>> rows = {r["name"]: r for r in json.loads(out.getvalue())}
+    >>> code, rows["quote-marks"]["reference"], rows["quote-marks"]["status"]
+    (0, True, 'ok')
+    """
     rows = describe()
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)

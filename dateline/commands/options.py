@@ -33,7 +33,13 @@ __all__ = [
 
 
 def add_scoring_options(p: argparse.ArgumentParser) -> None:
-    """Add ``--layer --status --labels --kinds --overlap --overlap-of``."""
+    """Add ``--layer --status --labels --kinds --overlap --overlap-of``.
+
+    >>> p = argparse.ArgumentParser(); add_scoring_options(p)
+    >>> a = p.parse_args(["--layer", "quotes", "--overlap", "0.5", "--overlap-of", "union"])
+    >>> a.layer, a.status, a.overlap, a.overlap_of
+    ('quotes', 'gold', 0.5, 'union')
+    """
     p.add_argument("--layer", choices=(*layer_names(), "all"), default="all")
     p.add_argument("--status", default="gold", metavar="S[,S...]",
                    help="gold layer statuses to score (default: gold); e.g. gold,draft")
@@ -48,7 +54,12 @@ def add_scoring_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -> None:
-    """Add ``--resamples`` (bootstrap), ``--trials`` (approximate randomisation) and ``--seed``."""
+    """Add ``--resamples`` (bootstrap), ``--trials`` (approximate randomisation) and ``--seed``.
+
+    >>> p = argparse.ArgumentParser(); add_resampling_options(p, trials=False)
+    >>> vars(p.parse_args(["--resamples", "200"]))
+    {'resamples': 200, 'seed': 12345}
+    """
     p.add_argument("--resamples", type=int, default=1000, metavar="N",
                    help="bootstrap resamples of the intervals (default: 1000)")
     if trials:
@@ -60,7 +71,13 @@ def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -
 
 @dataclass(frozen=True)
 class ScoringOptions:
-    """The parsed and checked values of :func:`add_scoring_options`' options."""
+    """The parsed and checked values of :func:`add_scoring_options`' options.
+
+    >>> o = ScoringOptions(("entities",), ["gold"], ["PERSON"], None, Overlap(0.5, "gold"))
+    >>> s = o.score_options()
+    >>> s.statuses, s.labels, s.kinds
+    (('gold',), ('PERSON',), None)
+    """
 
     layers: tuple[str, ...]
     statuses: list[str]
@@ -75,7 +92,16 @@ class ScoringOptions:
 
 
 def scoring_options(args: argparse.Namespace) -> ScoringOptions:
-    """Check the scoring options against the label inventory (usage errors exit 2)."""
+    """Check the scoring options against the label inventory (usage errors exit 2).
+
+    >>> p = argparse.ArgumentParser(); add_scoring_options(p)
+    >>> scoring_options(p.parse_args(["--layer", "entities", "--labels", "PERSON"])).labels
+    ['PERSON']
+    >>> scoring_options(p.parse_args(["--labels", "HERO"]))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] --labels 'HERO': unknown value 'HERO'...
+    """
     inv = inventory()
     return ScoringOptions(
         layers=layer_names() if args.layer == "all" else (args.layer,),
@@ -106,7 +132,21 @@ def parse_list(value: str | None, allowed: Sequence[str], option: str) -> list[s
 def load_gold(spec: str) -> tuple[list[Document], str | None]:
     """The gold Documents and the corpus version (None for a file): a path, ``corpus:SPLIT``
     or ``corpus:all`` (every split, sorted by id: the documents of the ``all`` and ``cv``
-    protocols)."""
+    protocols).
+
+    >>> import tempfile
+    >>> from dateline.schemas import write_jsonl
+    >>> path = Path(tempfile.mkdtemp()) / "gold.jsonl"
+    >>> write_jsonl([Document(id="d", text="Hi.")], path)
+    1
+    >>> docs, version = load_gold(str(path))
+    >>> [d.id for d in docs], version
+    (['d'], None)
+    >>> load_gold("missing.jsonl")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [no-such-file] missing.jsonl: 'missing.jsonl' does not...
+    """
     if spec.startswith("corpus:"):
         from dateline import loading  # imports `datasets`: only when the corpus is asked for
 
@@ -122,7 +162,14 @@ def load_gold(spec: str) -> tuple[list[Document], str | None]:
 
 
 def load_predictions(path: str) -> list[Document]:
-    """The predicted Documents of a ``.jsonl``/``.json`` file."""
+    """The predicted Documents of a ``.jsonl``/``.json`` file.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "pred.json"
+    >>> _ = path.write_text('{"id": "d", "text": "Hi."}')
+    >>> [d.id for d in load_predictions(str(path))]
+    ['d']
+    """
     if not Path(path).exists():
         raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
                             fix="give a .jsonl file of predicted Documents", exit_code=2)

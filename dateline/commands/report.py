@@ -33,7 +33,14 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``report`` subcommand."""
+    """Add the ``report`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["report", "gold.jsonl", "pred.jsonl", "-o", "out"])
+    >>> args.func is run, args.name, args.resamples
+    (True, None, 1000)
+    """
     p = sub.add_parser(
         "report", help="error analysis of one system: outcomes, HTML page, plots",
         description="Write the error analysis of predicted Documents against gold ones: a "
@@ -54,7 +61,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the report and print where it is; return the exit code."""
+    """Write the report and print where it is; return the exit code.
+
+    >>> import argparse, contextlib, io, json, pathlib, tempfile
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> gold = Document(id="d", text="Ann met Bo.", entities=(
+    ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),),
+    ...     layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
+    >>> pred = gold.model_copy(update={"entities": (*gold.entities,
+    ...     Mention(id="m2", start=8, end=10, text="Bo", label="PERSON"))})
+    >>> write_jsonl([gold], folder / "gold.jsonl"), write_jsonl([pred], folder / "pred.jsonl")
+    (1, 1)
+    >>> gold_file, pred_file = str(folder / "gold.jsonl"), str(folder / "pred.jsonl")
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["report", gold_file, pred_file, "-o", str(folder / "report"),
+    ...                   "--layer", "entities", "--resamples", "10"]))
+    entities strict.f1: 0.6667 [0.6667, 0.6667]
+    entities partial.f1: 0.6667 [0.6667, 0.6667]
+    entities: correct 1, spurious 1
+    wrote confusion.png, errors.jsonl, index.html, label_f1.png, scores.json to .../report/
+    0
+    """
     o = scoring_options(args)
     gold, _ = load_gold(args.gold)
     pred = load_predictions(args.pred)

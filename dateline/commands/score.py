@@ -29,7 +29,14 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``score`` subcommand."""
+    """Add the ``score`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["score", "gold.jsonl", "pred.jsonl"])
+    >>> args.func is run, args.layer, args.status, args.format
+    (True, 'all', 'gold', 'table')
+    """
     p = sub.add_parser("score", help="score predictions against gold documents",
                        description="Score predicted Documents against gold Documents, layer by "
                                    "layer, with optimal one-to-one matching.")
@@ -41,7 +48,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Score and print the report; return the exit code."""
+    """Score and print the report; return the exit code.
+
+    >>> import argparse, contextlib, io, json, pathlib, tempfile
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> gold = Document(id="d", text="Ann met Bo.", entities=(
+    ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),),
+    ...     layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
+    >>> pred = gold.model_copy(update={"entities": (*gold.entities,
+    ...     Mention(id="m2", start=8, end=10, text="Bo", label="PERSON"))})
+    >>> write_jsonl([gold], folder / "gold.jsonl"), write_jsonl([pred], folder / "pred.jsonl")
+    (1, 1)
+    >>> gold_file, pred_file = str(folder / "gold.jsonl"), str(folder / "pred.jsonl")
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = run(p.parse_args(["score", gold_file, pred_file, "--format", "json"]))
+    >>> strict = json.loads(out.getvalue())["layers"]["entities"]["modes"]["strict"]["micro"]
+    >>> code, strict["precision"], strict["recall"]
+    (0, 0.5, 1.0)
+    """
     o = scoring_options(args)
     gold, corpus_version = load_gold(args.gold)
     pred = load_predictions(args.pred)

@@ -25,14 +25,21 @@ from rich.console import Console
 
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import document_task, tasks_documents
+from dateline.studio.convert import tasks_documents
 from dateline.studio.sync import ANNOTATIONS_DIR, PullReport, write_pulled
+from dateline.studio.tasks import document_task
 
 __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``studio`` subcommand and its actions."""
+    """Add the ``studio`` subcommand and its actions.
+
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["studio", "export", "docs.jsonl", "-o", "tasks.json"])
+    >>> args.func is run, args.action, args.as_, args.split
+    (True, 'export', 'annotations', None)
+    """
     p = sub.add_parser("studio", help="annotate in Label Studio: config, push, pull, import, "
                        "export", description=__doc__.split("\n\n")[1] if __doc__ else None)
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -132,7 +139,27 @@ def _print_pull(console: Console, report: PullReport) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one studio action and return the exit code."""
+    """Run one studio action and return the exit code.
+
+    Without a server: ``export`` writes Documents as an import file of tasks, and ``import``
+    converts an export file of tasks (here the same file) into pulled annotations:
+
+    >>> import tempfile
+    >>> from dateline.schemas import write_jsonl
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_jsonl([Document(id="d", text="Bo left.")], folder / "docs.jsonl")
+    1
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["studio", "export", str(folder / "docs.jsonl"),
+    ...                   "-o", str(folder / "tasks.json")]))
+    wrote 1 tasks to .../tasks.json
+    0
+    >>> run(p.parse_args(["studio", "import", str(folder / "tasks.json"),
+    ...                   "--out", str(folder / "pulled")]))
+    new       d by unknown (annotation None): 0 entities, 0 events, 0 quotes
+    1 annotations: new 1, changed 0, unchanged 0, invalid 0, refused 0, skipped 0
+    0
+    """
     console = Console(highlight=False, soft_wrap=True)
     if args.action == "config":
         xml = labeling_config()

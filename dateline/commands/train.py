@@ -27,7 +27,14 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``train`` subcommand."""
+    """Add the ``train`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["train", "lexicon"])
+    >>> args.func is run, args.force, args.settings
+    (True, False, [])
+    """
     p = sub.add_parser("train", help="train an extractor on the corpus train split",
                        description="Train an extractor on the train split (settings chosen on "
                                    "validation) and cache the model for this corpus version.")
@@ -38,7 +45,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train (or load) and print the training report as JSON."""
+    """Train (or load) and print the training report as JSON.
+
+    Training reads the built corpus; an extractor that learns nothing is refused first:
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["train", "quote-marks"]))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [not-trainable] extractor 'quote-marks' learns nothing...
+    """
     console = Console(stderr=True, highlight=False)
     settings = parse_settings(args.settings)
     extractor = make_extractor(args.name, settings)

@@ -17,15 +17,21 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from dateline.schemas import CHECKS, ValidationReport, validate_paths
+from dateline.schemas import CHECKS, LAYERS, ValidationReport, validate_paths
 from dateline.schemas.jsonl import DEFAULT_MAX_LINE_BYTES
-from dateline.schemas.validate import LAYERS
 
 __all__ = ["register", "report_dict", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``validate`` subcommand."""
+    """Add the ``validate`` subcommand.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["validate", "docs.jsonl"])
+    >>> args.func is run, args.level, args.max_errors, args.format
+    (True, 4, None, 'text')
+    """
     p = sub.add_parser("validate", help="check Documents (.json/.jsonl files or folders)",
                        description="Check Documents at four levels: 1 syntax and schema, "
                                    "2 offsets and text, 3 cross-references and labels, "
@@ -44,7 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def report_dict(report: ValidationReport) -> dict[str, Any]:
-    """The JSON form of a validation report."""
+    """The JSON form of a validation report.
+
+    >>> out = report_dict(ValidationReport(documents=1))
+    >>> out["valid"], out["documents"], out["items"], out["incidents"]
+    (True, 1, {'entities': 0, 'events': 0, 'quotes': 0}, [])
+    """
     return {
         "valid": report.valid,
         "files": report.files,
@@ -58,7 +69,17 @@ def report_dict(report: ValidationReport) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate and print the report; return the exit code."""
+    """Validate and print the report; return the exit code.
+
+    >>> import argparse, contextlib, io, json, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "Hi."}\\n{"id": "a", "text": "Yo."}\\n')
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = run(p.parse_args(["validate", str(path), "--format", "json"]))
+    >>> code, [i["check"] for i in json.loads(out.getvalue())["incidents"]]
+    (1, ['duplicate-document-id'])
+    """
     console = Console(highlight=False, soft_wrap=True)
     if args.list_checks:
         table = Table("level", "check id", "meaning", title="validation checks")

@@ -9,6 +9,7 @@ True
 """
 
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import document_task, task_documents, text_hash
+from dateline.studio.convert import task_documents
+from dateline.studio.tasks import document_task, text_hash
 
 __all__ = ["document_task", "labeling_config", "task_documents", "text_hash"]

@@ -53,7 +53,11 @@ _RANK = {"gold": 0, "draft": 1, "silver": 2, "absent": 3}
 
 @dataclass(frozen=True)
 class Conflict:
-    """An item or value some annotators gave and no majority agreed on."""
+    """An item or value some annotators gave and no majority agreed on.
+
+    >>> print(Conflict("d1", "entities", "PERSON 'Bo' [8, 10)", ("b",), 3))
+    d1 entities: PERSON 'Bo' [8, 10) — 1 of 3 (b)
+    """
 
     doc_id: str
     layer: str
@@ -68,7 +72,12 @@ class Conflict:
 
 @dataclass
 class Adjudicated:
-    """The merged Document (None when the policy cannot apply) and what needs review."""
+    """The merged Document (None when the policy cannot apply) and what needs review.
+
+    >>> from dateline.schemas import Document
+    >>> adjudicate({"a": Document(id="d", text="Hi.")}, policy="majority")
+    Adjudicated(doc=None, conflicts=[], reason='one annotator (a); a majority needs two or more')
+    """
 
     doc: Document | None
     conflicts: list[Conflict] = field(default_factory=list)
@@ -246,7 +255,18 @@ def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
 
 def adjudicate(docs: Mapping[str, Document], *, policy: str,
                adjudicator: str | None = None) -> Adjudicated:
-    """Merge one document's annotations (annotator -> Document) by ``policy``."""
+    """Merge one document's annotations (annotator -> Document) by ``policy``.
+
+    >>> lay = Layers(entities=LayerInfo(status="gold", labels=("PERSON",)))
+    >>> bo = Mention(id="m1", start=0, end=2, text="Bo", label="PERSON")
+    >>> docs = {"a": Document(id="d", text="Bo left.", layers=lay, entities=(bo,)),
+    ...         "b": Document(id="d", text="Bo left.", layers=lay)}
+    >>> merged = adjudicate(docs, policy="adjudicator", adjudicator="b")
+    >>> merged.doc.entities, merged.doc.layers.entities.annotators, merged.conflicts
+    ((), ('a', 'b'), [])
+    >>> adjudicate(docs, policy="adjudicator", adjudicator="c").reason
+    'not annotated by the adjudicator c'
+    """
     if policy not in POLICIES:
         raise DatelineError("unknown-policy", f"unknown adjudication policy {policy!r}",
                             fix=f"use one of {', '.join(POLICIES)}", exit_code=2)

@@ -28,18 +28,31 @@ TOKEN_ENV = "LABEL_STUDIO_API_KEY"
 
 
 def redact(text: str, secret: str | None) -> str:
-    """``text`` with every occurrence of ``secret`` replaced by ``***``."""
+    """``text`` with every occurrence of ``secret`` replaced by ``***``.
+
+    >>> redact("token s3cr3t refused (s3cr3t)", "s3cr3t"), redact("no token", None)
+    ('token *** refused (***)', 'no token')
+    """
     return text.replace(secret, "***") if secret else text
 
 
 def server_url(env: Mapping[str, str] | None = None, url: str | None = None) -> str:
-    """The server URL: ``url``, else ``$LABEL_STUDIO_URL``, else ``http://localhost:8080``."""
+    """The server URL: ``url``, else ``$LABEL_STUDIO_URL``, else ``http://localhost:8080``.
+
+    >>> server_url({}), server_url({"LABEL_STUDIO_URL": "http://a:1"}, "http://b:2/")
+    ('http://localhost:8080', 'http://b:2')
+    """
     env = os.environ if env is None else env
     return (url or env.get("LABEL_STUDIO_URL") or DEFAULT_URL).rstrip("/")
 
 
 class Connection:
-    """An SDK client plus what is needed to report its errors without the token."""
+    """An SDK client plus what is needed to report its errors without the token.
+
+    >>> conn = Connection(None, "http://127.0.0.1:8080", "s3cr3t")
+    >>> conn.url, conn.redact("HTTP 401: bad token s3cr3t")
+    ('http://127.0.0.1:8080', 'HTTP 401: bad token ***')
+    """
 
     def __init__(self, client: Any, url: str, token: str) -> None:
         self.client = client
@@ -53,7 +66,15 @@ class Connection:
 
 @contextmanager
 def api_errors(conn: Connection, doing: str) -> Iterator[None]:
-    """Turn SDK and network errors raised while ``doing`` into coded errors (token redacted)."""
+    """Turn SDK and network errors raised while ``doing`` into coded errors (token redacted).
+
+    >>> conn = Connection(None, "http://127.0.0.1:8080", "s3cr3t")
+    >>> with api_errors(conn, "listing projects"):
+    ...     raise ConnectionRefusedError("refused with s3cr3t")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [studio-unreachable] ...: refused with ***. Fix: ...
+    """
     from label_studio_sdk.core.api_error import ApiError
 
     try:
@@ -97,7 +118,20 @@ def _token(env: Mapping[str, str]) -> str:
 
 def connect(url: str | None = None, env: Mapping[str, str] | None = None,
             timeout: float = 120.0) -> Connection:
-    """A checked connection to the server at ``url`` (see :func:`server_url`)."""
+    """A checked connection to the server at ``url`` (see :func:`server_url`).
+
+    No server listens on port 9 of this machine, so the check fails:
+
+    >>> connect("http://127.0.0.1:9", env={"LABEL_STUDIO_API_KEY": "s3cr3t"}, timeout=5)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [studio-unreachable] http://127.0.0.1:9: connecting: ...
+
+    Skipped here, as it needs a running Label Studio server and its token in the environment:
+
+    >>> connect().client.users.whoami().email  # doctest: +SKIP
+    'ann@example.org'
+    """
     env = os.environ if env is None else env
     base = server_url(env, url)
     token = _token(env)

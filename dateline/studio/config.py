@@ -2,7 +2,7 @@
 
 Label Studio has one global set of relation labels, not one per pair of region kinds, so a
 relation's role is its label (``speaker``, ``cue``, ``part``, ``arg:<Role>``) and which region
-kinds it may join is checked by :mod:`dateline.studio.convert` on the way back.
+kinds it may join is checked by :mod:`dateline.studio.results` on the way back.
 
 Span controls, all on the one ``text`` object:
 
@@ -71,7 +71,12 @@ def attribute_control(name: str) -> str:
 
 
 def control_labels(inv: Inventory | None = None) -> dict[str, tuple[str, ...]]:
-    """Span control name -> the label values it offers."""
+    """Span control name -> the label values it offers.
+
+    >>> labels = control_labels()
+    >>> sorted(labels), "PERSON" in labels["entity"], labels["event"][-2:]
+    (['entity', 'event', 'quote'], True, ('untyped', 'ARGUMENT'))
+    """
     inv = inv or inventory()
     return {
         ENTITY: inv.entity_labels,
@@ -109,7 +114,14 @@ def _labels(name: str, values: tuple[str, ...]) -> list[str]:
 
 
 def labeling_config(inv: Inventory | None = None) -> str:
-    """The labeling config XML for ``inv`` (default: ``labels.json``)."""
+    """The labeling config XML for ``inv`` (default: ``labels.json``).
+
+    >>> xml = labeling_config()
+    >>> xml.splitlines()[:3]
+    ['<View>', '  <Relations>', '    <Relation value="speaker"/>']
+    >>> '<Text name="text" value="$text" granularity="symbol"/>' in xml
+    True
+    """
     inv = inv or inventory()
     spans = control_labels(inv)
     lines = ["<View>", "  <Relations>"]

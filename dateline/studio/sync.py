@@ -38,7 +38,8 @@ from dateline.schemas import DatelineError, Document, Incident, atomic_write_tex
 from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff, standoff_json
 from dateline.studio.client import Connection, api_errors
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import Pulled, document_task, tasks_documents, text_hash
+from dateline.studio.convert import Pulled, tasks_documents
+from dateline.studio.tasks import document_task, text_hash
 
 __all__ = [
     "ANNOTATIONS_DIR",
@@ -148,7 +149,13 @@ class PullEntry:
 
 @dataclass
 class PullReport:
-    """Entries per annotation, and every problem found."""
+    """Entries per annotation, and every problem found.
+
+    >>> report = PullReport([PullEntry("d1", "ann", 5, "new"), PullEntry("d2", "ann", 6, "new"),
+    ...                      PullEntry("d1", "bob", 7, "unchanged")])
+    >>> report.count("new"), report.count("changed"), report.problems
+    (2, 0, [])
+    """
 
     entries: list[PullEntry] = field(default_factory=list)
     problems: list[Incident] = field(default_factory=list)
@@ -175,6 +182,20 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
     When one annotator has several annotations of a task, the latest (highest id) wins and
     the others are reported as skipped. ``corpus_texts`` (doc id -> text), when given, refuses
     annotations of documents whose corpus text has changed since the push.
+
+    >>> import tempfile
+    >>> from dateline.studio.convert import task_documents
+    >>> task = {"id": 1, "data": {"text": "Bo.", "doc_id": "d1"}, "annotations": [
+    ...     {"id": 5, "completed_by": 1, "result": []},
+    ...     {"id": 8, "completed_by": 1, "result": []}]}
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for e in write_pulled(task_documents(task), root).entries:
+    ...     print(e.status, e.doc_id, e.annotator, e.ls_id, e.detail)
+    skipped d1 user-1 5 superseded by annotation 8
+    new d1 user-1 8 0 entities, 0 events, 0 quotes
+    >>> report = write_pulled(task_documents(task), root, corpus_texts={"d1": "Bo!"})
+    >>> [e.status for e in report.entries], [i.check for i in report.problems]
+    (['skipped', 'refused'], ['studio-text-hash'])
     """
     report = PullReport()
     latest: dict[tuple[str, str], Pulled] = {}
@@ -239,7 +260,17 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
 
 
 def find_project(conn: Connection, title: str) -> Any | None:
-    """The project titled ``title``, or None; two projects with that title is an error."""
+    """The project titled ``title``, or None; two projects with that title is an error.
+
+    With a stand-in for the SDK client (the server filters by title; its list may not):
+
+    >>> from types import SimpleNamespace as NS
+    >>> from dateline.studio.client import Connection
+    >>> projects = [NS(id=1, title="news"), NS(id=2, title="news (old)")]
+    >>> conn = Connection(NS(projects=NS(list=lambda title: projects)), "http://ls", "token")
+    >>> find_project(conn, "news").id, find_project(conn, "sports")
+    (1, None)
+    """
     with api_errors(conn, f"listing projects to find {title!r}"):
         found = [p for p in conn.client.projects.list(title=title) if p.title == title]
     if len(found) > 1:
@@ -256,6 +287,23 @@ def ensure_project(conn: Connection, title: str) -> tuple[Any, str]:
 
     The config is checked by the server's strict validation before any update, which refuses
     to drop a label that existing annotations use.
+
+    With a stand-in for the SDK client that keeps one project in memory:
+
+    >>> from types import SimpleNamespace as NS
+    >>> from dateline.studio.client import Connection
+    >>> store = []
+    >>> def create(title, description):
+    ...     store.append(NS(id=len(store) + 1, title=title, label_config=""))
+    ...     return store[-1]
+    >>> def update(id, label_config):
+    ...     store[id - 1].label_config = label_config
+    ...     return store[id - 1]
+    >>> client = NS(projects=NS(list=lambda title: store, create=create, update=update,
+    ...                         validate_label_config=lambda id, label_config: None))
+    >>> conn = Connection(client, "http://ls", "token")
+    >>> [(p.id, done) for p, done in (ensure_project(conn, "news"), ensure_project(conn, "news"))]
+    [(1, 'created'), (1, 'unchanged')]
     """
     config = labeling_config()
     project = find_project(conn, title)
@@ -276,7 +324,19 @@ def ensure_project(conn: Connection, title: str) -> tuple[Any, str]:
 
 def export_tasks(conn: Connection, project_id: int, timeout: float = 600.0) -> list[Any]:
     """Every task of a project with annotations and full predictions (a snapshot export:
-    the quick export gives prediction ids only)."""
+    the quick export gives prediction ids only).
+
+    With a stand-in for the SDK's export API whose snapshot is ready at once:
+
+    >>> from types import SimpleNamespace as NS
+    >>> from dateline.studio.client import Connection
+    >>> exports = NS(create=lambda project_id, **options: NS(id=3),
+    ...              get=lambda project_id, export_pk: NS(status="completed"),
+    ...              download=lambda project_id, export_pk, export_type: [b'[{"id": 7}]'],
+    ...              delete=lambda project_id, export_pk: None)
+    >>> export_tasks(Connection(NS(projects=NS(exports=exports)), "http://ls", "token"), 1)
+    [{'id': 7}]
+    """
     exports = conn.client.projects.exports
     with api_errors(conn, f"exporting project {project_id}"):
         snap = exports.create(project_id, title="dateline pull",
@@ -302,7 +362,12 @@ def export_tasks(conn: Connection, project_id: int, timeout: float = 600.0) -> l
 
 @dataclass
 class PushReport:
-    """What a push did."""
+    """What a push did.
+
+    >>> report = PushReport(3, "news", "created", created=["d1", "d2"])
+    >>> report.project_id, report.created, report.unchanged, report.problems
+    (3, ['d1', 'd2'], [], [])
+    """
 
     project_id: int
     project: str
@@ -326,6 +391,15 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
     ``predictions`` (doc id -> predicted Document) are attached with ``model_version``; a
     document already in the project gains only a prediction of a model version it lacks. A
     document whose text differs from its task's is refused (reported), never overwritten.
+
+    Skipped here, as it needs a running Label Studio server (a second push creates nothing):
+
+    >>> from dateline.studio.client import connect
+    >>> docs = [Document(id="d1", text="Bo left."), Document(id="d2", text="Al came.")]
+    >>> push(connect(), docs, project="news").created  # doctest: +SKIP
+    ['d1', 'd2']
+    >>> push(connect(), docs, project="news").unchanged  # doctest: +SKIP
+    ['d1', 'd2']
     """
     proj, done = ensure_project(conn, project)
     report = PushReport(proj.id, project, done)
@@ -382,7 +456,24 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
 
 def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
          corpus_texts: Mapping[str, str] | None = None) -> PullReport:
-    """Export ``project`` and write every annotation as a stand-off file per annotator."""
+    """Export ``project`` and write every annotation as a stand-off file per annotator.
+
+    A project that does not exist is refused (here with a stand-in for the SDK client):
+
+    >>> from types import SimpleNamespace as NS
+    >>> from dateline.studio.client import Connection
+    >>> conn = Connection(NS(projects=NS(list=lambda title: [])), "http://ls", "token")
+    >>> pull(conn, project="news")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [studio-no-project] ...: no project titled 'news'...
+
+    Skipped here, as it needs a running Label Studio server with annotations:
+
+    >>> from dateline.studio.client import connect
+    >>> pull(connect(), project="news").count("new")  # doctest: +SKIP
+    2
+    """
     proj = find_project(conn, project)
     if proj is None:
         raise DatelineError("studio-no-project", f"no project titled {project!r}",

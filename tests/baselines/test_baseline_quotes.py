@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dateline.baselines.quotes import QuoteMarks, QuoteRules, direct_quote_spans
+from dateline.baselines.quote_marks import QuoteMarks, direct_quote_spans
+from dateline.baselines.quotes import QuoteRules
 from dateline.schemas import Document, check_document
 
 

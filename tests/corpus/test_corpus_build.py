@@ -39,7 +39,7 @@ def test_counts_match_the_sources(built):
     gold_events = [e for d in docs if d.layers.events.status == "gold" for e in d.events]
     assert len(gold_events) >= 1000
     gold_quotes = [q for d in docs if d.layers.quotes.status == "gold" for q in d.quotes]
-    # The honest count of speech/writing attributions (DESIGN.md §2), not the ≥ 300 estimate.
+    # The honest count of speech/writing attributions (quotes only), not the ≥ 300 estimate.
     assert 180 <= len(gold_quotes) <= 260
     assert all(q.speaker is not None or q.speaker_span is not None for q in gold_quotes)
     counts = result.stats["build_report"]["gum"]["counts"]

@@ -11,14 +11,10 @@ import pytest
 from dateline.schemas import DatelineError, Document, check_document, read_jsonl
 from dateline.schemas.standoff import from_standoff, is_standoff, text_sha256
 from dateline.studio.config import choice_controls, control_labels, labeling_config
-from dateline.studio.convert import (
-    STUDIO_CHECKS,
-    document_task,
-    results_document,
-    task_documents,
-    text_hash,
-)
+from dateline.studio.convert import task_documents
+from dateline.studio.results import STUDIO_CHECKS, results_document
 from dateline.studio.sync import annotation_path, document_texts, read_pulled, write_pulled
+from dateline.studio.tasks import document_task, text_hash
 
 DATA = Path(__file__).parents[1] / "data"
 EXPORT = DATA / "studio" / "export.json"

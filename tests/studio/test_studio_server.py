@@ -12,8 +12,8 @@ import pytest
 from dateline.schemas import check_document, read_jsonl
 from dateline.schemas.standoff import from_standoff, is_standoff
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import document_results
 from dateline.studio.sync import annotation_path, document_texts, read_pulled
+from dateline.studio.tasks import document_results
 
 DATA = Path(__file__).parents[1] / "data" / "studio"
 DOCS = DATA / "docs.jsonl"  # the pushed documents: their texts read the stand-off pulls back
