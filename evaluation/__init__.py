@@ -35,6 +35,7 @@ from dateline.evaluation.layers import (
     score_layers,
 )
 from dateline.evaluation.matching import EXACT, Matching, Overlap, match_items, match_spans
+from dateline.evaluation.power import minimum_detectable_difference
 from dateline.evaluation.quotes import QUOTE_METRICS, score_quotes
 from dateline.evaluation.report import score
 from dateline.evaluation.results import LayerScores, Result
@@ -68,6 +69,7 @@ __all__ = [
     "layers",
     "match_items",
     "match_spans",
+    "minimum_detectable_difference",
     "pair_documents",
     "paired_bootstrap",
     "prf",

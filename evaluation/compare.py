@@ -13,7 +13,9 @@ difference is at least the observed one. *Correction*: Holm over the systems com
 baseline, per metric and slice; ``significant`` means the adjusted p is below ``alpha``.
 *Slices* (``by``): the same numbers for the documents of each value of a metadata field; a
 slice's resamples draw only that slice's documents. The seed and every setting are in the
-result.
+result. *Power*: next to each interval, ``mdd``, the minimum detectable difference at
+``alpha`` and power 0.8 from the same resamples, and per layer ``power``, the MDD of its
+headline metrics (:mod:`dateline.evaluation.power`).
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> layers = Layers(entities=LayerInfo(status="gold"))
@@ -34,6 +36,10 @@ result.
 >>> d = m["differences"]["b"]
 >>> d["difference"], d["p"] < 0.01, d["significant"]
 (-0.25, True, True)
+>>> 0 < d["mdd"] < 0.25  # the minimum detectable difference of strict recall
+True
+>>> sorted(r["layers"]["entities"]["power"]["mdd"])  # the layer's headline metrics
+['partial.f1', 'strict.f1']
 """
 
 from __future__ import annotations
@@ -46,6 +52,13 @@ import numpy as np
 
 from dateline.evaluation.layers import ScoreOptions, check_layers, layer_names, score_layers
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
+from dateline.evaluation.power import (
+    MDD_METHOD,
+    POWER,
+    difference_mdd,
+    layer_power,
+    system_mdd,
+)
 from dateline.evaluation.results import MetricFunction, Result
 from dateline.evaluation.significance import (
     Bootstrap,
@@ -119,7 +132,8 @@ def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.nd
         for s, sys_name in enumerate(names):
             lo, hi = boot.interval(s, name)
             e: dict[str, Any] = {"value": boot.values[s][name],
-                                 "interval": None if lo is None else [lo, hi]}
+                                 "interval": None if lo is None else [lo, hi],
+                                 "mdd": system_mdd(boot, s, name, alpha=alpha)}
             if boot.values[s][name] is not None and (u := boot.undefined(s, name)):
                 e["undefined_resamples"] = u
             entry["systems"][sys_name] = e
@@ -131,6 +145,7 @@ def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.nd
                 lo, hi = boot.difference(s, base, name)
                 diffs[names[s]] = {"difference": ar[s][name].difference,
                                    "interval": None if lo is None else [lo, hi],
+                                   "mdd": difference_mdd(boot, s, base, name, alpha=alpha),
                                    "p": p, "p_holm": q,
                                    "significant": None if q is None else bool(q < alpha)}
             entry["differences"] = diffs
@@ -191,7 +206,8 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                         "system (paired)",
             "p_value": P_VALUE,
             "correction": "Holm, over the systems compared with the baseline, per metric",
-            "random": "numpy default_rng([seed, crc32(name of the computation)])"},
+            "random": "numpy default_rng([seed, crc32(name of the computation)])",
+            "power": POWER, "mdd": MDD_METHOD},
         "layers": {},
     }
     prepared = {}
@@ -204,7 +220,9 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
         metrics = (_layer_result(names, base, values, fn, key=(layer, ALL),
                                  reason=_reasons(per_sys), **kw)
                    if ids else {})
-        result["layers"][layer] = {"documents": doc_info, "metrics": metrics}
+        result["layers"][layer] = {"documents": doc_info, "metrics": metrics,
+                                   "power": layer_power(layer, metrics, baseline=baseline,
+                                                        alpha=alpha)}
     if slices is not None:
         groups = sorted({UNSET if v is None else str(v) for v in slices.values()})
         result["slices"] = {}
@@ -216,11 +234,11 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                 if not rows:
                     continue
                 sub = [v[rows] for v in values]
+                sliced = _layer_result(names, base, sub, fn, key=(layer, str(by), g),
+                                       reason=_reasons([scores[n][layer] for n in names]), **kw)
                 entry["layers"][layer] = {
-                    "documents": {"scored": len(rows)},
-                    "metrics": _layer_result(names, base, sub, fn, key=(layer, str(by), g),
-                                             reason=_reasons([scores[n][layer] for n in names]),
-                                             **kw)}
+                    "documents": {"scored": len(rows)}, "metrics": sliced,
+                    "power": layer_power(layer, sliced, baseline=baseline, alpha=alpha)}
             result["slices"][g] = entry
     return result
 
@@ -263,10 +281,11 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
     Returns
     -------
     dict
-        ``settings``, ``scorer``, ``corpus_version``, ``layers`` (per layer: ``documents``
-        and ``metrics``: per metric, ``systems`` -> value and interval, ``differences`` ->
-        difference to the baseline, interval, ``p``, ``p_holm``, ``significant``) and, with
-        ``by``, ``slices`` (slice value -> ``layers``).
+        ``scorer``, ``corpus_version``, ``settings``, ``layers`` (per layer:
+        ``documents``, ``metrics``: per metric, ``systems`` -> value, interval and ``mdd``,
+        ``differences`` -> difference to the baseline, interval, ``mdd``, ``p``, ``p_holm``,
+        ``significant``; and ``power``, the MDD of the headline metrics) and, with ``by``,
+        ``slices`` (slice value -> ``layers``).
     """
     names = check_layers(layers if layers is not None else layer_names())
     if by is not None and by not in Meta.model_fields:
