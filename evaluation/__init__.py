@@ -39,6 +39,7 @@ from dateline.evaluation.power import minimum_detectable_difference
 from dateline.evaluation.quotes import QUOTE_METRICS, score_quotes
 from dateline.evaluation.report import score
 from dateline.evaluation.results import LayerScores, Result
+from dateline.evaluation.signature import check_signature, comparison_signature
 from dateline.evaluation.significance import approximate_randomisation, holm, paired_bootstrap
 from dateline.evaluation.tables import render_comparison
 
@@ -59,8 +60,10 @@ __all__ = [
     "Scope",
     "ScoreOptions",
     "approximate_randomisation",
+    "check_signature",
     "compare_scores",
     "compare_systems",
+    "comparison_signature",
     "error_records",
     "first_difference",
     "get_layer",

@@ -15,7 +15,9 @@ baseline, per metric and slice; ``significant`` means the adjusted p is below ``
 slice's resamples draw only that slice's documents. The seed and every setting are in the
 result. *Power*: next to each interval, ``mdd``, the minimum detectable difference at
 ``alpha`` and power 0.8 from the same resamples, and per layer ``power``, the MDD of its
-headline metrics (:mod:`dateline.evaluation.power`).
+headline metrics (:mod:`dateline.evaluation.power`). *Signature*: ``signature``, one string
+naming the corpus, protocol and every setting that changes a number
+(:mod:`dateline.evaluation.signature`).
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> layers = Layers(entities=LayerInfo(status="gold"))
@@ -40,6 +42,8 @@ headline metrics (:mod:`dateline.evaluation.power`).
 True
 >>> sorted(r["layers"]["entities"]["power"]["mdd"])  # the layer's headline metrics
 ['partial.f1', 'strict.f1']
+>>> r["signature"].split("|")[1:3]
+['corpus:unknown', 'protocol:test']
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from dateline.evaluation.power import (
     system_mdd,
 )
 from dateline.evaluation.results import MetricFunction, Result
+from dateline.evaluation.signature import comparison_signature, protocol_part
 from dateline.evaluation.significance import (
     Bootstrap,
     approximate_randomisation,
@@ -254,7 +259,8 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
                     kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP,
                     resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                     confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
-                    per_label: bool = False, corpus_version: str | None = None
+                    per_label: bool = False, corpus_version: str | None = None,
+                    manifest_hash: str | None = None, protocol: str = "test"
                     ) -> dict[str, Any]:
     """Score every system against ``gold`` and compare them (see the module doc).
 
@@ -277,17 +283,23 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
         numbers for each of its values under ``slices``.
     per_label
         Also compare each entity label's precision, recall and F1.
+    corpus_version, manifest_hash, protocol
+        What the gold documents are, for the signature
+        (:mod:`dateline.evaluation.signature`): the corpus version and the sha256 of its
+        MANIFEST (of the gold file's bytes for a file), and the protocol (``test``, ``all``,
+        ``cv:K``, ...).
 
     Returns
     -------
     dict
-        ``scorer``, ``corpus_version``, ``settings``, ``layers`` (per layer:
+        ``scorer``, ``corpus_version``, ``signature``, ``settings``, ``layers`` (per layer:
         ``documents``, ``metrics``: per metric, ``systems`` -> value, interval and ``mdd``,
         ``differences`` -> difference to the baseline, interval, ``mdd``, ``p``, ``p_holm``,
         ``significant``; and ``power``, the MDD of the headline metrics) and, with ``by``,
         ``slices`` (slice value -> ``layers``).
     """
     names = check_layers(layers if layers is not None else layer_names())
+    protocol_part(protocol)  # a bad protocol fails before anything is scored
     if by is not None and by not in Meta.model_fields:
         raise DatelineError("unknown-meta-field", f"--by {by!r} is not a document metadata "
                             "field", fix=f"use one of {', '.join(Meta.model_fields)}",
@@ -298,18 +310,22 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
     scores = {name: score_layers(gold, pred, names, options) for name, pred in systems.items()}
     return comparison(scores, options, gold=gold, baseline=baseline, resamples=resamples,
                       trials=trials, seed=seed, confidence=confidence, alpha=alpha, by=by,
-                      per_label=per_label, corpus_version=corpus_version)
+                      per_label=per_label, corpus_version=corpus_version,
+                      manifest_hash=manifest_hash, protocol=protocol)
 
 
 def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions, *,
                gold: Sequence[Document] = (), baseline: str | None = None,
                resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
-               per_label: bool = False, corpus_version: str | None = None
+               per_label: bool = False, corpus_version: str | None = None,
+               manifest_hash: str | None = None, protocol: str = "test"
                ) -> dict[str, Any]:
     """The full comparison report of systems already scored with ``options``: the result of
-    :func:`compare_scores` with the scorer, corpus version and every setting. ``gold`` is
-    needed only for ``by`` (the slices' metadata).
+    :func:`compare_scores` with the scorer, corpus version, signature
+    (:func:`~dateline.evaluation.signature.comparison_signature` of ``corpus_version``,
+    ``manifest_hash`` and ``protocol``) and every setting. ``gold`` is needed only for ``by``
+    (the slices' metadata).
 
     >>> from dateline.evaluation.layers import ScoreOptions, score_layers
     >>> r = comparison({"a": score_layers([], [], ("quotes",))}, ScoreOptions(), resamples=5)
@@ -322,8 +338,11 @@ def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions
                             by=by, per_label=per_label)
     first = next(iter(scores.values()), {})
     settings = {"layers": list(first), **options.to_dict(), **result["settings"]}
-    return {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
-            "corpus_version": corpus_version, "settings": settings,
-            **{k: v for k, v in result.items() if k != "settings"}}
+    out = {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
+           "corpus_version": corpus_version, "signature": None, "settings": settings,
+           **{k: v for k, v in result.items() if k != "settings"}}
+    out["signature"] = comparison_signature(out, manifest_hash=manifest_hash,
+                                            protocol=protocol)
+    return out
 
 

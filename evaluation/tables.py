@@ -4,8 +4,9 @@ table, JSON, Markdown, LaTeX (booktabs) or CSV.
 Rows are flat (:func:`comparison_rows`); a metric that is not applicable shows "n/a" with no
 interval, never a 0. Under every table (terminal, Markdown; LaTeX as ``%`` comments after the
 tabular) a footer gives, per layer and headline metric, the differences too small to be
-detected (:func:`dateline.evaluation.power.power_lines`); CSV has the columns ``mdd`` (the
-system's own) and ``diff_mdd`` (the difference's) instead; JSON has them all.
+detected (:func:`dateline.evaluation.power.power_lines`) and the signature
+(:mod:`dateline.evaluation.signature`); CSV has the columns ``mdd`` (the system's own),
+``diff_mdd`` (the difference's) and ``signature`` instead; JSON has them all.
 
 >>> res = {"settings": {"baseline": "a"}, "layers": {"quotes": {"metrics": {"quote.f1": {
 ...     "systems": {"a": {"value": 0.5, "interval": [0.4, 0.6]}}}}}}}
@@ -103,13 +104,14 @@ COLUMNS = ("system", "score", "interval", "Δ vs baseline", "Δ interval", "p", 
 
 def footer(result: dict[str, Any], metrics: Sequence[str] = ("*",)) -> list[str]:
     """The lines under a rendered comparison: the minimum detectable differences of the
-    headline metrics of each layer (and slice) the table shows (none for a result without
-    them).
+    headline metrics of each layer (and slice) the table shows, then the signature (none for
+    a result without them).
 
-    >>> footer({"layers": {}})
-    []
+    >>> footer({"signature": "dateline:0.1.0|...", "layers": {}})
+    ['signature: dateline:0.1.0|...']
     """
-    return power_lines(result, _shown(result, metrics))
+    sig = [f"signature: {result['signature']}"] if result.get("signature") else []
+    return [*power_lines(result, _shown(result, metrics)), *sig]
 
 
 def _shown(result: dict[str, Any], metrics: Sequence[str]) -> set[tuple[str, str]]:
@@ -126,8 +128,10 @@ def _markdown(result: dict[str, Any], metrics: Sequence[str]) -> str:
         first = [f"{by}={r['slice']}" if r["slice"] != ALL else ALL] if by else []
         cells = [*first, r["layer"], r["metric"], *_cells(r, result["settings"]["baseline"])]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    if power := footer(result, metrics):
-        lines += ["", *(f"- {x}" for x in power)]
+    power = power_lines(result, _shown(result, metrics))
+    sig = [f"signature: `{result['signature']}`"] if result.get("signature") else []
+    if power or sig:
+        lines += ["", *(f"- {x}" for x in (*power, *sig))]
     return "\n".join(lines) + "\n"
 
 
@@ -171,11 +175,12 @@ def _csv(result: dict[str, Any], metrics: Sequence[str]) -> str:
     buf = io.StringIO()
     cols = ["slice", "layer", "metric", "system", "value", "low", "high", "difference",
             "diff_low", "diff_high", "p", "p_holm", "significant", "not_applicable", "mdd",
-            "diff_mdd"]
+            "diff_mdd", "signature"]
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
+    sig = result.get("signature") or ""
     for r in comparison_rows(result, metrics):
-        w.writerow({k: "" if v is None else v for k, v in r.items()})
+        w.writerow({**{k: "" if v is None else v for k, v in r.items()}, "signature": sig})
     return buf.getvalue()
 
 

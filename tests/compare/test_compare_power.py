@@ -177,3 +177,5 @@ def test_mdd_next_to_every_interval_and_in_every_format(files, capsys):
     assert [r["system"] for r in rows] == ["base", "worse"]
     assert float(rows[0]["mdd"]) > 0 and rows[0]["diff_mdd"] == ""
     assert float(rows[1]["diff_mdd"]) > 0
+    assert rows[0]["signature"] == rows[1]["signature"] == res["signature"].replace(
+        "layer:entities,events,quotes", "layer:entities")
