@@ -27,15 +27,15 @@ in five, so "no significant difference" does not mean "no difference smaller tha
   ``sqrt(1 - rho)`` for a correlation ``rho``. Read it as a planning figure ("a new system
   would have to differ by about this much to be found"), an upper estimate of a paired MDD.
 
-**Checked by simulation** (``tests/compare/test_compare_power.py``; ``DATELINE_SLOW=1`` for
-2,000 corpora per setting): documents of 1 + Poisson(8) items with their own difficulty, two
-systems whose per-item success probabilities differ by a known amount, the MDD the mean of
-this module's estimate over pilot corpora. With 200 documents the randomisation test was
-significant in 78% of the corpora at the MDD and in 26% at half of it (normal theory: 80% and
-29%; 74% and 25% with 50 documents, 78% and 26% with 800). The small shortfall is the
-randomisation's null distribution, a little wider than the bootstrap's when a true difference
-exists (its spread includes the mean difference). Under independent errors the single-system
-MDD was detected in 76% of the corpora.
+**Checked by simulation** (``tests/compare/test_compare_power.py``; ``DATELINE_SLOW=1`` or
+``DATELINE_SLOW_TESTS=1`` for 2,000 corpora per setting): documents of 1 + Poisson(8) items
+with their own difficulty, two systems whose per-item success probabilities differ by a known
+amount, the MDD the mean of this module's estimate over pilot corpora. With 200 documents the
+randomisation test was significant in 78% of the corpora at the MDD and in 26% at half of it
+(normal theory: 80% and 29%; 74% and 25% with 50 documents, 78% and 26% with 800). The small
+shortfall is the randomisation's null distribution, a little wider than the bootstrap's when a
+true difference exists (its spread includes the mean difference). Under independent errors the
+single-system MDD was detected in 76% of the corpora.
 
 **Limits.** The MDD describes these documents and these systems' variability; it assumes the
 SE under the alternative equals the SE observed. It is per comparison: Holm's correction over

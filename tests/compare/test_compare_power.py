@@ -2,8 +2,9 @@
 every rendering, and a simulation: at the estimated MDD the approximate-randomisation test is
 significant in about 80% of simulated corpora, at half of it in far fewer.
 
-The simulation runs 400 corpora per setting (a few seconds); ``DATELINE_SLOW=1`` runs 2,000 per
-setting and corpora of 50, 200 and 800 documents. ``-s`` prints the figures.
+The simulation runs 400 corpora per setting (a few seconds); ``DATELINE_SLOW=1`` (or the
+suite's ``DATELINE_SLOW_TESTS=1``) runs 2,000 per setting and corpora of 50, 200 and 800
+documents. ``-s`` prints the figures.
 """
 
 import csv
@@ -24,7 +25,7 @@ from dateline.evaluation.results import LayerScores
 from dateline.evaluation.significance import paired_bootstrap, stream
 from dateline.schemas import write_jsonl
 
-SLOW = bool(os.environ.get("DATELINE_SLOW"))
+SLOW = bool(os.environ.get("DATELINE_SLOW") or os.environ.get("DATELINE_SLOW_TESTS"))
 CORPORA = 2000 if SLOW else 400
 PILOTS = 40 if SLOW else 10
 SIZES = (50, 200, 800) if SLOW else (200,)
