@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dateline.schemas import DatelineError, atomic_write_text
 
-__all__ = ["file_sha256", "read_manifest", "verify_manifest", "write_manifest"]
+__all__ = ["file_sha256", "manifest_hash", "read_manifest", "verify_manifest", "write_manifest"]
 
 _CACHE: dict[Path, tuple[int, int, str]] = {}
 
@@ -83,6 +83,20 @@ def read_manifest(folder: str | os.PathLike[str]) -> dict[str, str]:
                                 where=f"{path}:{n}", fix="restore MANIFEST from the release")
         out[rel] = digest
     return out
+
+
+def manifest_hash(folder: str | os.PathLike[str]) -> str:
+    """The hex sha256 of ``folder/MANIFEST`` (which lists the sha256 of every built file, so
+    its hash pins the built data): the corpus part of a score's signature.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "MANIFEST").write_text("")
+    >>> manifest_hash(root)[:8]  # the sha256 of no bytes
+    'e3b0c442'
+    """
+    read_manifest(folder)  # a missing or malformed MANIFEST is a coded error
+    return file_sha256(Path(folder) / "MANIFEST")
 
 
 def write_manifest(folder: str | os.PathLike[str], files: Iterable[str]) -> None:

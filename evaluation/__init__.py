@@ -35,9 +35,11 @@ from dateline.evaluation.layers import (
     score_layers,
 )
 from dateline.evaluation.matching import EXACT, Matching, Overlap, match_items, match_spans
+from dateline.evaluation.power import minimum_detectable_difference
 from dateline.evaluation.quotes import QUOTE_METRICS, score_quotes
 from dateline.evaluation.report import score
 from dateline.evaluation.results import LayerScores, Result
+from dateline.evaluation.signature import check_signature, comparison_signature
 from dateline.evaluation.significance import approximate_randomisation, holm, paired_bootstrap
 from dateline.evaluation.tables import render_comparison
 
@@ -58,8 +60,10 @@ __all__ = [
     "Scope",
     "ScoreOptions",
     "approximate_randomisation",
+    "check_signature",
     "compare_scores",
     "compare_systems",
+    "comparison_signature",
     "error_records",
     "first_difference",
     "get_layer",
@@ -68,6 +72,7 @@ __all__ = [
     "layers",
     "match_items",
     "match_spans",
+    "minimum_detectable_difference",
     "pair_documents",
     "paired_bootstrap",
     "prf",

@@ -15,7 +15,11 @@ the systems compared with the baseline, per metric and slice; ``significant`` me
 adjusted p is below ``alpha``.
 *Slices* (``by``): the same numbers for the documents of each value of a metadata field; a
 slice's resamples draw only that slice's documents. The seed and every setting are in the
-result.
+result. *Power*: next to each interval, ``mdd``, the minimum detectable difference at
+``alpha`` and power 0.8 from the same resamples, and per layer ``power``, the MDD of its
+headline metrics (:mod:`dateline.evaluation.power`). *Signature*: ``signature``, one string
+naming the corpus, protocol and every setting that changes a number
+(:mod:`dateline.evaluation.signature`).
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> layers = Layers(entities=LayerInfo(status="gold"))
@@ -36,6 +40,12 @@ result.
 >>> d = m["differences"]["b"]
 >>> d["difference"], d["p"] < 0.01, d["significant"]
 (-0.25, True, True)
+>>> 0 < d["mdd"] < 0.25  # the minimum detectable difference of strict recall
+True
+>>> sorted(r["layers"]["entities"]["power"]["mdd"])  # the layer's headline metrics
+['partial.f1', 'strict.f1']
+>>> r["signature"].split("|")[1:3]
+['corpus:unknown', 'protocol:test']
 """
 
 from __future__ import annotations
@@ -49,7 +59,15 @@ import numpy as np
 from dateline.evaluation.counts import PARTIAL_DOCUMENTS
 from dateline.evaluation.layers import ScoreOptions, check_layers, layer_names, score_layers
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
+from dateline.evaluation.power import (
+    MDD_METHOD,
+    POWER,
+    difference_mdd,
+    layer_power,
+    system_mdd,
+)
 from dateline.evaluation.results import MetricFunction, Result
+from dateline.evaluation.signature import comparison_signature, protocol_part
 from dateline.evaluation.significance import (
     Bootstrap,
     approximate_randomisation,
@@ -123,7 +141,8 @@ def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.nd
         for s, sys_name in enumerate(names):
             lo, hi = boot.interval(s, name)
             e: dict[str, Any] = {"value": boot.values[s][name],
-                                 "interval": None if lo is None else [lo, hi]}
+                                 "interval": None if lo is None else [lo, hi],
+                                 "mdd": system_mdd(boot, s, name, alpha=alpha)}
             if boot.values[s][name] is not None and (u := boot.undefined(s, name)):
                 e["undefined_resamples"] = u
             entry["systems"][sys_name] = e
@@ -135,6 +154,7 @@ def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.nd
                 lo, hi = boot.difference(s, base, name)
                 diffs[names[s]] = {"difference": ar[s][name].difference,
                                    "interval": None if lo is None else [lo, hi],
+                                   "mdd": difference_mdd(boot, s, base, name, alpha=alpha),
                                    "p": p, "p_holm": q,
                                    "significant": None if q is None else bool(q < alpha)}
                 if p is not None and (u := ar[s][name].undefined):
@@ -197,7 +217,8 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                         "system (paired)",
             "p_value": P_VALUE,
             "correction": "Holm, over the systems compared with the baseline, per metric",
-            "random": "numpy default_rng([seed, crc32(name of the computation)])"},
+            "random": "numpy default_rng([seed, crc32(name of the computation)])",
+            "power": POWER, "mdd": MDD_METHOD},
         "layers": {},
     }
     prepared = {}
@@ -210,7 +231,9 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
         metrics = (_layer_result(names, base, values, fn, key=(layer, ALL),
                                  reason=_reasons(per_sys), **kw)
                    if ids else {})
-        result["layers"][layer] = {"documents": doc_info, "metrics": metrics}
+        result["layers"][layer] = {"documents": doc_info, "metrics": metrics,
+                                   "power": layer_power(layer, metrics, baseline=baseline,
+                                                        alpha=alpha)}
     if slices is not None:
         groups = sorted({UNSET if v is None else str(v) for v in slices.values()})
         result["slices"] = {}
@@ -222,11 +245,12 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                 if not rows:
                     continue
                 sub = [v[rows] for v in values]
+                sliced = _layer_result(names, base, sub, fn, key=(layer, str(by), g),
+                                       reason=_reasons([scores[n][layer] for n in names]), **kw)
                 entry["layers"][layer] = {
                     "documents": _slice_documents(scores[names[0]][layer], rows),
-                    "metrics": _layer_result(names, base, sub, fn, key=(layer, str(by), g),
-                                             reason=_reasons([scores[n][layer] for n in names]),
-                                             **kw)}
+                    "metrics": sliced,
+                    "power": layer_power(layer, sliced, baseline=baseline, alpha=alpha)}
             result["slices"][g] = entry
     return result
 
@@ -251,7 +275,8 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
                     kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP,
                     resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                     confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
-                    per_label: bool = False, corpus_version: str | None = None
+                    per_label: bool = False, corpus_version: str | None = None,
+                    manifest_hash: str | None = None, protocol: str = "test"
                     ) -> dict[str, Any]:
     """Score every system against ``gold`` and compare them (see the module doc).
 
@@ -274,16 +299,23 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
         numbers for each of its values under ``slices``.
     per_label
         Also compare each entity label's precision, recall and F1.
+    corpus_version, manifest_hash, protocol
+        What the gold documents are, for the signature
+        (:mod:`dateline.evaluation.signature`): the corpus version and the sha256 of its
+        MANIFEST (of the gold file's bytes for a file), and the protocol (``test``, ``all``,
+        ``cv:K``, ...).
 
     Returns
     -------
     dict
-        ``settings``, ``scorer``, ``corpus_version``, ``layers`` (per layer: ``documents``
-        and ``metrics``: per metric, ``systems`` -> value and interval, ``differences`` ->
-        difference to the baseline, interval, ``p``, ``p_holm``, ``significant``) and, with
-        ``by``, ``slices`` (slice value -> ``layers``).
+        ``scorer``, ``corpus_version``, ``signature``, ``settings``, ``layers`` (per layer:
+        ``documents``, ``metrics``: per metric, ``systems`` -> value, interval and ``mdd``,
+        ``differences`` -> difference to the baseline, interval, ``mdd``, ``p``, ``p_holm``,
+        ``significant``; and ``power``, the MDD of the headline metrics) and, with ``by``,
+        ``slices`` (slice value -> ``layers``).
     """
     names = check_layers(layers if layers is not None else layer_names())
+    protocol_part(protocol)  # a bad protocol fails before anything is scored
     if by is not None and by not in Meta.model_fields:
         raise DatelineError("unknown-meta-field", f"--by {by!r} is not a document metadata "
                             "field", fix=f"use one of {', '.join(Meta.model_fields)}",
@@ -294,18 +326,22 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
     scores = {name: score_layers(gold, pred, names, options) for name, pred in systems.items()}
     return comparison(scores, options, gold=gold, baseline=baseline, resamples=resamples,
                       trials=trials, seed=seed, confidence=confidence, alpha=alpha, by=by,
-                      per_label=per_label, corpus_version=corpus_version)
+                      per_label=per_label, corpus_version=corpus_version,
+                      manifest_hash=manifest_hash, protocol=protocol)
 
 
 def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions, *,
                gold: Sequence[Document] = (), baseline: str | None = None,
                resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
-               per_label: bool = False, corpus_version: str | None = None
+               per_label: bool = False, corpus_version: str | None = None,
+               manifest_hash: str | None = None, protocol: str = "test"
                ) -> dict[str, Any]:
     """The full comparison report of systems already scored with ``options``: the result of
-    :func:`compare_scores` with the scorer, corpus version and every setting. ``gold`` is
-    needed only for ``by`` (the slices' metadata).
+    :func:`compare_scores` with the scorer, corpus version, signature
+    (:func:`~dateline.evaluation.signature.comparison_signature` of ``corpus_version``,
+    ``manifest_hash`` and ``protocol``) and every setting. ``gold`` is needed only for ``by``
+    (the slices' metadata).
 
     >>> from dateline.evaluation.layers import ScoreOptions, score_layers
     >>> r = comparison({"a": score_layers([], [], ("quotes",))}, ScoreOptions(), resamples=5)
@@ -318,6 +354,9 @@ def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions
                             by=by, per_label=per_label)
     first = next(iter(scores.values()), {})
     settings = {"layers": list(first), **options.to_dict(), **result["settings"]}
-    return {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
-            "corpus_version": corpus_version, "settings": settings,
-            **{k: v for k, v in result.items() if k != "settings"}}
+    out = {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
+           "corpus_version": corpus_version, "signature": None, "settings": settings,
+           **{k: v for k, v in result.items() if k != "settings"}}
+    out["signature"] = comparison_signature(out, manifest_hash=manifest_hash,
+                                            protocol=protocol)
+    return out

@@ -34,6 +34,7 @@ from dateline.evaluation.layers import (
 )
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
 from dateline.evaluation.results import Result
+from dateline.evaluation.signature import format_signature, protocol_part, signature_fields
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document
 
@@ -49,32 +50,48 @@ COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possi
 def score(gold: Sequence[Document], pred: Sequence[Document], *,
           layers: Sequence[str] | None = None, statuses: Sequence[str] = ("gold",),
           labels: Sequence[str] | None = None, kinds: Sequence[str] | None = None,
-          overlap: Overlap = ANY_OVERLAP, corpus_version: str | None = None) -> dict[str, Any]:
+          overlap: Overlap = ANY_OVERLAP, corpus_version: str | None = None,
+          manifest_hash: str | None = None, protocol: str = "test") -> dict[str, Any]:
     """Score the requested layers (default: every registered one) and return the JSON-ready
     report.
 
     ``labels``, ``kinds`` and ``overlap`` apply to entities (``overlap`` to quotes as well,
-    counted in tokens); event triggers are matched on identical offsets.
+    counted in tokens); event triggers are matched on identical offsets. ``corpus_version``,
+    ``manifest_hash`` (the sha256 of the corpus MANIFEST, or of the gold file's bytes) and
+    ``protocol`` go into the report's ``signature`` (:mod:`dateline.evaluation.signature`).
     """
     names = check_layers(layers if layers is not None else layer_names())
+    protocol_part(protocol)
     options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
                            tuple(kinds) if kinds is not None else None, overlap)
     return report(score_layers(gold, pred, names, options), statuses=statuses,
-                  corpus_version=corpus_version)
+                  corpus_version=corpus_version, options=options,
+                  manifest_hash=manifest_hash, protocol=protocol)
 
 
 def report(results: dict[str, Result], *, statuses: Sequence[str] = ("gold",),
-           corpus_version: str | None = None) -> dict[str, Any]:
-    """The JSON-ready report of results already scored (layer name -> result).
+           corpus_version: str | None = None, options: ScoreOptions | None = None,
+           manifest_hash: str | None = None, protocol: str = "test") -> dict[str, Any]:
+    """The JSON-ready report of results already scored (layer name -> result) with
+    ``options`` (default: the given ``statuses``, no filter, any overlap).
 
     >>> from dateline.evaluation.layers import score_layers
-    >>> report(score_layers([], [], ("quotes",)))["layers"]["quotes"]["documents"]
+    >>> r = report(score_layers([], [], ("quotes",)))
+    >>> r["layers"]["quotes"]["documents"]
     {'scored': 0, 'skipped': {}, 'precision': 0, 'recall': 0}
+    >>> r["signature"].split("|")[1:5]
+    ['corpus:unknown', 'protocol:test', 'status:gold', 'layer:quotes']
     """
+    settings = {"layers": list(results), "statuses": list(statuses)}
+    opts = (options or ScoreOptions(tuple(statuses))).to_dict()
+    sig = format_signature(signature_fields(
+        {**opts, **settings}, version=version("dateline"), corpus_version=corpus_version,
+        manifest_hash=manifest_hash, protocol=protocol))
     return {
         "scorer": {"name": SCORER, "version": version("dateline")},
         "corpus_version": corpus_version,
-        "settings": {"layers": list(results), "statuses": list(statuses)},
+        "signature": sig,
+        "settings": settings,
         "layers": {name: r.to_dict() for name, r in results.items()},
     }
 
@@ -108,15 +125,24 @@ def _short_counts(r: dict[str, Any]) -> str:
     return " ".join(f"{k}={r[k]}" for k in COUNT_COLUMNS if k in r)
 
 
-def to_csv(report: dict[str, Any]) -> str:
-    """The rows as CSV (empty cells for null ratios and absent counts)."""
+def to_csv(report: dict[str, Any], *, signature: bool = False) -> str:
+    """The rows as CSV (empty cells for null ratios and absent counts); with ``signature``
+    (as ``render`` does) a last column repeats the report's signature on every row.
+
+    >>> r = {"signature": "dateline:0.1.0|...", "layers": {"events": {"metrics": {
+    ...     "m": {"precision": 1.0, "counts": {}}}}}}
+    >>> to_csv(r, signature=True).splitlines()[1].split(",")[-1]
+    'dateline:0.1.0|...'
+    """
     buf = io.StringIO()
     cols = ["layer", "metric", "group", "precision", "recall", "f1", "accuracy", *COUNT_COLUMNS,
-            "not_applicable", "recall_partial", "recall_all"]
+            "not_applicable", "recall_partial", "recall_all",
+            *(["signature"] if signature else [])]
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
+    extra = {"signature": report.get("signature") or ""} if signature else {}
     for r in rows(report):
-        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        w.writerow({**{k: ("" if v is None else v) for k, v in r.items()}, **extra})
     return buf.getvalue()
 
 
@@ -131,13 +157,15 @@ def _header(report: dict[str, Any]) -> str:
 
 
 def to_markdown(report: dict[str, Any]) -> str:
-    """The rows as a Markdown table."""
+    """The rows as a Markdown table, the signature under it."""
     lines = [_header(report), "", "| layer | metric | group | P | R | F1 | accuracy | counts |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows(report):
         p, rc, f, acc = _ratio_cells(r)
         lines.append(f"| {r['layer']} | {r['metric']} | {r['group']} | {p} | {rc} | {f} | "
                      f"{acc} | {_short_counts(r)} |")
+    if report.get("signature"):
+        lines += ["", f"signature: `{report['signature']}`"]
     return "\n".join(lines) + "\n"
 
 
@@ -157,7 +185,7 @@ def render(report: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        return to_csv(report)
+        return to_csv(report, signature=True)
     if fmt == "markdown":
         return to_markdown(report)
     from rich.console import Console
@@ -171,4 +199,4 @@ def render(report: dict[str, Any], fmt: str) -> str:
     console = Console(file=io.StringIO(), width=140, highlight=False)
     console.print(table)
     out: str = console.file.getvalue()  # type: ignore[attr-defined]
-    return out
+    return out + (f"signature: {report['signature']}\n" if report.get("signature") else "")

@@ -2,7 +2,11 @@
 table, JSON, Markdown, LaTeX (booktabs) or CSV.
 
 Rows are flat (:func:`comparison_rows`); a metric that is not applicable shows "n/a" with no
-interval, never a 0.
+interval, never a 0. Under every table (terminal, Markdown; LaTeX as ``%`` comments after the
+tabular) a footer gives, per layer and headline metric, the differences too small to be
+detected (:func:`dateline.evaluation.power.power_lines`) and the signature
+(:mod:`dateline.evaluation.signature`); CSV has the columns ``mdd`` (the system's own),
+``diff_mdd`` (the difference's) and ``signature`` instead; JSON has them all.
 
 >>> res = {"settings": {"baseline": "a"}, "layers": {"quotes": {"metrics": {"quote.f1": {
 ...     "systems": {"a": {"value": 0.5, "interval": [0.4, 0.6]}}}}}}}
@@ -18,9 +22,10 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from dateline.evaluation.power import power_lines
 from dateline.schemas.errors import DatelineError
 
-__all__ = ["ALL", "COLUMNS", "COMPARE_FORMATS", "comparison_rows", "latex_escape",
+__all__ = ["ALL", "COLUMNS", "COMPARE_FORMATS", "comparison_rows", "footer", "latex_escape",
            "render_comparison"]
 
 COMPARE_FORMATS = ("table", "json", "markdown", "latex", "csv")
@@ -52,7 +57,8 @@ def comparison_rows(result: dict[str, Any], metrics: Sequence[str] = ("*",)
                            "high": ci[1], "difference": d.get("difference"),
                            "diff_low": dci[0], "diff_high": dci[1], "p": d.get("p"),
                            "p_holm": d.get("p_holm"), "significant": d.get("significant"),
-                           "not_applicable": entry.get("not_applicable")}
+                           "not_applicable": entry.get("not_applicable"),
+                           "mdd": v.get("mdd"), "diff_mdd": d.get("mdd")}
 
 
 def _f(x: Any, digits: int = 4) -> str:
@@ -96,6 +102,22 @@ def _header(result: dict[str, Any]) -> str:
 COLUMNS = ("system", "score", "interval", "Δ vs baseline", "Δ interval", "p", "p (Holm)")
 
 
+def footer(result: dict[str, Any], metrics: Sequence[str] = ("*",)) -> list[str]:
+    """The lines under a rendered comparison: the minimum detectable differences of the
+    headline metrics of each layer (and slice) the table shows, then the signature (none for
+    a result without them).
+
+    >>> footer({"signature": "dateline:0.1.0|...", "layers": {}})
+    ['signature: dateline:0.1.0|...']
+    """
+    sig = [f"signature: {result['signature']}"] if result.get("signature") else []
+    return [*power_lines(result, _shown(result, metrics)), *sig]
+
+
+def _shown(result: dict[str, Any], metrics: Sequence[str]) -> set[tuple[str, str]]:
+    return {(r["slice"], r["layer"]) for r in comparison_rows(result, metrics)}
+
+
 def _markdown(result: dict[str, Any], metrics: Sequence[str]) -> str:
     by = result["settings"].get("by")
     lead = ["slice"] if by else []
@@ -106,6 +128,10 @@ def _markdown(result: dict[str, Any], metrics: Sequence[str]) -> str:
         first = [f"{by}={r['slice']}" if r["slice"] != ALL else ALL] if by else []
         cells = [*first, r["layer"], r["metric"], *_cells(r, result["settings"]["baseline"])]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    power = power_lines(result, _shown(result, metrics))
+    sig = [f"signature: `{result['signature']}`"] if result.get("signature") else []
+    if power or sig:
+        lines += ["", *(f"- {x}" for x in (*power, *sig))]
     return "\n".join(lines) + "\n"
 
 
@@ -139,7 +165,7 @@ def _latex(result: dict[str, Any], metrics: Sequence[str]) -> str:
         row = [latex_escape(c) for c in (*first, r["layer"], r["metric"], cells[0])]
         row += [cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]]
         lines.append(" & ".join(row).replace("–", "--") + r" \\")
-    lines += ["\\bottomrule", "\\end{tabular}"]
+    lines += ["\\bottomrule", "\\end{tabular}", *(f"% {x}" for x in footer(result, metrics))]
     return "\n".join(lines) + "\n"
 
 
@@ -148,11 +174,13 @@ def _csv(result: dict[str, Any], metrics: Sequence[str]) -> str:
 
     buf = io.StringIO()
     cols = ["slice", "layer", "metric", "system", "value", "low", "high", "difference",
-            "diff_low", "diff_high", "p", "p_holm", "significant", "not_applicable"]
+            "diff_low", "diff_high", "p", "p_holm", "significant", "not_applicable", "mdd",
+            "diff_mdd", "signature"]
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
+    sig = result.get("signature") or ""
     for r in comparison_rows(result, metrics):
-        w.writerow({k: "" if v is None else v for k, v in r.items()})
+        w.writerow({**{k: "" if v is None else v for k, v in r.items()}, "signature": sig})
     return buf.getvalue()
 
 
@@ -191,4 +219,4 @@ def render_comparison(result: dict[str, Any], fmt: str, metrics: Sequence[str] =
     console = Console(file=io.StringIO(), width=160, highlight=False)
     console.print(table)
     out: str = console.file.getvalue()  # type: ignore[attr-defined]
-    return out
+    return out + "".join(f"{x}\n" for x in footer(result, metrics))

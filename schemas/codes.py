@@ -100,6 +100,9 @@ _ALL: list[ErrorCode] = [
          "predict on the same corpus version as the gold documents"),
         ("unresolved-mention", "A quote or argument names a mention id the document lacks.",
          "run `dateline validate` on the file"),
+        ("signature-mismatch", "This run's signature differs from the one given: its numbers "
+         "are not comparable with those of the given signature.",
+         "rerun with the settings, corpus and protocol the signature names"),
         ("compare-no-system", "A comparison was asked for no system.",
          "give one or more prediction files"),
         ("compare-documents-differ", "The compared systems were scored on different documents.",
@@ -110,6 +113,8 @@ _ALL: list[ErrorCode] = [
         ("unknown-layer", "A layer that is not registered (entities, events, quotes, or one "
          "registered with dateline.evaluation.register_layer).",
          "use entities, events or quotes"),
+        ("bad-signature", "A reproducibility signature that cannot be read.",
+         "copy the signature whole from a report's JSON or table footer"),
         ("unknown-metric", "A metric name that the layer's scores do not have.",
          "use a flat metric name such as strict.f1 or quote.f1 (each layer's JSON lists its "
          "names under scores)"),

@@ -4,8 +4,8 @@ interval, and an approximate-randomisation p-value (raw and Holm-adjusted).
 
 GOLD is a ``.jsonl``/``.json`` file of Documents or a corpus split (``corpus:test``). Systems
 are named after their files (``--names`` overrides); the baseline is the first unless
-``--baseline`` names another. Exit codes: 0 compared, 1 refused (the data has a problem),
-2 usage error.
+``--baseline`` names another. Exit codes: 0 compared, 1 refused (the data has a problem, or
+the run's signature differs from ``--signature``), 2 usage error.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -23,13 +23,16 @@ import sys
 from dateline.commands.options import (
     add_resampling_options,
     add_scoring_options,
+    add_signature_option,
     load_gold,
     load_predictions,
     scoring_options,
     system_names,
 )
 from dateline.evaluation.compare import compare_systems
+from dateline.evaluation.signature import check_signature, parse_signature
 from dateline.evaluation.tables import COMPARE_FORMATS, render_comparison
+from dateline.provenance import gold_source
 from dateline.schemas import DatelineError, Meta, atomic_write_text
 
 __all__ = ["register", "run"]
@@ -70,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--metric", action="append", default=None, metavar="PATTERN",
                    help="show only metrics matching this pattern (fnmatch, e.g. '*.f1'; "
                         "repeatable; JSON always has all)")
+    add_signature_option(p)
     p.add_argument("--format", choices=COMPARE_FORMATS, default="table")
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="write to FILE instead of standard output")
@@ -108,14 +112,20 @@ def run(args: argparse.Namespace) -> int:
     baseline = args.baseline
     if baseline is not None and baseline not in names and baseline in args.preds:
         baseline = names[args.preds.index(baseline)]  # a path is accepted too
+    if args.signature is not None:
+        parse_signature(args.signature)  # a malformed signature is a usage error, at once
     gold, corpus_version = load_gold(args.gold)
+    source = gold_source(args.gold)
     systems = {name: load_predictions(path)
                for name, path in zip(names, args.preds, strict=True)}
     result = compare_systems(gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses,
                      labels=o.labels, kinds=o.kinds, overlap=o.overlap, resamples=args.resamples,
                      trials=args.trials, seed=args.seed, confidence=args.confidence,
                      alpha=args.alpha, by=args.by, per_label=args.per_label,
-                     corpus_version=corpus_version)
+                     corpus_version=corpus_version, manifest_hash=source.manifest_hash,
+                     protocol=source.protocol)
+    if args.signature is not None:
+        check_signature(args.signature, result["signature"])
     text = render_comparison(result, args.format, args.metric or ("*",))
     if args.output:
         atomic_write_text(args.output, text)

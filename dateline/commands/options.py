@@ -24,6 +24,7 @@ __all__ = [
     "ScoringOptions",
     "add_resampling_options",
     "add_scoring_options",
+    "add_signature_option",
     "load_gold",
     "load_predictions",
     "parse_list",
@@ -67,6 +68,18 @@ def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -
                        help="approximate-randomisation trials (default: 10000)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
                    help=f"seed of every random draw (default: {DEFAULT_SEED})")
+
+
+def add_signature_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--signature SIG``: refuse the run when its signature differs from SIG.
+
+    >>> p = argparse.ArgumentParser(); add_signature_option(p)
+    >>> p.parse_args(["--signature", "dateline:0.1.0|..."]).signature
+    'dateline:0.1.0|...'
+    """
+    p.add_argument("--signature", default=None, metavar="SIG",
+                   help="the signature of the numbers to compare with: refuse (exit 1, "
+                        "naming the fields that differ) when this run's differs")
 
 
 @dataclass(frozen=True)

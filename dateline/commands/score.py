@@ -2,7 +2,8 @@
 
 GOLD is a ``.jsonl``/``.json`` file of Documents or a corpus split (``corpus:test``); PRED a file
 of Documents with the same ids and texts. Exit codes: 0 scored, 1 refused (the data has a
-problem: ids or texts differ, a file is invalid), 2 usage error.
+problem: ids or texts differ, a file is invalid; or the run's signature differs from
+``--signature``), 2 usage error.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -19,11 +20,14 @@ import sys
 
 from dateline.commands.options import (
     add_scoring_options,
+    add_signature_option,
     load_gold,
     load_predictions,
     scoring_options,
 )
 from dateline.evaluation.report import FORMATS, render, score
+from dateline.evaluation.signature import check_signature, parse_signature
+from dateline.provenance import gold_source
 
 __all__ = ["register", "run"]
 
@@ -43,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("gold", metavar="GOLD", help="gold .jsonl/.json file, or corpus:SPLIT")
     p.add_argument("pred", metavar="PRED", help="predicted .jsonl/.json file")
     add_scoring_options(p)
+    add_signature_option(p)
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=run, parser=p)
 
@@ -69,9 +74,15 @@ def run(args: argparse.Namespace) -> int:
     (0, 0.5, 1.0)
     """
     o = scoring_options(args)
+    if args.signature is not None:
+        parse_signature(args.signature)  # a malformed signature is a usage error, at once
     gold, corpus_version = load_gold(args.gold)
+    source = gold_source(args.gold)
     pred = load_predictions(args.pred)
     report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
-                   kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version)
+                   kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
+                   manifest_hash=source.manifest_hash, protocol=source.protocol)
+    if args.signature is not None:
+        check_signature(args.signature, report["signature"])
     sys.stdout.write(render(report, args.format))
     return 0
