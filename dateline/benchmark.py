@@ -18,6 +18,7 @@ task (PERSON, ORGANIZATION, LOCATION mentions of kind ``named``, on the entity l
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Sequence
@@ -31,9 +32,17 @@ from dateline.baselines import Extractor, available, get_extractor, layers_of
 from dateline.baselines.text import tokenize
 from dateline.evaluation.compare import DEFAULT_SEED, comparison
 from dateline.evaluation.layers import ScoreOptions, get_layer, layers
+from dateline.evaluation.power import power_lines
 from dateline.evaluation.results import Result
 from dateline.protocols import Protocol, check_extractor, parse_protocol, predict_under
-from dateline.schemas import DatelineError, Document, atomic_write_text, inventory, write_jsonl
+from dateline.schemas import (
+    DatelineError,
+    Document,
+    atomic_write_text,
+    dumps,
+    inventory,
+    write_jsonl,
+)
 
 __all__ = ["CORE", "Task", "benchmark", "get_task", "tables", "tasks"]
 
@@ -168,11 +177,18 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
     """
     console = console or Console(stderr=True, quiet=True)
     proto = parse_protocol(protocol) if isinstance(protocol, str) else protocol
+    digest = None
     if gold is None:
+        from dateline import loading
+        from dateline.manifest import manifest_hash
+
         corpus_version = _ensure_corpus(console)
         gold, published = protocol_documents(proto, split)
         folds = folds if folds is not None else published
+        digest = manifest_hash(loading.default_corpus_dir())
     gold = list(gold)
+    if digest is None:  # gold given: its signature names the documents' content
+        digest = hashlib.sha256("\n".join(dumps(d) for d in gold).encode("utf-8")).hexdigest()
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     infos = available()
@@ -226,7 +242,8 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         report["comparison"][task.name] = comparison(
             {n: {task.layer: systems[n]} for n in names}, task.options(statuses), gold=gold,
             baseline=base if len(names) > 1 else None, resamples=resamples, trials=trials,
-            seed=seed, corpus_version=corpus_version)
+            seed=seed, corpus_version=corpus_version, manifest_hash=digest,
+            protocol=proto.label)
     atomic_write_text(out / "report.json", json.dumps(report, indent=2) + "\n")
     return report
 
@@ -293,8 +310,11 @@ def tables(report: dict[str, Any]) -> list[Any]:
             title += (f"; * = differs from {s['baseline']} (approximate randomisation, Holm p "
                       f"< {s['alpha']})")
         title += f"; seed {s['seed']}"
+        caption = [*power_lines(comp, [("all", task.layer)], digits=3),
+                   f"signature: {comp['signature']}"]
         table = Table("extractor", *(c.heading for c in spec.columns), "docs",
-                      "tokens/s (wall)", title=title)
+                      "tokens/s (wall)", title=title, caption="\n".join(caption),
+                      caption_justify="left")
         metrics = layer["metrics"]
         if metrics:
             for c in spec.columns:

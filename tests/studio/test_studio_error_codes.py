@@ -25,8 +25,8 @@ from dateline.schemas.standoff import standoff_json
 from dateline.studio.adjudicate import adjudicate
 from dateline.studio.client import Connection, connect
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import document_results, document_task
 from dateline.studio.sync import annotation_path, export_tasks, find_project, pull, push
+from dateline.studio.tasks import document_results, document_task
 
 TOKEN = {"LABEL_STUDIO_API_KEY": "test-token-0000"}
 
