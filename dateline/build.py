@@ -4,10 +4,11 @@ Steps: read ``corpus/sources.lock`` and every source file through it; import GUM
 the founding article; apply the annotation files of ``corpus/annotations/``
 (:mod:`dateline.annotations`); check the documents against ``corpus/splits/*.txt``; write
 ``data/default/{split}-00000-of-00001.jsonl`` (one Document per line, sorted by id) and
-``data/tokens/...`` (tokens with BIO tags); validate everything at level 4; compare the sha256
-of each built file with ``corpus/MANIFEST`` and refuse a difference unless ``update``; then
-write ``stats.json`` and the card (:mod:`dateline.card`: YAML, statistics table). No timestamps
-go into built files, so a second build is byte-identical.
+``data/tokens/...`` (tokens with BIO tags); validate everything at level 4; check that every
+licence is a known SPDX identifier; compare the sha256 of each built file with
+``corpus/MANIFEST`` and refuse a difference unless ``update``; then write ``stats.json`` and
+the card (:mod:`dateline.card`: YAML, statistics and licence tables). No timestamps go into
+built files, so a second build is byte-identical.
 
 >>> bio_names(("PERSON", "LOCATION"))
 ['O', 'B-PERSON', 'I-PERSON', 'B-LOCATION', 'I-LOCATION']
@@ -29,9 +30,11 @@ from typing import Any
 from dateline.annotations import apply_annotations
 from dateline.card import (
     bio_names,
+    card_licenses,
     card_version,
     card_yaml,
     default_features,
+    license_rows,
     markdown_table,
     tokens_features,
     write_card,
@@ -339,6 +342,9 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
         raise DatelineError("built-data-invalid", f"{len(report.incidents)} validation "
                             f"incidents, first: {first}", where=str(corpus / "data"),
                             fix="fix the importer that produced them")
+    say("licences")
+    infos = {i.name: i for i in _infos()}
+    licenses = card_licenses(all_docs)
     say("statistics, card and MANIFEST")
     stats = {
         "corpus_version": version,
@@ -367,9 +373,12 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
                       json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
     sizes = {"default": {sp: len(by_split[sp]) for sp in SPLITS},
              "tokens": {sp: sum(_ner_ready(d) for d in by_split[sp]) for sp in SPLITS}}
-    write_card(corpus / "README.md", version, sizes, {
+    evidence = {n: i.license_evidence for n, i in infos.items()}
+    write_card(corpus / "README.md", version, sizes, licenses, {
         "stats": f"{markdown_table(render_stats_table(stats))}\n\n"
                  "Printed by `dateline corpus stats`.",
+        "licenses": markdown_table(license_rows(
+            {n: sorted(r.documents, key=lambda d: d.id) for n, r in results.items()}, evidence)),
     })
     result.seconds = time.perf_counter() - t0
     return result

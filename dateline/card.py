@@ -1,8 +1,10 @@
 """The dataset card ``corpus/README.md``: its YAML front matter and its generated sections.
 
-The YAML (features of both configs, split sizes, the version) and the parts of the body
-between ``<!-- NAME:start ... -->`` and ``<!-- NAME:end -->`` are written by
-``dateline corpus build``; the rest of the body is prose kept by hand.
+The YAML (features of both configs, split sizes, the version, the licences) and the parts of
+the body between ``<!-- NAME:start ... -->`` and ``<!-- NAME:end -->`` are written by
+``dateline corpus build``; the rest of the body is prose kept by hand. Licences are SPDX
+identifiers in the documents (``meta.license`` for the text, ``meta.annotation_license``);
+the card's ``license:`` lists the Hugging Face identifier of each one present (:data:`LICENSES`).
 
 >>> bio_names(("PERSON", "LOCATION"))
 ['O', 'B-PERSON', 'I-PERSON', 'B-LOCATION', 'I-LOCATION']
@@ -13,25 +15,37 @@ between ``<!-- NAME:start ... -->`` and ``<!-- NAME:end -->`` are written by
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dateline.schemas import DatelineError, atomic_write_text, inventory
+from dateline.schemas import DatelineError, Document, atomic_write_text, inventory
 from dateline.schemas.model import LAYERS
 from dateline.schemas.validate import SPLITS
 
 __all__ = [
+    "LICENSES",
     "bio_names",
+    "card_licenses",
     "card_version",
     "card_yaml",
     "default_features",
+    "license_rows",
     "markdown_table",
     "replace_section",
     "section",
     "tokens_features",
     "write_card",
 ]
+
+LICENSES: dict[str, tuple[str, str]] = {
+    "CC-BY-2.5": ("cc-by-2.5", "Creative Commons Attribution 2.5 Generic"),
+    "CC-BY-4.0": ("cc-by-4.0", "Creative Commons Attribution 4.0 International"),
+    "NOASSERTION": ("unknown", "no licence stated (SPDX NOASSERTION)"),
+}
+"""The SPDX identifiers a document may carry: SPDX id -> (Hugging Face card id, name)."""
+
 
 def bio_names(labels: Iterable[str] | None = None) -> list[str]:
     """BIO tag names generated from ``core_entity_labels`` of ``labels.json``."""
@@ -43,7 +57,7 @@ def default_features() -> Any:
     """The ``datasets.Features`` of the ``default`` config: the Document model, field by field.
 
     >>> sorted(default_features()["meta"])[:3]
-    ['attribution', 'collection', 'genre']
+    ['annotation_license', 'attribution', 'collection']
     """
     from datasets import Features, List, Value
 
@@ -60,7 +74,7 @@ def default_features() -> Any:
         # `datasets` would give "2015-09-01 00:00:00"; as date32 it gives datetime.date.
         "meta": {k: Value("date32") if k == "published" else s
                  for k in ("title", "publisher", "url", "published", "language", "genre",
-                           "collection", "license", "attribution")},
+                           "collection", "license", "annotation_license", "attribution")},
         "entities": List({"id": s, "start": i, "end": i, "text": s, "label": s, "kind": s,
                           "entity": s, "link": s, "source_label": s}),
         "events": List({"id": s, "trigger": dict(span), "type": s,
@@ -85,12 +99,36 @@ def tokens_features() -> Any:
                      "ner_tags": List(ClassLabel(names=bio_names()))})
 
 
-def card_yaml(version: str, sizes: dict[str, dict[str, int]]) -> str:
+def card_licenses(docs: Iterable[Document]) -> list[str]:
+    """The card ids of every text and annotation licence of ``docs``, sorted; a licence that
+    is no identifier of :data:`LICENSES` is a coded error.
+
+    >>> from dateline.schemas import Document, Meta
+    >>> card_licenses([Document(id="d", text="x", meta=Meta(license="CC-BY-2.5",
+    ...                                                     annotation_license="CC-BY-4.0"))])
+    ['cc-by-2.5', 'cc-by-4.0']
+    """
+    found: set[str] = set()
+    for d in docs:
+        for key in ("license", "annotation_license"):
+            value = getattr(d.meta, key)
+            if value not in LICENSES:
+                raise DatelineError("license-unknown", f"meta.{key} is {value!r}, not one of "
+                                    f"the SPDX identifiers {', '.join(LICENSES)}",
+                                    where=f"{d.id} $.meta.{key}",
+                                    fix="set the SPDX identifier in the source's importer "
+                                        "(SourceInfo), or add it to dateline.card.LICENSES")
+            found.add(LICENSES[value][0])
+    return sorted(found)
+
+
+def card_yaml(version: str, sizes: dict[str, dict[str, int]],
+              licenses: Iterable[str] = ("cc-by-4.0",)) -> str:
     """The card's YAML front matter (without the ``---`` lines).
 
     >>> sizes = {c: dict.fromkeys(SPLITS, 1) for c in ("default", "tokens")}
-    >>> card_yaml("1.0.0", sizes).split("\\n")[3]
-    'license: cc-by-4.0'
+    >>> card_yaml("1.0.0", sizes, ["cc-by-2.5", "cc-by-4.0"]).split("\\n")[3:6]
+    ['license:', '- cc-by-2.5', '- cc-by-4.0']
     """
     import yaml
 
@@ -109,7 +147,7 @@ def card_yaml(version: str, sizes: dict[str, dict[str, int]]) -> str:
     head = {
         "pretty_name": "dateline: English news with entities, events and quotes",
         "language": ["en"],
-        "license": "cc-by-4.0",
+        "license": list(licenses),
         "task_categories": ["token-classification"],
         "task_ids": ["named-entity-recognition"],
         "tags": ["news", "coreference", "quotation-attribution", "event-detection"],
@@ -119,6 +157,25 @@ def card_yaml(version: str, sizes: dict[str, dict[str, int]]) -> str:
     }
     out: str = yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=100)
     return out
+
+
+def license_rows(docs_by_source: Mapping[str, Iterable[Document]],
+                 evidence: Mapping[str, str]) -> list[list[str]]:
+    """Rows (header first) of the card's licence table: per source and pair of licences, the
+    number of documents and where the licences are stated (``evidence``).
+
+    >>> from dateline.schemas import Document, Meta
+    >>> doc = Document(id="d", text="x", meta=Meta(license="CC-BY-2.5",
+    ...                                            annotation_license="CC-BY-4.0"))
+    >>> license_rows({"gum": [doc]}, {"gum": "LICENSE.txt"})[1]
+    ['gum', '1', '`CC-BY-2.5`', '`CC-BY-4.0`', 'LICENSE.txt']
+    """
+    rows = [["source", "documents", "text", "annotations", "where the licences are stated"]]
+    for source, docs in docs_by_source.items():
+        pairs = Counter((d.meta.license, d.meta.annotation_license) for d in docs)
+        for (text, ann), n in sorted(pairs.items(), key=lambda x: (str(x[0][0]), str(x[0][1]))):
+            rows.append([source, f"{n:,}", f"`{text}`", f"`{ann}`", evidence.get(source, "")])
+    return rows
 
 
 def markdown_table(rows: list[list[str]]) -> str:
@@ -190,7 +247,7 @@ def card_version(card: Path) -> str:
 
 
 def write_card(card: Path, version: str, sizes: dict[str, dict[str, int]],
-               sections: Mapping[str, str]) -> None:
+               licenses: Iterable[str], sections: Mapping[str, str]) -> None:
     """Rewrite the card's YAML and its generated ``sections`` (name -> Markdown); the prose
     stays as it is.
 
@@ -198,11 +255,11 @@ def write_card(card: Path, version: str, sizes: dict[str, dict[str, int]],
     >>> card = pathlib.Path(tempfile.mkdtemp()) / "README.md"
     >>> _ = card.write_text("---\\nx: 1\\n---\\n# Card\\n" + section("stats", "old") + "\\n")
     >>> sizes = {c: dict.fromkeys(SPLITS, 0) for c in ("default", "tokens")}
-    >>> write_card(card, "1.0.0", sizes, {"stats": "new"})
+    >>> write_card(card, "1.0.0", sizes, ["cc-by-4.0"], {"stats": "new"})
     >>> "new" in card.read_text() and "old" not in card.read_text()
     True
     """
     _, body = _split_card(card.read_text("utf-8"), card)
     for name, content in sections.items():
         body = replace_section(body, name, content)
-    atomic_write_text(card, f"---\n{card_yaml(version, sizes)}---\n{body}")
+    atomic_write_text(card, f"---\n{card_yaml(version, sizes, licenses)}---\n{body}")

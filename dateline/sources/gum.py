@@ -59,7 +59,13 @@ INFO = SourceInfo(
     name="gum",
     repository="https://github.com/amir-zeldes/gum",
     commit="72ce5ac14978a324c2fd18d49484e65292cbe316",
-    license="text CC BY 2.5 (Wikinews); annotations CC BY 4.0",
+    # GUM's LICENSE.txt: "Wikinews/interviews: http://creativecommons.org/licenses/by/2.5/"
+    # and "All annotations are licensed under the Creative Commons Attribution (CC-BY)
+    # version 4.0, although the texts themselves follow the licenses above."
+    text_license="CC-BY-2.5",
+    annotation_license="CC-BY-4.0",
+    license_evidence="GUM's LICENSE.txt: Wikinews texts CC BY 2.5 (Wikinews:Copyright); all "
+                     "annotations CC BY 4.0",
     files=("dep/*.conllu", "rst/rstweb/*.rs4", "splits.md", "LICENSE.txt"),
 )
 SOURCE = f"gum@{INFO.commit[:7]}"
@@ -145,7 +151,7 @@ def _document(name: str, p: _Parsed, rst: tuple[dict[str, _Node], dict[str, list
                 published=created if created and re.fullmatch(r"\d{4}-\d\d-\d\d", created)
                 else None,
                 language="en", genre=genre, collection="gum",
-                license="text CC BY 2.5 (Wikinews); annotations CC BY 4.0 (GUM)",
+                license=INFO.text_license, annotation_license=INFO.annotation_license,
                 attribution=f"Text: Wikinews contributors ({p.meta.get('sourceURL', '')}), "
                             "CC BY 2.5. Annotation: the GUM corpus (Zeldes 2017, "
                             "amir-zeldes/gum), CC BY 4.0.")

@@ -41,11 +41,20 @@ from dateline.sources import ImportResult, SourceInfo, SourceReader
 
 __all__ = ["INFO", "LABELS", "import_meantime", "sentence_regions", "split_by_topic"]
 
+# Licences. MEANTIME's LICENSE.txt is the CC BY 4.0 licence and its README.txt says the
+# corpus is distributed under CC BY 4.0 ("(c) 2015, Fondazione Bruno Kessler, VU University
+# Amsterdam, Universidad Del Pais Vasco"): that is the annotations' licence. The same README
+# says "The English section of the corpus comes from Wikinews", whose texts are CC BY 2.5
+# (Wikinews:Copyright, the licence GUM's LICENSE.txt gives its Wikinews texts too); CC BY 2.5
+# lets a collection redistribute the texts only under CC BY 2.5 itself, so the texts keep it.
 INFO = SourceInfo(
     name="meantime",
     repository="https://github.com/anastasia-zhukova/Diverse_CDCR_datasets",
     commit="9dfb46284593bdd35d1a5b5c758c9aa71cb43f1a",
-    license="CC BY 4.0",
+    text_license="CC-BY-2.5",
+    annotation_license="CC-BY-4.0",
+    license_evidence="MEANTIME's LICENSE.txt and README.txt: the corpus, CC BY 4.0; its "
+                     "English texts come from Wikinews (CC BY 2.5, Wikinews:Copyright)",
     files=("output_data/en/meantime.conll", "output_data/en/entities_mentions.json",
            "output_data/en/event_mentions.json", "output_data/test_parsing_en/*/*.json",
            "LICENSE.txt"),
@@ -207,7 +216,7 @@ def import_meantime(reader: SourceReader) -> ImportResult:
             meta=Meta(title=title or " ".join(sentences[0]), publisher="Wikinews",
                       published=_published(sentences[1]) if len(sentences) > 1 else None,
                       language="en", genre="news", collection="meantime",
-                      license="CC BY 4.0",
+                      license=INFO.text_license, annotation_license=INFO.annotation_license,
                       attribution="Text: Wikinews contributors, CC BY 2.5. Annotation: the "
                                   "NewsReader MEANTIME corpus (Minard et al. 2016; FBK, VU "
                                   "Amsterdam, UPV/EHU), CC BY 4.0; derived form by Zhukova et "
