@@ -4,11 +4,12 @@ Steps: read ``corpus/sources.lock`` and every source file through it; import GUM
 the founding article; apply the annotation files of ``corpus/annotations/``
 (:mod:`dateline.annotations`); check the documents against ``corpus/splits/*.txt``; write
 ``data/default/{split}-00000-of-00001.jsonl`` (one Document per line, sorted by id) and
-``data/tokens/...`` (tokens with BIO tags); validate everything at level 4; check that every
-licence is a known SPDX identifier; compare the sha256 of each built file with
+``data/tokens/...`` (tokens with BIO tags); validate everything at level 4; run the coverage
+audit (:mod:`dateline.audit`) and refuse an ``exhaustive`` layer above its threshold; check
+that every licence is a known SPDX identifier; compare the sha256 of each built file with
 ``corpus/MANIFEST`` and refuse a difference unless ``update``; then write ``stats.json`` and
-the card (:mod:`dateline.card`: YAML, statistics and licence tables). No timestamps go into
-built files, so a second build is byte-identical.
+the card (:mod:`dateline.card`: YAML, statistics, audit and licence tables). No timestamps go
+into built files, so a second build is byte-identical.
 
 >>> bio_names(("PERSON", "LOCATION"))
 ['O', 'B-PERSON', 'I-PERSON', 'B-LOCATION', 'I-LOCATION']
@@ -28,7 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from dateline.annotations import apply_annotations
+from dateline.audit import SIGNALS, THRESHOLD, audit, check_audit
 from dateline.card import (
+    audit_section,
     bio_names,
     card_licenses,
     card_version,
@@ -342,8 +345,10 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
         raise DatelineError("built-data-invalid", f"{len(report.incidents)} validation "
                             f"incidents, first: {first}", where=str(corpus / "data"),
                             fix="fix the importer that produced them")
-    say("licences")
+    say("coverage audit and licences")
     infos = {i.name: i for i in _infos()}
+    coverage = check_audit(audit({n: r.documents for n, r in results.items()}),
+                           {n: i.audit_exemptions for n, i in infos.items()})
     licenses = card_licenses(all_docs)
     say("statistics, card and MANIFEST")
     stats = {
@@ -354,6 +359,7 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
                       for name, r in results.items()},
         "build_report": {"gum": results["gum"].report,
                          "meantime": results["meantime"].report["counts"]},
+        "coverage_audit": {"threshold": THRESHOLD, "signals": SIGNALS, "sources": coverage},
     }
     manifest_path = corpus / "MANIFEST"
     committed = _read_manifest(manifest_path)
@@ -377,6 +383,7 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
     write_card(corpus / "README.md", version, sizes, licenses, {
         "stats": f"{markdown_table(render_stats_table(stats))}\n\n"
                  "Printed by `dateline corpus stats`.",
+        "audit": audit_section(coverage),
         "licenses": markdown_table(license_rows(
             {n: sorted(r.documents, key=lambda d: d.id) for n, r in results.items()}, evidence)),
     })

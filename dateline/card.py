@@ -20,12 +20,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from dateline.audit import SIGNALS, THRESHOLD
 from dateline.schemas import DatelineError, Document, atomic_write_text, inventory
 from dateline.schemas.model import LAYERS
 from dateline.schemas.validate import SPLITS
 
 __all__ = [
     "LICENSES",
+    "audit_section",
     "bio_names",
     "card_licenses",
     "card_version",
@@ -33,6 +35,7 @@ __all__ = [
     "default_features",
     "license_rows",
     "markdown_table",
+    "render_audit_table",
     "replace_section",
     "section",
     "tokens_features",
@@ -189,6 +192,47 @@ def markdown_table(rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
     lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
     return "\n".join(lines)
+
+
+def render_audit_table(report: dict[str, Any]) -> list[list[str]]:
+    """Rows (header first) of the audit table printed by the build and put in the card.
+
+    >>> render_audit_table({"s": {"quotes": {"partial": {"documents": 2, "candidates": 4,
+    ...     "missed": 1, "rate": 0.25, "verdict": "not gated (partial)"}}}})[1]
+    ['s', 'quotes', 'partial', '2', '4', '1', '25.0%', 'not gated (partial)']
+    """
+    rows = [["source", "layer", "coverage", "docs", "candidates", "missed", "rate", "verdict"]]
+    for source, layers in report.items():
+        for layer in LAYERS:
+            for coverage, fig in layers.get(layer, {}).items():
+                rate = fig.get("rate")
+                rows.append([source, layer, coverage, f"{fig['documents']:,}",
+                             f"{fig['candidates']:,}", f"{fig['missed']:,}",
+                             "–" if rate is None else f"{rate:.1%}", fig.get("verdict", "")])
+    return rows
+
+
+def audit_section(report: dict[str, Any]) -> str:
+    """The card's audit section: the table, where signals and threshold are defined, and the
+    exemptions with their reasons.
+
+    >>> print(audit_section({"s": {"events": {"exhaustive": {"documents": 1, "candidates": 4,
+    ...     "missed": 1, "rate": 0.25, "verdict": "exempt", "exemption": "checked"}}}}))
+    ... # doctest: +ELLIPSIS
+    | source | layer | coverage | docs | candidates | missed | rate | verdict |
+    ...
+    - s events: checked
+    """
+    signals_text = "; ".join(f"{layer}: {text}" for layer, text in SIGNALS.items())
+    notes = [f"- {source} {layer}: {fig['exemption']}"
+             for source, layers in report.items() for layer, groups in layers.items()
+             for fig in groups.values() if fig.get("exemption")]
+    text = (f"{markdown_table(render_audit_table(report))}\n\nSignals ({signals_text}) and "
+            f"the threshold ({THRESHOLD:.0%}) are defined in `dateline/audit.py`; the details "
+            "(pronouns, sentences) are in `stats.json`.")
+    if notes:
+        text += "\n\nExemptions named by the importers:\n\n" + "\n".join(notes)
+    return text
 
 
 def section(name: str, content: str) -> str:

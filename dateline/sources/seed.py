@@ -30,6 +30,12 @@ __all__ = ["DOC_ID", "INFO", "import_seed", "split_date_prefix", "tokenize"]
 # Images). So the text's licence is unknown: SPDX NOASSERTION. Whoever reuses the text must
 # clear its rights first. The annotation is the maintainers' own, released like every
 # annotation of this corpus under CC BY 4.0.
+#
+# Coverage: all three layers are exhaustive for their labels (PERSON/ORGANIZATION/LOCATION;
+# the 33 ACE event types; speech and writing quotes), annotated by hand over the whole text.
+# The audit's quote signal finds nothing missed (0 of 4). Its entity and event signals are
+# blind to the layer's labels and above the threshold on this one short document; each
+# case was checked by hand (the exemptions below).
 INFO = SourceInfo(
     name="seed",
     repository="supplied with the project (the founding article)",
@@ -40,6 +46,16 @@ INFO = SourceInfo(
                      "it was supplied for this corpus by the project's requester); "
                      "annotation: the maintainers', CC BY 4.0",
     files=("trump-putin-meeting-2025-08-06.txt",),
+    audit_exemptions={
+        "entities": "the layer covers PERSON, ORGANIZATION and LOCATION only; the 6 "
+                    "capitalised sequences in no mention were checked by hand and name none: "
+                    "a rally (Keep America Great), platforms, i.e. products (Truth Social, "
+                    "Truth, X), the caption's 'Photo' and 'War' capitalised in a quotation",
+        "events": "the 3 keyword occurrences that are no trigger were checked by hand: a "
+                  "campaign rally (no Conflict.Demonstrate), 'trilateral' before the "
+                  "annotated 'meeting', and 'launched', whose Conflict.Attack trigger is the "
+                  "annotated 'invasion'",
+    },
 )
 FILE = "trump-putin-meeting-2025-08-06.txt"
 DOC_ID = "seed_trump-putin-meeting-2025-08-06"
