@@ -173,7 +173,18 @@ LAYERS: tuple[str, ...] = tuple(Layers.model_fields)
 
 
 class Meta(_Model):
-    """Document metadata. ``published`` is an ISO date (``YYYY-MM-DD``)."""
+    """Document metadata. ``published`` is an ISO date (``YYYY-MM-DD``).
+
+    ``license`` is the SPDX identifier of the text's licence and ``annotation_license`` that
+    of the annotation's (they differ: Wikinews text is ``CC-BY-2.5``, the annotations of GUM
+    and MEANTIME ``CC-BY-4.0``); ``NOASSERTION`` (SPDX) when no licence is known.
+    ``attribution`` says whom to credit, in words.
+
+    >>> Meta(license="CC-BY-2.5", annotation_license="CC-BY-4.0").annotation_license
+    'CC-BY-4.0'
+    >>> "annotation_license" in Meta().model_dump()
+    False
+    """
 
     title: OptStr = None
     publisher: OptStr = None
@@ -183,6 +194,8 @@ class Meta(_Model):
     genre: OptStr = None
     collection: OptStr = None
     license: OptStr = None
+    # Written only when set, so documents made before it keep their bytes.
+    annotation_license: OptStr = Field(default=None, exclude_if=lambda v: v is None)
     attribution: OptStr = None
 
 

@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def print_stats(stats: dict[str, Any], console: Console) -> None:
-    """Print the statistics table of a ``stats.json`` dict.
+    """Print the statistics table of a ``stats.json`` dict, and its coverage audit.
 
     >>> part = {"documents": 1, "tokens": 1200, "clusters": 2, "events": {"total": 0},
     ...         "mentions": {"total": 3, "named_core_outermost": 2},
@@ -71,12 +71,21 @@ def print_stats(stats: dict[str, Any], console: Console) -> None:
     └───────┴──────┴────────┴──────────┴────────────┴──────────┴────────┴──────────┴────────┘
     """
     from dateline.build import render_stats_table
+    from dateline.card import render_audit_table
 
     rows = render_stats_table(stats)
     table = Table(*rows[0], title=f"dateline corpus {stats['corpus_version']}")
     for r in rows[1:]:
         table.add_row(*r)
     console.print(table)
+    audit = stats.get("coverage_audit")
+    if audit:
+        rows = render_audit_table(audit["sources"])
+        table = Table(*rows[0], title=f"coverage audit (threshold {audit['threshold']:.0%} for "
+                                      "exhaustive layers; signals in stats.json)")
+        for r in rows[1:]:
+            table.add_row(*r)
+        console.print(table)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -42,14 +42,34 @@ def sha256_bytes(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """What ``sources.lock`` says about a source besides its file hashes."""
+    """What ``sources.lock`` says about a source besides its file hashes, its licences and
+    its coverage-audit exemptions.
+
+    ``text_license`` and ``annotation_license`` are SPDX identifiers (``NOASSERTION`` when no
+    licence is known); ``license_evidence`` says in words where each licence is stated.
+    ``audit_exemptions`` maps a layer to the reason it may claim ``exhaustive`` coverage
+    although its coverage audit (:mod:`dateline.audit`) is above the threshold.
+
+    >>> info = SourceInfo(name="demo", repository="-", commit="-", text_license="CC-BY-2.5",
+    ...                   annotation_license="CC-BY-4.0", files=("*.txt",))
+    >>> info.license
+    'text CC-BY-2.5; annotations CC-BY-4.0'
+    """
 
     name: str
     repository: str
     commit: str
-    license: str
+    text_license: str
+    annotation_license: str
     files: tuple[str, ...]  # glob patterns, relative to the source folder, of the files read
     path: str = ""  # folder of the repository that holds the source folder's files ("" = root)
+    license_evidence: str = ""
+    audit_exemptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def license(self) -> str:
+        """Both licences in one line (the ``license`` of ``sources.lock``)."""
+        return f"text {self.text_license}; annotations {self.annotation_license}"
 
 
 @dataclass
