@@ -312,12 +312,17 @@ def tables(report: dict[str, Any]) -> list[Any]:
         title += f"; seed {s['seed']}"
         caption = [*power_lines(comp, [("all", task.layer)], digits=3),
                    f"signature: {comp['signature']}"]
-        table = Table("extractor", *(c.heading for c in spec.columns), "docs",
+        # Documents of partial coverage give recall only: then their recall columns too.
+        docs = layer["documents"]
+        partial = docs.get("precision", 0) < docs.get("recall", 0)
+        columns = (spec.columns if docs.get("precision", 1) else ()) + (
+            spec.recall_columns if partial else ())
+        table = Table("extractor", *(c.heading for c in columns), "docs",
                       "tokens/s (wall)", title=title, caption="\n".join(caption),
                       caption_justify="left")
         metrics = layer["metrics"]
         if metrics:
-            for c in spec.columns:
+            for c in columns:
                 if c.metric not in metrics:
                     raise DatelineError("unknown-metric", f"the {task.layer} layer has no "
                                         f"metric {c.metric!r} (a column of its table)",
@@ -328,7 +333,7 @@ def tables(report: dict[str, Any]) -> list[Any]:
             if s["baseline"] == name:
                 label += "\nbaseline"
             table.add_row(label, *(_cell(metrics.get(c.metric), c.metric, name)
-                                   for c in spec.columns),
+                                   for c in columns),
                           _docs(layer["documents"]),
                           _fmt(entry["tokens_per_second"]))
         out.append(table)

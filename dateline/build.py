@@ -42,6 +42,7 @@ from dateline.card import (
     tokens_features,
     write_card,
 )
+from dateline.folds import publish_folds
 from dateline.schemas import (
     DatelineError,
     Document,
@@ -336,6 +337,7 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
                             where=str(corpus / "splits"),
                             fix="run `dateline corpus build --update` to rewrite the splits")
     by_split = {sp: [d for d in all_docs if splits[d.id] == sp] for sp in SPLITS}
+    publish_folds(corpus, all_docs, update=update)  # the cross-validation folds
     say("writing data files")
     written = _write_data(corpus, by_split, tokens)
     say("validating (level 4)")

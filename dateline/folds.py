@@ -39,8 +39,8 @@ from typing import Any
 
 from dateline.schemas import DatelineError, Document, atomic_write_text
 
-__all__ = ["DEFAULT_FOLDS", "FOLDS_FILE", "check_folds", "make_folds", "read_folds",
-           "train_folds", "write_folds"]
+__all__ = ["DEFAULT_FOLDS", "FOLDS_FILE", "check_folds", "make_folds", "publish_folds",
+           "read_folds", "train_folds", "write_folds"]
 
 DEFAULT_FOLDS = 5
 FOLDS_FILE = "folds.json"
@@ -152,3 +152,33 @@ def check_folds(folds: Sequence[Sequence[str]], docs: Sequence[Document], k: int
                             f"corpus's {len(docs)} documents", where=where,
                             fix="rebuild the corpus with `dateline corpus build` (folds are "
                                 "generated, never edited)")
+
+
+def publish_folds(corpus: str | os.PathLike[str], docs: Sequence[Document], *,
+                  update: bool = False) -> Path:
+    """Write the folds of ``docs`` to ``corpus/splits/folds.json`` when they are missing or
+    ``update`` is set; otherwise refuse published folds that differ (the build's step).
+
+    >>> import tempfile
+    >>> from dateline.schemas import Document
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> docs = [Document(id=i, text="") for i in "abcdefghij"]
+    >>> publish_folds(corpus, docs).name
+    'folds.json'
+    >>> publish_folds(corpus, docs[:9])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [folds-changed] ... Fix: run `dateline corpus ...
+    """
+    path = Path(corpus) / "splits" / FOLDS_FILE
+    if update or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_folds(make_folds(docs, DEFAULT_FOLDS), path)
+        return path
+    try:
+        check_folds(read_folds(path), docs, DEFAULT_FOLDS, str(path))
+    except DatelineError as err:
+        raise DatelineError("folds-changed", err.message, where=str(path),
+                            fix="run `dateline corpus build --update` to publish the folds of "
+                                "the new documents") from None
+    return path

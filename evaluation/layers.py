@@ -101,7 +101,9 @@ class LayerSpec:
     shows; ``columns``: the benchmark table; ``per_label``: what the layer's per-label groups
     are keyed by; ``result``: the result type (its ``rows_of`` renders the JSON report);
     ``description``: one line for help texts; ``options``: the :class:`ScoreOptions` fields
-    the scorer honours; ``records``: the error-analysis records of the layer (None: none).
+    the scorer honours; ``records``: the error-analysis records of the layer (None: none);
+    ``recall_columns``: the columns a table adds when documents of partial coverage were
+    scored (their recall over all documents: partial coverage gives recall, never precision).
     """
 
     name: str
@@ -114,6 +116,7 @@ class LayerSpec:
     description: str = ""
     options: frozenset[str] = field(default_factory=frozenset)
     records: Records | None = None
+    recall_columns: tuple[Column, ...] = ()
 
     def __post_init__(self) -> None:
         if self.data not in LAYERS:
@@ -234,7 +237,9 @@ register_layer(LayerSpec(
     per_label="label", result=EntityScores,
     description="entity mentions: the four SemEval-2013 modes",
     options=frozenset({"statuses", "labels", "kinds", "overlap", "keep_items"}),
-    records=entity_records))
+    records=entity_records,
+    recall_columns=_columns(("strict R (all docs)", "strict.recall_all"),
+                            ("partial R (all docs)", "partial.recall_all"))))
 register_layer(LayerSpec(
     "events", "events", _events,
     headline=("trigger_identification.f1", "trigger_classification.f1",
@@ -246,7 +251,9 @@ register_layer(LayerSpec(
                      ("arg id F1", "argument_identification.f1"),
                      ("arg cls F1", "argument_classification.f1")),
     per_label="type", result=LayerScores, description="event triggers and arguments",
-    options=frozenset({"statuses"}), records=event_records))
+    options=frozenset({"statuses"}), records=event_records,
+    recall_columns=_columns(("trigger id R (all docs)", "trigger_identification.recall_all"),
+                            ("arg id R (all docs)", "argument_identification.recall_all"))))
 register_layer(LayerSpec(
     "quotes", "quotes", _quotes,
     headline=("quote.f1", "content_tokens.f1", "speaker_entity.f1"),
@@ -257,4 +264,7 @@ register_layer(LayerSpec(
                      ("speaker mention F1", "speaker_mention.f1"),
                      ("speaker entity F1", "speaker_entity.f1")),
     per_label="kind", result=LayerScores, description="quotes: content, cue and speaker",
-    options=frozenset({"statuses", "overlap"}), records=quote_records))
+    options=frozenset({"statuses", "overlap"}), records=quote_records,
+    recall_columns=_columns(("quote R (all docs)", "quote.recall_all"),
+                            ("content tok R (all docs)", "content_tokens.recall_all"),
+                            ("speaker entity R (all docs)", "speaker_entity.recall_all"))))

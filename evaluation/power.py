@@ -155,21 +155,26 @@ def difference_mdd(boot: Bootstrap, system: int, baseline: int, name: str, *,
 def layer_power(layer: str, metrics: Mapping[str, Any], *, baseline: str | None,
                 alpha: float = ALPHA, power: float = POWER) -> dict[str, Any]:
     """The per-layer power summary: the MDD of each headline metric of the layer (the
-    registry's :attr:`~dateline.evaluation.layers.LayerSpec.headline`), for each system against
+    registry's :attr:`~dateline.evaluation.layers.LayerSpec.headline`, and its
+    ``recall_columns`` when defined), for each system against
     the baseline (paired) or, without a baseline, for each system (independent errors).
 
-    >>> m = {"quote.f1": {"systems": {"a": {"mdd": 0.1}, "b": {"mdd": 0.12}},
+    >>> m = {"quote.f1": {"systems": {"a": {"mdd": 0.1, "value": 0.5},
+    ...                               "b": {"mdd": 0.12, "value": 0.6}},
     ...                   "differences": {"b": {"mdd": 0.07}}}}
     >>> layer_power("quotes", m, baseline="a")["mdd"]
     {'quote.f1': {'b': 0.07}}
     >>> layer_power("quotes", m, baseline=None)["basis"]
     'two systems as variable as this one, independent errors'
     """
-    headline = get_layer(layer).headline if layer in layer_names() else ()
+    spec = get_layer(layer) if layer in layer_names() else None
+    # The headline metrics, then the recall over all documents that documents of partial
+    # coverage add; a metric no system has a value for (no exhaustive document) is left out.
+    names = (*spec.headline, *(c.metric for c in spec.recall_columns)) if spec else ()
     mdd: dict[str, dict[str, float | None]] = {}
-    for name in headline:
+    for name in names:
         entry = metrics.get(name)
-        if entry is None:
+        if entry is None or all(v.get("value") is None for v in entry["systems"].values()):
             continue
         part = entry.get("differences", {}) if baseline is not None else entry["systems"]
         mdd[name] = {sys_name: e.get("mdd") for sys_name, e in part.items()}

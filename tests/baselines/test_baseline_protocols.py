@@ -24,7 +24,10 @@ SPLITS = {"train": DOCS[:8], "validation": DOCS[8:10], "test": DOCS[10:]}
 @pytest.fixture
 def tiny_corpus(tmp_path, monkeypatch):
     monkeypatch.setenv("DATELINE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("DATELINE_CORPUS", str(tmp_path / "corpus"))  # no published folds
+    corpus = tmp_path / "corpus"  # no published folds; an empty MANIFEST for the signature
+    corpus.mkdir()
+    (corpus / "MANIFEST").write_text("")
+    monkeypatch.setenv("DATELINE_CORPUS", str(corpus))
     monkeypatch.setattr(loading, "documents", lambda split, **_: iter(SPLITS[split]))
     monkeypatch.setattr(loading, "corpus_version", lambda *_: "9.9.9-test")
     return tmp_path

@@ -63,3 +63,15 @@ def test_edited_or_malformed_folds_are_refused(tmp_path):
         read_folds(tmp_path / "missing.json")
     with pytest.raises(DatelineError, match="bad-option"):
         make_folds(DOCS[:3], 5)
+
+
+def test_published_folds_are_the_folds_of_the_built_corpus(built):
+    from dateline.folds import FOLDS_FILE
+    from dateline.loading import all_documents
+
+    corpus, _ = built
+    docs = all_documents(corpus)
+    path = corpus / "splits" / FOLDS_FILE
+    folds = read_folds(path)
+    check_folds(folds, docs, 5, str(path))
+    assert sorted(d for f in folds for d in f) == sorted(d.id for d in docs)
