@@ -233,7 +233,8 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                    if ids else {})
         result["layers"][layer] = {"documents": doc_info, "metrics": metrics,
                                    "power": layer_power(layer, metrics, baseline=baseline,
-                                                        alpha=alpha)}
+                                                        alpha=alpha,
+                                                        partial=_has_partial(doc_info))}
     if slices is not None:
         groups = sorted({UNSET if v is None else str(v) for v in slices.values()})
         result["slices"] = {}
@@ -247,10 +248,11 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                 sub = [v[rows] for v in values]
                 sliced = _layer_result(names, base, sub, fn, key=(layer, str(by), g),
                                        reason=_reasons([scores[n][layer] for n in names]), **kw)
+                docs = _slice_documents(scores[names[0]][layer], rows)
                 entry["layers"][layer] = {
-                    "documents": _slice_documents(scores[names[0]][layer], rows),
-                    "metrics": sliced,
-                    "power": layer_power(layer, sliced, baseline=baseline, alpha=alpha)}
+                    "documents": docs, "metrics": sliced,
+                    "power": layer_power(layer, sliced, baseline=baseline, alpha=alpha,
+                                         partial=_has_partial(docs))}
             result["slices"][g] = entry
     return result
 
@@ -262,6 +264,11 @@ def _slice_documents(result: Result, rows: Sequence[int]) -> dict[str, int]:
         k = int(result.counts.column(PARTIAL_DOCUMENTS)[list(rows)].sum())
         out.update(precision=len(rows) - k, recall=len(rows))
     return out
+
+
+def _has_partial(documents: Mapping[str, Any]) -> bool:
+    # Some scored documents have partial coverage (they entered recall, not precision).
+    return int(documents.get("precision", 0)) < int(documents.get("recall", 0))
 
 
 def _reasons(results: Sequence[Result]) -> Callable[[str], str | None]:

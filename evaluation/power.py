@@ -153,10 +153,12 @@ def difference_mdd(boot: Bootstrap, system: int, baseline: int, name: str, *,
 
 
 def layer_power(layer: str, metrics: Mapping[str, Any], *, baseline: str | None,
-                alpha: float = ALPHA, power: float = POWER) -> dict[str, Any]:
+                alpha: float = ALPHA, power: float = POWER, partial: bool = False
+                ) -> dict[str, Any]:
     """The per-layer power summary: the MDD of each headline metric of the layer (the
     registry's :attr:`~dateline.evaluation.layers.LayerSpec.headline`, and its
-    ``recall_columns`` when defined), for each system against
+    ``recall_columns`` when documents of ``partial`` coverage were scored), for each system
+    against
     the baseline (paired) or, without a baseline, for each system (independent errors).
 
     >>> m = {"quote.f1": {"systems": {"a": {"mdd": 0.1, "value": 0.5},
@@ -170,7 +172,7 @@ def layer_power(layer: str, metrics: Mapping[str, Any], *, baseline: str | None,
     spec = get_layer(layer) if layer in layer_names() else None
     # The headline metrics, then the recall over all documents that documents of partial
     # coverage add; a metric no system has a value for (no exhaustive document) is left out.
-    names = (*spec.headline, *(c.metric for c in spec.recall_columns)) if spec else ()
+    names = (*spec.headline, *(c.metric for c in spec.recall_columns if partial)) if spec else ()
     mdd: dict[str, dict[str, float | None]] = {}
     for name in names:
         entry = metrics.get(name)

@@ -145,6 +145,12 @@ _ALL: list[ErrorCode] = [
          "restore corpus/sources.lock from git"),
         ("split-overlap", "A document is listed in two split files.",
          "keep one line per document in corpus/splits/*.txt"),
+        ("coverage-audit-failed", "A layer claims exhaustive coverage that its coverage audit "
+         "contradicts (too many likely items lie in no annotation).",
+         "declare the layer's coverage partial, annotate what is missing, or name the reason "
+         "in the source's audit exemptions"),
+        ("license-unknown", "A document's licence is not one of the SPDX identifiers the card "
+         "knows.", "set the SPDX identifier in the source's importer"),
         ("folds-changed", "The published cross-validation folds are not the corpus's folds.",
          "rebuild the corpus with `dateline corpus build` (folds are generated)"),
         ("splits-changed", "The split lists (corpus/splits/*.txt) differ from the sources' splits.",

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dateline.evaluation.entities import FIELDS, MODES, score_entity_spans
+from dateline.evaluation.entities import MODES, score_entity_spans
+from dateline.evaluation.entity_scores import FIELDS
 
 LABELS = ["A", "B", "C"]
 
