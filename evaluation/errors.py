@@ -47,8 +47,9 @@ from typing import Any
 
 from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.entities import EntityScores, ItemOutcome
+from dateline.evaluation.events import match_triggers, typed_documents
 from dateline.evaluation.inputs import pair_documents
-from dateline.evaluation.matching import ANY_OVERLAP, Overlap, match_items, match_spans
+from dateline.evaluation.matching import ANY_OVERLAP, Overlap, match_items
 from dateline.evaluation.results import Result
 from dateline.schemas.io import atomic_write, atomic_write_text
 from dateline.schemas.model import Document, Quote
@@ -136,14 +137,16 @@ def event_records(gold: Sequence[Document], pred: Sequence[Document], options: A
                   scores: Result | None = None) -> Iterator[dict[str, Any]]:
     """The records of the event layer (triggers paired on any overlap, see the module doc)."""
     statuses = options.statuses
+    typing = typed_documents(gold, statuses)
     for gd, pd in pair_documents(gold, pred):
         if skip_reason(gd.layers.events, statuses) is not None:
             continue
-        typed = all(e.type is not None for e in gd.events)
+        typed = typing[gd.id]
         scope = Scope.of(gd.layers.events)
         g = [(e.trigger.start, e.trigger.end, e.type if typed else None) for e in gd.events]
         p = [(e.trigger.start, e.trigger.end, e.type if typed else None) for e in pd.events]
-        m = match_spans(g, p, ANY_OVERLAP)
+        # The scorer's trigger matching (ties by attached arguments), on any overlap.
+        m = match_triggers(gd, pd, g, p, typed, ANY_OVERLAP)
         for i, j in enumerate(m.gold_to_pred):
             gi = _item(gd, gd.events[i].id, g[i][0], g[i][1], gd.events[i].type)
             if j < 0:

@@ -88,7 +88,7 @@ from dateline.evaluation.results import LayerScores, count_fields
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Event
 
-__all__ = ["EVENT_METRICS", "score_events", "typed_documents"]
+__all__ = ["EVENT_METRICS", "match_triggers", "score_events", "typed_documents"]
 
 EVENT_METRICS = {
     "trigger_identification": "prf",
@@ -187,10 +187,23 @@ def _opt(x: str | None) -> tuple[bool, str]:
     return (x is None, x or "")
 
 
-def _match_triggers(gd: Document, pd: Document, g_trig: list[Item], p_trig: list[Item],
+def match_triggers(gd: Document, pd: Document, g_trig: list[Item], p_trig: list[Item],
                     typed: bool, overlap: Overlap) -> Matching:
     """Trigger pairs; events on identical triggers are paired by attached argument agreement,
-    then by their content (see the module doc)."""
+    then by their content (see the module doc). ``g_trig``/``p_trig``: the documents' trigger
+    items ``(start, end, type or None)``, in event order.
+
+    >>> from dateline.schemas import Argument, Span
+    >>> def doc(*roles):
+    ...     return Document(id="d", text="hit", events=tuple(
+    ...         Event(id=f"e{k}", trigger=Span(start=0, end=3, text="hit"), arguments=(
+    ...             Argument(role=r, span=Span(start=0, end=1, text="h")),)) for k, r in
+    ...         enumerate(roles)))
+    >>> g, p = doc("Target", "Attacker"), doc("Attacker", "Target")
+    >>> items = [(0, 3, None), (0, 3, None)]
+    >>> match_triggers(g, p, items, items, False, EXACT).pairs()  # by arguments, not position
+    [(0, 1), (1, 0)]
+    """
     if len(set(g_trig)) == len(g_trig) and len(set(p_trig)) == len(p_trig):
         # No trigger repeats on either side, the common case: every event is its own trigger,
         # so span matching (sorted by trigger) is already content-ordered; and it is faster.
@@ -278,7 +291,7 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
             g_trig = [(e.trigger.start, e.trigger.end, e.type if typed else None) for e in g_ev]
             p_trig_all = [(e.trigger.start, e.trigger.end, e.type if typed else None)
                           for e in p_all]
-            m = _match_triggers(gd, pd, g_trig, p_trig_all, typed, trigger_overlap)
+            m = match_triggers(gd, pd, g_trig, p_trig_all, typed, trigger_overlap)
             # Unmatched predictions outside the gold layer's coverage are dropped with their
             # arguments; the rest count.
             keep = [j for j, i in enumerate(m.pred_to_gold)
