@@ -118,12 +118,12 @@ def run(args: argparse.Namespace) -> int:
     source = gold_source(args.gold)
     systems = {name: load_predictions(path)
                for name, path in zip(names, args.preds, strict=True)}
-    result = compare_systems(gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses,
-                     labels=o.labels, kinds=o.kinds, overlap=o.overlap, resamples=args.resamples,
-                     trials=args.trials, seed=args.seed, confidence=args.confidence,
-                     alpha=args.alpha, by=args.by, per_label=args.per_label,
-                     corpus_version=corpus_version, manifest_hash=source.manifest_hash,
-                     protocol=source.protocol)
+    result = compare_systems(
+        gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses, labels=o.labels,
+        kinds=o.kinds, overlap=o.overlap, resamples=args.resamples, trials=args.trials,
+        seed=args.seed, confidence=args.confidence, alpha=args.alpha, by=args.by,
+        per_label=args.per_label, corpus_version=corpus_version,
+        manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol)
     if args.signature is not None:
         check_signature(args.signature, result["signature"])
     text = render_comparison(result, args.format, args.metric or ("*",))

@@ -52,6 +52,9 @@ def add_scoring_options(p: argparse.ArgumentParser) -> None:
                    help="minimum overlap of a matched pair, a fraction (default: any)")
     p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold",
                    help="what --overlap is a fraction of (default: gold)")
+    p.add_argument("--protocol", default=None, metavar="P",
+                   help="the protocol the predictions were made under, for the signature: "
+                        "test, all or cv:K (default: all for corpus:all, test otherwise)")
 
 
 def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -> None:

@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     pred = load_predictions(args.pred)
     report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
                    kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
-                   manifest_hash=source.manifest_hash, protocol=source.protocol)
+                   manifest_hash=source.manifest_hash,
+                   protocol=args.protocol or source.protocol)
     if args.signature is not None:
         check_signature(args.signature, report["signature"])
     sys.stdout.write(render(report, args.format))

@@ -131,3 +131,10 @@ def test_corpus_split(tmp_path, capsys, corpus_env):
         assert sum(res["documents"]["skipped"].values()) + res["documents"]["scored"] == len(docs)
     f1 = r["layers"]["entities"]["modes"]["strict"]["micro"]["f1"]
     assert f1 in (1.0, None)
+
+
+def test_protocol_goes_into_the_signature(files, capsys):
+    report = run_json(capsys, *files, "--status", "gold,draft", "--protocol", "cv:5")
+    assert "|protocol:cv:5|" in report["signature"]
+    assert main(["score", *files, "--protocol", "leave-one-out!"]) == 2
+    assert "unknown-protocol" in capsys.readouterr().err
