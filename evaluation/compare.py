@@ -229,7 +229,7 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
         prepared[layer] = (ids, values, fn)
         doc_info = per_sys[0].documents()
         metrics = (_layer_result(names, base, values, fn, key=(layer, ALL),
-                                 reason=_reasons(per_sys), **kw)
+                                 reason=_reasons(per_sys, doc_info), **kw)
                    if ids else {})
         result["layers"][layer] = {"documents": doc_info, "metrics": metrics,
                                    "power": layer_power(layer, metrics, baseline=baseline,
@@ -246,9 +246,10 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                 if not rows:
                     continue
                 sub = [v[rows] for v in values]
-                sliced = _layer_result(names, base, sub, fn, key=(layer, str(by), g),
-                                       reason=_reasons([scores[n][layer] for n in names]), **kw)
                 docs = _slice_documents(scores[names[0]][layer], rows)
+                sliced = _layer_result(
+                    names, base, sub, fn, key=(layer, str(by), g),
+                    reason=_reasons([scores[n][layer] for n in names], docs), **kw)
                 entry["layers"][layer] = {
                     "documents": docs, "metrics": sliced,
                     "power": layer_power(layer, sliced, baseline=baseline, alpha=alpha,
@@ -271,9 +272,17 @@ def _has_partial(documents: Mapping[str, Any]) -> bool:
     return int(documents.get("precision", 0)) < int(documents.get("recall", 0))
 
 
-def _reasons(results: Sequence[Result]) -> Callable[[str], str | None]:
-    # A metric is not applicable when the gold says so; that is the same for every system.
-    return results[0].reason
+def _reasons(results: Sequence[Result], documents: Mapping[str, Any]
+             ) -> Callable[[str], str | None]:
+    # A metric is not applicable when the gold says so (the same for every system), and a
+    # precision or F1 when no document of exhaustive coverage was scored.
+    def reason(name: str) -> str | None:
+        why = results[0].reason(name)
+        if why is None and documents.get("precision") == 0 and documents.get("recall") \
+                and name.rpartition(".")[2] not in ("recall_all", "recall_partial", "accuracy"):
+            why = "no scored document has exhaustive coverage (partial coverage gives recall)"
+        return why
+    return reason
 
 
 def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Document]], *,

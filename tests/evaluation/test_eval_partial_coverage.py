@@ -115,3 +115,18 @@ def test_blocks_keep_totals(coverage):
     part = s.to_dict()["modes"]["strict"]["micro"]["partial_coverage_counts"]
     assert main["correct"] + part["correct"] == 1
     assert main["missed"] + part["missed"] == 1
+
+
+def test_a_slice_without_exhaustive_documents_has_no_precision_to_show():
+    gold = [edoc(i, [ANN, BO], "partial" if i % 2 else "exhaustive") for i in range(10)]
+    gold = [g.model_copy(update={"meta": g.meta.model_copy(update={
+        "collection": "p" if i % 2 else "e"})}) for i, g in enumerate(gold)]
+    pred = [edoc(i, [ANN], status="silver") for i in range(10)]
+    res = compare_systems(gold, {"a": pred}, layers=("entities",), resamples=50, trials=10,
+                          by="collection")
+    sliced = res["slices"]["p"]["layers"]["entities"]["metrics"]
+    assert "exhaustive coverage" in sliced["strict.precision"]["not_applicable"]
+    assert "not_applicable" not in sliced["strict.recall_all"]
+    assert sliced["strict.recall_all"]["systems"]["a"]["value"] == 0.5
+    assert "not_applicable" not in res["slices"]["e"]["layers"]["entities"]["metrics"][
+        "strict.precision"]
