@@ -12,7 +12,7 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dateline.evaluation import matching
+from dateline.evaluation import ties
 from dateline.evaluation.matching import ANY_OVERLAP, EXACT, Overlap, match_items, span_edge
 
 SETTINGS = settings(max_examples=int(os.environ.get("DATELINE_HYPOTHESIS_EXAMPLES", "150")),
@@ -128,7 +128,7 @@ def test_past_the_search_bound_alternating_steps_keep_order_free_and_optimal_key
     # Both sides repeating keys in many items: the sides alternate instead of trying every
     # arrangement. The objective and the key pairs stay optimal, the result order-free.
     gold, pred = s
-    with mock.patch.object(matching, "_MAX_ARRANGEMENTS", 0):
+    with mock.patch.object(ties, "_MAX_ARRANGEMENTS", 0):
         got = match(gold, pred, overlap)
         g2, p2 = rnd.sample(gold, len(gold)), rnd.sample(pred, len(pred))
         other = match(g2, p2, overlap)
