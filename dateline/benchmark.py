@@ -52,7 +52,11 @@ CORE = "entities-core"
 @dataclass(frozen=True)
 class Task:
     """What one benchmark table scores: a registered ``layer``, optionally filtered to entity
-    ``labels`` and mention ``kinds``; ``title`` heads the table."""
+    ``labels`` and mention ``kinds``; ``title`` heads the table.
+
+    >>> Task("people", "entities", "people", labels=("PERSON",)).options(("gold",)).labels
+    ('PERSON',)
+    """
 
     name: str
     layer: str
@@ -66,7 +70,11 @@ class Task:
 
 
 def tasks() -> tuple[Task, ...]:
-    """The benchmark's tasks: every registered layer, and the core task after entities."""
+    """The benchmark's tasks: every registered layer, and the core task after entities.
+
+    >>> tasks()[1].title
+    'entities, core task (PERSON/ORGANIZATION/LOCATION, named)'
+    """
     out = []
     for spec in layers():
         out.append(Task(spec.name, spec.name, spec.name))
@@ -78,7 +86,15 @@ def tasks() -> tuple[Task, ...]:
 
 
 def get_task(name: str) -> Task:
-    """One task by name (``unknown-layer`` for a name that is no task)."""
+    """One task by name (``unknown-layer`` for a name that is no task).
+
+    >>> get_task("quotes").layer
+    'quotes'
+    >>> get_task("relations")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-layer] no benchmark task 'relations'. ...
+    """
     for t in tasks():
         if t.name == name:
             return t
@@ -174,6 +190,16 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         ``corpus_version``, ``split``, ``documents``, ``tokens``, ``statuses``, ``extractors``
         (per name: version, origin, layers, timing, ``scores``: task -> the layer's JSON
         report), ``skipped`` and ``comparison`` (task -> the comparison report).
+
+    >>> import tempfile
+    >>> from dateline.schemas import LayerInfo, Layers, Quote, Span
+    >>> q = Quote(id="q", kind="direct", content=(Span(start=11, end=18, text="We won."),))
+    >>> g = Document(id="d", text='Ann said: "We won."', quotes=(q,),
+    ...              layers=Layers(quotes=LayerInfo(status="gold")))
+    >>> r = benchmark(["quote-marks"], gold=[g], output_dir=tempfile.mkdtemp(), resamples=10,
+    ...               trials=10)
+    >>> r["documents"], r["extractors"]["quote-marks"]["scores"]["quotes"]["scores"]["quote.f1"]
+    (1, 1.0)
     """
     console = console or Console(stderr=True, quiet=True)
     proto = parse_protocol(protocol) if isinstance(protocol, str) else protocol

@@ -82,7 +82,11 @@ def _infos() -> list[SourceInfo]:
 
 def bio_tags(tokens: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
     """BIO tags of ``tokens`` for non-overlapping ``spans``; a token belongs to a span when it
-    starts inside it."""
+    starts inside it.
+
+    >>> bio_tags([(0, 3), (4, 6)], [(4, 6, "LOCATION")])
+    ['O', 'B-LOCATION']
+    """
     tags = ["O"] * len(tokens)
     for start, end, label in spans:
         inside = [i for i, (a, _) in enumerate(tokens) if start <= a < end]
@@ -115,7 +119,11 @@ def _ner_ready(doc: Document) -> bool:
 
 def stats_for(docs: list[Document], tokens: dict[str, list[tuple[int, int]]]) -> dict[str, Any]:
     """Counts over some documents: documents, tokens, mentions by label and kind, clusters,
-    quotes by kind, events."""
+    quotes by kind, events.
+
+    >>> stats_for([Document(id="d", text="Hi there")], {"d": [(0, 2), (3, 8)]})["tokens"]
+    2
+    """
     by_label: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
     quotes: Counter[str] = Counter()
@@ -152,7 +160,11 @@ def stats_for(docs: list[Document], tokens: dict[str, list[tuple[int, int]]]) ->
 
 
 def render_stats_table(stats: dict[str, Any]) -> list[list[str]]:
-    """Rows (header first) of the statistics table printed by the build and put in the card."""
+    """Rows (header first) of the statistics table printed by the build and put in the card.
+
+    >>> render_stats_table({"by_split": {}, "by_source": {}, "total": stats_for([], {})})[1][:3]
+    ['total', '0', '0']
+    """
     head = ["part", "docs", "tokens", "mentions", "named core", "clusters", "quotes", "with cue",
             "events"]
     rows = [head]
@@ -172,7 +184,11 @@ def render_stats_table(stats: dict[str, Any]) -> list[list[str]]:
 
 @dataclass
 class BuildResult:
-    """What a build produced: statistics, the importers' reports, built files, elapsed time."""
+    """What a build produced: statistics, the importers' reports, built files, elapsed time.
+
+    >>> BuildResult({}, {"data/x.jsonl": "9f86d0"}).manifest_changed
+    False
+    """
 
     stats: dict[str, Any]
     files: dict[str, str]  # path relative to corpus/ -> sha256
@@ -211,7 +227,13 @@ def _import_all(reader: SourceReader, corpus: Path,
 
 
 def lock_sources(corpus: Path, sources: Path) -> dict[str, Any]:
-    """Pin every source file the importers read: write ``corpus/sources.lock``."""
+    """Pin every source file the importers read: write ``corpus/sources.lock``.
+
+    >>> lock_sources(Path("/nonexistent/corpus"), Path("/nonexistent/sources"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [sources-missing] the sources folder /nonexistent/...
+    """
     reader = SourceReader(sources, record=True)
     _expected_splits(_import_all(reader, corpus, lambda _: None), reader)
     lock = {
@@ -314,6 +336,11 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
     """Build the corpus from ``sources`` into ``corpus/data``; raise DatelineError on any error.
 
     ``step`` is called with the name of each step (for progress display).
+
+    >>> build(Path("/nonexistent/corpus"), Path("/nonexistent/sources"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [card-missing] /nonexistent/corpus/README.md: ...
     """
     t0 = time.perf_counter()
     corpus = Path(corpus)

@@ -51,7 +51,11 @@ LICENSES: dict[str, tuple[str, str]] = {
 
 
 def bio_names(labels: Iterable[str] | None = None) -> list[str]:
-    """BIO tag names generated from ``core_entity_labels`` of ``labels.json``."""
+    """BIO tag names generated from ``core_entity_labels`` of ``labels.json``.
+
+    >>> bio_names()[:3], len(bio_names())
+    (['O', 'B-PERSON', 'I-PERSON'], 7)
+    """
     core = tuple(labels) if labels is not None else inventory().core_entity_labels
     return ["O", *(f"{p}-{lab}" for lab in core for p in "BI")]
 
@@ -247,7 +251,11 @@ def section(name: str, content: str) -> str:
 
 def replace_section(body: str, name: str, content: str) -> str:
     """``body`` with the generated section ``name`` replaced by ``content`` (unchanged when
-    the body has no such section)."""
+    the body has no such section).
+
+    >>> replace_section("no sections here", "x", "new")
+    'no sections here'
+    """
     start = re.search(rf"<!-- {re.escape(name)}:start [^\n]*-->", body)
     end_mark = f"<!-- {name}:end -->"
     if start is None or end_mark not in body[start.end():]:

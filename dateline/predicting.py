@@ -68,7 +68,16 @@ def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
                       console: Console | None = None,
                       description: str | None = None) -> tuple[list[Document], float]:
     """Predictions for ``docs`` (layers stripped first), with a progress bar on ``console``;
-    and the seconds taken."""
+    and the seconds taken.
+
+    >>> from dateline.baselines import get_extractor
+    >>> from dateline.schemas import Mention
+    >>> d = Document(id="d", text='Bo said: "Yes."', entities=(
+    ...     Mention(id="m", start=0, end=2, text="Bo", label="PERSON"),))
+    >>> (p,), seconds = predict_documents(get_extractor("quote-marks"), [d])
+    >>> p.entities, p.quotes[0].content[0].text, p.layers.quotes.status  # gold layers stripped
+    ((), 'Yes', 'silver')
+    """
     inputs = [strip(d) for d in docs]
     started = time.perf_counter()
     out: list[Document] = []

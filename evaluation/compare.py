@@ -329,6 +329,15 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
         ``differences`` -> difference to the baseline, interval, ``mdd``, ``p``, ``p_holm``,
         ``significant``; and ``power``, the MDD of the headline metrics) and, with ``by``,
         ``slices`` (slice value -> ``layers``).
+
+    >>> d = [Document(id="d", text="x")]
+    >>> r = compare_systems(d, {"a": d, "b": d}, layers=("quotes",), resamples=10, trials=10)
+    >>> r["settings"]["baseline"], r["layers"]["quotes"]["documents"]["skipped"]
+    ('a', {'absent': 1})
+    >>> compare_systems(d, {"a": d}, by="author")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-meta-field] --by 'author' is not a ...
     """
     names = check_layers(layers if layers is not None else layer_names())
     protocol_part(protocol)  # a bad protocol fails before anything is scored

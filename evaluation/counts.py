@@ -92,7 +92,11 @@ def f1_score(p: Any, r: Any, defined: Any) -> Any:
 
 
 def prf(p_num: Any, r_num: Any, p_den: Any, r_den: Any) -> tuple[Any, Any, Any]:
-    """Precision, recall and F1 from numerators and denominators; ``None`` when undefined."""
+    """Precision, recall and F1 from numerators and denominators; ``None`` when undefined.
+
+    >>> prf(2, 2, 4, 2), prf(0, 0, 0, 3)
+    ((0.5, 1.0, 0.6666666666666666), (None, 0.0, 0.0))
+    """
     p = ratio(p_num, p_den)
     r = ratio(r_num, r_den)
     f = f1_score(p, r, np.asarray(p_den) + np.asarray(r_den) > 0)
@@ -116,6 +120,14 @@ class DocCounts:
     """Counts per document: ``values[i, k]`` is count ``fields[k]`` of document ``doc_ids[i]``.
 
     Rows are additive: any score of a set of documents is a function of the sum of their rows.
+
+    >>> c = DocCounts(("d1", "d2"), ("tp", "gold"), np.array([[1, 2], [3, 3]]))
+    >>> c.sum([1, 1]).tolist(), c.column("gold").tolist()
+    ([6, 6], [2, 3])
+    >>> DocCounts(("d1",), ("tp",), np.array([[1, 2]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: values has shape (1, 2), expected (1, 1)
     """
 
     doc_ids: tuple[str, ...]

@@ -38,6 +38,9 @@ class Scope:
     ``labels``: covered labels, or None for all. ``regions``: ``(start, end)`` ranges, or None
     for the whole text. ``zones``: spans of gold items removed by a filter. ``partial``: the
     layer's coverage is partial, so no unmatched prediction counts.
+
+    >>> FULL_SCOPE.is_full, Scope(zones=((0, 4),)).counts_spurious(2, 6, "PERSON")
+    (True, False)
     """
 
     labels: frozenset[Any] | None = None

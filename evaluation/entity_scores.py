@@ -125,6 +125,10 @@ class ItemOutcome:
     ``outcome``: ``correct``, ``incorrect_label`` (same boundaries, other label), ``partial``
     (overlap, same label), ``partial_incorrect_label``, ``missed``, ``spurious`` or ``ignored``
     (an unmatched prediction outside the gold layer's coverage). ``partner``: the matched item.
+
+    >>> o = ItemOutcome("d1", "pred", 0, (4, 8, "LOC"), "partial", partner=(4, 9, "LOC"))
+    >>> o.to_dict()["outcome"], o.to_dict()["partner"]
+    ('partial', {'start': 4, 'end': 9, 'label': 'LOC'})
     """
 
     doc_id: str

@@ -33,6 +33,10 @@ def tally(rows: Iterable[tuple[Sequence[Item], Sequence[Item], Scope]], overlap:
     Single pass, so a caller may generate rows lazily (``score_entities`` reads each Document
     once). Per-document work is kept to a few set operations: most items are identical pairs,
     and most leftovers are one gold and one predicted item, or isolated pairs.
+
+    >>> from dateline.evaluation.matching import ANY_OVERLAP
+    >>> tally([([(0, 3, "PER")], [(0, 3, "ORG")], FULL_SCOPE)], ANY_OVERLAP)[2]
+    Counter({('PER', 'ORG'): 1})
     """
     any_overlap = overlap.threshold == 0.0
     admits = overlap.admits

@@ -106,7 +106,16 @@ def _record(layer: str, doc_id: str, outcome: str, gold: dict[str, Any] | None,
 def entity_records(gold: Sequence[Document], pred: Sequence[Document], options: Any,
                    scores: Result) -> Iterator[dict[str, Any]]:
     """The records of the entity layer, from the entity scorer's own outcomes (``scores``
-    must have been scored with ``keep_items``)."""
+    must have been scored with ``keep_items``).
+
+    >>> from dateline.evaluation.entities import score_entities
+    >>> from dateline.schemas import LayerInfo, Layers, Mention
+    >>> g = Document(id="d", text="Bo", layers=Layers(entities=LayerInfo(status="gold")),
+    ...              entities=(Mention(id="m", start=0, end=2, text="Bo", label="PERSON"),))
+    >>> p = g.model_copy(update={"entities": ()})
+    >>> [r["outcome"] for r in entity_records([g], [p], None, score_entities([g], [p]))]
+    ['missed']
+    """
     if not isinstance(scores, EntityScores):
         raise TypeError("entity_records needs EntityScores")
     docs = {d.id: d for d in gold}
@@ -135,7 +144,17 @@ def entity_records(gold: Sequence[Document], pred: Sequence[Document], options: 
 
 def event_records(gold: Sequence[Document], pred: Sequence[Document], options: Any,
                   scores: Result | None = None) -> Iterator[dict[str, Any]]:
-    """The records of the event layer (triggers paired on any overlap, see the module doc)."""
+    """The records of the event layer (triggers paired on any overlap, see the module doc).
+
+    >>> from dateline.evaluation.layers import ScoreOptions
+    >>> from dateline.schemas import Event, LayerInfo, Layers, Span
+    >>> g = Document(id="d", text="It fell.", layers=Layers(events=LayerInfo(status="gold")),
+    ...              events=(Event(id="e", trigger=Span(start=3, end=7, text="fell")),))
+    >>> p = g.model_copy(update={"events": (
+    ...     Event(id="x", trigger=Span(start=3, end=8, text="fell.")),)})
+    >>> [(r["outcome"], r["boundary"]) for r in event_records([g], [p], ScoreOptions())]
+    [('boundary', 'too_long')]
+    """
     statuses = options.statuses
     typing = typed_documents(gold, statuses)
     for gd, pd in pair_documents(gold, pred):
@@ -209,7 +228,16 @@ def _chars(q: Quote) -> set[int]:
 
 def quote_records(gold: Sequence[Document], pred: Sequence[Document], options: Any,
                   scores: Result | None = None) -> Iterator[dict[str, Any]]:
-    """The records of the quote layer (quotes paired on any shared character)."""
+    """The records of the quote layer (quotes paired on any shared character).
+
+    >>> from dateline.evaluation.layers import ScoreOptions
+    >>> from dateline.schemas import LayerInfo, Layers, Span
+    >>> g = Document(id="d", text='"Hi," he said.', layers=Layers(quotes=LayerInfo(status="gold")))
+    >>> p = g.model_copy(update={"quotes": (
+    ...     Quote(id="q", content=(Span(start=1, end=3, text="Hi"),), kind="direct"),)})
+    >>> [(r["outcome"], r["pred"]["text"]) for r in quote_records([g], [p], ScoreOptions())]
+    [('spurious', 'Hi')]
+    """
     statuses = options.statuses
 
     def key(q: Quote) -> Any:
@@ -269,6 +297,9 @@ def error_records(gold: Sequence[Document], pred: Sequence[Document], *,
         JSON-ready records: ``layer``, ``doc_id``, ``outcome``, ``boundary``, ``gold`` and
         ``pred`` (``id``, ``start``, ``end``, ``label``, ``text``; quotes add ``spans``,
         ``speaker`` and ``cue``, and the record ``speaker_outcome``).
+
+    >>> error_records([Document(id="d", text="x")], [Document(id="d", text="x")])  # all absent
+    []
     """
     from dateline.evaluation.layers import ScoreOptions, score_layers
 

@@ -266,6 +266,11 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
     -------
     LayerScores
         Metrics named in :data:`EVENT_METRICS`, per-document counts, settings.
+
+    >>> from dateline.schemas import LayerInfo, Layers
+    >>> d = Document(id="d", text="x", layers=Layers(events=LayerInfo(status="silver")))
+    >>> score_events([d], [d]).skipped, score_events([d], [d], statuses=("silver",)).skipped
+    ({'silver': 1}, {})
     """
     with paused_gc():  # see paused_gc: no cycles are made here
         rows: list[list[int]] = []

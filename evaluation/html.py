@@ -289,6 +289,14 @@ def render_page(gold: Sequence[Document], records: Sequence[dict[str, Any]], *,
         order); None: all, in corpus order.
     settings
         A line stating the settings (seed, statuses, ...).
+
+    >>> docs = [Document(id="a", text="Ann"), Document(id="b", text="Bo")]
+    >>> miss = {"layer": "entities", "outcome": "missed", "boundary": None, "pred": None,
+    ...         "gold": {"id": "m", "start": 0, "end": 2, "label": "PERSON", "text": "An"}}
+    >>> recs = [{**miss, "doc_id": "a"}, {**miss, "doc_id": "b"}, {**miss, "doc_id": "b"}]
+    >>> page = render_page(docs, recs, system="s", max_documents=1)
+    >>> 'data-doc="b"' in page, 'data-doc="a"' in page, "most errors of 2" in page
+    (True, False, True)
     """
     by_doc: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for k, r in enumerate(records):

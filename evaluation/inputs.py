@@ -75,6 +75,11 @@ def pair_documents(gold: Iterable[Document],
     DatelineError
         ``duplicate-document-id``, ``document-ids-differ`` (names the ids missing on each
         side) or ``document-text-differs`` (names the document and the first differing offset).
+
+    >>> pair_documents([Document(id="a", text="x")], [Document(id="b", text="x")])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [document-ids-differ] 1 gold document(s) have no ...
     """
     g = _index(gold, "gold")
     p = _index(pred, "predicted")

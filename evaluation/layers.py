@@ -86,7 +86,11 @@ Records = Callable[[Sequence[Document], Sequence[Document], ScoreOptions, Result
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a layer's comparison table: its heading and the flat metric it shows."""
+    """One column of a layer's comparison table: its heading and the flat metric it shows.
+
+    >>> get_layer("quotes").columns[0]
+    Column(heading='quote F1', metric='quote.f1')
+    """
 
     heading: str
     metric: str
@@ -104,6 +108,14 @@ class LayerSpec:
     the scorer honours; ``records``: the error-analysis records of the layer (None: none);
     ``recall_columns``: the columns a table adds when documents of partial coverage were
     scored (their recall over all documents: partial coverage gives recall, never precision).
+
+    >>> import dataclasses
+    >>> get_layer("events").data, get_layer("events").per_label
+    ('events', 'type')
+    >>> dataclasses.replace(get_layer("events"), name="toy", data="relations")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-layer] layer spec 'toy' reads Document ...
     """
 
     name: str
@@ -150,7 +162,15 @@ _REGISTRY: dict[str, LayerSpec] = {}
 
 
 def register_layer(spec: LayerSpec, *, replace: bool = False) -> LayerSpec:
-    """Add a layer to the registry (``replace``: overwrite one of the same name)."""
+    """Add a layer to the registry (``replace``: overwrite one of the same name).
+
+    >>> register_layer(get_layer("quotes"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [layer-registered] a layer called 'quotes' is ...
+    >>> register_layer(get_layer("quotes"), replace=True).name
+    'quotes'
+    """
     if spec.name in _REGISTRY and not replace:
         raise DatelineError("layer-registered", f"a layer called {spec.name!r} is registered "
                             "already", fix="choose another name, or pass replace=True")
@@ -159,7 +179,14 @@ def register_layer(spec: LayerSpec, *, replace: bool = False) -> LayerSpec:
 
 
 def unregister_layer(name: str) -> None:
-    """Remove a layer from the registry."""
+    """Remove a layer from the registry (``unknown-layer`` for a name not registered).
+
+    >>> import dataclasses
+    >>> _ = register_layer(dataclasses.replace(get_layer("quotes"), name="toy"))
+    >>> unregister_layer("toy")
+    >>> "toy" in layer_names()
+    False
+    """
     get_layer(name)
     del _REGISTRY[name]
 
@@ -184,17 +211,29 @@ def registered(spec: LayerSpec) -> Iterator[LayerSpec]:
 
 
 def layers() -> tuple[LayerSpec, ...]:
-    """Every registered layer, in registration order."""
+    """Every registered layer, in registration order.
+
+    >>> [(spec.name, spec.result.__name__) for spec in layers()][0]
+    ('entities', 'EntityScores')
+    """
     return tuple(_REGISTRY.values())
 
 
 def layer_names() -> tuple[str, ...]:
-    """The names of every registered layer."""
+    """The names of every registered layer.
+
+    >>> layer_names()
+    ('entities', 'events', 'quotes')
+    """
     return tuple(_REGISTRY)
 
 
 def get_layer(name: str) -> LayerSpec:
-    """The spec of one layer; ``unknown-layer`` (a usage error) for a name not registered."""
+    """The spec of one layer; ``unknown-layer`` (a usage error) for a name not registered.
+
+    >>> get_layer("entities").headline
+    ('strict.f1', 'partial.f1')
+    """
     spec = _REGISTRY.get(name)
     if spec is None:
         raise DatelineError("unknown-layer", f"unknown layer {name!r}",

@@ -45,6 +45,9 @@ def label_f1_plot(per_label: Mapping[str, Interval], *, title: str) -> bytes:
         Label -> (F1, interval low, interval high); None where undefined.
     title
         The plot's title (say which mode, system and interval).
+
+    >>> label_f1_plot({}, title="no label").startswith(b"\\x89PNG")
+    True
     """
     labels = list(per_label)
     fig = _figure(7.0, 1.2 + 0.38 * max(len(labels), 1))
@@ -78,6 +81,11 @@ def confusion_plot(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, ti
 
     ``missed`` (per gold label) and ``spurious`` (per predicted label) add a last column and a
     last row, so every gold and predicted item of the matched labels is somewhere.
+
+    >>> args = (["LOC", "PER"], [[3, 1], [0, 5]])
+    >>> png = confusion_plot(*args, title="strict", missed=[1, 0], spurious=[0, 2])
+    >>> png[1:4], png == confusion_plot(*args, title="strict", missed=[1, 0], spurious=[0, 2])
+    (b'PNG', True)
     """
     import numpy as np
 

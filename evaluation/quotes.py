@@ -225,6 +225,15 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
     -------
     LayerScores
         Metrics named in :data:`QUOTE_METRICS`, per-document counts, settings.
+
+    >>> from dateline.schemas import LayerInfo, Layers
+    >>> d = Document(id="d", text="x", layers=Layers(quotes=LayerInfo(status="gold")))
+    >>> score_quotes([d], [d]).metric("quote")["counts"]
+    {'tp': 0, 'pred': 0, 'gold': 0}
+    >>> score_quotes([d], [d.model_copy(update={"text": "y"})])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [document-text-differs] document 'd', offset 0: ...
     """
     with paused_gc():  # see paused_gc: no cycles are made here
         edge = _edge(overlap)

@@ -59,6 +59,13 @@ def score(gold: Sequence[Document], pred: Sequence[Document], *,
     counted in tokens); event triggers are matched on identical offsets. ``corpus_version``,
     ``manifest_hash`` (the sha256 of the corpus MANIFEST, or of the gold file's bytes) and
     ``protocol`` go into the report's ``signature`` (:mod:`dateline.evaluation.signature`).
+
+    >>> score([], [], layers=("events",), protocol="cv:5")["signature"].split("|")[2]
+    'protocol:cv:5'
+    >>> score([], [], protocol="cv:1")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-protocol] protocol 'cv:1' is neither ...
     """
     names = check_layers(layers if layers is not None else layer_names())
     protocol_part(protocol)
@@ -157,7 +164,16 @@ def _header(report: dict[str, Any]) -> str:
 
 
 def to_markdown(report: dict[str, Any]) -> str:
-    """The rows as a Markdown table, the signature under it."""
+    """The rows as a Markdown table, the signature under it.
+
+    >>> r = {"scorer": {"name": "dateline.evaluation", "version": "0.1.0"}, "layers": {"events": {
+    ...     "documents": {"scored": 1, "skipped": {}},
+    ...     "metrics": {"m": {"precision": 1.0, "counts": {"tp": 1}}}}}}
+    >>> lines = to_markdown(r).splitlines()
+    >>> print(lines[0]); print(lines[-1])
+    dateline.evaluation 0.1.0. events: 1 documents scored
+    | events | m | all | 1.0000 | – | – | – | tp=1 |
+    """
     lines = [_header(report), "", "| layer | metric | group | P | R | F1 | accuracy | counts |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows(report):

@@ -68,6 +68,11 @@ class Result:
 
     Subclasses implement :meth:`flat_scores`, :meth:`to_dict`, :meth:`rows` and
     :meth:`aligned`; the rest is shared.
+
+    >>> c = DocCounts(("d1", "d2"), ("m|correct", "m|total"), np.array([[1, 2], [2, 2]]))
+    >>> r = LayerScores("x", {"m": "accuracy"}, c, not_applicable={"m": "not annotated"})
+    >>> r.documents(), r.value("m.accuracy"), r.reason("m.accuracy")
+    ({'scored': 2, 'skipped': {}}, None, 'not annotated')
     """
 
     layer: str

@@ -143,7 +143,13 @@ def _num(x: float) -> float | None:
 @dataclass(frozen=True, eq=False)
 class Bootstrap:
     """Paired bootstrap of several systems: observed ``values`` (one dict per system, None
-    where undefined) and ``samples[s][name]``, shape ``(resamples,)``."""
+    where undefined) and ``samples[s][name]``, shape ``(resamples,)``.
+
+    >>> b = Bootstrap([{"m": 3.0}, {"m": 1.0}],
+    ...               [{"m": np.array([1.0, 2, 3, 4, 5])}, {"m": np.ones(5)}], confidence=0.5)
+    >>> b.interval(0, "m"), b.difference(0, 1, "m"), b.undefined(0, "m")
+    ((2.0, 4.0), (1.0, 3.0), 0)
+    """
 
     values: list[dict[str, float | None]]
     samples: list[dict[str, np.ndarray]]
@@ -232,7 +238,16 @@ class ArResult:
     """Observed difference ``a - b``, the trials at least as extreme, the trials run, the
     p-value ``(extreme + 1) / (trials - undefined + 1)`` (None when the observed difference is
     undefined) and ``undefined``: the trials skipped because the metric was undefined for
-    either system after the swap."""
+    either system after the swap.
+
+    One document cannot show a difference: both swaps are as extreme as the observed one.
+
+    >>> def share(t): return {"share": t[..., 0] / t[..., 1]}
+    >>> r = approximate_randomisation(np.array([[1, 1]]), np.array([[0, 1]]), share,
+    ...                               trials=10, rng=stream(0, "x"))["share"]
+    >>> r.difference, r.extreme, r.p_value
+    (1.0, 10, 1.0)
+    """
 
     difference: float | None
     extreme: int

@@ -53,7 +53,11 @@ class Inventory:
 
 
 def labels_json() -> dict[str, Any]:
-    """The raw content of ``labels.json``."""
+    """The raw content of ``labels.json``.
+
+    >>> labels_json()["core_entity_labels"]
+    ['PERSON', 'ORGANIZATION', 'LOCATION']
+    """
     text = resources.files("dateline.schemas").joinpath("labels.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
@@ -61,7 +65,11 @@ def labels_json() -> dict[str, Any]:
 
 @cache
 def inventory() -> Inventory:
-    """The label inventory (read once)."""
+    """The label inventory (read once).
+
+    >>> inventory() is inventory(), inventory().quote_kinds
+    (True, ('direct', 'indirect', 'mixed'))
+    """
     d = labels_json()
 
     def names(key: str) -> tuple[str, ...]:

@@ -57,14 +57,24 @@ class _Model(BaseModel):
 
 
 class Region(_Model):
-    """A character range ``[start, end)`` annotated exhaustively by a layer."""
+    """A character range ``[start, end)`` annotated exhaustively by a layer.
+
+    >>> r = Region(start=0, end=120)
+    >>> r.end - r.start
+    120
+    """
 
     start: Offset
     end: Offset
 
 
 class Span(_Model):
-    """A half-open character span ``[start, end)`` with the text it covers."""
+    """A half-open character span ``[start, end)`` with the text it covers.
+
+    >>> s = Span(start=4, end=8, text="said")
+    >>> "Ann said hi."[s.start:s.end] == s.text
+    True
+    """
 
     start: Offset
     end: Offset
@@ -77,6 +87,10 @@ class Mention(_Model):
     ``kind`` is ``named``, ``nominal`` or ``pronoun``, or null when the source does not say;
     ``entity`` is the coreference cluster id (null when unclustered); ``link`` a Wikipedia or
     Wikidata identifier; ``source_label`` the source corpus's own label, verbatim.
+
+    >>> m = Mention(id="m1", start=0, end=4, text="Kyiv", label="LOCATION", kind="named")
+    >>> m.label, m.entity
+    ('LOCATION', None)
     """
 
     id: Id
@@ -91,7 +105,11 @@ class Mention(_Model):
 
 
 class Argument(_Model):
-    """An event argument: a ``role`` filled by exactly one of ``mention`` (an id) or ``span``."""
+    """An event argument: a ``role`` filled by exactly one of ``mention`` (an id) or ``span``.
+
+    >>> Argument(role="Place", mention="m2").span is None
+    True
+    """
 
     role: StrictStr
     mention: OptStr = None
@@ -103,6 +121,11 @@ class Event(_Model):
 
     ``attributes`` maps attribute names (``polarity``, ``tense``, ``genericity``, ``modality``,
     ``realis``; see ``labels.json``) to values.
+
+    >>> e = Event(id="e1", trigger=Span(start=4, end=7, text="met"), type="Contact.Meet",
+    ...           arguments=(Argument(role="Entity", mention="m1"),))
+    >>> e.type, e.arguments[0].role, e.attributes
+    ('Contact.Meet', 'Entity', {})
     """
 
     id: Id
@@ -119,6 +142,11 @@ class Quote(_Model):
     ``content`` has one or more spans (quotes can be discontinuous). The speaker is a mention
     id (``speaker``) or, when the speaker is no annotated mention, a bare ``speaker_span``;
     both null for an unattributed quote.
+
+    >>> q = Quote(id="q1", kind="direct", speaker="m1",
+    ...           content=(Span(start=9, end=13, text="Yes."),))
+    >>> [c.text for c in q.content], q.cue
+    (['Yes.'], None)
     """
 
     id: Id
@@ -161,7 +189,11 @@ class LayerInfo(_Model):
 
 
 class Layers(_Model):
-    """Provenance of the three layers (:data:`LAYERS` names them)."""
+    """Provenance of the three layers (:data:`LAYERS` names them).
+
+    >>> Layers(entities=LayerInfo(status="gold")).entities.status, Layers().quotes.status
+    ('gold', 'absent')
+    """
 
     entities: LayerInfo = Field(default_factory=LayerInfo)
     events: LayerInfo = Field(default_factory=LayerInfo)

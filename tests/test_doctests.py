@@ -60,40 +60,6 @@ def test_public_modules_have_examples() -> None:
     assert not missing, f"modules without a docstring example: {missing}"
 
 
-# Modules being rewritten elsewhere: their public names may still lack an example. The lead
-# engineer fills the examples in and takes each module out of this set.
-PENDING = frozenset({
-    "dateline.benchmark",
-    "dateline.build",
-    "dateline.commands.benchmark",
-    "dateline.evaluation",
-    "dateline.evaluation.agreement",
-    "dateline.evaluation.compare",
-    "dateline.evaluation.counts",
-    "dateline.evaluation.coverage",
-    "dateline.evaluation.entities",
-    "dateline.evaluation.errors",
-    "dateline.evaluation.events",
-    "dateline.evaluation.html",
-    "dateline.evaluation.inputs",
-    "dateline.evaluation.layers",
-    "dateline.evaluation.matching",
-    "dateline.evaluation.plots",
-    "dateline.evaluation.quotes",
-    "dateline.evaluation.report",
-    "dateline.evaluation.results",
-    "dateline.evaluation.significance",
-    "dateline.evaluation.tables",
-    "dateline.predicting",
-    "dateline.schemas.labels",
-    "dateline.schemas.model",
-    "dateline.sources",
-    "dateline.sources.conllu",
-    "dateline.sources.gum",
-    "dateline.sources.meantime",
-    "dateline.sources.seed",
-})
-
 _PARSER = doctest.DocTestParser()
 
 
@@ -139,12 +105,7 @@ def names_without_example(name: str) -> list[str]:
 
 def test_public_names_have_examples() -> None:
     """Every public function and class shows an example of its use with its result."""
-    missing = {name: names for name in MODULES if name not in PENDING
-               if (names := names_without_example(name))}
+    missing = {name: names for name in MODULES if (names := names_without_example(name))}
     assert not missing, "public names without a docstring example:\n" + "\n".join(
         f"  {name}: {', '.join(names)}" for name, names in missing.items())
 
-
-def test_pending_modules_exist() -> None:
-    unknown = sorted(PENDING - set(MODULES))
-    assert not unknown, f"PENDING names modules the package does not have: {unknown}"

@@ -35,7 +35,13 @@ __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``benchmark`` subcommand."""
+    """Add the ``benchmark`` subcommand.
+
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> args = p.parse_args(["benchmark", "--protocol", "cv", "--folds", "3"])
+    >>> args.func is run, args.protocol, args.folds, args.status
+    (True, 'cv', 3, 'gold')
+    """
     p = sub.add_parser("benchmark", help="train, run and score every extractor on the test split",
                        description="Build the corpus if needed, train what needs training, run "
                                    "every available extractor on the test split, score them "
@@ -65,7 +71,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark and print the tables."""
+    """Run the benchmark and print the tables (a bad ``--folds`` fails before anything runs).
+
+    >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
+    >>> run(p.parse_args(["benchmark", "--protocol", "cv", "--folds", "1"]))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] --folds 1: cross-validation needs ...
+    """
     # Piped to a file the tables keep their full width instead of rich's default 80 columns.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 180)
     progress = Console(stderr=True, highlight=False, quiet=args.quiet)

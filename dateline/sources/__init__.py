@@ -74,7 +74,12 @@ class SourceInfo:
 
 @dataclass
 class ImportResult:
-    """Documents of one source, the tokens of each document, and the importer's report."""
+    """Documents of one source, the tokens of each document, and the importer's report.
+
+    >>> r = ImportResult([Document(id="d", text="Hi all")], {"d": [(0, 2), (3, 6)]})
+    >>> [r.documents[0].text[s:e] for s, e in r.tokens["d"]], r.report
+    (['Hi', 'all'], {})
+    """
 
     documents: list[Document]
     tokens: dict[str, list[tuple[int, int]]]  # document id -> token (start, end) offsets
@@ -85,6 +90,17 @@ class SourceReader:
     """Reads source files under ``root``, checking each against the lock (or recording it).
 
     ``lock`` maps source name -> {relative path: sha256}.
+
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp()); (root / "demo").mkdir()
+    >>> _ = (root / "demo" / "a.txt").write_bytes(b"")
+    >>> reader = SourceReader(root, lock={"demo": {"a.txt": sha256_bytes(b"")}})
+    >>> reader.glob("demo", "*.txt"), reader.read_text("demo", "a.txt")
+    (['a.txt'], '')
+    >>> reader.read_text("demo", "b.txt")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [source-missing] ...b.txt: cannot read ...
     """
 
     def __init__(self, root: str | os.PathLike[str], *,

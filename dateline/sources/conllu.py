@@ -23,7 +23,13 @@ __all__ = ["Row", "Sentence", "parse_conllu", "parse_misc"]
 
 @dataclass(frozen=True)
 class Row:
-    """One token line: ``id`` is ``"3"``, ``"3-4"`` (multiword token) or ``"3.1"`` (empty node)."""
+    """One token line: ``id`` is ``"3"``, ``"3-4"`` (multiword token) or ``"3.1"`` (empty node).
+
+    >>> line = "\\t".join("1 Hi hi INTJ UH _ 0 root _ _".split())
+    >>> row = parse_conllu(line + "\\n", "x.conllu")[0].rows[0]
+    >>> row.form, row.upos, row.head, row.misc, row.line
+    ('Hi', 'INTJ', '0', '_', 1)
+    """
 
     id: str
     form: str
@@ -37,7 +43,13 @@ class Row:
 
 @dataclass
 class Sentence:
-    """Comment lines (without ``# ``) and token rows of one sentence."""
+    """Comment lines (without ``# ``) and token rows of one sentence.
+
+    >>> line = "\\t".join("1 Hi hi INTJ UH _ 0 root _ _".split())
+    >>> s = parse_conllu("\\n# text = Hi\\n" + line + "\\n", "x.conllu")[0]
+    >>> s.comments, len(s.rows), s.line
+    (['text = Hi'], 1, 2)
+    """
 
     comments: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
@@ -66,7 +78,13 @@ def _bad(file: str, line: int, message: str) -> DatelineError:
 
 
 def parse_conllu(text: str, file: str) -> list[Sentence]:
-    """Parse CoNLL-U text into sentences; raise a coded error naming the bad line."""
+    """Parse CoNLL-U text into sentences; raise a coded error naming the bad line.
+
+    >>> parse_conllu("# sent_id = s1\\n\\n", "x.conllu")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [malformed-conllu] x.conllu:2: a sentence with ...
+    """
     out: list[Sentence] = []
     cur = Sentence()
     for n, raw in enumerate(text.split("\n"), start=1):

@@ -195,7 +195,21 @@ def _document(name: str, p: _Parsed, rst: tuple[dict[str, _Node], dict[str, list
 
 
 def import_gum(reader: SourceReader) -> ImportResult:
-    """Read the GUM news and interview documents; return Documents, tokens and the report."""
+    """Read the GUM news and interview documents; return Documents, tokens and the report.
+
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp()) / "gum"
+    >>> conllu = ("1 Bo Bo PROPN NNP _ 2 nsubj _ Entity=(1-person)\\n"
+    ...           "2 left leave VERB VBD _ 0 root _ _\\n\\n").replace(" ", "\\t")
+    >>> rst = '<rst><body><segment id="1">Bo left</segment></body></rst>'
+    >>> for rel, text in (("LICENSE.txt", ""), ("dep/GUM_news_x.conllu", conllu),
+    ...                   ("rst/rstweb/GUM_news_x.rs4", rst)):
+    ...     (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    ...     _ = (root / rel).write_text(text)
+    >>> d = import_gum(SourceReader(root.parent, record=True)).documents[0]
+    >>> d.text, [(m.text, m.label, m.kind) for m in d.entities], d.layers.events.coverage
+    ('Bo left', [('Bo', 'PERSON', 'named')], 'partial')
+    """
     cues = load_speech_cues()
     report: Counter[str] = Counter()
     lemmas: Counter[str] = Counter()

@@ -100,7 +100,11 @@ GUIDELINES = "NewsReader Guidelines for Annotation at Document Level NWR-2014-2-
 
 
 def sentence_regions(sentences: list[list[str]]) -> list[tuple[int, int]]:
-    """Character ranges of sentences whose tokens are joined by spaces, one sentence per line."""
+    """Character ranges of sentences whose tokens are joined by spaces, one sentence per line.
+
+    >>> sentence_regions([["Apple", "rose", "."], []])
+    [(0, 12), (13, 13)]
+    """
     out = []
     pos = 0
     for toks in sentences:
@@ -139,7 +143,20 @@ def _published(tokens: list[str]) -> str | None:
 
 
 def import_meantime(reader: SourceReader) -> ImportResult:
-    """Read MEANTIME (derived form); return Documents, tokens and the report (with topics)."""
+    """Read MEANTIME (derived form); return Documents, tokens and the report (with topics).
+
+    >>> import pathlib, tempfile
+    >>> src = pathlib.Path(tempfile.mkdtemp()); en = src / "meantime/output_data/en"
+    >>> en.mkdir(parents=True); _ = (src / "meantime/LICENSE.txt").write_text("")
+    >>> m = {"conll_doc_key": "t/7", "sent_id": 0, "tokens_number": [0], "tokens_str": "Apple",
+    ...      "mention_id": "x", "mention_full_type": "ORGANIZATION", "coref_chain": "c1"}
+    >>> for f, text in (("event_mentions.json", "[]"), ("entities_mentions.json", json.dumps([m])),
+    ...                 ("meantime.conll", "t/7\\t0\\t0\\tApple\\t-\\nt/7\\t0\\t1\\trose\\t-\\n")):
+    ...     _ = (en / f).write_text(text)
+    >>> d = import_meantime(SourceReader(src, record=True)).documents[0]
+    >>> d.id, d.text, d.entities[0].label, d.layers.entities.regions
+    ('meantime_7', 'Apple rose', 'ORGANIZATION', (Region(start=0, end=10),))
+    """
     reader.read_bytes("meantime", "LICENSE.txt")
     rel = "output_data/en/meantime.conll"
     where = str(reader.path("meantime", rel))

@@ -63,7 +63,11 @@ _DATE = re.compile(r"\s*date (\d{4}-\d\d-\d\d)\s+")
 
 
 def split_date_prefix(raw: str) -> tuple[str | None, str]:
-    """(published date or None, text) of the seed file."""
+    """(published date or None, text) of the seed file.
+
+    >>> split_date_prefix("  No date here.\\n")
+    (None, 'No date here.')
+    """
     m = _DATE.match(raw)
     if m is None:
         return None, raw.strip()
@@ -86,7 +90,18 @@ _nlp_cache: dict[str, Any] = {}
 
 
 def import_seed(reader: SourceReader, annotations: str | Path) -> ImportResult:
-    """The founding article as a Document, with the stand-off annotation applied."""
+    """The founding article as a Document, with the stand-off annotation applied.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import Document, standoff_json
+    >>> root = pathlib.Path(tempfile.mkdtemp()); (root / "seed").mkdir()
+    >>> _ = (root / "seed" / FILE).write_text("date 2025-01-02\\nAnn spoke.\\n")
+    >>> doc = Document(id=DOC_ID, text="Ann spoke.")
+    >>> _ = (root / f"{DOC_ID}.json").write_text(standoff_json(doc))
+    >>> d = import_seed(SourceReader(root, record=True), root).documents[0]
+    >>> d.text, d.meta.published, d.meta.license
+    ('Ann spoke.', '2025-01-02', 'NOASSERTION')
+    """
     date, text = split_date_prefix(reader.read_text("seed", FILE))
     path = Path(annotations) / f"{DOC_ID}.json"
     if not path.is_file():
