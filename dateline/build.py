@@ -364,7 +364,6 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
                             where=str(corpus / "splits"),
                             fix="run `dateline corpus build --update` to rewrite the splits")
     by_split = {sp: [d for d in all_docs if splits[d.id] == sp] for sp in SPLITS}
-    publish_folds(corpus, all_docs, update=update)  # the cross-validation folds
     say("writing data files")
     written = _write_data(corpus, by_split, tokens)
     say("validating (level 4)")
@@ -403,6 +402,7 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
                             fix="if the change is deliberate, run `dateline corpus build "
                                 "--update`, bump the version in corpus/README.md and note it "
                                 "in corpus/CHANGELOG.md")
+    publish_folds(corpus, all_docs, update=update)  # the cross-validation folds
     atomic_write_text(manifest_path, "".join(f"{written[k]}  {k}\n" for k in sorted(written)))
     atomic_write_text(corpus / "stats.json",
                       json.dumps(stats, indent=2, ensure_ascii=False) + "\n")

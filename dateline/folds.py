@@ -157,7 +157,8 @@ def check_folds(folds: Sequence[Sequence[str]], docs: Sequence[Document], k: int
 def publish_folds(corpus: str | os.PathLike[str], docs: Sequence[Document], *,
                   update: bool = False) -> Path:
     """Write the folds of ``docs`` to ``corpus/splits/folds.json`` when they are missing or
-    ``update`` is set; otherwise refuse published folds that differ (the build's step).
+    ``update`` is set; otherwise refuse published folds that differ (the build's step). A
+    corpus of fewer documents than :data:`DEFAULT_FOLDS` gets one fold per document.
 
     >>> import tempfile
     >>> from dateline.schemas import Document
@@ -171,12 +172,13 @@ def publish_folds(corpus: str | os.PathLike[str], docs: Sequence[Document], *,
     dateline.schemas.errors.DatelineError: [folds-changed] ... Fix: run `dateline corpus ...
     """
     path = Path(corpus) / "splits" / FOLDS_FILE
+    k = max(2, min(DEFAULT_FOLDS, len(docs)))
     if update or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_folds(make_folds(docs, DEFAULT_FOLDS), path)
+        write_folds(make_folds(docs, k), path)
         return path
     try:
-        check_folds(read_folds(path), docs, DEFAULT_FOLDS, str(path))
+        check_folds(read_folds(path), docs, k, str(path))
     except DatelineError as err:
         raise DatelineError("folds-changed", err.message, where=str(path),
                             fix="run `dateline corpus build --update` to publish the folds of "

@@ -85,8 +85,9 @@ class Result:
                                          "recall_partial", "recall_all")
 
     def documents(self) -> dict[str, Any]:
-        """How many documents were scored and skipped; with coverage blocks, how many entered
-        precision (exhaustive coverage) and recall (all scored documents)."""
+        """How many documents were scored and skipped and, for results with coverage blocks
+        (every built-in scorer's), how many entered precision (exhaustive coverage) and recall
+        (all scored documents)."""
         n = len(self.counts.doc_ids)
         out: dict[str, Any] = {"scored": n, "skipped": dict(self.skipped)}
         if PARTIAL_DOCUMENTS in self.counts.fields:

@@ -57,7 +57,8 @@ class _Model(BaseModel):
 
 
 class Region(_Model):
-    """A character range ``[start, end)`` annotated exhaustively by a layer.
+    """A character range ``[start, end)`` a layer annotates (exhaustively when the layer's
+    coverage is ``exhaustive``).
 
     >>> r = Region(start=0, end=120)
     >>> r.end - r.start
