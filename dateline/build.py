@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,11 +47,11 @@ from dateline.schemas import (
     Document,
     atomic_write_text,
     dumps,
-    inventory,
     validate_paths,
 )
 from dateline.schemas.validate import SPLITS
 from dateline.sources import ImportResult, SourceInfo, SourceReader, sha256_bytes
+from dateline.stats import bio_tags, named_core, ner_ready, render_stats_table, stats_for
 
 __all__ = [
     "BuildResult",
@@ -75,111 +74,6 @@ def _infos() -> list[SourceInfo]:
     from dateline.sources import gum, meantime, seed
 
     return [gum.INFO, meantime.INFO, seed.INFO]
-
-
-# --------------------------------------------------------------------------- statistics
-
-
-def bio_tags(tokens: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
-    """BIO tags of ``tokens`` for non-overlapping ``spans``; a token belongs to a span when it
-    starts inside it.
-
-    >>> bio_tags([(0, 3), (4, 6)], [(4, 6, "LOCATION")])
-    ['O', 'B-LOCATION']
-    """
-    tags = ["O"] * len(tokens)
-    for start, end, label in spans:
-        inside = [i for i, (a, _) in enumerate(tokens) if start <= a < end]
-        for k, i in enumerate(inside):
-            tags[i] = f"{'B' if k == 0 else 'I'}-{label}"
-    return tags
-
-
-def _named_core(doc: Document) -> list[tuple[int, int, str]]:
-    """Named mentions of the core labels; nested ones dropped (outermost wins)."""
-    core = inventory().core_entity_labels
-    cands = sorted((m.start, -m.end, m.label) for m in doc.entities
-                    if m.kind == "named" and m.label in core)
-    out: list[tuple[int, int, str]] = []
-    for start, neg_end, label in cands:
-        if out and start < out[-1][1]:
-            continue
-        out.append((start, -neg_end, label))
-    return out
-
-
-def _ner_ready(doc: Document) -> bool:
-    """Documents fit for the tokens config: whole-text entity layer covering the core labels,
-    with mention kinds (so 'named' is known)."""
-    info = doc.layers.entities
-    return (info.status != "absent" and info.regions is None
-            and set(inventory().core_entity_labels) <= set(info.labels)
-            and any(m.kind is not None for m in doc.entities))
-
-
-def stats_for(docs: list[Document], tokens: dict[str, list[tuple[int, int]]]) -> dict[str, Any]:
-    """Counts over some documents: documents, tokens, mentions by label and kind, clusters,
-    quotes by kind, events.
-
-    >>> stats_for([Document(id="d", text="Hi there")], {"d": [(0, 2), (3, 8)]})["tokens"]
-    2
-    """
-    by_label: Counter[str] = Counter()
-    by_kind: Counter[str] = Counter()
-    quotes: Counter[str] = Counter()
-    events: Counter[str] = Counter()
-    statuses: Counter[str] = Counter()
-    clusters = named_core = with_cue = with_speaker = 0
-    for d in docs:
-        for m in d.entities:
-            by_label[m.label] += 1
-            by_kind[m.kind or "null"] += 1
-        named_core += len(_named_core(d))
-        clusters += len({m.entity for m in d.entities if m.entity})
-        for q in d.quotes:
-            quotes[q.kind] += 1
-            with_cue += q.cue is not None
-            with_speaker += q.speaker is not None or q.speaker_span is not None
-        for e in d.events:
-            events[e.source_label or "null"] += 1
-        for layer in ("entities", "events", "quotes"):
-            statuses[f"{layer}:{getattr(d.layers, layer).status}"] += 1
-    return {
-        "documents": len(docs),
-        "tokens": sum(len(tokens[d.id]) for d in docs),
-        "mentions": {"total": sum(by_label.values()), "by_label": dict(sorted(by_label.items())),
-                     "by_kind": dict(sorted(by_kind.items())),
-                     "named_core_outermost": named_core},
-        "clusters": clusters,
-        "quotes": {"total": sum(quotes.values()), "by_kind": dict(sorted(quotes.items())),
-                   "with_speaker": with_speaker, "with_cue": with_cue},
-        "events": {"total": sum(events.values()),
-                   "by_source_label": dict(sorted(events.items()))},
-        "layer_statuses": dict(sorted(statuses.items())),
-    }
-
-
-def render_stats_table(stats: dict[str, Any]) -> list[list[str]]:
-    """Rows (header first) of the statistics table printed by the build and put in the card.
-
-    >>> render_stats_table({"by_split": {}, "by_source": {}, "total": stats_for([], {})})[1][:3]
-    ['total', '0', '0']
-    """
-    head = ["part", "docs", "tokens", "mentions", "named core", "clusters", "quotes", "with cue",
-            "events"]
-    rows = [head]
-    parts = [(k, v) for k, v in stats["by_split"].items()]
-    parts += [(f"source: {k}", v) for k, v in stats["by_source"].items()]
-    parts.append(("total", stats["total"]))
-    for name, s in parts:
-        rows.append([name, *(f"{n:,}" for n in (
-            s["documents"], s["tokens"], s["mentions"]["total"],
-            s["mentions"]["named_core_outermost"], s["clusters"], s["quotes"]["total"],
-            s["quotes"]["with_cue"], s["events"]["total"]))])
-    return rows
-
-
-# --------------------------------------------------------------------------- the build
 
 
 @dataclass
@@ -294,11 +188,11 @@ def _write_data(corpus: Path, docs_by_split: dict[str, list[Document]],
         lines = [dumps(d) + "\n" for d in docs]
         rows = []
         for d in docs:
-            if not _ner_ready(d):
+            if not ner_ready(d):
                 continue
             toks = tokens[d.id]
             starts, ends = {a for a, _ in toks}, {b for _, b in toks}
-            for a, b, _ in _named_core(d):
+            for a, b, _ in named_core(d):
                 if a not in starts or b not in ends:
                     raise DatelineError("token-misaligned", f"the named mention "
                                         f"{d.text[a:b]!r} [{a}, {b}) does not start and end on "
@@ -306,7 +200,7 @@ def _write_data(corpus: Path, docs_by_split: dict[str, list[Document]],
                                         fix="correct the mention's offsets (or the tokenizer)")
             rows.append(json.dumps({"id": d.id, "tokens": [d.text[a:b] for a, b in toks],
                                     "token_starts": [a for a, _ in toks],
-                                    "ner_tags": bio_tags(toks, _named_core(d))},
+                                    "ner_tags": bio_tags(toks, named_core(d))},
                                    ensure_ascii=False, separators=(",", ":")) + "\n")
         for config, content in (("default", lines), ("tokens", rows)):
             rel = "data/" + DATA_FILES.format(config=config, split=sp)
@@ -407,7 +301,7 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
     atomic_write_text(corpus / "stats.json",
                       json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
     sizes = {"default": {sp: len(by_split[sp]) for sp in SPLITS},
-             "tokens": {sp: sum(_ner_ready(d) for d in by_split[sp]) for sp in SPLITS}}
+             "tokens": {sp: sum(ner_ready(d) for d in by_split[sp]) for sp in SPLITS}}
     evidence = {n: i.license_evidence for n, i in infos.items()}
     write_card(corpus / "README.md", version, sizes, licenses, {
         "stats": f"{markdown_table(render_stats_table(stats))}\n\n"
