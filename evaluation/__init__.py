@@ -21,7 +21,8 @@ from dateline.evaluation.entities import (
     score_entities,
     score_entity_spans,
 )
-from dateline.evaluation.errors import error_records, write_error_report
+from dateline.evaluation.error_report import write_error_report
+from dateline.evaluation.errors import error_records
 from dateline.evaluation.events import EVENT_METRICS, score_events
 from dateline.evaluation.inputs import first_difference, pair_documents
 from dateline.evaluation.layers import (

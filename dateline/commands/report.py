@@ -27,7 +27,7 @@ from dateline.commands.options import (
     system_names,
 )
 from dateline.evaluation.entities import MODES
-from dateline.evaluation.errors import write_error_report
+from dateline.evaluation.error_report import write_error_report
 
 __all__ = ["register", "run"]
 

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from compare_data import corpus, perturb
 
-from dateline.evaluation.errors import write_error_report
+from dateline.evaluation.error_report import write_error_report
 from dateline.evaluation.html import COLOURS
 from dateline.schemas import Mention
 

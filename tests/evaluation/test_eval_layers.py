@@ -21,7 +21,7 @@ from dateline.evaluation import (
 )
 from dateline.evaluation.counts import DocCounts
 from dateline.evaluation.coverage import skip_reason
-from dateline.evaluation.errors import write_error_report
+from dateline.evaluation.error_report import write_error_report
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.layers import registered
 from dateline.evaluation.report import render
