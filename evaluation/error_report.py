@@ -24,8 +24,12 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
                        statuses: Sequence[str] = ("gold",), labels: Sequence[str] | None = None,
                        kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP,
                        mode: str = "strict", resamples: int = 1000, seed: int = 12345,
-                       max_documents: int | None = 500) -> dict[str, Any]:
-    """Write the error analysis of ``pred`` to ``out_dir`` and return what was written.
+                       max_documents: int | None = 500, corpus_version: str | None = None,
+                       manifest_hash: str | None = None, protocol: str = "test"
+                       ) -> dict[str, Any]:
+    """Write the error analysis of ``pred`` to ``out_dir`` and return what was written
+    (``corpus_version``, ``manifest_hash`` and ``protocol`` go into the signature of
+    ``scores.json``).
 
     Files: ``errors.jsonl`` (:func:`error_records`), ``scores.json`` (every metric with its
     bootstrap interval, :func:`~dateline.evaluation.compare.comparison`), ``index.html`` (the
@@ -76,7 +80,8 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
         for r in records:
             f.write((json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8"))
     result = comparison({system: results}, options, gold=gold, resamples=resamples, trials=1,
-                        seed=seed, per_label=True)
+                        seed=seed, per_label=True, corpus_version=corpus_version,
+                        manifest_hash=manifest_hash, protocol=protocol)
     atomic_write_text(out / "scores.json",
                       json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     conf = round(100 * result["settings"]["confidence"])

@@ -28,6 +28,7 @@ from dateline.commands.options import (
 )
 from dateline.evaluation.entities import MODES
 from dateline.evaluation.error_report import write_error_report
+from dateline.provenance import gold_source
 
 __all__ = ["register", "run"]
 
@@ -84,14 +85,16 @@ def run(args: argparse.Namespace) -> int:
     0
     """
     o = scoring_options(args)
-    gold, _ = load_gold(args.gold)
+    gold, corpus_version = load_gold(args.gold)
+    source = gold_source(args.gold)
     pred = load_predictions(args.pred)
     name = args.name or system_names([args.pred])[0]
     out = write_error_report(
         gold, pred, args.output_dir, system=name,
         layers=o.layers, statuses=o.statuses, labels=o.labels, kinds=o.kinds, overlap=o.overlap,
         mode=args.mode, resamples=args.resamples, seed=args.seed,
-        max_documents=args.max_docs or None)
+        max_documents=args.max_docs or None, corpus_version=corpus_version,
+        manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol)
     for line in out["scores"]:
         print(line)
     for layer, counts in out["outcomes"].items():

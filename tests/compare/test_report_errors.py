@@ -103,3 +103,21 @@ def test_perfect_prediction_is_all_correct(layer):
     gold = corpus(3)
     recs = error_records(gold, gold, layers=(layer,))
     assert recs and {r["outcome"] for r in recs} == {"correct"}
+
+
+def test_report_scores_carry_the_gold_files_signature(tmp_path):
+    import json
+
+    from dateline.cli import main
+    from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
+
+    text = "Ann met Bo."
+    gold = [Document(id="d", text=text, layers=Layers(entities=LayerInfo(status="gold")),
+                     entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))]
+    write_jsonl(gold, tmp_path / "gold.jsonl")
+    write_jsonl(gold, tmp_path / "pred.jsonl")
+    assert main(["report", str(tmp_path / "gold.jsonl"), str(tmp_path / "pred.jsonl"),
+                 "-o", str(tmp_path / "out"), "--resamples", "10", "--layer", "entities"]) == 0
+    scores = json.loads((tmp_path / "out" / "scores.json").read_text())
+    assert "|corpus:unknown|" not in scores["signature"]
+    assert "|protocol:test|" in scores["signature"]
