@@ -220,7 +220,6 @@ def render_comparison(result: dict[str, Any], fmt: str, metrics: Sequence[str] =
     """
     if fmt == "json":
         return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-    check_metric_patterns(result, metrics)
     if fmt == "markdown":
         return _markdown(result, metrics)
     if fmt == "latex":

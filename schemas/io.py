@@ -102,6 +102,10 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     dateline.schemas.errors.DatelineError: [is-a-directory] ...: cannot write: is a directory...
     """
     target = Path(path)
+    if target.parent.exists() and not target.parent.is_dir():
+        raise DatelineError("not-a-directory", f"cannot write: {target.parent} is a file, not "
+                            "a folder", where=str(target),
+                            fix="choose a path in a folder, or remove that file")
     make_dirs(target.parent)
     try:
         if target.is_dir():

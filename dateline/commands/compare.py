@@ -32,7 +32,11 @@ from dateline.commands.options import (
 from dateline.commands.types import probability
 from dateline.evaluation.compare import compare_systems
 from dateline.evaluation.signature import check_signature, parse_signature
-from dateline.evaluation.tables import COMPARE_FORMATS, render_comparison
+from dateline.evaluation.tables import (
+    COMPARE_FORMATS,
+    check_metric_patterns,
+    render_comparison,
+)
 from dateline.provenance import gold_source
 from dateline.schemas import DatelineError, Meta, atomic_write_text
 
@@ -127,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol)
     if args.signature is not None:
         check_signature(args.signature, result["signature"])
+    if args.metric:
+        check_metric_patterns(result, args.metric)
     text = render_comparison(result, args.format, args.metric or ("*",))
     if args.output:
         atomic_write_text(args.output, text)
