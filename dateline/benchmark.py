@@ -43,6 +43,7 @@ from dateline.schemas import (
     inventory,
     write_jsonl,
 )
+from dateline.schemas.io import make_dirs
 
 __all__ = ["CORE", "Task", "benchmark", "get_task", "tables", "tasks"]
 
@@ -215,8 +216,7 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
     gold = list(gold)
     if digest is None:  # gold given: its signature names the documents' content
         digest = hashlib.sha256("\n".join(dumps(d) for d in gold).encode("utf-8")).hexdigest()
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_dirs(output_dir)
     infos = available()
     chosen: list[str | Extractor] = list(extractors) if extractors else list(infos)
     report: dict[str, Any] = {

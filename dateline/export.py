@@ -36,6 +36,7 @@ from typing import Any
 
 from dateline.manifest import verify_manifest, write_manifest
 from dateline.schemas import DatelineError, atomic_write, atomic_write_text
+from dateline.schemas.io import make_dirs
 from dateline.schemas.validate import SPLITS
 
 __all__ = ["FORMATS", "bio_spans", "conll_block", "export", "parquet_card", "words_and_spaces"]
@@ -314,7 +315,7 @@ def export(corpus: str | os.PathLike[str], dest: str | os.PathLike[str],
     verify_manifest(src)
     writer: Callable[[Path, Path], list[str]] = {
         "parquet": _write_parquet, "conll": _write_conll, "docbin": _write_docbin}[fmt]
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         files = writer(src, tmp)

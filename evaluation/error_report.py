@@ -12,7 +12,7 @@ from typing import Any
 from dateline.evaluation.entities import EntityScores
 from dateline.evaluation.errors import records_of, summarise
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
-from dateline.schemas.io import atomic_write, atomic_write_text
+from dateline.schemas.io import atomic_write, atomic_write_text, make_dirs
 from dateline.schemas.model import Document
 
 __all__ = ["write_error_report"]
@@ -49,7 +49,6 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
      {'entities': {'correct': 1}})
     """
     import json
-    from pathlib import Path
 
     from dateline.evaluation.compare import comparison
     from dateline.evaluation.entities import MODES
@@ -68,8 +67,7 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
         raise DatelineError("unknown-mode", f"unknown entity mode {mode!r}",
                             fix=f"use one of {', '.join(MODES)}", exit_code=2)
     names = check_layers(layers if layers is not None else layer_names())
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_dirs(out_dir)
     gold, pred = list(gold), list(pred)
     # Each layer is scored once: records, intervals and plots all read these results.
     options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,

@@ -25,8 +25,8 @@ from typing import Any
 from dateline.evaluation.power import power_lines
 from dateline.schemas.errors import DatelineError
 
-__all__ = ["ALL", "COLUMNS", "COMPARE_FORMATS", "comparison_rows", "footer", "latex_escape",
-           "render_comparison"]
+__all__ = ["ALL", "COLUMNS", "COMPARE_FORMATS", "check_metric_patterns", "comparison_rows",
+           "footer", "latex_escape", "render_comparison"]
 
 COMPARE_FORMATS = ("table", "json", "markdown", "latex", "csv")
 ALL = "all"
@@ -59,6 +59,29 @@ def comparison_rows(result: dict[str, Any], metrics: Sequence[str] = ("*",)
                            "p_holm": d.get("p_holm"), "significant": d.get("significant"),
                            "not_applicable": entry.get("not_applicable"),
                            "mdd": v.get("mdd"), "diff_mdd": d.get("mdd")}
+
+
+def check_metric_patterns(result: dict[str, Any], metrics: Sequence[str]) -> None:
+    """Refuse (``unknown-metric``) the patterns that match no metric of ``result``, naming
+    them and the metrics there are: a table of nothing is never printed.
+
+    >>> res = {"layers": {"quotes": {"metrics": {"quote.f1": {}, "quote.precision": {}}}}}
+    >>> check_metric_patterns(res, ["*.f1"])
+    >>> check_metric_patterns(res, ["*.f1", "nomatch*"])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-metric] --metric 'nomatch*' matches no \
+metric; the metrics are quote.f1, quote.precision. Fix: ...
+    """
+    names = sorted({n for res in result["layers"].values() for n in res["metrics"]})
+    unmatched = [p for p in metrics if not any(fnmatch.fnmatchcase(n, p) for n in names)]
+    if unmatched:
+        shown = ", ".join(names[:40]) + (f" and {len(names) - 40} more" if len(names) > 40
+                                          else "")
+        raise DatelineError("unknown-metric", " ".join(f"--metric {p!r}" for p in unmatched)
+                            + f" matches no metric; the metrics are {shown or 'none'}",
+                            fix="give fnmatch patterns of these names (e.g. '*.f1')",
+                            exit_code=2)
 
 
 def _f(x: Any, digits: int = 4) -> str:

@@ -34,6 +34,9 @@ CHECKS: dict[str, tuple[int, str]] = {
     "missing-field": (1, "A required field is missing."),
     "unknown-field": (1, "A field the schema does not define."),
     "invalid-value": (1, "A value of the wrong type."),
+    "duplicate-key": (1, "A JSON object names the same key twice."),
+    "skipped-file": (1, "A file in a folder looks like Documents but is not read (only .json "
+                        "and .jsonl files are)."),
     "offset-out-of-range": (2, "An offset is negative or past the end of the text."),
     "inverted-offset": (2, "A span's start is after its end."),
     "empty-span": (2, "A span or region covers no character."),

@@ -2,7 +2,8 @@
 
 Each code says what went wrong (``meaning``), how to fix it in general (``fix``, used when the
 raising site gives none), what the CLI exits with (``exit_code``: 1 the data has a problem,
-2 a usage error) and the part of dateline it belongs to (``area``, one of :data:`AREAS`).
+2 a usage error, 70 an internal error: a bug) and the part of dateline it belongs to
+(``area``, one of :data:`AREAS`).
 Codes are stable: tests and other people's code match them, so rename none.
 
 Validator check ids (``dateline validate --list-checks``, :data:`dateline.schemas.CHECKS`) are a
@@ -19,13 +20,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-__all__ = ["AREAS", "CODES", "DATA_ERROR", "USAGE_ERROR", "ErrorCode", "error_code"]
+__all__ = ["AREAS", "CODES", "DATA_ERROR", "INTERNAL_ERROR", "USAGE_ERROR", "ErrorCode",
+           "error_code"]
 
 DATA_ERROR = 1
 USAGE_ERROR = 2
+INTERNAL_ERROR = 70  # EX_SOFTWARE of sysexits.h: an unexpected exception, a bug of dateline
 
 AREAS: dict[str, str] = {
-    "input": "reading Documents, and the paths and options given to any command",
+    "input": "reading Documents, writing outputs, and the paths and options given to any "
+             "command",
     "scoring": "score, compare and report: pairing gold and predicted Documents",
     "corpus": "building, loading and checking the corpus (card, lock, splits, MANIFEST)",
     "sources": "reading, importing and fetching the pinned sources",
@@ -71,9 +75,23 @@ _ALL: list[ErrorCode] = [
             ("unknown-field", "A field the schema does not define."),
             ("invalid-value", "A value of the wrong type."),
             ("offset-out-of-range", "An offset is negative or past the end of the text."),
-            ("inverted-offset", "A span's start is after its end."))),
+            ("inverted-offset", "A span's start is after its end."),
+            ("duplicate-key", "A JSON object names the same key twice."),
+            ("skipped-file", "A file in a folder looks like Documents but is not read (only "
+             ".json and .jsonl files are)."))),
         ("unreadable-file", "A file cannot be read (permissions, or an I/O error).",
-         "check that the file exists and is readable")),
+         "check that the file exists and is readable"),
+        ("too-deep", "Data nested too deeply to be processed.",
+         "flatten the data: Documents nest a few levels only"),
+        ("disk-full", "No space is left on the device (or the disk quota is used up).",
+         "free space on the device (or write to another one); the old file, if any, is "
+         "unchanged"),
+        ("read-only", "The file system is mounted read-only.",
+         "write to a folder on a writable file system"),
+        ("permission-denied", "The operating system refused access to a file or folder.",
+         "check the permissions, or choose another path"),
+        ("os-error", "The operating system reported an error reading or writing a file.",
+         "read the system's reason; check the device and the path")),
     *_entries("input", _U,
         ("no-such-file", "A file or folder named on the command line does not exist.",
          "check the path"),
@@ -85,12 +103,24 @@ _ALL: list[ErrorCode] = [
          "run `dateline errors` for the codes"),
         ("bad-option", "An option's value is malformed or out of range.",
          "run the command with --help for the accepted values"),
+        ("is-a-directory", "A path that must be a file is a folder.",
+         "name a file, not a folder (for example a new file inside that folder)"),
+        ("not-a-directory", "A path goes through a file where a folder must be.",
+         "choose a path whose folders are folders, not files"),
+        ("path-exists", "A path to be created exists already.",
+         "remove it, or choose another path"),
+        ("bad-path", "A path the operating system cannot use (too long, or a symlink loop).",
+         "choose a shorter path, or fix the symlinks"),
         ("usage", "A command got the wrong number or kind of arguments.",
          "run the command with --help"),
         ("unknown-format", "An output format that the command does not write.",
          "run the command with --help for its formats"),
         ("missing-dependency", "An optional package the command needs is not installed.",
          "pip install the extra the message names")),
+    *_entries("input", INTERNAL_ERROR,
+        ("internal-error", "An unexpected error inside dateline: a bug, not a problem of the "
+         "input.", "please report it with the command line and this message (rerun with "
+         "--debug for the traceback)")),
     *_entries("scoring", _D,
         ("duplicate-document-id", "Two documents of one collection share an id.",
          "give every document a unique id, or remove the copy"),

@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
     "Record",
     "dumps",
+    "duplicate_key",
     "iter_records",
     "parse_document",
     "read_documents",
@@ -97,7 +98,7 @@ def _json_path(loc: tuple[int | str, ...]) -> str:
 def _raw_id(raw: bytes | str) -> str | None:
     try:
         obj = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json can go
         return None
     if isinstance(obj, dict) and isinstance(obj.get("id"), str):
         return obj["id"]
@@ -148,7 +149,60 @@ def parse_document(raw: bytes | str, *, file: str = "<string>",
     except ValidationError as exc:
         doc_id = _raw_id(raw)
         return Record(file, line, None, doc_id, _schema_incidents(exc, file, line, doc_id))
+    duplicate = duplicate_key(raw)
+    if duplicate is not None:
+        path, key = duplicate
+        return Record(file, line, None, doc.id, [Incident(
+            1, "duplicate-key", f"key {key!r} appears twice in one object (JSON keeps only the "
+            "last, silently); keep one", file, line, doc.id, path)])
     return Record(file, line, doc, doc.id)
+
+
+class _Twice(dict):  # type: ignore[type-arg]
+    """A JSON object in which ``key`` appeared more than once."""
+
+    key: str
+
+
+def _pairs_hook(found: list[_Twice]) -> Any:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        twice = _Twice(obj)
+        keys = [k for k, _ in pairs]
+        twice.key = next(k for i, k in enumerate(keys) if k in keys[:i])
+        found.append(twice)
+        return twice
+    return hook
+
+
+def _find_twice(value: Any, path: str) -> tuple[str, str] | None:
+    if isinstance(value, _Twice):
+        return f"{path}.{value.key}", value.key
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        found = _find_twice(v, f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}")
+        if found is not None:
+            return found
+    return None
+
+
+def duplicate_key(raw: bytes | str) -> tuple[str, str] | None:
+    """The JSON path and name of the first key named twice in one object, or None.
+
+    >>> duplicate_key('{"id": "a", "meta": {"genre": "news", "genre": "blog"}}')
+    ('$.meta.genre', 'genre')
+    >>> duplicate_key('{"id": "a", "id": "b"}'), duplicate_key('{"id": "a"}')
+    (('$.id', 'id'), None)
+    """
+    found: list[_Twice] = []
+    try:
+        obj = json.loads(raw, object_pairs_hook=_pairs_hook(found))
+    except (ValueError, RecursionError):
+        return None
+    return _find_twice(obj, "$") if found else None
 
 
 def _incident(check: str, message: str, file: str, line: int | None) -> Record:

@@ -36,6 +36,7 @@ __all__ = [
     "SPLITS",
     "ValidationReport",
     "find_files",
+    "skipped_files",
     "split_of",
     "validate_paths",
 ]
@@ -78,7 +79,9 @@ def find_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             found = sorted(f for f in p.rglob("*") if f.suffix in (".json", ".jsonl")
                            and f.is_file())
             if not found:
-                raise DatelineError("no-documents", f"no .json or .jsonl file under {p}",
+                skipped = ", ".join(f.name for f in skipped_files(p)[:5])
+                also = f" (not read: {skipped}; only .json and .jsonl are)" if skipped else ""
+                raise DatelineError("no-documents", f"no .json or .jsonl file under {p}{also}",
                                     fix="name a file or a directory holding documents", exit_code=2)
             out.extend(found)
         elif p.is_file():
@@ -87,6 +90,24 @@ def find_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             raise DatelineError("no-such-file", f"{p} does not exist",
                                 fix="check the path", exit_code=2)
     return out
+
+
+_LOOKS_LIKE_DOCUMENTS = re.compile(r"\.jsonl?(\.[a-z0-9]+)?$", re.IGNORECASE)
+
+
+def skipped_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The files under ``folder`` that look like Documents but that :func:`find_files` skips:
+    another case (``.JSONL``) or a compressed file (``.jsonl.gz``).
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("a.jsonl", "b.JSONL", "c.jsonl.gz", "notes.txt"):
+    ...     _ = (folder / name).write_text("{}")
+    >>> [p.name for p in skipped_files(folder)]
+    ['b.JSONL', 'c.jsonl.gz']
+    """
+    return sorted(f for f in Path(folder).rglob("*") if f.suffix not in (".json", ".jsonl")
+                  and _LOOKS_LIKE_DOCUMENTS.search(f.name) and f.is_file())
 
 
 @dataclass
@@ -152,6 +173,11 @@ def validate_paths(paths: Sequence[str | os.PathLike[str]], *, level: int = 4,
             report.incidents.append(inc)
 
     try:
+        for folder in (p for p in map(Path, paths) if p.is_dir()):
+            for f in skipped_files(folder):
+                add([Incident(1, "skipped-file", "not read: only .json and .jsonl files are; "
+                              "rename it (decompress it first), or move it out of the folder",
+                              str(f))], str(f), None)
         for path in find_files(paths):
             name = str(path)
             report.files.append(name)

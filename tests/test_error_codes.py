@@ -13,15 +13,18 @@ from pathlib import Path
 import pytest
 
 from dateline.schemas import CHECKS, DatelineError
-from dateline.schemas.codes import AREAS, CODES, USAGE_ERROR, error_code
+from dateline.schemas.codes import AREAS, CODES, INTERNAL_ERROR, USAGE_ERROR, error_code
 from dateline.schemas.codes_docs import DOCS_PATH, render_markdown
+from dateline.schemas.oserrors import ERRNO_CODES, OS_CATCH_ALL
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ("schemas", "evaluation", "baselines", "dateline")
 # Sites whose code is no literal nor a helper's parameter: file -> (expression, its codes).
 # read_jsonl stops at the first level-1 incident and raises it under the incident's check id.
 LEVEL_1 = frozenset(c for c, (level, _) in CHECKS.items() if level == 1)
-DYNAMIC = {"schemas/jsonl.py": ("first.check", LEVEL_1)}
+# os_error maps an errno to its code (ERRNO_CODES), any other errno to the catch-all.
+DYNAMIC = {"schemas/jsonl.py": ("first.check", LEVEL_1),
+           "schemas/oserrors.py": ("code", frozenset(ERRNO_CODES.values()) | {OS_CATCH_ALL})}
 # Call sites that give another exit code than the registry's default, on purpose.
 EXIT_OVERRIDES = {("dateline/fetch.py", "lock-missing")}
 
@@ -143,7 +146,7 @@ def test_registry_entries_are_well_formed() -> None:
     for code, e in CODES.items():
         assert e.code == code and code == code.lower() and " " not in code, code
         assert e.area in AREAS, code
-        assert e.exit_code in (1, 2), code
+        assert e.exit_code in (1, 2, INTERNAL_ERROR), code
         assert e.meaning[0].isupper() and e.meaning.endswith("."), code
         assert e.fix and not e.fix.endswith("."), code
     assert {e.area for e in CODES.values()} == set(AREAS)

@@ -24,6 +24,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from dateline.commands.types import positive_int, seed
 from dateline.schemas import read_documents
 from dateline.studio.sync import ANNOTATIONS_DIR, document_texts, read_pulled
 
@@ -46,8 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="Document files listing the documents that should be annotated")
     p.add_argument("--documents", nargs="+", default=[], metavar="FILE",
                    help="Document files holding the annotated texts (default: the built corpus)")
-    p.add_argument("--bootstrap", type=int, default=1000, help="resamples (default 1000)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--bootstrap", type=positive_int, default=1000, help="resamples (default 1000)")
+    p.add_argument("--seed", type=seed, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run, parser=p)
 

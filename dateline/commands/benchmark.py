@@ -28,6 +28,7 @@ from rich.console import Console
 from dateline.benchmark import benchmark
 from dateline.benchmark import tables as benchmark_tables
 from dateline.commands.options import add_resampling_options
+from dateline.commands.types import at_least_two
 from dateline.folds import DEFAULT_FOLDS
 from dateline.protocols import PROTOCOLS, parse_protocol
 
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="test: the official test split (trained extractors learn from train); "
                         "all: every document, for extractors that never train on the corpus; "
                         "cv: k-fold cross-validation over every document (default: test)")
-    p.add_argument("--folds", type=int, default=DEFAULT_FOLDS, metavar="K",
+    p.add_argument("--folds", type=at_least_two, default=DEFAULT_FOLDS, metavar="K",
                    help=f"folds of --protocol cv (default: {DEFAULT_FOLDS}, the published "
                         "folds)")
     p.add_argument("--status", default="gold", metavar="S[,S...]",
@@ -71,13 +72,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark and print the tables (a bad ``--folds`` fails before anything runs).
+    """Run the benchmark and print the tables (a bad protocol fails before anything runs).
 
     >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
-    >>> run(p.parse_args(["benchmark", "--protocol", "cv", "--folds", "1"]))
+    >>> args = p.parse_args(["benchmark", "--protocol", "cv", "--folds", "3"])
+    >>> args.protocol = "loo"
+    >>> run(args)
     Traceback (most recent call last):
     ...
-    dateline.schemas.errors.DatelineError: [bad-option] --folds 1: cross-validation needs ...
+    dateline.schemas.errors.DatelineError: [unknown-protocol] unknown protocol 'loo'. Fix: ...
     """
     # Piped to a file the tables keep their full width instead of rich's default 80 columns.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 180)

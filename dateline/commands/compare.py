@@ -29,9 +29,14 @@ from dateline.commands.options import (
     scoring_options,
     system_names,
 )
+from dateline.commands.types import probability
 from dateline.evaluation.compare import compare_systems
 from dateline.evaluation.signature import check_signature, parse_signature
-from dateline.evaluation.tables import COMPARE_FORMATS, render_comparison
+from dateline.evaluation.tables import (
+    COMPARE_FORMATS,
+    check_metric_patterns,
+    render_comparison,
+)
 from dateline.provenance import gold_source
 from dateline.schemas import DatelineError, Meta, atomic_write_text
 
@@ -61,9 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="the system the others are compared with (default: the first)")
     add_scoring_options(p)
     add_resampling_options(p)
-    p.add_argument("--confidence", type=float, default=0.95, metavar="C",
+    p.add_argument("--confidence", type=probability, default=0.95, metavar="C",
                    help="interval level (default: 0.95)")
-    p.add_argument("--alpha", type=float, default=0.05, metavar="A",
+    p.add_argument("--alpha", type=probability, default=0.05, metavar="A",
                    help="significance level of the Holm-adjusted p-values (default: 0.05)")
     p.add_argument("--by", default=None, metavar="FIELD", choices=tuple(Meta.model_fields),
                    help="also break the numbers down by this metadata field (genre, "
@@ -126,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol)
     if args.signature is not None:
         check_signature(args.signature, result["signature"])
+    if args.metric:
+        check_metric_patterns(result, args.metric)
     text = render_comparison(result, args.format, args.metric or ("*",))
     if args.output:
         atomic_write_text(args.output, text)

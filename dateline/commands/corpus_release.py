@@ -27,6 +27,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from dateline.commands.types import non_negative_int, positive_int
 from dateline.diff import LAYERS, CorpusDiff, diff_folders
 from dateline.schemas import DatelineError, atomic_write_text
 
@@ -48,14 +49,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "export: DIR; fetch-sources: [DIR]")
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
                    help="diff: write JSON to FILE (or to stdout instead of the table)")
-    p.add_argument("--limit", type=int, default=20, metavar="N",
+    p.add_argument("--limit", type=non_negative_int, default=20, metavar="N",
                    help="diff: rows of the details table (default 20; the JSON has all)")
     p.add_argument("--format", choices=("parquet", "conll", "docbin"), default="parquet",
                    help="export: file format (default parquet)")
     p.add_argument("--repo", action="append", default=[], metavar="NAME=URL",
                    help="fetch-sources: fetch source NAME from URL instead of the lock's "
                         "repository (repeatable)")
-    p.add_argument("--issue", action="append", type=int, default=[], metavar="N",
+    p.add_argument("--issue", action="append", type=positive_int, default=[], metavar="N",
                    help="release: issue the changes link to (repeatable; default: the (#N) "
                         "references of the commits since the last corpus-v* tag)")
     p.add_argument("--since", default=None, metavar="REV",

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dateline.commands.types import fraction, positive_int, seed
 from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.layers import ScoreOptions, layer_names
 from dateline.evaluation.matching import Overlap
@@ -48,7 +49,7 @@ def add_scoring_options(p: argparse.ArgumentParser) -> None:
                    help="score only these entity labels (e.g. PERSON,ORGANIZATION,LOCATION)")
     p.add_argument("--kinds", default=None, metavar="K[,K...]",
                    help="score only gold mentions of these kinds (e.g. named)")
-    p.add_argument("--overlap", type=float, default=0.0, metavar="F",
+    p.add_argument("--overlap", type=fraction, default=0.0, metavar="F",
                    help="minimum overlap of a matched pair, a fraction (default: any)")
     p.add_argument("--overlap-of", choices=("gold", "pred", "union"), default="gold",
                    help="what --overlap is a fraction of (default: gold)")
@@ -64,12 +65,12 @@ def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -
     >>> vars(p.parse_args(["--resamples", "200"]))
     {'resamples': 200, 'seed': 12345}
     """
-    p.add_argument("--resamples", type=int, default=1000, metavar="N",
+    p.add_argument("--resamples", type=positive_int, default=1000, metavar="N",
                    help="bootstrap resamples of the intervals (default: 1000)")
     if trials:
-        p.add_argument("--trials", type=int, default=10000, metavar="N",
+        p.add_argument("--trials", type=positive_int, default=10000, metavar="N",
                        help="approximate-randomisation trials (default: 10000)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+    p.add_argument("--seed", type=seed, default=DEFAULT_SEED, metavar="S",
                    help=f"seed of every random draw (default: {DEFAULT_SEED})")
 
 

@@ -26,6 +26,7 @@ from dateline.commands.options import (
     scoring_options,
     system_names,
 )
+from dateline.commands.types import non_negative_int
 from dateline.evaluation.entities import MODES
 from dateline.evaluation.error_report import write_error_report
 from dateline.provenance import gold_source
@@ -55,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--mode", choices=MODES, default="strict",
                    help="entity mode of the per-label F1 plot (default: strict)")
     add_resampling_options(p, trials=False)
-    p.add_argument("--max-docs", type=int, default=500, metavar="N",
+    p.add_argument("--max-docs", type=non_negative_int, default=500, metavar="N",
                    help="documents on the page, those with the most errors first (default: "
                         "500; 0: all)")
     p.set_defaults(func=run, parser=p)

@@ -17,6 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from dateline.commands.types import positive_int
 from dateline.schemas import CHECKS, LAYERS, ValidationReport, validate_paths
 from dateline.schemas.jsonl import DEFAULT_MAX_LINE_BYTES
 
@@ -40,9 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--level", type=int, choices=(1, 2, 3, 4), default=4,
                    help="highest level to check (default 4)")
     p.add_argument("--exclude", nargs="+", default=[], metavar="ID", help="check ids to skip")
-    p.add_argument("--max-errors", type=int, default=None, metavar="N",
+    p.add_argument("--max-errors", type=positive_int, default=None, metavar="N",
                    help="stop after N incidents")
-    p.add_argument("--max-line-bytes", type=int, default=DEFAULT_MAX_LINE_BYTES, metavar="N",
+    p.add_argument("--max-line-bytes", type=positive_int, default=DEFAULT_MAX_LINE_BYTES,
+                   metavar="N",
                    help=f"longest accepted line (default {DEFAULT_MAX_LINE_BYTES:,} bytes)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--list-checks", action="store_true", help="list the check ids and exit")
