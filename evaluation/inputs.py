@@ -16,12 +16,15 @@ dateline.schemas.errors.DatelineError: [document-text-differs] document 'a', off
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
+from dateline.schemas.checks import check_document
 from dateline.schemas.errors import DatelineError, quote_value
+from dateline.schemas.labels import inventory
 from dateline.schemas.model import Document
 
-__all__ = ["first_difference", "pair_documents"]
+__all__ = ["check_spans", "first_difference", "foreign_labels", "pair_documents"]
 
 
 def first_difference(a: str, b: str) -> int | None:
@@ -108,4 +111,54 @@ def pair_documents(gold: Iterable[Document],
                 fix="copy Document.text unchanged from the gold file into the prediction "
                     "(offsets are only comparable over the same text)")
         out.append((gd, pd))
+    return out
+
+
+def check_spans(docs: Sequence[Document], source: str) -> None:
+    """Refuse Documents whose spans the scorers cannot trust: the validator's level-2 checks
+    (offsets inside the text, start before end, no empty span, ``text`` equal to the slice),
+    with the validator's check id as the code, the document and the JSON path. Scoring such a
+    file would count a misplaced prediction as spurious, or a gold item whose offsets do not
+    match its text as found.
+
+    >>> from dateline.schemas import Mention
+    >>> ok = Document(id="d", text="Ann", entities=(
+    ...     Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
+    >>> check_spans([ok], "pred.jsonl")
+    >>> bad = ok.model_copy(update={"entities": (
+    ...     Mention(id="m", start=0, end=3, text="Bob", label="PERSON"),)})
+    >>> check_spans([ok, bad], "pred.jsonl")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [text-mismatch] pred.jsonl, document 2 ('d') ...
+    """
+    for k, doc in enumerate(docs, start=1):
+        found = check_document(doc, level=2)
+        if found:
+            first = found[0]
+            more = f" (and {len(found) - 1} more in this document)" if len(found) > 1 else ""
+            raise DatelineError(first.check, first.message + more,
+                                where=f"{source}, document {k} ({doc.id!r}) {first.path}",
+                                fix=f"correct the offsets or the span text; `dateline validate "
+                                    f"{source}` lists every incident")
+
+
+def foreign_labels(docs: Iterable[Document]) -> Counter[str]:
+    """Entity labels, event types and quote kinds of ``docs`` that are not in the label
+    inventory, with how often each occurs (the scorers count them as labels of their own).
+
+    >>> from dateline.schemas import Mention
+    >>> d = Document(id="d", text="Ann", entities=(
+    ...     Mention(id="m", start=0, end=3, text="Ann", label="PER"),))
+    >>> foreign_labels([d])
+    Counter({'PER': 1})
+    """
+    inv = inventory()
+    entity, events, kinds = (set(inv.entity_labels), set(inv.event_types),
+                             set(inv.quote_kinds))
+    out: Counter[str] = Counter()
+    for doc in docs:
+        out.update(m.label for m in doc.entities if m.label not in entity)
+        out.update(e.type for e in doc.events if e.type is not None and e.type not in events)
+        out.update(q.kind for q in doc.quotes if q.kind not in kinds)
     return out

@@ -122,6 +122,13 @@ _ALL: list[ErrorCode] = [
          "input.", "please report it with the command line and this message (rerun with "
          "--debug for the traceback)")),
     *_entries("scoring", _D,
+        ("text-mismatch", "A span's text differs from the document text at its offsets.",
+         "correct the offsets or the span text (`dateline validate FILE` lists every case)"),
+        ("empty-span", "A span covers no character.",
+         "give the span at least one character, or remove it"),
+        ("labels-outside-inventory", "Predicted items carry labels that are not in the label "
+         "inventory (printed as a warning; an error with --strict).",
+         "map the extractor's labels to those of schemas/labels.json"),
         ("duplicate-document-id", "Two documents of one collection share an id.",
          "give every document a unique id, or remove the copy"),
         ("document-ids-differ", "The gold and predicted files hold different document ids.",

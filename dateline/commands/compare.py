@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
     gold, corpus_version = load_gold(args.gold)
     source = gold_source(args.gold)
-    systems = {name: load_predictions(path)
+    systems = {name: load_predictions(path, gold, strict=args.strict)
                for name, path in zip(names, args.preds, strict=True)}
     result = compare_systems(
         gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses, labels=o.labels,

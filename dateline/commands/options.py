@@ -10,12 +10,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.commands.types import fraction, positive_int, seed
 from dateline.evaluation.compare import DEFAULT_SEED
+from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
 from dateline.evaluation.layers import ScoreOptions, layer_names
 from dateline.evaluation.matching import Overlap
 from dateline.schemas import DatelineError, Document, read_jsonl
@@ -56,6 +58,9 @@ def add_scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--protocol", default=None, metavar="P",
                    help="the protocol the predictions were made under, for the signature: "
                         "test, all or cv:K (default: all for corpus:all, test otherwise)")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse predicted labels outside the label inventory (default: a "
+                        "warning; they are scored as labels of their own)")
 
 
 def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -> None:
@@ -175,11 +180,16 @@ def load_gold(spec: str) -> tuple[list[Document], str | None]:
         raise DatelineError("no-such-file", f"{spec!r} does not exist", where=spec,
                             fix="give a .jsonl file of Documents, corpus:SPLIT or corpus:all",
                             exit_code=2)
-    return list(read_jsonl(spec)), None
+    docs = list(read_jsonl(spec))
+    check_spans(docs, spec)  # the corpus was validated by its build; a file is checked here
+    return docs, None
 
 
-def load_predictions(path: str) -> list[Document]:
-    """The predicted Documents of a ``.jsonl``/``.json`` file.
+def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
+                     strict: bool = False) -> list[Document]:
+    """The predicted Documents of a ``.jsonl``/``.json`` file. With ``gold``: paired with it
+    (same ids and texts), then their spans checked (level 2). Labels outside the inventory
+    are a warning (with ``strict``, an error).
 
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "pred.json"
@@ -190,7 +200,20 @@ def load_predictions(path: str) -> list[Document]:
     if not Path(path).exists():
         raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
                             fix="give a .jsonl file of predicted Documents", exit_code=2)
-    return list(read_jsonl(path))
+    docs = list(read_jsonl(path))
+    if gold is not None:
+        pair_documents(gold, docs)  # a differing text is named first, then bad spans
+        check_spans(docs, path)
+    foreign = foreign_labels(docs)
+    if foreign:
+        listing = ", ".join(f"{lab} ×{n}" for lab, n in foreign.most_common(5))
+        err = DatelineError("labels-outside-inventory", f"{sum(foreign.values())} predicted "
+                            f"item(s) carry labels outside the label inventory ({listing}); "
+                            "they are scored as labels of their own", where=path)
+        if strict:
+            raise err
+        print(f"warning: {err}", file=sys.stderr)
+    return docs
 
 
 def system_names(paths: Sequence[str]) -> list[str]:

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
     gold, corpus_version = load_gold(args.gold)
     source = gold_source(args.gold)
-    pred = load_predictions(args.pred)
+    pred = load_predictions(args.pred, gold, strict=args.strict)
     report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
                    kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
                    manifest_hash=source.manifest_hash,
