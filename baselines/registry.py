@@ -20,14 +20,19 @@ win over a third-party extractor of the same name.
 from __future__ import annotations
 
 import importlib
+import inspect
+import typing
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from dateline.baselines.base import Extractor
 from dateline.schemas import DatelineError
 
-__all__ = ["BUILTINS", "ENTRY_POINT_GROUP", "ExtractorInfo", "available", "get_extractor"]
+__all__ = ["BUILTINS", "ENTRY_POINT_GROUP", "ExtractorInfo", "available", "check_settings",
+           "get_extractor"]
 
 ENTRY_POINT_GROUP = "dateline.extractors"
 
@@ -93,6 +98,50 @@ def available() -> dict[str, ExtractorInfo]:
     return dict(sorted(out.items()))
 
 
+def check_settings(name: str, factory: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings of an extractor checked against its factory's parameters and their type
+    hints before anything runs (``bad-setting`` naming the setting, the value and the type);
+    values are converted to the declared types where that is lossless.
+
+    >>> from dateline.baselines.crf import CRFTagger
+    >>> check_settings("crf", CRFTagger, {"c2_grid": [0.1], "max_iterations": 5})
+    {'c2_grid': [0.1], 'max_iterations': 5}
+    >>> check_settings("crf", CRFTagger, {"c2_grid": "oops"})
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-setting] extractor 'crf': setting c2_grid ...
+    """
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):  # no introspectable signature: the factory decides
+        return dict(settings)
+    try:
+        hints = typing.get_type_hints(factory.__init__ if isinstance(factory, type) else factory)
+    except Exception:  # unresolvable annotations: check names only
+        hints = {}
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    names = [n for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY
+             or p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key not in params and not open_ended:
+            raise DatelineError("bad-setting", f"extractor {name!r} has no setting {key!r}",
+                                fix=f"use one of {', '.join(names) or '(none)'}", exit_code=2)
+        hint = hints.get(key)
+        if hint is None:
+            out[key] = value
+            continue
+        try:
+            out[key] = TypeAdapter(hint).validate_python(value)
+        except ValidationError as exc:
+            why = exc.errors(include_url=False)[0]["msg"]
+            raise DatelineError("bad-setting", f"extractor {name!r}: setting {key} = {value!r} "
+                                f"is not {getattr(hint, '__name__', hint)}: {why}",
+                                fix=f"give --set {key}=VALUE a value of that type",
+                                exit_code=2) from None
+    return out
+
+
 def get_extractor(name: str, **settings: Any) -> Extractor:
     """The extractor called ``name``, made with ``settings``.
 
@@ -111,6 +160,7 @@ def get_extractor(name: str, **settings: Any) -> Extractor:
                                 "package that provides it", exit_code=2)
     obj = infos[name].load()
     if isinstance(obj, type) or (callable(obj) and not isinstance(obj, Extractor)):
+        settings = check_settings(name, obj, settings)
         try:
             made = obj(**settings)
         except TypeError as exc:
