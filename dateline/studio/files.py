@@ -3,9 +3,11 @@ writing what a pull brought (idempotent, edits reported) and reading it back wit
 
 Pulled annotations are stand-off files (:mod:`dateline.schemas.standoff`: the Document without
 its text, anchored by the text's sha256) under ``corpus/annotations/labelstudio/``, one per
-document and annotator (``<doc id>/<annotator>.json``). The text comes with the export and
-every annotation is checked against it before writing; only the file leaves it out, so no
-corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
+document and annotator (``<doc id>/<annotator>.json``, each name percent-encoded outside a
+safe set by :func:`file_name`, so that no two documents or annotators share a file; a file
+of the earlier, lossy naming is moved to its new name by the next pull). The text comes with
+the export and every annotation is checked against it before writing; only the file leaves it
+out, so no corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
 
 >>> import tempfile, pathlib
 >>> from dateline.studio.convert import task_documents
@@ -125,7 +127,8 @@ def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[st
 
     ``texts`` maps document ids to their texts (:func:`document_texts`); an annotation of a
     document not in it, or made on another text, is a coded error. The annotator is the first
-    of ``layers.entities.annotators`` (the file name is only a filesystem-safe form of it).
+    of ``layers.entities.annotators`` (the file name is only a one-to-one, filesystem-safe
+    form of it).
 
     >>> read_pulled("no/such/dir", {})
     {}
