@@ -307,6 +307,8 @@ _ALL: list[ErrorCode] = [
          "look at the server log"),
         ("studio-bad-pull-file", "A pulled file is no stand-off annotation.",
          "delete the file and pull again"),
+        ("studio-path-clash", "Two annotations of one pull would be written to one file.",
+         "rename one of the documents or annotators in Label Studio"),
         ("studio-id-clash", "An item id clashes with a derived Label Studio region id.",
          "rename the item (ids ending in -p1, -cue, -speaker, -a0 are reserved)"),
         ("prediction-text-differs", "A prediction's text differs from its document's.",

@@ -30,6 +30,13 @@ from typing import Any
 from dateline.schemas import Document, Incident, LayerInfo, Layers, inventory
 from dateline.studio.config import TEXT
 from dateline.studio.results import results_document
+from dateline.studio.shape import (
+    ANNOTATION,
+    PREDICTION,
+    TASK,
+    TASK_WITH_PREDICTIONS,
+    shape_problems,
+)
 from dateline.studio.tasks import text_hash
 
 __all__ = ["Pulled", "annotator_key", "task_documents", "tasks_documents"]
@@ -85,14 +92,18 @@ def _source(project: Any, task_id: Any, origin: str, ls_id: Any) -> str:
     return "".join(parts)
 
 
-def task_documents(task: Mapping[str, Any], *, users: Mapping[int, str] | None = None,
-                   predictions: bool = False, label: str = "") -> list[Pulled]:
+def task_documents(task: Any, *, users: Mapping[int, str] | None = None,
+                   predictions: bool = False, label: str = "",
+                   index: int | None = None) -> list[Pulled]:
     """Every annotation of an exported task (and its predictions if asked) as a Document.
 
     Annotations become layers of status ``gold`` (made by a person in Label Studio) with the
     annotator and the Label Studio ids in ``layers.*.source``; predictions become ``silver``
     layers whose source is their ``model_version``. A task whose text no longer matches the
-    hash it was pushed with is refused as a whole.
+    hash it was pushed with is refused as a whole. A task or annotation with a part of the
+    wrong JSON type (:mod:`dateline.studio.shape`) is refused with a ``studio-bad-shape``
+    problem per part; a refused task is one ``Pulled`` of origin ``task``. ``index`` (the
+    task's place in the export) names a task without a usable id.
 
     >>> task = {"id": 7, "project": 2, "data": {"text": "Bo.", "doc_id": "d"},
     ...         "annotations": [{"id": 9, "completed_by": 1, "result": [
@@ -101,12 +112,28 @@ def task_documents(task: Mapping[str, Any], *, users: Mapping[int, str] | None =
     >>> [p] = task_documents(task, users={1: "ann@example.org"})
     >>> p.annotator, p.doc.layers.entities.source, p.doc.entities[0].text
     ('ann@example.org', 'labelstudio:project/2/task/7/annotation/9', 'Bo')
+    >>> [p] = task_documents({"data": ["Bo."]}, index=3)
+    >>> p.origin, p.doc_id, [(i.file, i.check, i.path) for i in p.problems]
+    ('task', 'labelstudio-task-#3', [('task #3', 'studio-bad-shape', '$.data')])
     """
-    data = task.get("data") or {}
-    task_id = task.get("id")
+    shape = TASK_WITH_PREDICTIONS if predictions else TASK
+    broken = [Incident(1, "studio-bad-shape", f"{message}; correct or delete this part of the "
+                       "export", "", None, None, path)
+              for path, message in shape_problems(task, shape)]
+    if not isinstance(task, dict):
+        task = {}
+    task_id = task.get("id") if type(task.get("id")) is int else None
+    data = task.get("data") if isinstance(task.get("data"), dict) else {}
     project = task.get("project")
-    prefix = f"{label}task {task_id}"
-    doc_id = str(data.get("doc_id") or f"labelstudio-task-{task_id}")
+    prefix = f"{label}task {task_id}" if task_id is not None or index is None \
+        else f"{label}task #{index}"
+    raw_id = data.get("doc_id")
+    doc_id = str(raw_id if type(raw_id) in (str, int) and raw_id != "" else
+                 f"labelstudio-task-{task_id if task_id is not None else f'#{index}'}")
+    if broken:
+        return [Pulled(doc_id, task_id, "task", None, "unknown", None, tuple(
+            Incident(i.level, i.check, i.message, prefix, None, doc_id, i.path)
+            for i in broken))]
     text = data.get(TEXT)
     refused: list[Incident] = []
     if isinstance(text, str) and "text_sha256" in data and data["text_sha256"] != text_hash(text):
@@ -118,12 +145,17 @@ def task_documents(task: Mapping[str, Any], *, users: Mapping[int, str] | None =
     items: list[tuple[str, Mapping[str, Any]]] = [("annotation", a)
                                                   for a in task.get("annotations") or ()]
     if predictions:
-        items += [("prediction", p) for p in task.get("predictions") or ()
-                  if isinstance(p, dict)]
+        items += [("prediction", p) for p in task.get("predictions") or ()]
     out = []
-    for origin, item in items:
-        ls_id = item.get("id")
-        where = f"{prefix} {origin} {ls_id}"
+    for k, (origin, item) in enumerate(items):
+        bad = shape_problems(item, ANNOTATION if origin == "annotation" else PREDICTION)
+        ls_id = item.get("id") if type(item.get("id")) is int else None
+        where = f"{prefix} {origin} {ls_id if ls_id is not None else f'#{k}'}"
+        if bad:
+            out.append(Pulled(doc_id, task_id, origin, ls_id, "unknown", None, tuple(
+                Incident(1, "studio-bad-shape", f"{message}; correct or delete this part of "
+                         "the export", where, None, doc_id, path) for path, message in bad)))
+            continue
         if origin == "annotation":
             who = annotator_key(item.get("completed_by"), users)
             info = LayerInfo(status="gold", source=_source(project, task_id, origin, ls_id),
@@ -149,10 +181,10 @@ def task_documents(task: Mapping[str, Any], *, users: Mapping[int, str] | None =
     return out
 
 
-def tasks_documents(tasks: Iterable[Mapping[str, Any]], **kwargs: Any) -> list[Pulled]:
-    """:func:`task_documents` over a whole export.
+def tasks_documents(tasks: Iterable[Any], **kwargs: Any) -> list[Pulled]:
+    """:func:`task_documents` over a whole export (each task named by its index too).
 
-    >>> tasks_documents([])
-    []
+    >>> [(p.origin, p.problems[0].file) for p in tasks_documents([{"id": 1}, 7])]
+    [('task', 'task #1')]
     """
-    return [p for task in tasks for p in task_documents(task, **kwargs)]
+    return [p for k, task in enumerate(tasks) for p in task_documents(task, index=k, **kwargs)]

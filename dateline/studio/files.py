@@ -3,9 +3,11 @@ writing what a pull brought (idempotent, edits reported) and reading it back wit
 
 Pulled annotations are stand-off files (:mod:`dateline.schemas.standoff`: the Document without
 its text, anchored by the text's sha256) under ``corpus/annotations/labelstudio/``, one per
-document and annotator (``<doc id>/<annotator>.json``). The text comes with the export and
-every annotation is checked against it before writing; only the file leaves it out, so no
-corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
+document and annotator (``<doc id>/<annotator>.json``, each name percent-encoded outside a
+safe set by :func:`file_name`, so that no two documents or annotators share a file; a file
+of the earlier, lossy naming is moved to its new name by the next pull). The text comes with
+the export and every annotation is checked against it before writing; only the file leaves it
+out, so no corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
 
 >>> import tempfile, pathlib
 >>> from dateline.studio.convert import task_documents
@@ -20,6 +22,7 @@ corpus text is committed. Reading them back needs the texts (:func:`document_tex
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,23 +36,63 @@ from dateline.studio.convert import Pulled
 from dateline.studio.tasks import text_hash
 
 __all__ = ["ANNOTATIONS_DIR", "PullEntry", "PullReport", "annotation_path", "document_texts",
-           "read_pulled", "write_pulled"]
+           "file_name", "legacy_annotation_path", "legacy_file_name", "read_pulled",
+           "write_pulled"]
 
 ANNOTATIONS_DIR = Path("corpus/annotations/labelstudio")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
+_LEGACY_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@+-")
 
 
-def _safe(name: str) -> str:
-    return _UNSAFE.sub("_", name).lstrip(".") or "_"
+def file_name(name: str) -> str:
+    """The file-name form of a document id or annotator name: one-to-one, so that no two
+    names share a file. Every character outside ``A-Z a-z 0-9 . _ @ + -`` (``%`` included)
+    becomes ``%XX`` per UTF-8 byte, as does a leading ``.``; the empty name is ``%``.
+
+    >>> [file_name(n) for n in ("news/1", "news_1", "a b@x.org", "a_b@x.org", "50%", "..")]
+    ['news%2F1', 'news_1', 'a%20b@x.org', 'a_b@x.org', '50%25', '%2E.']
+    """
+    out = "".join(c if c in _SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8",
+                                                                             "surrogatepass"))
+                  for c in name)
+    return "%2E" + out[1:] if out.startswith(".") else out or "%"
+
+
+def legacy_file_name(name: str) -> str:
+    """The file-name form of earlier pulls (not one-to-one), to find their files.
+
+    >>> legacy_file_name("news/1"), legacy_file_name("news_1")
+    ('news_1', 'news_1')
+    """
+    return _LEGACY_UNSAFE.sub("_", name).lstrip(".") or "_"
 
 
 def annotation_path(root: str | Path, doc_id: str, annotator: str) -> Path:
-    """Where the annotation of ``doc_id`` by ``annotator`` is kept.
+    """Where the annotation of ``doc_id`` by ``annotator`` is kept (see :func:`file_name`).
 
     >>> annotation_path("ann", "gum_news_x", "a b@example.org").as_posix()
-    'ann/gum_news_x/a_b@example.org.json'
+    'ann/gum_news_x/a%20b@example.org.json'
     """
-    return Path(root) / _safe(doc_id) / f"{_safe(annotator)}.json"
+    return Path(root) / file_name(doc_id) / f"{file_name(annotator)}.json"
+
+
+def legacy_annotation_path(root: str | Path, doc_id: str, annotator: str) -> Path:
+    """Where an earlier pull kept it; such a file is moved to :func:`annotation_path` by the
+    next pull when it holds this document and annotator (else it is another's, left alone).
+
+    >>> legacy_annotation_path("ann", "news/1", "a b@example.org").as_posix()
+    'ann/news_1/a_b@example.org.json'
+    """
+    return Path(root) / legacy_file_name(doc_id) / f"{legacy_file_name(annotator)}.json"
+
+
+def _holds(path: Path, doc_id: str, annotator: str) -> bool:
+    """True when the pulled file at ``path`` is the annotation of ``doc_id`` by ``annotator``."""
+    data = read_standoff(path)
+    layers = data.get("layers") if isinstance(data.get("layers"), dict) else {}
+    ents = layers.get("entities") if isinstance(layers.get("entities"), dict) else {}
+    who = ents.get("annotators") if isinstance(ents.get("annotators"), list) else []
+    return data.get("id") == doc_id and (who[:1] or [path.stem]) == [annotator]
 
 
 def document_texts(files: Sequence[str | os.PathLike[str]] = (), *,
@@ -84,7 +127,8 @@ def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[st
 
     ``texts`` maps document ids to their texts (:func:`document_texts`); an annotation of a
     document not in it, or made on another text, is a coded error. The annotator is the first
-    of ``layers.entities.annotators`` (the file name is only a filesystem-safe form of it).
+    of ``layers.entities.annotators`` (the file name is only a one-to-one, filesystem-safe
+    form of it).
 
     >>> read_pulled("no/such/dir", {})
     {}
@@ -182,6 +226,11 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
     report = PullReport()
     latest: dict[tuple[str, str], Pulled] = {}
     for p in pulled:
+        if p.origin == "task":  # a task refused as a whole
+            report.problems.extend(p.problems)
+            report.entries.append(PullEntry(p.doc_id, p.annotator, None, "invalid",
+                                            f"task refused: {len(p.problems)} problems"))
+            continue
         if p.origin != "annotation":
             continue
         if p.skipped is not None:
@@ -195,6 +244,16 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
             report.entries.append(PullEntry(older.doc_id, older.annotator, older.ls_id,
                                             "skipped", f"superseded by annotation {p.ls_id}"))
         latest[key] = p
+    paths: dict[str, tuple[str, str]] = {}
+    for doc_id, who in latest:
+        # Injective names collide only where the file system folds case or normalises.
+        key = os.path.normcase(str(annotation_path(root, doc_id, who))).casefold()
+        if key in paths:
+            raise DatelineError("studio-path-clash", f"the annotations of {paths[key]!r} and "
+                                f"{(doc_id, who)!r} would be written to one file, {key}",
+                                where=str(root), fix="rename one of the documents or "
+                                "annotators in Label Studio")
+        paths[key] = (doc_id, who)
     for (doc_id, who), p in sorted(latest.items()):
         if p.doc is None:
             report.problems.extend(p.problems)
@@ -211,6 +270,13 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
                                             "changed"))
             continue
         path = annotation_path(root, doc_id, who)
+        legacy = legacy_annotation_path(root, doc_id, who)
+        if not path.exists() and legacy != path and legacy.is_file() \
+                and _holds(legacy, doc_id, who):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(legacy, path)  # the one-time rename of an earlier pull's file
+            with contextlib.suppress(OSError):
+                legacy.parent.rmdir()  # when it was the folder's last file
         new = standoff_json(p.doc)
         if path.exists():
             old_bytes = path.read_bytes()

@@ -55,11 +55,14 @@ from dateline.studio.config import (
     quote_label,
     relation_labels,
 )
+from dateline.studio.shape import result_problems
 
 __all__ = ["STUDIO_CHECKS", "Converted", "results_document"]
 
 STUDIO_CHECKS: dict[str, tuple[int, str]] = {
     "studio-missing-text": (1, "The task has no data.text."),
+    "studio-bad-shape": (1, "A part of the export has the wrong JSON type (a list for an "
+                         "object, a string for a number, ...)."),
     "studio-bad-result": (1, "A result item is not an object of a known type."),
     "studio-bad-meta": (1, "data.meta is not valid Document metadata."),
     "studio-text-hash": (2, "data.text differs from the text the task was pushed with."),
@@ -199,11 +202,25 @@ def results_document(data: Mapping[str, Any], result: Sequence[Any], *, where: s
     spans, choices, rels = control_labels(), choice_controls(), set(relation_labels())
     regions: dict[str, _Region] = {}
     bad: set[str] = set()
+    misshapen: set[int] = set()
+    for where_, message in result_problems(result):
+        out.add("studio-bad-shape", f"{message}; correct or delete this part of the export",
+                where_)
+        index = where_.removeprefix("$.result[").split("]")[0]
+        if not index.isdigit():  # the result list itself is no list of objects
+            return Converted(None, out.items)
+        misshapen.add(int(index))
+        item = result[int(index)]
+        if isinstance(item, dict) and item.get("type") == "labels" \
+                and isinstance(item.get("id"), str):
+            bad.add(item["id"])
     picks: list[tuple[str, str, str, str]] = []  # region id, control, value, path
     links: list[tuple[str, str, str, str]] = []  # from, to, role, path
     for i, item in enumerate(result):
+        if i in misshapen:
+            continue
         path = f"$.result[{i}]"
-        kind = item.get("type") if isinstance(item, dict) else None
+        kind = item.get("type")
         if kind == "labels":
             rid = item.get("id")
             region = _read_region(item, text, path, out, spans)

@@ -163,7 +163,7 @@ def export_tasks(conn: Connection, project_id: int, timeout: float = 600.0) -> l
                                 fix="look at the server log")
         body = b"".join(exports.download(project_id, export_pk=snap.id, export_type="JSON"))
         exports.delete(project_id, export_pk=snap.id)
-    tasks: list[Any] = json.loads(body)
+    tasks: list[Any] = json.loads(body)  # pull() checks that it is a list
     return tasks
 
 
@@ -289,6 +289,9 @@ def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
     with api_errors(conn, "listing users"):
         users = {u.id: u.email for u in conn.client.users.list() if u.email}
     tasks = export_tasks(conn, proj.id)
+    if not isinstance(tasks, list):
+        raise DatelineError("studio-bad-export", f"the export of project {proj.id} holds no "
+                            "list of tasks", where=conn.url, fix="look at the server log")
     report = write_pulled(tasks_documents(tasks, users=users), root, corpus_texts)
     report.tasks = len(tasks)
     return report
