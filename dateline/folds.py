@@ -89,10 +89,9 @@ def train_folds(k: int, held_out: int) -> tuple[tuple[int, ...], int]:
 def folds_json(folds: Sequence[Sequence[str]]) -> str:
     """The text of a folds file: JSON with ``k``, how the folds were made, and their ids.
 
-    >>> print(folds_json([["a"], ["b"]])[:30])
-    {
-      "k": 2,
-      "made_by": "datel
+    >>> text = folds_json([["a"], ["b"]])
+    >>> json.loads(text)["k"], json.loads(text)["folds"], text.endswith("\\n")
+    (2, [['a'], ['b']], True)
     """
     data: dict[str, Any] = {
         "k": len(folds),
