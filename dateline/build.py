@@ -3,13 +3,16 @@
 Steps: read ``corpus/sources.lock`` and every source file through it; import GUM, MEANTIME and
 the founding article; apply the annotation files of ``corpus/annotations/``
 (:mod:`dateline.annotations`); check the documents against ``corpus/splits/*.txt``; write
-``data/default/{split}-00000-of-00001.jsonl`` (one Document per line, sorted by id) and
-``data/tokens/...`` (tokens with BIO tags); validate everything at level 4; run the coverage
-audit (:mod:`dateline.audit`) and refuse an ``exhaustive`` layer above its threshold; check
-that every licence is a known SPDX identifier; compare the sha256 of each built file with
-``corpus/MANIFEST`` and refuse a difference unless ``update``; then write ``stats.json`` and
-the card (:mod:`dateline.card`: YAML, statistics, audit and licence tables). No timestamps go
-into built files, so a second build is byte-identical.
+``default/{split}-00000-of-00001.jsonl`` (one Document per line, sorted by id) and
+``tokens/...`` (tokens with BIO tags) into a temporary folder beside ``corpus/data``
+(:mod:`dateline.staging`); validate everything at level 4; run the coverage audit
+(:mod:`dateline.audit`) and refuse an ``exhaustive`` layer above its threshold; check that
+every licence is a known SPDX identifier; compare the sha256 of each built file with
+``corpus/MANIFEST`` and refuse a difference unless ``update``; check the published folds; only
+then swap the folder in as ``corpus/data`` and write MANIFEST, ``stats.json``, the card
+(:mod:`dateline.card`: YAML, statistics, audit and licence tables) and new splits and folds.
+A refused or interrupted build leaves the previous build and every committed file as they
+were. No timestamps go into built files, so a second build is byte-identical.
 
 >>> bio_names(("PERSON", "LOCATION"))
 ['O', 'B-PERSON', 'I-PERSON', 'B-LOCATION', 'I-LOCATION']
@@ -38,10 +41,11 @@ from dateline.card import (
     default_features,
     license_rows,
     markdown_table,
+    render_card,
     tokens_features,
-    write_card,
 )
-from dateline.folds import publish_folds
+from dateline.fetch import read_lock
+from dateline.folds import planned_folds
 from dateline.schemas import (
     DatelineError,
     Document,
@@ -51,6 +55,7 @@ from dateline.schemas import (
 )
 from dateline.schemas.validate import SPLITS
 from dateline.sources import ImportResult, SourceInfo, SourceReader, sha256_bytes
+from dateline.staging import commit_build, staged_data
 from dateline.stats import bio_tags, named_core, ner_ready, render_stats_table, stats_for
 
 __all__ = [
@@ -93,15 +98,10 @@ class BuildResult:
 
 def _read_lock(corpus: Path) -> dict[str, dict[str, str]]:
     path = corpus / "sources.lock"
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
+    if not path.exists():
         raise DatelineError("lock-missing", f"no {path}", where=str(path),
-                            fix="run `dateline corpus lock` to pin the sources") from exc
-    except ValueError as exc:
-        raise DatelineError("invalid-json", str(exc), where=str(path),
-                            fix="restore corpus/sources.lock from git") from exc
-    return {s["name"]: dict(s["files"]) for s in data["sources"]}
+                            fix="run `dateline corpus lock` to pin the sources")
+    return {s.name: s.files for s in read_lock(path)}
 
 
 def _import_all(reader: SourceReader, corpus: Path,
@@ -155,14 +155,15 @@ def _expected_splits(results: dict[str, ImportResult], reader: SourceReader) -> 
     return out
 
 
-def _check_splits(corpus: Path, expected: dict[str, str], update: bool) -> dict[str, str]:
+def _check_splits(corpus: Path, expected: dict[str, str],
+                  update: bool) -> tuple[dict[str, str], dict[Path, str]]:
+    """The splits, and the split files to (re)write once every check has passed."""
     folder = corpus / "splits"
     files = {sp: folder / f"{sp}.txt" for sp in SPLITS}
     if update or not all(f.exists() for f in files.values()):
-        for sp, f in files.items():
-            ids = sorted(d for d, s in expected.items() if s == sp)
-            atomic_write_text(f, "".join(f"{d}\n" for d in ids))
-        return expected
+        return expected, {f: "".join(f"{d}\n" for d in sorted(d for d, s in expected.items()
+                                                                 if s == sp))
+                          for sp, f in files.items()}
     found: dict[str, str] = {}
     for sp, f in files.items():
         for n, line in enumerate(f.read_text("utf-8").splitlines(), start=1):
@@ -177,12 +178,12 @@ def _check_splits(corpus: Path, expected: dict[str, str], update: bool) -> dict[
         raise DatelineError("splits-changed", f"corpus/splits/*.txt differ from the splits the "
                             f"sources give, e.g. {diff}", where=str(folder),
                             fix="run `dateline corpus build --update` to accept the new splits")
-    return found
+    return found, {}
 
 
-def _write_data(corpus: Path, docs_by_split: dict[str, list[Document]],
+def _write_data(data: Path, docs_by_split: dict[str, list[Document]],
                 tokens: dict[str, list[tuple[int, int]]]) -> dict[str, str]:
-    data = corpus / "data"
+    """Write the built files into the (new, empty) folder ``data``; their sha256 by path."""
     written: dict[str, str] = {}
     for sp, docs in docs_by_split.items():
         lines = [dumps(d) + "\n" for d in docs]
@@ -203,14 +204,11 @@ def _write_data(corpus: Path, docs_by_split: dict[str, list[Document]],
                                     "ner_tags": bio_tags(toks, named_core(d))},
                                    ensure_ascii=False, separators=(",", ":")) + "\n")
         for config, content in (("default", lines), ("tokens", rows)):
-            rel = "data/" + DATA_FILES.format(config=config, split=sp)
+            name = DATA_FILES.format(config=config, split=sp)
             payload = "".join(content)
-            atomic_write_text(corpus / rel, payload)
+            atomic_write_text(data / name, payload)
+            rel = "data/" + name
             written[rel] = sha256_bytes(payload.encode("utf-8"))
-    for config in ("default", "tokens"):  # stale files from another layout would be loaded too
-        for f in (data / config).glob("*"):
-            if f.relative_to(corpus).as_posix() not in written:
-                f.unlink()
     return written
 
 
@@ -248,7 +246,7 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
     for r in results.values():  # per source too: the card's statistics by source use them
         r.documents, annotated = annotated[:len(r.documents)], annotated[len(r.documents):]
     say("splits")
-    splits = _check_splits(corpus, _expected_splits(results, reader), update)
+    splits, split_files = _check_splits(corpus, _expected_splits(results, reader), update)
     tokens = {k: v for r in results.values() for k, v in r.tokens.items()}
     all_docs = sorted((d for r in results.values() for d in r.documents), key=lambda d: d.id)
     ids = [d.id for d in all_docs]
@@ -258,21 +256,36 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
                             where=str(corpus / "splits"),
                             fix="run `dateline corpus build --update` to rewrite the splits")
     by_split = {sp: [d for d in all_docs if splits[d.id] == sp] for sp in SPLITS}
-    say("writing data files")
-    written = _write_data(corpus, by_split, tokens)
-    say("validating (level 4)")
-    report = validate_paths([corpus / "data" / "default"], level=4)
-    if not report.valid:
-        first = "; ".join(str(i) for i in report.incidents[:3])
-        raise DatelineError("built-data-invalid", f"{len(report.incidents)} validation "
-                            f"incidents, first: {first}", where=str(corpus / "data"),
-                            fix="fix the importer that produced them")
-    say("coverage audit and licences")
+    with staged_data(corpus) as staged:  # nothing under corpus/ changes until every check passed
+        say("writing data files")
+        written = _write_data(staged, by_split, tokens)
+        say("validating (level 4)")
+        report = validate_paths([staged / "default"], level=4)
+        if not report.valid:
+            first = "; ".join(str(i) for i in report.incidents[:3])
+            raise DatelineError("built-data-invalid", f"{len(report.incidents)} validation "
+                                f"incidents, first: {first}", where=str(corpus / "data"),
+                                fix="fix the importer that produced them")
+        say("coverage audit and licences")
+        result, committed = _checked_outputs(corpus, results, all_docs, by_split, tokens,
+                                             written, version, update)
+        committed.update(split_files)
+        committed.update(planned_folds(corpus, all_docs, update=update))  # the cv folds
+        say("statistics, card and MANIFEST")
+        commit_build(corpus, staged, committed)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _checked_outputs(corpus: Path, results: dict[str, ImportResult], all_docs: list[Document],
+                     by_split: dict[str, list[Document]],
+                     tokens: dict[str, list[tuple[int, int]]], written: dict[str, str],
+                     version: str, update: bool) -> tuple[BuildResult, dict[Path, str]]:
+    """Run the audit, licence and MANIFEST checks; the result and the committed files' text."""
     infos = {i.name: i for i in _infos()}
     coverage = check_audit(audit({n: r.documents for n, r in results.items()}),
                            {n: i.audit_exemptions for n, i in infos.items()})
     licenses = card_licenses(all_docs)
-    say("statistics, card and MANIFEST")
     stats = {
         "corpus_version": version,
         "total": stats_for(all_docs, tokens),
@@ -286,7 +299,6 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
     manifest_path = corpus / "MANIFEST"
     committed = _read_manifest(manifest_path)
     changed = committed != written
-    result = BuildResult(stats, written, changed, 0.0)
     if changed and not update:
         diff = sorted(k for k in set(committed) | set(written)
                       if committed.get(k) != written.get(k))
@@ -296,20 +308,17 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
                             fix="if the change is deliberate, run `dateline corpus build "
                                 "--update`, bump the version in corpus/README.md and note it "
                                 "in corpus/CHANGELOG.md")
-    publish_folds(corpus, all_docs, update=update)  # the cross-validation folds
-    atomic_write_text(manifest_path, "".join(f"{written[k]}  {k}\n" for k in sorted(written)))
-    atomic_write_text(corpus / "stats.json",
-                      json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
     sizes = {"default": {sp: len(by_split[sp]) for sp in SPLITS},
              "tokens": {sp: sum(ner_ready(d) for d in by_split[sp]) for sp in SPLITS}}
     evidence = {n: i.license_evidence for n, i in infos.items()}
-    write_card(corpus / "README.md", version, sizes, licenses, {
+    card = render_card(corpus / "README.md", version, sizes, licenses, {
         "stats": f"{markdown_table(render_stats_table(stats))}\n\n"
                  "Printed by `dateline corpus stats`.",
         "audit": audit_section(coverage),
         "licenses": markdown_table(license_rows(
             {n: sorted(r.documents, key=lambda d: d.id) for n, r in results.items()}, evidence)),
     })
-    result.seconds = time.perf_counter() - t0
-    return result
-
+    return BuildResult(stats, written, changed, 0.0), {
+        manifest_path: "".join(f"{written[k]}  {k}\n" for k in sorted(written)),
+        corpus / "stats.json": json.dumps(stats, indent=2, ensure_ascii=False) + "\n",
+        corpus / "README.md": card}

@@ -36,6 +36,7 @@ __all__ = [
     "license_rows",
     "markdown_table",
     "render_audit_table",
+    "render_card",
     "replace_section",
     "section",
     "tokens_features",
@@ -311,7 +312,22 @@ def write_card(card: Path, version: str, sizes: dict[str, dict[str, int]],
     >>> "new" in card.read_text() and "old" not in card.read_text()
     True
     """
+    atomic_write_text(card, render_card(card, version, sizes, licenses, sections))
+
+
+def render_card(card: Path, version: str, sizes: dict[str, dict[str, int]],
+                licenses: Iterable[str], sections: Mapping[str, str]) -> str:
+    """The text :func:`write_card` writes (the card is read, not written).
+
+    >>> import pathlib, tempfile
+    >>> card = pathlib.Path(tempfile.mkdtemp()) / "README.md"
+    >>> _ = card.write_text("---\\nx: 1\\n---\\n# Card\\n" + section("stats", "old") + "\\n")
+    >>> sizes = {c: dict.fromkeys(SPLITS, 0) for c in ("default", "tokens")}
+    >>> text = render_card(card, "1.0.0", sizes, ["cc-by-4.0"], {"stats": "new"})
+    >>> "new" in text and "old" in card.read_text()
+    True
+    """
     _, body = _split_card(card.read_text("utf-8"), card)
     for name, content in sections.items():
         body = replace_section(body, name, content)
-    atomic_write_text(card, f"---\n{card_yaml(version, sizes, licenses)}---\n{body}")
+    return f"---\n{card_yaml(version, sizes, licenses)}---\n{body}"

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.schemas import DatelineError
+from dateline.schemas.oserrors import os_error
 
 __all__ = ["LockedSource", "fetch_sources", "fetchable", "parse_overrides", "read_lock",
            "sparse_pattern"]
@@ -65,7 +66,7 @@ def read_lock(path: str | os.PathLike[str]) -> list[LockedSource]:
     >>> read_lock(lock)
     Traceback (most recent call last):
     ...
-    dateline.schemas.errors.DatelineError: [lock-malformed] ...: cannot read the lock: 'sources'...
+    dateline.schemas.errors.DatelineError: [lock-malformed] ...: cannot read the lock: missing ...
     """
     p = Path(path)
     try:
@@ -76,9 +77,13 @@ def read_lock(path: str | os.PathLike[str]) -> list[LockedSource]:
         raise DatelineError("lock-missing", f"no {p}", where=str(p),
                             fix="pass --corpus DIR of a corpus folder with sources.lock",
                             exit_code=2) from exc
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DatelineError("lock-malformed", f"cannot read the lock: {exc}", where=str(p),
-                            fix="restore corpus/sources.lock from git") from exc
+    except OSError as exc:
+        raise os_error(exc, p, "read") from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise DatelineError("lock-malformed", f"cannot read the lock: {reason}", where=str(p),
+                            fix="restore corpus/sources.lock from git, or run `dateline "
+                                "corpus lock`") from exc
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:

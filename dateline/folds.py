@@ -39,8 +39,8 @@ from typing import Any
 
 from dateline.schemas import DatelineError, Document, atomic_write_text
 
-__all__ = ["DEFAULT_FOLDS", "FOLDS_FILE", "check_folds", "make_folds", "publish_folds",
-           "read_folds", "train_folds", "write_folds"]
+__all__ = ["DEFAULT_FOLDS", "FOLDS_FILE", "check_folds", "folds_json", "make_folds",
+           "planned_folds", "publish_folds", "read_folds", "train_folds", "write_folds"]
 
 DEFAULT_FOLDS = 5
 FOLDS_FILE = "folds.json"
@@ -86,8 +86,23 @@ def train_folds(k: int, held_out: int) -> tuple[tuple[int, ...], int]:
     return tuple(f for f in range(k) if f not in (held_out, inner)), inner
 
 
+def folds_json(folds: Sequence[Sequence[str]]) -> str:
+    """The text of a folds file: JSON with ``k``, how the folds were made, and their ids.
+
+    >>> text = folds_json([["a"], ["b"]])
+    >>> json.loads(text)["k"], json.loads(text)["folds"], text.endswith("\\n")
+    (2, [['a'], ['b']], True)
+    """
+    data: dict[str, Any] = {
+        "k": len(folds),
+        "made_by": "dateline.folds.make_folds: stratified by collection and by whether the "
+                   "document has quotes; sha256 of the id, dealt round-robin",
+        "folds": [list(f) for f in folds]}
+    return json.dumps(data, indent=2) + "\n"
+
+
 def write_folds(folds: Sequence[Sequence[str]], path: str | os.PathLike[str]) -> None:
-    """Write folds as JSON (``k``, how they were made, and the ids of each fold).
+    """Write folds as JSON (:func:`folds_json`).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -95,12 +110,7 @@ def write_folds(folds: Sequence[Sequence[str]], path: str | os.PathLike[str]) ->
     ...     read_folds(Path(tmp) / FOLDS_FILE)
     [['a'], ['b']]
     """
-    data: dict[str, Any] = {
-        "k": len(folds),
-        "made_by": "dateline.folds.make_folds: stratified by collection and by whether the "
-                   "document has quotes; sha256 of the id, dealt round-robin",
-        "folds": [list(f) for f in folds]}
-    atomic_write_text(path, json.dumps(data, indent=2) + "\n")
+    atomic_write_text(path, folds_json(folds))
 
 
 def read_folds(path: str | os.PathLike[str]) -> list[list[str]]:
@@ -154,6 +164,31 @@ def check_folds(folds: Sequence[Sequence[str]], docs: Sequence[Document], k: int
                                 "generated, never edited)")
 
 
+def planned_folds(corpus: str | os.PathLike[str], docs: Sequence[Document], *,
+                  update: bool = False) -> dict[Path, str]:
+    """Check the published folds as :func:`publish_folds` does, writing nothing: return
+    ``{path: text}`` of the folds file to write (empty when the published folds stand).
+
+    >>> import tempfile
+    >>> from dateline.schemas import Document
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> docs = [Document(id=i, text="") for i in "abc"]
+    >>> [p.name for p in planned_folds(corpus, docs)], (corpus / "splits").exists()
+    (['folds.json'], False)
+    """
+    path = Path(corpus) / "splits" / FOLDS_FILE
+    k = max(2, min(DEFAULT_FOLDS, len(docs)))
+    if update or not path.exists():
+        return {path: folds_json(make_folds(docs, k))}
+    try:
+        check_folds(read_folds(path), docs, k, str(path))
+    except DatelineError as err:
+        raise DatelineError("folds-changed", err.message, where=str(path),
+                            fix="run `dateline corpus build --update` to publish the folds of "
+                                "the new documents") from None
+    return {}
+
+
 def publish_folds(corpus: str | os.PathLike[str], docs: Sequence[Document], *,
                   update: bool = False) -> Path:
     """Write the folds of ``docs`` to ``corpus/splits/folds.json`` when they are missing or
@@ -172,15 +207,6 @@ def publish_folds(corpus: str | os.PathLike[str], docs: Sequence[Document], *,
     dateline.schemas.errors.DatelineError: [folds-changed] ... Fix: run `dateline corpus ...
     """
     path = Path(corpus) / "splits" / FOLDS_FILE
-    k = max(2, min(DEFAULT_FOLDS, len(docs)))
-    if update or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_folds(make_folds(docs, k), path)
-        return path
-    try:
-        check_folds(read_folds(path), docs, k, str(path))
-    except DatelineError as err:
-        raise DatelineError("folds-changed", err.message, where=str(path),
-                            fix="run `dateline corpus build --update` to publish the folds of "
-                                "the new documents") from None
+    for target, text in planned_folds(corpus, docs, update=update).items():
+        atomic_write_text(target, text)
     return path

@@ -85,16 +85,20 @@ def corpus_version(corpus: str | os.PathLike[str] | None = None) -> str:
     return card_version(Path(corpus or default_corpus_dir()) / "README.md")
 
 
+def _check_split(split: str | None) -> None:
+    if split is not None and split not in SPLITS:
+        raise DatelineError("unknown-split", f"split {split!r} is not one of "
+                            f"{', '.join(SPLITS)}", fix="use train, validation or test",
+                            exit_code=2)
+
+
 def _data_files(corpus: Path, config: str, split: str | None) -> list[Path]:
     if config not in CONFIGS:
         raise DatelineError("unknown-config", f"config {config!r} is not one of "
                             f"{', '.join(CONFIGS)}", fix="use config='default' or 'tokens'",
                             exit_code=2)
+    _check_split(split)
     splits = SPLITS if split is None else (split,)
-    if split is not None and split not in SPLITS:
-        raise DatelineError("unknown-split", f"split {split!r} is not one of "
-                            f"{', '.join(SPLITS)}", fix="use train, validation or test",
-                            exit_code=2)
     files = sorted(f for sp in splits for f in (corpus / "data" / config).glob(f"{sp}-*.jsonl"))
     if not files:
         raise DatelineError("corpus-not-built", f"no built files in {corpus / 'data' / config}",
@@ -185,7 +189,12 @@ def load(split: str | None = None, config: str = "default", *,
     >>> ds = load("test", corpus=corpus, cache_dir=tempfile.mkdtemp())
     >>> ds.num_rows, ds[1]["id"], ds.column_names[:3]
     (2, 'b', ['id', 'text', 'meta'])
+    >>> load("nope", corpus=corpus)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-split] split 'nope' is not one of train, ...
     """
+    _check_split(split)  # before datasets, whose ValueError would name no fix
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["HF_DATASETS_OFFLINE"] = "1"
     import datasets

@@ -178,8 +178,12 @@ _ALL: list[ErrorCode] = [
          "write the same version in every config of the card"),
         ("lock-missing", "The source lock (corpus/sources.lock) is missing.",
          "run `dateline corpus lock` to pin the sources"),
-        ("lock-malformed", "The source lock (corpus/sources.lock) cannot be parsed.",
-         "restore corpus/sources.lock from git"),
+        ("lock-malformed", "The source lock (corpus/sources.lock) is not JSON, or not an "
+         "object with a list of sources (name, repository, commit, files).",
+         "restore corpus/sources.lock from git, or run `dateline corpus lock`"),
+        ("stats-malformed", "The corpus statistics (corpus/stats.json) are not JSON, or lack "
+         "the parts a build writes.",
+         "rebuild with `dateline corpus build` (or restore corpus/stats.json from git)"),
         ("split-overlap", "A document is listed in two split files.",
          "keep one line per document in corpus/splits/*.txt"),
         ("coverage-audit-failed", "A layer claims exhaustive coverage that its coverage audit "

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from dateline.schemas.errors import DatelineError, Incident, quote_value
 from dateline.schemas.io import atomic_write
 from dateline.schemas.model import Document
+from dateline.schemas.oserrors import os_error
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
@@ -306,8 +307,19 @@ def read_jsonl(path: str | os.PathLike[str], *,
     Traceback (most recent call last):
     ...
     dateline.schemas.errors.DatelineError: [missing-field] ...docs.jsonl:2 b $.text: ...
+    >>> next(read_jsonl(path.parent))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [is-a-directory] ...: cannot read: is a directory...
     """
-    for rec in iter_records(path, max_line_bytes=max_line_bytes):
+    records = iter_records(path, max_line_bytes=max_line_bytes)
+    while True:
+        try:
+            rec = next(records, None)
+        except OSError as exc:  # a folder, a missing file, ...: coded, naming the path
+            raise os_error(exc, path, "read") from exc
+        if rec is None:
+            return
         if rec.doc is None:
             first = rec.incidents[0]
             where = first.location()

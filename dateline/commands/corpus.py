@@ -21,8 +21,9 @@ from rich.table import Table
 
 from dateline.commands import corpus_release
 from dateline.schemas import DatelineError
+from dateline.schemas.oserrors import os_error
 
-__all__ = ["print_stats", "register", "run"]
+__all__ = ["print_stats", "read_stats", "register", "run", "stats_tables"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -70,6 +71,20 @@ def print_stats(stats: dict[str, Any], console: Console) -> None:
     │ total │ 1    │ 1,200  │ 3        │ 2          │ 2        │ 1      │ 1        │ 0      │
     └───────┴──────┴────────┴──────────┴────────────┴──────────┴────────┴──────────┴────────┘
     """
+    for table in stats_tables(stats):
+        console.print(table)
+
+
+def stats_tables(stats: dict[str, Any]) -> list[Table]:
+    """The tables :func:`print_stats` prints (statistics, then the coverage audit if any).
+
+    >>> part = {"documents": 1, "tokens": 1200, "clusters": 2, "events": {"total": 0},
+    ...         "mentions": {"total": 3, "named_core_outermost": 2},
+    ...         "quotes": {"total": 1, "with_cue": 1}}
+    >>> [t.title for t in stats_tables({"corpus_version": "9.9.9", "by_split": {},
+    ...                                 "by_source": {}, "total": part})]
+    ['dateline corpus 9.9.9']
+    """
     from dateline.build import render_stats_table
     from dateline.card import render_audit_table
 
@@ -77,7 +92,7 @@ def print_stats(stats: dict[str, Any], console: Console) -> None:
     table = Table(*rows[0], title=f"dateline corpus {stats['corpus_version']}")
     for r in rows[1:]:
         table.add_row(*r)
-    console.print(table)
+    tables = [table]
     audit = stats.get("coverage_audit")
     if audit:
         rows = render_audit_table(audit["sources"])
@@ -85,7 +100,35 @@ def print_stats(stats: dict[str, Any], console: Console) -> None:
                                       "exhaustive layers; signals in stats.json)")
         for r in rows[1:]:
             table.add_row(*r)
-        console.print(table)
+        tables.append(table)
+    return tables
+
+
+def read_stats(path: Path) -> dict[str, Any]:
+    """The statistics of a built corpus's ``stats.json``, checked to render: a coded error
+    (``stats-malformed``) for a file that is not JSON or lacks the parts a build writes.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "stats.json"
+    >>> _ = path.write_text('{"total": 3}')
+    >>> read_stats(path)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [stats-malformed] .../stats.json: not the statistics...
+    """
+    try:
+        stats = json.loads(path.read_text("utf-8"))
+        if not isinstance(stats, dict):
+            raise TypeError(f"a JSON {type(stats).__name__}, not an object")
+        stats_tables(stats)
+    except OSError as exc:
+        raise os_error(exc, path, "read") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        reason = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise DatelineError("stats-malformed", f"not the statistics of a build: {reason}",
+                            where=str(path), fix="rebuild with `dateline corpus build` (or "
+                            "restore corpus/stats.json from git)") from exc
+    return stats
 
 
 def run(args: argparse.Namespace) -> int:
@@ -134,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         if not path.exists():
             raise DatelineError("corpus-not-built", f"no {path}",
                                 fix="run `dateline corpus build`")
-        print_stats(json.loads(path.read_text("utf-8")), console)
+        print_stats(read_stats(path), console)
         return 0
     if args.action == "lock":
         lock = lock_sources(corpus, sources)
