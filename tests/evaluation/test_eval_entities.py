@@ -68,7 +68,7 @@ def test_two_labels_with_equal_counts_sum_correctly():
 
 
 def test_order_dependence_case():
-    # nervaluate 1.2.1 scores these F1 0.0 and 0.667 (scoring-anchors, Appendix B (a)).
+    # nervaluate 1.2.1 scores these F1 0.0 and 0.667: its greedy matching depends on order.
     gold = [[(0, 4, "PER")]]
     p1 = [[(0, 2, "PER"), (0, 4, "PER")]]
     p2 = [[(0, 4, "PER"), (0, 2, "PER")]]
