@@ -274,7 +274,7 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
     return report
 
 
-def _cell(entry: dict[str, Any] | None, metric: str, name: str) -> str:
+def _cell(entry: dict[str, Any] | None, name: str) -> str:
     """The score, ``*`` when it differs significantly from the baseline, and its interval."""
     if entry is None:
         return "-"
@@ -358,7 +358,7 @@ def tables(report: dict[str, Any]) -> list[Any]:
             label = f"{name} (reference)" if entry["reference"] else name
             if s["baseline"] == name:
                 label += "\nbaseline"
-            table.add_row(label, *(_cell(metrics.get(c.metric), c.metric, name)
+            table.add_row(label, *(_cell(metrics.get(c.metric), name)
                                    for c in columns),
                           _docs(layer["documents"]),
                           _fmt(entry["tokens_per_second"]))

@@ -181,7 +181,7 @@ def _restrict(doc: Document, unit: str, label: str) -> Document:
 
 def _score(layer: str, gold: Sequence[Document], pred: Sequence[Document],
            statuses: Sequence[str]) -> Result:
-    return get_layer(layer).score(gold, pred, ScoreOptions(tuple(statuses)))
+    return get_layer(layer).score(gold, pred, ScoreOptions.of(statuses))
 
 
 def _intervals(scores: Result, layer: str, *, per_label: bool,

@@ -346,8 +346,7 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
                             "field", fix=f"use one of {', '.join(Meta.model_fields)}",
                             exit_code=2)
     gold = list(gold)
-    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
-                           tuple(kinds) if kinds is not None else None, overlap)
+    options = ScoreOptions.of(statuses, labels, kinds, overlap)
     scores = {name: score_layers(gold, pred, names, options) for name, pred in systems.items()}
     return comparison(scores, options, gold=gold, baseline=baseline, resamples=resamples,
                       trials=trials, seed=seed, confidence=confidence, alpha=alpha, by=by,

@@ -84,10 +84,7 @@ def _ratios(v: np.ndarray) -> tuple[Any, Any, Any]:
 
 def _recalls(main: np.ndarray, part: np.ndarray) -> tuple[Any, Any]:
     # Recall over the documents of partial coverage, and over all documents.
-    def recall(v: np.ndarray) -> Any:
-        cor, inc, par, mis = (v[..., k] for k in range(4))
-        return ratio(cor + 0.5 * par, cor + inc + par + mis)
-    return recall(part), recall(main + part)
+    return _ratios(part)[1], _ratios(main + part)[1]
 
 
 def _scores_of(v: np.ndarray) -> dict[str, Any]:

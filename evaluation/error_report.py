@@ -70,8 +70,7 @@ def write_error_report(gold: Sequence[Document], pred: Sequence[Document], out_d
     out = make_dirs(out_dir)
     gold, pred = list(gold), list(pred)
     # Each layer is scored once: records, intervals and plots all read these results.
-    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
-                           tuple(kinds) if kinds is not None else None, overlap, keep_items=True)
+    options = ScoreOptions.of(statuses, labels, kinds, overlap, keep_items=True)
     results = score_layers(gold, pred, names, options)
     records = records_of(gold, pred, options, results)
     with atomic_write(out / "errors.jsonl") as f:

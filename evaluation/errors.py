@@ -302,8 +302,7 @@ def error_records(gold: Sequence[Document], pred: Sequence[Document], *,
     """
     from dateline.evaluation.layers import ScoreOptions, score_layers
 
-    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
-                           tuple(kinds) if kinds is not None else None, overlap, keep_items=True)
+    options = ScoreOptions.of(statuses, labels, kinds, overlap, keep_items=True)
     gold, pred = list(gold), list(pred)
     return records_of(gold, pred, options, score_layers(gold, pred, layers, options))
 

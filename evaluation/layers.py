@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dateline.evaluation.entities import EntityScores, score_entities
@@ -70,6 +70,18 @@ class ScoreOptions:
     overlap: Overlap = ANY_OVERLAP
     keep_items: bool = False
 
+    @classmethod
+    def of(cls, statuses: Sequence[str] = ("gold",), labels: Sequence[str] | None = None,
+           kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP, *,
+           keep_items: bool = False) -> ScoreOptions:
+        """The options from any sequences (the scoring functions' keyword arguments).
+
+        >>> ScoreOptions.of(["gold", "draft"], kinds=["named"]).kinds
+        ('named',)
+        """
+        return cls(tuple(statuses), tuple(labels) if labels is not None else None,
+                   tuple(kinds) if kinds is not None else None, overlap, keep_items)
+
     def to_dict(self) -> dict[str, object]:
         """The settings as JSON (``keep_items`` changes no number and is left out)."""
         return {"statuses": list(self.statuses),
@@ -104,8 +116,8 @@ class LayerSpec:
     ``scorer``: ``(gold, pred, options) -> Result``; ``headline``: the metrics a summary
     shows; ``columns``: the benchmark table; ``per_label``: what the layer's per-label groups
     are keyed by; ``result``: the result type (its ``rows_of`` renders the JSON report);
-    ``description``: one line for help texts; ``options``: the :class:`ScoreOptions` fields
-    the scorer honours; ``records``: the error-analysis records of the layer (None: none);
+    ``description``: one line for help texts (``--layer``); ``records``: the error-analysis
+    records of the layer (None: none);
     ``recall_columns``: the columns a table adds when documents of partial coverage were
     scored (their recall over all documents: partial coverage gives recall, never precision).
 
@@ -126,7 +138,6 @@ class LayerSpec:
     per_label: str
     result: type[Result]
     description: str = ""
-    options: frozenset[str] = field(default_factory=frozenset)
     records: Records | None = None
     recall_columns: tuple[Column, ...] = ()
 
@@ -275,7 +286,6 @@ register_layer(LayerSpec(
                      ("partial R", "partial.recall"), ("partial F1", "partial.f1")),
     per_label="label", result=EntityScores,
     description="entity mentions: the four SemEval-2013 modes",
-    options=frozenset({"statuses", "labels", "kinds", "overlap", "keep_items"}),
     records=entity_records,
     recall_columns=_columns(("strict R (all docs)", "strict.recall_all"),
                             ("partial R (all docs)", "partial.recall_all"))))
@@ -290,7 +300,7 @@ register_layer(LayerSpec(
                      ("arg id F1", "argument_identification.f1"),
                      ("arg cls F1", "argument_classification.f1")),
     per_label="type", result=LayerScores, description="event triggers and arguments",
-    options=frozenset({"statuses"}), records=event_records,
+    records=event_records,
     recall_columns=_columns(("trigger id R (all docs)", "trigger_identification.recall_all"),
                             ("arg id R (all docs)", "argument_identification.recall_all"))))
 register_layer(LayerSpec(
@@ -303,7 +313,7 @@ register_layer(LayerSpec(
                      ("speaker mention F1", "speaker_mention.f1"),
                      ("speaker entity F1", "speaker_entity.f1")),
     per_label="kind", result=LayerScores, description="quotes: content, cue and speaker",
-    options=frozenset({"statuses", "overlap"}), records=quote_records,
+    records=quote_records,
     recall_columns=_columns(("quote R (all docs)", "quote.recall_all"),
                             ("content tok R (all docs)", "content_tokens.recall_all"),
                             ("speaker entity R (all docs)", "speaker_entity.recall_all"))))

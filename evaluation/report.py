@@ -69,8 +69,7 @@ def score(gold: Sequence[Document], pred: Sequence[Document], *,
     """
     names = check_layers(layers if layers is not None else layer_names())
     protocol_part(protocol)
-    options = ScoreOptions(tuple(statuses), tuple(labels) if labels is not None else None,
-                           tuple(kinds) if kinds is not None else None, overlap)
+    options = ScoreOptions.of(statuses, labels, kinds, overlap)
     return report(score_layers(gold, pred, names, options), statuses=statuses,
                   corpus_version=corpus_version, options=options,
                   manifest_hash=manifest_hash, protocol=protocol)
@@ -90,7 +89,7 @@ def report(results: dict[str, Result], *, statuses: Sequence[str] = ("gold",),
     ['corpus:unknown', 'protocol:test', 'status:gold', 'layer:quotes']
     """
     settings = {"layers": list(results), "statuses": list(statuses)}
-    opts = (options or ScoreOptions(tuple(statuses))).to_dict()
+    opts = (options or ScoreOptions.of(statuses)).to_dict()
     sig = format_signature(signature_fields(
         {**opts, **settings}, version=version("dateline"), corpus_version=corpus_version,
         manifest_hash=manifest_hash, protocol=protocol))

@@ -18,7 +18,7 @@ from pathlib import Path
 from dateline.commands.types import fraction, positive_int, seed
 from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
-from dateline.evaluation.layers import ScoreOptions, layer_names
+from dateline.evaluation.layers import layer_names, layers
 from dateline.evaluation.matching import Overlap
 from dateline.schemas import DatelineError, Document, read_jsonl
 from dateline.schemas.labels import inventory
@@ -44,7 +44,9 @@ def add_scoring_options(p: argparse.ArgumentParser) -> None:
     >>> a.layer, a.status, a.overlap, a.overlap_of
     ('quotes', 'gold', 0.5, 'union')
     """
-    p.add_argument("--layer", choices=(*layer_names(), "all"), default="all")
+    p.add_argument("--layer", choices=(*layer_names(), "all"), default="all",
+                   help="the layer to score (default: all): " + "; ".join(
+                       f"{s.name}, {s.description}" for s in layers()))
     p.add_argument("--status", default="gold", metavar="S[,S...]",
                    help="gold layer statuses to score (default: gold); e.g. gold,draft")
     p.add_argument("--labels", default=None, metavar="L[,L...]",
@@ -96,9 +98,8 @@ class ScoringOptions:
     """The parsed and checked values of :func:`add_scoring_options`' options.
 
     >>> o = ScoringOptions(("entities",), ["gold"], ["PERSON"], None, Overlap(0.5, "gold"))
-    >>> s = o.score_options()
-    >>> s.statuses, s.labels, s.kinds
-    (('gold',), ('PERSON',), None)
+    >>> o.labels, o.overlap.threshold
+    (['PERSON'], 0.5)
     """
 
     layers: tuple[str, ...]
@@ -106,11 +107,6 @@ class ScoringOptions:
     labels: list[str] | None
     kinds: list[str] | None
     overlap: Overlap
-
-    def score_options(self) -> ScoreOptions:
-        """The library's options for these values."""
-        return ScoreOptions(tuple(self.statuses), tuple(self.labels) if self.labels else None,
-                            tuple(self.kinds) if self.kinds else None, self.overlap)
 
 
 def scoring_options(args: argparse.Namespace) -> ScoringOptions:
