@@ -20,32 +20,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from dateline.schemas.checks import check_document
-from dateline.schemas.errors import DatelineError, quote_value
+from dateline.schemas.errors import DatelineError, contrast, first_difference
 from dateline.schemas.labels import inventory
 from dateline.schemas.model import Document
 
 __all__ = ["check_spans", "first_difference", "foreign_labels", "pair_documents"]
-
-
-def first_difference(a: str, b: str) -> int | None:
-    """The first offset where two strings differ (the shorter length if one is a prefix), or
-    None when they are equal.
-
-    >>> first_difference("abc", "abd"), first_difference("ab", "abc"), first_difference("a", "a")
-    (2, 2, None)
-    """
-    if a == b:
-        return None
-    n = min(len(a), len(b))
-    # Binary search on prefix equality: O(log n) slice compares instead of a Python loop.
-    lo, hi = 0, n
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def _index(docs: Iterable[Document], side: str) -> dict[str, Document]:
@@ -102,11 +81,11 @@ def pair_documents(gold: Iterable[Document],
         pd = p[doc_id]
         if gd.text != pd.text:
             k = first_difference(gd.text, pd.text) or 0
+            gold_shown, pred_shown = contrast(gd.text[k:k + 20], pd.text[k:k + 20], 30)
             raise DatelineError(
                 "document-text-differs",
                 f"the predicted text differs from the gold text: gold has "
-                f"{quote_value(gd.text[k:k + 20], 30)}, prediction has "
-                f"{quote_value(pd.text[k:k + 20], 30)}",
+                f"{gold_shown}, prediction has {pred_shown}",
                 where=f"document {doc_id!r}, offset {k}",
                 fix="copy Document.text unchanged from the gold file into the prediction "
                     "(offsets are only comparable over the same text)")

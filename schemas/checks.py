@@ -19,7 +19,7 @@ import datetime as _dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from dateline.schemas.errors import Incident, quote_value
+from dateline.schemas.errors import Incident, contrast, quote_value
 from dateline.schemas.labels import Inventory, inventory
 from dateline.schemas.model import LAYERS, Document, LayerInfo, Region, Span
 
@@ -89,10 +89,11 @@ def _span_problems(start: int, end: int, text: str | None, doc: Document,
                         doc.id, path)
         return
     if text is not None and doc.text[start:end] != text:
+        stored, sliced = contrast(text, doc.text[start:end])
         yield _incident(
             "text-mismatch",
-            f"text {quote_value(text)} differs from the document text at [{start}, {end}), "
-            f"{quote_value(doc.text[start:end])}; correct the offsets or the text",
+            f"text {stored} differs from the document text at [{start}, {end}), "
+            f"{sliced}; correct the offsets or the text",
             doc.id, f"{path}.text")
 
 

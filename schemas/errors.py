@@ -18,12 +18,13 @@ the registry's hint is used; an unregistered code is a programming error (``Valu
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from dateline.schemas.codes import error_code
 
-__all__ = ["DatelineError", "Incident", "quote_value"]
+__all__ = ["DatelineError", "Incident", "contrast", "first_difference", "quote_value"]
 
 
 def quote_value(value: Any, limit: int = 60) -> str:
@@ -34,6 +35,54 @@ def quote_value(value: Any, limit: int = 60) -> str:
     """
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def first_difference(a: str, b: str) -> int | None:
+    """The first offset where two strings differ (the shorter length if one is a prefix), or
+    None when they are equal.
+
+    >>> first_difference("abc", "abd"), first_difference("ab", "abc"), first_difference("a", "a")
+    (2, 2, None)
+    """
+    if a == b:
+        return None
+    n = min(len(a), len(b))
+    # Binary search on prefix equality: O(log n) slice compares instead of a Python loop.
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _code_points(text: str) -> str:
+    return " ".join(f"U+{ord(c):04X}" for c in text)
+
+
+def contrast(a: str, b: str, limit: int = 60) -> tuple[str, str]:
+    """Display forms of two strings that show where they differ: each shortened around the
+    first difference and, when the two would print alike (NFC against NFD, an invisible or a
+    look-alike character), followed by the code points from there on.
+
+    >>> contrast("Zo\u00e9", "Zoe\u0301")
+    ("'Zoé' (from offset 2: U+00E9)", "'Zoé' (from offset 2: U+0065 U+0301)")
+    >>> contrast("a long text that ends here", "a long text that ends there", limit=14)
+    ("…'nds here'", "…'nds there'")
+    """
+    k = first_difference(a, b)
+    if k is None:
+        return quote_value(a, limit), quote_value(b, limit)
+    start = 0 if k < limit // 2 else k - 4
+    lead = "…" if start else ""
+    shown_a, shown_b = (lead + quote_value(s[start:], limit) for s in (a, b))
+    if shown_a != shown_b and (unicodedata.normalize("NFC", a)
+                               != unicodedata.normalize("NFC", b)):
+        return shown_a, shown_b
+    return (f"{shown_a} (from offset {k}: {_code_points(a[k:k + 4])})",
+            f"{shown_b} (from offset {k}: {_code_points(b[k:k + 4])})")
 
 
 class DatelineError(Exception):
