@@ -75,6 +75,7 @@ from dateline.evaluation.significance import (
     paired_bootstrap,
     stream,
 )
+from dateline.evaluation.tables import check_metric_patterns
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Meta
 
@@ -168,13 +169,15 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                    resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                    confidence: float = 0.95, alpha: float = 0.05,
                    slices: Mapping[str, str | None] | None = None, by: str | None = None,
-                   per_label: bool = False) -> dict[str, Any]:
+                   per_label: bool = False, metrics: Sequence[str] = ()) -> dict[str, Any]:
     """Compare systems from their scorer results (system -> layer -> scores).
 
     The statistics part of :func:`compare_systems`, for callers that already scored the
     systems (each system and layer scored once; every value, interval and p-value comes from
     the same counts).
     ``slices`` maps document ids to the slice value of each (with ``by`` naming the field).
+    ``metrics``, fnmatch patterns of the metrics to be shown, are checked before any resampling:
+    a pattern that matches no metric is ``unknown-metric`` at once.
 
     Examples
     --------
@@ -223,10 +226,14 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
     }
     prepared = {}
     for layer in layers:
+        values, fn = layer_metrics([scores[n][layer] for n in names], per_label=per_label)
+        prepared[layer] = (scores[names[0]][layer].counts.doc_ids, values, fn)
+    if metrics:  # the names cost one metric evaluation per layer; the resampling comes after
+        check_metric_patterns({"layers": {layer: {"metrics": fn(values[0].sum(axis=0))}
+                                          for layer, (ids, values, fn) in prepared.items()
+                                          if ids}}, metrics)
+    for layer, (ids, values, fn) in prepared.items():
         per_sys = [scores[n][layer] for n in names]
-        values, fn = layer_metrics(per_sys, per_label=per_label)
-        ids = per_sys[0].counts.doc_ids
-        prepared[layer] = (ids, values, fn)
         doc_info = per_sys[0].documents()
         metrics = (_layer_result(names, base, values, fn, key=(layer, ALL),
                                  reason=_reasons(per_sys, doc_info), **kw)
@@ -292,8 +299,8 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
                     resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                     confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
                     per_label: bool = False, corpus_version: str | None = None,
-                    manifest_hash: str | None = None, protocol: str = "test"
-                    ) -> dict[str, Any]:
+                    manifest_hash: str | None = None, protocol: str = "test",
+                    metrics: Sequence[str] = ()) -> dict[str, Any]:
     """Score every system against ``gold`` and compare them (see the module doc).
 
     Parameters
@@ -320,6 +327,9 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
         (:mod:`dateline.evaluation.signature`): the corpus version and the sha256 of its
         MANIFEST (of the gold file's bytes for a file), and the protocol (``test``, ``all``,
         ``cv:K``, ...).
+    metrics
+        fnmatch patterns of the metrics that will be shown: each must match a metric, checked
+        before the resampling (``unknown-metric``).
 
     Returns
     -------
@@ -351,7 +361,7 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
     return comparison(scores, options, gold=gold, baseline=baseline, resamples=resamples,
                       trials=trials, seed=seed, confidence=confidence, alpha=alpha, by=by,
                       per_label=per_label, corpus_version=corpus_version,
-                      manifest_hash=manifest_hash, protocol=protocol)
+                      manifest_hash=manifest_hash, protocol=protocol, metrics=metrics)
 
 
 def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions, *,
@@ -359,8 +369,8 @@ def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions
                resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
                per_label: bool = False, corpus_version: str | None = None,
-               manifest_hash: str | None = None, protocol: str = "test"
-               ) -> dict[str, Any]:
+               manifest_hash: str | None = None, protocol: str = "test",
+               metrics: Sequence[str] = ()) -> dict[str, Any]:
     """The full comparison report of systems already scored with ``options``: the result of
     :func:`compare_scores` with the scorer, corpus version, signature
     (:func:`~dateline.evaluation.signature.comparison_signature` of ``corpus_version``,
@@ -375,7 +385,7 @@ def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions
     slices = None if by is None else {d.id: getattr(d.meta, by) for d in gold}
     result = compare_scores(scores, baseline=baseline, resamples=resamples, trials=trials,
                             seed=seed, confidence=confidence, alpha=alpha, slices=slices,
-                            by=by, per_label=per_label)
+                            by=by, per_label=per_label, metrics=metrics)
     first = next(iter(scores.values()), {})
     settings = {"layers": list(first), **options.to_dict(), **result["settings"]}
     out = {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},

@@ -128,11 +128,12 @@ def run(args: argparse.Namespace) -> int:
         kinds=o.kinds, overlap=o.overlap, resamples=args.resamples, trials=args.trials,
         seed=args.seed, confidence=args.confidence, alpha=args.alpha, by=args.by,
         per_label=args.per_label, corpus_version=corpus_version,
-        manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol)
+        manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol,
+        metrics=args.metric or ())
     if args.signature is not None:
         check_signature(args.signature, result["signature"])
     if args.metric:
-        check_metric_patterns(result, args.metric)
+        check_metric_patterns(result, args.metric)  # a layer without documents has no metric
     text = render_comparison(result, args.format, args.metric or ("*",))
     if args.output:
         atomic_write_text(args.output, text)

@@ -85,3 +85,21 @@ def test_a_metric_pattern_that_matches_nothing(tmp_path: Path, capsys) -> None:
     assert "[unknown-metric]" in err and "'nomatch*'" in err and "strict.f1" in err
     assert "--metric '*.f1'" not in err
     assert main(argv[:-2]) == 0
+
+
+def test_a_metric_pattern_is_refused_before_any_resampling(tmp_path, capsys, monkeypatch):
+    import dateline.evaluation.compare as compare_module
+    from dateline.schemas import LayerInfo, Layers, Mention
+
+    def no_resampling(*args, **kwargs):
+        raise AssertionError("resampled before the --metric patterns were checked")
+
+    monkeypatch.setattr(compare_module, "paired_bootstrap", no_resampling)
+    doc = Document(id="d", text="Ann left.", entities=(
+        Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),),
+        layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
+    path = tmp_path / "g.jsonl"
+    write_jsonl([doc], path)
+    assert main(["compare", str(path), str(path), "--layer", "entities",
+                 "--metric", "nomatch*"]) == 2
+    assert "[unknown-metric]" in capsys.readouterr().err
