@@ -328,8 +328,10 @@ def read_jsonl(path: str | os.PathLike[str], *,
         yield rec.doc
 
 
-def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document]:
-    """Yield the Documents of several files in order (``.jsonl`` or ``.json``).
+def read_documents(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
+                   ) -> Iterator[Document]:
+    """Yield the Documents of several files in order (``.jsonl`` or ``.json``); one path
+    alone is one file (never its characters).
 
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -338,6 +340,10 @@ def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document
     >>> _ = (folder / "b.json").write_text('{"id": "b", "text": "Yo."}', encoding="utf-8")
     >>> [d.id for d in read_documents([folder / "a.jsonl", folder / "b.json"])]
     ['a', 'b']
+    >>> [d.id for d in read_documents(str(folder / "b.json"))]
+    ['b']
     """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     for path in paths:
         yield from read_jsonl(path)
