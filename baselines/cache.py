@@ -14,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from dateline.schemas import Document
+from dateline.schemas.io import make_dirs
+from dateline.schemas.oserrors import os_error
 
 __all__ = ["REPORT_FILE", "cache_dir", "is_trainable", "load_or_train", "model_dir",
            "trains_on_corpus"]
@@ -115,13 +119,42 @@ def load_or_train(extractor: Any, corpus_version: str,
     started = time.perf_counter()
     report = dict(extractor.train(train, validation))
     seconds = time.perf_counter() - started
-    directory.mkdir(parents=True, exist_ok=True)
-    extractor.save(directory)
     report.update({"extractor": extractor.name, "version": extractor.version,
                    "corpus_version": corpus_version, "train_documents": len(train),
                    "validation_documents": len(validation), "seconds": round(seconds, 2),
                    "settings": settings or {}})
-    tmp = report_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(report_path)
+    _save(extractor, report, directory)
     return {**report, "cached": False, "directory": str(directory)}
+
+
+def _save(extractor: Any, report: dict[str, Any], directory: Path) -> None:
+    """Write the model and its report into a new temporary folder beside ``directory``, then
+    move it into place: a reader sees the old model or the new one, never a mix, and a process
+    killed while saving leaves no model (the next run trains again), only a ``.*.tmp`` folder.
+    """
+    make_dirs(directory.parent)
+    try:
+        staged = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp",
+                                       dir=directory.parent))
+    except OSError as exc:
+        raise os_error(exc, directory.parent, "write") from exc
+    old: Path | None = None
+    try:
+        extractor.save(staged)
+        (staged / REPORT_FILE).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n",
+                                          encoding="utf-8")
+        if directory.exists():  # a retrained model (--force) replaces the old one
+            old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", suffix=".tmp",
+                                        dir=directory.parent))
+            os.replace(directory, old / "model")
+        os.replace(staged, directory)
+    except BaseException as exc:
+        if old is not None and (old / "model").exists() and not directory.exists():
+            os.replace(old / "model", directory)  # the old model stays in use
+        if isinstance(exc, OSError):
+            raise os_error(exc, directory, "write") from exc
+        raise
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)  # gone already when moved into place
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
