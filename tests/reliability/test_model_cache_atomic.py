@@ -29,17 +29,17 @@ def _left(folder):
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
-def test_an_interrupted_save_leaves_no_model_and_the_next_run_trains(monkeypatch):
+def test_an_interrupted_save_leaves_no_model_and_the_next_run_trains(monkeypatch, cache):
     def killed(self, directory):
         (directory / "half").write_text("x")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(LabelLexicon, "save", killed)
-    with pytest.raises(KeyboardInterrupt):
+    with monkeypatch.context() as m, pytest.raises(KeyboardInterrupt):
+        m.setattr(LabelLexicon, "save", killed)
         _train()
     directory = model_dir("lexicon", LabelLexicon().version, "0.0.1")
+    assert directory.is_relative_to(cache)
     assert not directory.exists() and _left(directory.parent) == []
-    monkeypatch.undo()
     assert _train()["cached"] is False and _train()["cached"] is True
 
 
