@@ -55,7 +55,7 @@ from dateline.schemas import (
 )
 from dateline.schemas.validate import SPLITS
 from dateline.sources import ImportResult, SourceInfo, SourceReader, sha256_bytes
-from dateline.staging import commit_build, staged_data
+from dateline.staging import commit_build, recover_build, staged_data
 from dateline.stats import bio_tags, named_core, ner_ready, render_stats_table, stats_for
 
 __all__ = [
@@ -238,6 +238,7 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
     corpus = Path(corpus)
     say = step or (lambda _: None)
     version = card_version(corpus / "README.md")
+    recover_build(corpus)  # finish a commit a hard kill interrupted; drop old temp folders
     reader = SourceReader(sources, lock=_read_lock(corpus))
     results = _import_all(reader, corpus, say)
     say("annotations (corpus/annotations)")

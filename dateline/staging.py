@@ -2,9 +2,12 @@
 then swapped in together with the committed files (MANIFEST, stats, card, splits, folds).
 
 A build that refuses (a check fails) or dies (an exception, a kill signal caught as
-``KeyboardInterrupt``) before the swap leaves ``corpus/data`` and every committed file as they
-were and no temporary folder behind. An exception *during* the swap is rolled back: the old
-``data/`` folder is moved back and the old bytes of every committed file are restored.
+``KeyboardInterrupt``) before the commit point leaves ``corpus/data`` and every committed file
+as they were and no temporary folder behind. After the commit point (a journal written
+atomically) the swap is a few renames with SIGINT/SIGTERM held; a hard kill (SIGKILL, power
+loss) in between leaves the journal, and the next build finishes the commit first
+(:func:`recover_build`). An error during the renames is rolled back: the old ``data/`` folder
+is moved back and the old bytes of every committed file are restored.
 
 Temporary names start with a dot and end in ``.tmp`` (``corpus/.data.*.tmp``), the pattern
 ``.gitignore`` ignores, like the temp files of :func:`dateline.schemas.atomic_write`.
@@ -20,9 +23,13 @@ Temporary names start with a dot and end in ``.tmp`` (``corpus/.data.*.tmp``), t
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,9 +38,13 @@ from dateline.schemas import atomic_write
 from dateline.schemas.io import make_dirs
 from dateline.schemas.oserrors import os_error
 
-__all__ = ["TEMP_PREFIX", "commit_build", "leftovers", "staged_data"]
+__all__ = ["COMMIT_PREFIX", "TEMP_PREFIX", "commit_build", "leftovers", "recover_build",
+           "staged_data"]
 
 TEMP_PREFIX = ".data."  # + random + ".tmp": matched by the ``.*.tmp`` line of .gitignore
+COMMIT_PREFIX = ".commit."  # the folder of a commit's new files and journal
+JOURNAL = "journal.json"
+_rename = os.replace  # every rename of a commit (a seam for the kill tests)
 
 
 def leftovers(corpus: str | os.PathLike[str]) -> list[str]:
@@ -49,10 +60,10 @@ def leftovers(corpus: str | os.PathLike[str]) -> list[str]:
                   if p.name.startswith(".") and p.name.endswith(".tmp"))
 
 
-def _temp_dir(corpus: Path, tag: str = "") -> Path:
+def _temp_dir(corpus: Path, tag: str = "", prefix: str = TEMP_PREFIX) -> Path:
     make_dirs(corpus)
     try:
-        return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{tag}", suffix=".tmp", dir=corpus))
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{tag}", suffix=".tmp", dir=corpus))
     except OSError as exc:
         raise os_error(exc, corpus, "write") from exc
 
@@ -74,7 +85,18 @@ def staged_data(corpus: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         yield tmp
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # gone already after a swap
+        if not _journaled(Path(corpus), tmp.name):  # else recover_build moves it in
+            shutil.rmtree(tmp, ignore_errors=True)  # gone already after a swap
+
+
+def _journaled(root: Path, staged: str) -> bool:
+    for journal in root.glob(f"{COMMIT_PREFIX}*.tmp/{JOURNAL}"):
+        try:
+            if json.loads(journal.read_text(encoding="utf-8")).get("staged") == staged:
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
 
 
 def _restore(path: Path, old: bytes | None) -> None:
@@ -86,10 +108,83 @@ def _restore(path: Path, old: bytes | None) -> None:
         f.write(old)
 
 
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the renames of a commit run (microseconds): the commit
+    then finishes, and the signal is raised as ``KeyboardInterrupt`` after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda n, _frame: received.append(n))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if received:
+            raise KeyboardInterrupt
+
+
+def _apply(root: Path, commit: Path) -> list[Path]:
+    """Carry out the journal in ``commit``: each step is skipped when already done, so running
+    it again after a kill finishes the commit. Returns the files replaced."""
+    journal = json.loads((commit / JOURNAL).read_text(encoding="utf-8"))
+    staged, data, old = root / journal["staged"], root / "data", commit / "old-data"
+    if staged.exists():
+        if data.exists():
+            _rename(data, old)
+        _rename(staged, data)
+    done = []
+    for name, target in journal["files"].items():
+        if (commit / name).exists():
+            make_dirs((root / target).parent)
+            _rename(commit / name, root / target)
+            done.append(root / target)
+    return done
+
+
+def recover_build(corpus: str | os.PathLike[str]) -> list[str]:
+    """Finish a build commit that a kill interrupted (its journal is in ``corpus``), then
+    remove what builds left behind; returns the names removed or finished. A build calls it
+    first, so a corpus is never left half old and half new.
+
+    >>> import tempfile
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / ".data.x.tmp").mkdir()
+    >>> recover_build(corpus), leftovers(corpus)
+    (['.data.x.tmp'], [])
+    """
+    root = Path(corpus)
+    if not root.is_dir():
+        return []
+    names = leftovers(root)
+    try:
+        for name in names:
+            if name.startswith(COMMIT_PREFIX) and (root / name / JOURNAL).is_file():
+                _apply(root, root / name)  # the commit was decided: finish it
+        for name in names:
+            target = root / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+    except OSError as exc:
+        raise os_error(exc, root, "replace") from exc
+    return names
+
+
 def commit_build(corpus: str | os.PathLike[str], staged: str | os.PathLike[str],
                  files: Mapping[Path, str]) -> None:
     """Make ``staged`` the new ``corpus/data`` and write ``files`` (path -> UTF-8 text), all
-    or nothing: on an exception the old ``data/`` and the old bytes of every file come back.
+    or nothing.
+
+    The new files' bytes and a journal are written to a temporary folder first; writing the
+    journal is the commit point. Then renames swap in ``data/`` and each file (signals held);
+    a process killed during them leaves the journal, and :func:`recover_build` finishes the
+    commit. On an exception before the commit point nothing has changed; on one during the
+    renames the old ``data/`` and the old bytes of every file come back.
 
     >>> import tempfile
     >>> corpus = Path(tempfile.mkdtemp())
@@ -104,29 +199,39 @@ def commit_build(corpus: str | os.PathLike[str], staged: str | os.PathLike[str],
     >>> [p.name for p in (corpus / "data").iterdir()], (corpus / "stats.json").read_text()
     (['old.jsonl'], 'old')
     """
-    root, data = Path(corpus), Path(corpus) / "data"
+    root, staged = Path(corpus), Path(staged)
     backup = {p: (p.read_bytes() if p.is_file() else None) for p in files}
-    old: Path | None = None
-    swapped = False
+    commit = _temp_dir(root, "", COMMIT_PREFIX)
     try:
-        if data.exists():
-            old = _temp_dir(root, "old.")
-            os.replace(data, old / "data")
-        os.replace(staged, data)
-        swapped = True
-        for path, text in files.items():
-            with atomic_write(path) as f:
+        names = {}
+        for k, (path, text) in enumerate(files.items()):
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            with atomic_write(commit / str(k)) as f:
                 f.write(text.encode("utf-8"))
+            names[str(k)] = os.path.relpath(path, root)
+        with atomic_write(commit / JOURNAL) as f:  # the commit point
+            f.write(json.dumps({"staged": staged.name, "files": names}).encode("utf-8"))
     except BaseException as exc:
-        if swapped:
-            shutil.rmtree(data, ignore_errors=True)
-        if old is not None and (old / "data").exists():
-            os.replace(old / "data", data)
-        for path, content in backup.items():
-            _restore(path, content)
+        shutil.rmtree(commit, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise os_error(exc, data, "replace") from exc
+            raise os_error(exc, Path(exc.filename or root), "write") from exc
         raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    with _signals_deferred():
+        try:
+            _apply(root, commit)
+        except OSError as exc:
+            _roll_back(root, commit, backup)
+            raise os_error(exc, Path(exc.filename2 or exc.filename or root / "data"),
+                           "replace") from exc
+        shutil.rmtree(commit, ignore_errors=True)
+
+
+def _roll_back(root: Path, commit: Path, backup: Mapping[Path, bytes | None]) -> None:
+    data, old = root / "data", commit / "old-data"
+    if old.exists():
+        shutil.rmtree(data, ignore_errors=True)
+        _rename(old, data)
+    for path, content in backup.items():
+        _restore(path, content)
+    shutil.rmtree(commit, ignore_errors=True)

@@ -130,7 +130,7 @@ def _kill_after(n: int) -> Any:
 
 @pytest.mark.parametrize("where", [
     "writing-data-first", "writing-data-later", "validating", "rendering-card",
-    "moving-old-data", "swapping", "writing-manifest", "writing-card"])
+    "writing-manifest", "writing-card", "writing-journal"])
 def test_a_killed_build_leaves_the_old_build_and_no_temp_folder(tiny, monkeypatch,
                                                                  where: str) -> None:
     corpus, src = tiny
@@ -144,14 +144,63 @@ def test_a_killed_build_leaves_the_old_build_and_no_temp_folder(tiny, monkeypatc
         monkeypatch.setattr(build_module, "validate_paths", _kill_after(0)(lambda: None))
     elif where == "rendering-card":
         monkeypatch.setattr(build_module, "render_card", _kill_after(0)(lambda: None))
-    elif where in ("moving-old-data", "swapping"):
-        replace = _kill_after(0 if where == "moving-old-data" else 1)(staging.os.replace)
-        monkeypatch.setattr(staging, "os", SimpleNamespace(replace=replace))
-    else:  # the committed files are written in order: MANIFEST, stats.json, README.md, ...
-        n = 0 if where == "writing-manifest" else 2
-        monkeypatch.setattr(staging, "atomic_write", _kill_after(n)(staging.atomic_write))
+    else:  # the new files are staged in order (MANIFEST, stats.json, README.md, ...), then
+        # the journal, the commit point
+        if where == "writing-journal":
+            real = staging.atomic_write
+
+            def journal_killed(path: Any, *args: Any, **kwargs: Any) -> Any:
+                if Path(path).name == staging.JOURNAL:
+                    raise Killed("killed writing the journal")
+                return real(path, *args, **kwargs)
+            monkeypatch.setattr(staging, "atomic_write", journal_killed)
+        else:
+            n = 0 if where == "writing-manifest" else 2
+            monkeypatch.setattr(staging, "atomic_write", _kill_after(n)(staging.atomic_write))
     with pytest.raises(Killed):
         build(corpus, src, update=True)
+    monkeypatch.undo()
+    assert_untouched(corpus, before)
+
+
+@pytest.mark.parametrize("rename", [0, 1, 2, 4])
+def test_a_build_killed_after_its_commit_point_is_finished_by_the_next(tiny, monkeypatch,
+                                                                       rename: int) -> None:
+    """A hard kill between the renames (the journal written, data or files half swapped):
+    recover_build, which every build runs first, finishes the commit."""
+    corpus, src = tiny
+    new_annotation(corpus)
+    monkeypatch.setattr(staging, "_rename", _kill_after(rename)(staging._rename))
+    monkeypatch.setattr(staging, "_journaled", lambda root, name: True)  # a kill runs no clean-up
+    with pytest.raises(Killed):
+        build(corpus, src, update=True)
+    monkeypatch.undo()
+    assert any(name.startswith(staging.COMMIT_PREFIX) for name in leftovers(corpus))
+    assert staging.recover_build(corpus)
+    assert leftovers(corpus) == []
+    recovered = snapshot(corpus)
+    assert [d.id for d in documents("test", corpus=corpus)]  # loadable: MANIFEST matches data
+    build(corpus, src)  # a build without --update: the recovered corpus is the new build
+    assert snapshot(corpus) == recovered and leftovers(corpus) == []
+
+
+def test_an_error_during_the_renames_is_rolled_back(tiny, monkeypatch) -> None:
+    corpus, src = tiny
+    before = snapshot(corpus)
+    new_annotation(corpus)
+    calls = {"n": 0}
+    real = staging._rename
+
+    def failing(a: Any, b: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # data swapped in, the first committed file refused
+            raise PermissionError(13, "Permission denied", str(b))
+        real(a, b)
+
+    monkeypatch.setattr(staging, "_rename", failing)
+    with pytest.raises(DatelineError) as exc:
+        build(corpus, src, update=True)
+    assert exc.value.code == "permission-denied"
     monkeypatch.undo()
     assert_untouched(corpus, before)
 
