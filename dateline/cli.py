@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 import traceback
@@ -114,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        # A value read from JSON may hold a lone surrogate (``"\\ud800"``), which no encoding
+        # can write: show it escaped instead of failing while reporting it.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,8 +107,11 @@ def _raw_id(raw: bytes | str) -> str | None:
     return None
 
 
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _schema_incidents(exc: ValidationError, file: str, line: int | None,
-                      doc_id: str | None) -> list[Incident]:
+                      doc_id: str | None, raw: str | None = None) -> list[Incident]:
     out = []
     for err in exc.errors(include_url=False):
         loc: tuple[Any, ...] = tuple(err["loc"])
@@ -121,6 +125,10 @@ def _schema_incidents(exc: ValidationError, file: str, line: int | None,
                 detail = detail.replace(" at line 1 column ", " at column ")
             message = (f"not valid JSON ({detail}); "
                        "write exactly one JSON object per line")
+            if "hex escape" in detail and raw is not None and _SURROGATE.search(raw):
+                message = (f"not valid JSON ({detail}): a \\uD800-\\uDFFF escape that is not "
+                           "half of a surrogate pair stands for no character; write the "
+                           "character itself (or both halves of its pair)")
             path = None
         elif kind == "missing":
             check = "missing-field"
@@ -149,7 +157,9 @@ def parse_document(raw: bytes | str, *, file: str = "<string>",
         doc = Document.model_validate_json(raw)
     except ValidationError as exc:
         doc_id = _raw_id(raw)
-        return Record(file, line, None, doc_id, _schema_incidents(exc, file, line, doc_id))
+        text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+        return Record(file, line, None, doc_id,
+                      _schema_incidents(exc, file, line, doc_id, text))
     duplicate = duplicate_key(raw)
     if duplicate is not None:
         path, key = duplicate

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.errors import NotRenderableError
 from rich.table import Table
 
 from dateline.commands import corpus_release
@@ -123,7 +124,8 @@ def read_stats(path: Path) -> dict[str, Any]:
         stats_tables(stats)
     except OSError as exc:
         raise os_error(exc, path, "read") from exc
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError,
+            NotRenderableError) as exc:  # NotRenderableError: a cell that is no text
         reason = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
         raise DatelineError("stats-malformed", f"not the statistics of a build: {reason}",
                             where=str(path), fix="rebuild with `dateline corpus build` (or "

@@ -82,6 +82,20 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _lone_surrogates(value: Any, path: str) -> list[tuple[str, str]]:
+    """Strings holding a lone surrogate (JSON's ``"\\ud800"``): no character, so no file can
+    hold them; the JSON parser lets them through."""
+    if isinstance(value, str):
+        bad = next((i for i, c in enumerate(value) if "\ud800" <= c <= "\udfff"), None)
+        return [] if bad is None else [(path, f"the string holds a lone surrogate "
+                                               f"U+{ord(value[bad]):04X} at offset {bad}, "
+                                               "which is no character")]
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    return [p for k, v in items for p in _lone_surrogates(
+        v, f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}")]
+
+
 def shape_problems(value: Any, spec: Spec, path: str = "$") -> list[tuple[str, str]]:
     """Every (JSON path, message) where ``value`` departs from ``spec``.
 
@@ -89,12 +103,16 @@ def shape_problems(value: Any, spec: Spec, path: str = "$") -> list[tuple[str, s
     [('$.start', 'expected an integer, got a string "0"')]
     >>> shape_problems(True, int)
     [('$', 'expected an integer, got a boolean true')]
+    >>> shape_problems({"text": "a\\ud800"}, Obj({"text": str}))
+    [('$.text', 'the string holds a lone surrogate U+D800 at offset 1, which is no character')]
     """
     alt = _matches(value, spec)
     if alt is None:
         got = _NAMES.get(type(value), type(value).__name__)
         return [(path, f"expected {_name(spec)}, got {got} {_show(value)}")]
     out: list[tuple[str, str]] = []
+    if alt in (str, dict, list):
+        out += _lone_surrogates(value, path)
     if isinstance(alt, Obj):
         for key, field in alt.fields.items():
             if value.get(key) is not None:

@@ -80,6 +80,22 @@ def _set(value: Any, path: tuple[Any, ...], new: Any, *, delete: bool = False) -
     return value
 
 
+def _escaped(raw: bytes) -> bytes:
+    """The same JSON with every non-ASCII character written as a ``\\uXXXX`` escape (a lone
+    surrogate becomes the escape that JSON parsers let through)."""
+    out = []
+    for c in raw.decode("utf-8", "surrogatepass"):
+        o = ord(c)
+        if o < 128:
+            out.append(c)
+        elif o > 0xFFFF:
+            o -= 0x10000
+            out.append(f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{o:04x}")
+    return "".join(out).encode("ascii")
+
+
 @st.composite
 def mutated(draw: st.DrawFn, value: Any, dumps: Callable[[Any], bytes]) -> bytes:
     """The bytes of ``value`` after one structural and/or one byte-level mutation."""
@@ -92,6 +108,8 @@ def mutated(draw: st.DrawFn, value: Any, dumps: Callable[[Any], bytes]) -> bytes
     elif how == "delete" and path:
         value = _set(value, path, None, delete=True)
     raw = dumps(value)
+    if draw(st.booleans()):
+        raw = _escaped(raw)
     if how == "duplicate" and path and isinstance(path[-1], str):
         key = json.dumps(path[-1]).encode()
         at = raw.find(key + b":")
