@@ -33,8 +33,8 @@ def test_iob1_with_crlf_docstart_and_a_combining_accent():
     assert {m.kind for m in first.entities} == {"named"}
     assert [m.source_label for m in second.entities] == ["LOC", "ORG"]
     assert first.meta.text_rule == "tokens joined by single spaces, sentences by line breaks"
-    assert [first.text[r.start:r.end] for r in first.meta.sentences][0] == \
-        "Mira Tanaka visited Port Selby ."
+    s0 = first.meta.sentences[0]
+    assert first.text[s0.start:s0.end] == "Mira Tanaka visited Port Selby ."
     info = first.layers.entities
     assert (info.status, info.coverage, info.labels) == (
         "gold", "partial", ("PERSON", "ORGANIZATION", "LOCATION"))
