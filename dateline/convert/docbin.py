@@ -1,7 +1,8 @@
 """spaCy ``DocBin`` files (``.spacy``) to Documents.
 
 Each Doc becomes a Document with the Doc's text exactly; entities from ``doc.ents`` and,
-with ``span_group``, also from ``doc.spans[span_group]`` (a span of both is read once);
+with ``span_group``, also from ``doc.spans[span_group]`` (a span of both is read once; a
+group that no Doc has is an error);
 labels go through the map file. The id is ``doc.user_data["id"]`` when set (as
 ``dateline corpus export --format docbin`` writes it), else the file's stem and the Doc's
 number from 1. Sentence boundaries, when the Doc has them, are kept in ``meta.sentences``.
@@ -56,17 +57,15 @@ def read_docbin(inputs: Sequence[str | os.PathLike[str]], *, labels: LabelMap | 
     labels = labels or LabelMap()
     report = report if report is not None else Report("spacy")
     drafts = []
-    for path in input_files(inputs, ".spacy"):
+    groups = 0  # Docs that have the span group
+    files = input_files(inputs, ".spacy")
+    for path in files:
         report.inputs.append(str(path))
         for n, doc in enumerate(_docs(path), 1):
             where = f"{path} (Doc {n})"
             spans = list(doc.ents)
-            if span_group is not None:
-                if span_group not in doc.spans:
-                    raise DatelineError("convert-malformed", f"the Doc has no span group "
-                                        f"{span_group!r} (it has: "
-                                        f"{', '.join(doc.spans) or 'none'})", where=where,
-                                        fix="name one of its span groups")
+            if span_group is not None and span_group in doc.spans:
+                groups += 1
                 spans += list(doc.spans[span_group])
             seen: set[tuple[int, int, str]] = set()
             mentions = []
@@ -90,5 +89,9 @@ def read_docbin(inputs: Sequence[str | os.PathLike[str]], *, labels: LabelMap | 
                                           for s in doc.sents)
             doc_id = doc.user_data.get("id") or f"{path.stem}-{n}"
             drafts.append(Draft(str(doc_id), doc.text, where, entities=mentions, meta=meta))
+    if span_group is not None and not groups:
+        raise DatelineError("convert-malformed", f"no Doc has a span group {span_group!r}",
+                            where=", ".join(map(str, files)),
+                            fix="name a span group of the Docs (doc.spans)")
     parts = ("coreference", "link") if kind else ("kind", "coreference", "link")
     return finish(drafts, provenance or Provenance(), report, {"entities": parts})
