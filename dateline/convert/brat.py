@@ -55,7 +55,15 @@ __all__ = ["find_pairs", "read_brat"]
 
 def find_pairs(inputs: Sequence[str | os.PathLike[str]], ann_dir: str | os.PathLike[str] |
                None = None) -> list[tuple[Path, list[tuple[str | None, Path]]]]:
-    """Each ``.txt`` with its ``(annotator or None, .ann path)`` list, plain file first."""
+    """Each ``.txt`` with its ``(annotator or None, .ann path)`` list, plain file first.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in ("a.txt", "a_zoe.ann", "a.ann", "a_kim.ann"):
+    ...     _ = (d / name).write_text("")
+    >>> [(who, p.name) for who, p in find_pairs([d])[0][1]]
+    [(None, 'a.ann'), ('kim', 'a_kim.ann'), ('zoe', 'a_zoe.ann')]
+    """
     texts = [p.with_suffix(".txt") if p.suffix == ".ann" else p
              for p in input_files(inputs, ".txt")]
     stems = {t.stem for t in texts}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from dateline.schemas import DatelineError
 
-__all__ = ["Ann", "Relation", "TextBound", "parse_ann"]
+__all__ = ["Ann", "Relation", "TextBound", "check_references", "parse_ann"]
 
 _ID = re.compile(r"[TERAMN#*]\w*$")
 
@@ -27,7 +27,11 @@ _ID = re.compile(r"[TERAMN#*]\w*$")
 @dataclass
 class TextBound:
     """A ``T`` annotation: its type and ``(start, end)`` fragments as written; ``line``
-    where it is."""
+    where it is.
+
+    >>> TextBound("Person", [(0, 3)], "a.ann:1").fragments
+    [(0, 3)]
+    """
 
     type: str
     fragments: list[tuple[int, int]]
@@ -37,7 +41,11 @@ class TextBound:
 @dataclass
 class Relation:
     """An ``E`` event (``trigger`` set) or an ``R`` relation: type, ``(role, id)``
-    arguments, ``line``."""
+    arguments, ``line``.
+
+    >>> Relation("Attack", "T1", [("Target", "T2")], "a.ann:3").args
+    [('Target', 'T2')]
+    """
 
     type: str
     trigger: str | None
@@ -47,7 +55,11 @@ class Relation:
 
 @dataclass
 class Ann:
-    """Every annotation of one ``.ann`` file, by id."""
+    """Every annotation of one ``.ann`` file, by id.
+
+    >>> Ann().spans, Ann().notes
+    ({}, 0)
+    """
 
     spans: dict[str, TextBound] = field(default_factory=dict)
     events: dict[str, Relation] = field(default_factory=dict)
@@ -96,7 +108,15 @@ def _text_bound(fields: list[str], text: str, where: str) -> TextBound:
 
 
 def parse_ann(content: str, text: str, name: str) -> Ann:
-    """The annotations of the ``.ann`` file ``content`` (called ``name``) over ``text``."""
+    """The annotations of the ``.ann`` file ``content`` (called ``name``) over ``text``
+    (brat's repeated roles ``Theme2``, ``Theme3`` are read as ``Theme``; ``Arg1``/``Arg2``
+    stay).
+
+    >>> ann = parse_ann("T1\\tPerson 0 2\\tBo\\nT2\\tPerson 7 9\\tAl\\nT3\\tMeet 3 6\\tmet\\n"
+    ...                 "E1\\tMeet:T3 Entity:T1 Entity2:T2\\n", "Bo met Al", "a.ann")
+    >>> ann.events["E1"].args
+    [('Entity', 'T1'), ('Entity', 'T2')]
+    """
     ann = Ann()
     for lineno, raw in enumerate(content.split("\n"), 1):
         line = raw.removesuffix("\r")
@@ -142,7 +162,13 @@ def parse_ann(content: str, text: str, name: str) -> Ann:
 
 def check_references(ann: Ann) -> None:
     """Refuse a trigger, argument, attribute target or equivalence member that names no
-    annotation of the file (``convert-bad-reference``)."""
+    annotation of the file (``convert-bad-reference``).
+
+    >>> check_references(parse_ann("T1\\tPerson 0 2\\tBo\\n*\\tCoref T1 T4\\n", "Bo", "a.ann"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [convert-bad-reference] a.ann:2: 'T4' names no ...
+    """
     known = set(ann.spans) | set(ann.events) | set(ann.relations)
     checks: list[tuple[str, str]] = []
     for rel in [*ann.events.values(), *ann.relations.values()]:

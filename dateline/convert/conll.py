@@ -94,7 +94,15 @@ def read_conll(paths: Sequence[str | os.PathLike[str]], *, labels: LabelMap | No
                column: int = -1, sentences_per_document: int | None = None,
                kind: str | None = None) -> list[Document]:
     """Documents of CoNLL-style files (the module docstring gives the rules); ``report``
-    receives the counts."""
+    receives the counts.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.tsv"
+    >>> _ = path.write_text("Bo\\tS-PERSON\\nran\\tO\\n\\nYes\\tO\\n")
+    >>> doc, = read_conll([path], kind="named")
+    >>> doc.id, doc.text, doc.entities[0].kind
+    ('a', 'Bo ran\\nYes', 'named')
+    """
     labels = labels or LabelMap()
     report = report if report is not None else Report("conll")
     drafts: list[Draft] = []

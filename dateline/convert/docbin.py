@@ -53,7 +53,13 @@ def _docs(path: Path) -> list[Any]:
 def read_docbin(inputs: Sequence[str | os.PathLike[str]], *, labels: LabelMap | None = None,
                 report: Report | None = None, provenance: Provenance | None = None,
                 span_group: str | None = None, kind: str | None = None) -> list[Document]:
-    """Documents of DocBin files (the module docstring gives the rules)."""
+    """Documents of DocBin files (the module docstring gives the rules).
+
+    >>> read_docbin(["no/such.spacy"])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [no-such-file] no/such.spacy: ...
+    """
     labels = labels or LabelMap()
     report = report if report is not None else Report("spacy")
     drafts = []

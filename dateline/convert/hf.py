@@ -131,7 +131,16 @@ def read_hf(inputs: Sequence[str | os.PathLike[str]], *, labels: LabelMap | None
             report: Report | None = None, provenance: Provenance | None = None,
             config: str | None = None, tags: str = "ner_tags",
             kind: str | None = None) -> list[Document]:
-    """Documents of Hugging Face data (the module docstring gives the rules)."""
+    """Documents of Hugging Face data (the module docstring gives the rules).
+
+    >>> import json
+    >>> path = Path(tempfile.mkdtemp()) / "rows.jsonl"
+    >>> _ = path.write_text(json.dumps({"id": "r", "tokens": ["Bo", "ran"],
+    ...                                 "ner_tags": ["B-PERSON", "O"]}) + "\\n")
+    >>> doc, = read_hf([path])
+    >>> doc.text, [(m.text, m.label) for m in doc.entities]
+    ('Bo ran', [('Bo', 'PERSON')])
+    """
     labels = labels or LabelMap()
     report = report if report is not None else Report("hf")
     drafts: list[Draft] = []

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile  # noqa: F401 - the examples use it
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,14 @@ def _convert(doc: _Doc, labels: LabelMap, report: Report) -> Draft:
 def read_oneie(inputs: Sequence[str | os.PathLike[str]], *, labels: LabelMap | None = None,
                report: Report | None = None,
                provenance: Provenance | None = None) -> list[Document]:
-    """Documents of OneIE/TextEE JSON-lines files (the module docstring gives the rules)."""
+    """Documents of OneIE/TextEE JSON-lines files (the module docstring gives the rules).
+
+    >>> path = Path(tempfile.mkdtemp()) / "b.json"
+    >>> _ = path.write_text('{"doc_id": "x", "tokens": ["Hi"]}\\n'
+    ...                     '{"doc_id": "x", "tokens": ["Yo"]}\\n')
+    >>> [(d.id, d.text) for d in read_oneie([path])]
+    [('x', 'Hi\\nYo')]
+    """
     labels = labels or LabelMap()
     report = report if report is not None else Report("oneie")
     docs: dict[str, _Doc] = {}

@@ -32,7 +32,11 @@ PREFIXES = {"B": "B", "I": "I", "E": "E", "L": "E", "S": "S", "U": "S"}
 def join_sentences(sentences: Sequence[Sequence[str]]) -> tuple[str, list[tuple[int, int]],
                                                                 list[tuple[int, int]]]:
     """The text of token ``sentences`` (:data:`TEXT_RULE`), each token's ``(start, end)`` and
-    each sentence's."""
+    each sentence's.
+
+    >>> join_sentences([["Bo"], ["Yes", "!"]])
+    ('Bo\\nYes !', [(0, 2), (3, 6), (7, 8)], [(0, 2), (3, 8)])
+    """
     parts: list[str] = []
     offsets: list[tuple[int, int]] = []
     regions: list[tuple[int, int]] = []
@@ -77,7 +81,11 @@ def parse_tag(tag: str, where: str) -> tuple[str, str]:
 def chunks(tags: Sequence[str], where: Sequence[str] | None = None
            ) -> tuple[list[tuple[int, int, str]], int]:
     """Chunks ``(first token, end token, label)`` of ``tags`` and how many an ``I-`` or
-    ``E-`` opened (IOB1's rule; in IOB2 data a sign of an error)."""
+    ``E-`` opened (IOB1's rule; in IOB2 data a sign of an error).
+
+    >>> chunks(["B-PER", "E-PER", "S-LOC", "I-LOC", "B-LOC"])
+    ([(0, 2, 'PER'), (2, 3, 'LOC'), (3, 4, 'LOC'), (4, 5, 'LOC')], 1)
+    """
     out: list[tuple[int, int, str]] = []
     opened_by_inside = 0
     start, label_open = -1, ""  # the open chunk's first token (-1: none) and label

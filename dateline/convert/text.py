@@ -22,7 +22,16 @@ __all__ = ["input_files", "read_lines", "read_text"]
 
 def read_text(path: Path) -> str:
     """The file's text exactly (line ends kept: stand-off offsets count them); a missing file
-    is ``no-such-file``, bytes that are no UTF-8 ``invalid-utf8`` with the byte offset."""
+    is ``no-such-file``, bytes that are no UTF-8 ``invalid-utf8`` with the line.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"ok\\n\\xff")
+    >>> read_text(path)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [invalid-utf8] ...a.txt:2: bytes b'\\xff' are no UTF-8...
+    """
     if not path.is_file():
         raise DatelineError("no-such-file", f"{str(path)!r} does not exist or is no file",
                             where=str(path), exit_code=2)
@@ -37,7 +46,14 @@ def read_text(path: Path) -> str:
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """``(line number, line)`` of a text file, without line ends (``\\r\\n`` or ``\\n``)."""
+    """``(line number, line)`` of a text file, without line ends (``\\r\\n`` or ``\\n``).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"a\\r\\n\\r\\nb")
+    >>> list(read_lines(path))
+    [(1, 'a'), (2, ''), (3, 'b')]
+    """
     lines = read_text(path).split("\n")
     if lines and not lines[-1]:
         lines.pop()  # the end of the last line

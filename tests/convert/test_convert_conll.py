@@ -141,3 +141,4 @@ def test_provenance_flags_are_checked():
     with pytest.raises(DatelineError) as err:
         Provenance(status="platinum")
     assert err.value.code == "bad-option"
+

@@ -128,3 +128,14 @@ def test_hf_command(tmp_path, capsys):
     assert main(["convert", "hf", str(path), "-o", str(out), "--kind", "named"]) == 0
     doc, = read_jsonl(out)
     assert doc.entities[0].kind == "named" and doc.id == f"{path} row 1"
+
+
+def test_a_row_that_fails_validation_is_convert_invalid(tmp_path):
+    doc = Document(id="d1", text="Ann ran.", entities=(
+        Mention(id="m1", start=0, end=3, text="Ann", label="HERO"),),
+        layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
+    path = tmp_path / "docs.jsonl"
+    path.write_text(doc.model_dump_json() + "\n")
+    with pytest.raises(DatelineError) as err:
+        read_hf([path], config="default")
+    assert err.value.code == "convert-invalid" and "unknown-label" in err.value.message
