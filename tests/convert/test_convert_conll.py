@@ -82,6 +82,8 @@ def test_labels_absent_from_a_section_are_kept_only_when_they_are_dateline_label
         {"entities": {"LOC": "LOCATION", "*": None}}))
     assert mentions(star) == [("Rome", "LOCATION")]
     assert star.layers.entities.labels == ("LOCATION",)
+    other, = read_conll([path], labels=LabelMap.from_json({"entities": {"*": "OBJECT"}}))
+    assert [m.label for m in other.entities] == ["OBJECT"] * 3
     assert report.to_dict()["dropped"] == [
         {"layer": "entities", "label": "PERSON", "reason": "mapped to null by '*'", "count": 1},
         {"layer": "entities", "label": "TIME", "reason": "mapped to null by '*'", "count": 1}]
