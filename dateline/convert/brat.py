@@ -127,6 +127,13 @@ class _Converter:
             for ref in refs:
                 if ref in by_t:
                     by_t[ref] = by_t[ref].model_copy(update={"entity": f"c{n}"})
+                else:
+                    self.report.notes["equivalence members that are no mention"] += 1
+        events = {k for k, e in ann.events.items() if e.type not in q.events}
+        for name, target, value, _ in ann.attributes:
+            if target not in events:
+                self.report.drop("attributes", f"{name}={value}",
+                                 "not on an event (no place in a Document)")
         draft.entities = list(by_t.values())
         for m in draft.entities:
             self.report.keep("entities", m.label)

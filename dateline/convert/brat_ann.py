@@ -118,6 +118,7 @@ def parse_ann(content: str, text: str, name: str) -> Ann:
     [('Entity', 'T1'), ('Entity', 'T2')]
     """
     ann = Ann()
+    seen: dict[str, int] = {}
     for lineno, raw in enumerate(content.split("\n"), 1):
         line = raw.removesuffix("\r")
         where = f"{name}:{lineno}"
@@ -131,6 +132,9 @@ def parse_ann(content: str, text: str, name: str) -> Ann:
             continue
         if not _ID.match(ident) or len(fields) < 2:
             raise _bad(f"{ident!r} is no annotation id (T, E, R, A, M, * or #)", where)
+        if ident != "*" and ident in seen:
+            raise _bad(f"id {ident!r} is used already at line {seen[ident]}", where)
+        seen[ident] = lineno
         if head == "T":
             ann.spans[ident] = _text_bound(fields, text, where)
         elif head == "E":

@@ -75,7 +75,14 @@ def _load(inputs: Sequence[str | os.PathLike[str]], config: str | None,
     for raw in inputs:
         p = Path(raw)
         if p.is_dir():
-            loaded = datasets.load_dataset(str(p), config or "default", cache_dir=cache)
+            try:
+                loaded = datasets.load_dataset(str(p), config or "default", cache_dir=cache)
+            except (datasets.exceptions.DatasetGenerationError, ValueError,
+                    FileNotFoundError) as exc:
+                raise DatelineError("convert-malformed", f"not a datasets folder "
+                                    f"({type(exc).__name__}: {str(exc)[:120]})", where=str(p),
+                                    fix="give a folder with a dataset card and data files, "
+                                    "or the data files") from exc
             names = [s for s in ORDER if s in loaded] + sorted(set(loaded) - set(ORDER))
             out.extend((f"{p} {s}", loaded[s]) for s in names)
         elif p.is_file() and p.suffix in (".parquet", ".json", ".jsonl"):
@@ -88,8 +95,15 @@ def _load(inputs: Sequence[str | os.PathLike[str]], config: str | None,
                                 exit_code=2)
     for builder, paths in files.items():
         for path in paths:
-            out.append((path, datasets.load_dataset(builder, data_files=[path], split="train",
-                                                    cache_dir=cache)))
+            try:
+                out.append((path, datasets.load_dataset(builder, data_files=[path],
+                                                        split="train", cache_dir=cache)))
+            except (datasets.exceptions.DatasetGenerationError, ValueError) as exc:
+                cause = exc.__cause__ or exc
+                raise DatelineError("convert-malformed", f"not a {builder} file of rows "
+                                    f"({type(cause).__name__}: {str(cause)[:120]})",
+                                    where=path, fix="give Parquet, JSON or JSON Lines rows "
+                                    "of the tokens or default config") from exc
     return out
 
 
@@ -101,12 +115,15 @@ def _tag_names(table: Any, column: str) -> list[str] | None:
 def _tokens_draft(row: dict[str, Any], names: list[str] | None, column: str, where: str,
                   labels: LabelMap, report: Report, kind: str | None) -> Draft:
     tokens, tags = row.get("tokens"), row.get(column)
-    if not isinstance(tokens, list) or not isinstance(tags, list) or len(tokens) != len(tags):
-        raise DatelineError("convert-malformed", f"'tokens' and {column!r} must be lists of "
-                            "one length", where=where, fix="choose the tag column with --tags")
+    if not isinstance(tokens, list) or not isinstance(tags, list) or len(tokens) != len(tags) \
+            or not all(isinstance(t, str) and t for t in tokens):
+        raise DatelineError("convert-malformed", f"'tokens' (non-empty strings) and {column!r} "
+                            "must be lists of one length", where=where,
+                            fix="choose the tag column with --tags")
     tags = [names[t] if names is not None and isinstance(t, int) else str(t) for t in tags]
     starts = row.get("token_starts")
-    if isinstance(starts, list) and len(starts) == len(tokens):
+    if isinstance(starts, list) and len(starts) == len(tokens) and all(
+            isinstance(s, int) for s in starts):
         pieces, pos = [], 0
         for start, token in zip(starts, tokens, strict=True):
             if start < pos:

@@ -75,6 +75,12 @@ def _records(path: Path) -> list[tuple[str, dict[str, Any]]]:
         if not (isinstance(tokens, list) and tokens and all(isinstance(t, str) and t and
                                                             not t.isspace() for t in tokens)):
             raise _bad("'tokens' must be a non-empty list of non-blank strings", where)
+        for key in ("entity_mentions", "event_mentions"):
+            if not isinstance(rec.get(key) or [], list):
+                raise _bad(f"{key!r} must be a list", where)
+        for event in rec.get("event_mentions") or []:
+            if isinstance(event, dict) and not isinstance(event.get("arguments") or [], list):
+                raise _bad("'arguments' must be a list", where)
         out.append((where, rec))
     return out
 

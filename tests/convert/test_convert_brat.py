@@ -136,6 +136,7 @@ BAD = [
     ("T1\tPerson 0 3\tBob\n", "convert-bad-offset"),                # text differs
     ("T1\tPerson 0 3\tAnn\nE1\tMeet:T1 Entity:T9\n", "convert-bad-reference"),
     ("T1\tPerson 0 3\tAnn\nE1\tMeet:T7\n", "convert-bad-reference"),
+    ("T1\tPerson 0 3\tAnn\nT1\tPerson 8 10\tBo\n", "convert-malformed"),  # an id twice
 ]
 
 
@@ -172,3 +173,17 @@ def test_the_command_and_the_report_file(tmp_path, capsys):
     assert "quotes: 4 (direct 1, indirect 3)" in capsys.readouterr().out
     assert [d.id for d in read_jsonl(out)] == ["news1", "news2"]
     assert json.loads(rep.read_text())["items"]["quotes"] == {"direct": 1, "indirect": 3}
+
+
+def test_attributes_off_events_and_equivalences_with_no_mention_are_counted(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT)
+    (tmp_path / "a.ann").write_text("T1\tPerson 0 3\tAnn\nT2\tPlace 14 18\tRome\n"
+                                    "A1\tGeneric T1\n*\tCoref T1 T2\n")
+    report = Report("brat")
+    doc, = read_brat([tmp_path], report=report, labels=LabelMap.from_json(
+        {"entities": {"Person": "PERSON"}}))
+    assert doc.entities[0].entity == "c1"
+    data = report.to_dict()
+    assert {"layer": "attributes", "label": "Generic=true", "count": 1,
+            "reason": "not on an event (no place in a Document)"} in data["dropped"]
+    assert data["notes"]["equivalence members that are no mention"] == 1

@@ -139,3 +139,22 @@ def test_a_row_that_fails_validation_is_convert_invalid(tmp_path):
     with pytest.raises(DatelineError) as err:
         read_hf([path], config="default")
     assert err.value.code == "convert-invalid" and "unknown-label" in err.value.message
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("bad.parquet", b"garbage"),
+    ("bad.jsonl", b'{"tokens": '),
+    ("ints.jsonl", b'{"tokens": [1, 2], "ner_tags": ["O", "O"]}\n'),
+])
+def test_unreadable_hf_files_are_coded_errors(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DatelineError) as err:
+        read_hf([path])
+    assert err.value.code == "convert-malformed" and str(path) in err.value.where
+
+
+def test_a_folder_without_data_is_a_coded_error(tmp_path):
+    with pytest.raises(DatelineError) as err:
+        read_hf([tmp_path])
+    assert err.value.code == "convert-malformed" and err.value.where == str(tmp_path)

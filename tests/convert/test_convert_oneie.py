@@ -72,6 +72,8 @@ GOOD = {"doc_id": "d", "tokens": ["Bo", "ran"], "entity_mentions": [], "event_me
     (json.dumps({**GOOD, "event_mentions": [{"event_type": "Life:Die",
                                              "trigger": {"start": 1}}]}), "convert-malformed"),
     (json.dumps({**GOOD, "event_mentions": ["x"]}), "convert-malformed"),
+    (json.dumps({**GOOD, "entity_mentions": 3}), "convert-malformed"),
+    (json.dumps({**GOOD, "event_mentions": [{"arguments": 1}]}), "convert-malformed"),
     (json.dumps({**GOOD, "event_mentions": [{"event_type": "Life:Die", "trigger": {
         "start": 1, "end": 2}, "arguments": [{"entity_id": "zz", "role": "Victim"}]}]}),
      "convert-bad-reference"),
