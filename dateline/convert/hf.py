@@ -70,6 +70,17 @@ def _load(inputs: Sequence[str | os.PathLike[str]], config: str | None,
     except ImportError as exc:
         raise DatelineError("missing-dependency", "the datasets package is not installed",
                             fix="pip install 'dateline[corpus]'", exit_code=2) from exc
+    shown = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()  # the conversion report says what was read
+    try:
+        return _load_all(datasets, inputs, config, cache)
+    finally:
+        if shown:
+            datasets.enable_progress_bars()
+
+
+def _load_all(datasets: Any, inputs: Sequence[str | os.PathLike[str]], config: str | None,
+              cache: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     files: dict[str, list[str]] = {"parquet": [], "json": []}
     for raw in inputs:
@@ -199,7 +210,7 @@ def _documents(docs: list[Document], prov: Provenance | None, report: Report) ->
         for m in doc.entities:
             report.keep("entities", m.label)
         for e in doc.events:
-            report.keep("events", str(e.type))
+            report.keep("events", e.type or "(untyped)")
         for q in doc.quotes:
             report.keep("quotes", q.kind)
         report.documents += 1
