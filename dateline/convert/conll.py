@@ -5,7 +5,8 @@
   (:mod:`dateline.convert.tags`); a blank line ends a sentence.
 - Documents end at ``-DOCSTART-`` lines and at ``# id = NAME`` lines (the comment that
   ``dateline corpus export --format conll`` writes; it names the next document); without
-  either, each file is one document, or every ``sentences_per_document`` sentences are.
+  either, each file is one document, or every ``sentences_per_document`` sentences are (a
+  file that marks its documents is never split further).
 - Text: tokens joined by single spaces, sentences by ``\\n`` (``meta.text_rule``; sentence
   boundaries in ``meta.sentences``). Document ids: the ``# id`` name, else the file's stem
   and a number from 1 (the stem alone for one document per file).
@@ -49,12 +50,12 @@ def _parse(path: Path, column: int, per: int | None) -> list[_Doc]:
     docs: list[_Doc] = []
     sentence: list[tuple[str, str, str]] = []
     width: int | None = None
+    marked = False  # the file marks its documents (-DOCSTART-, # id): no split per N
 
     def close_sentence() -> None:
         nonlocal sentence
         if sentence:
-            if not docs or (per is not None and len(docs[-1].sentences) >= per
-                            and docs[-1].id is None):
+            if not docs or (per is not None and not marked and len(docs[-1].sentences) >= per):
                 docs.append(_Doc(None, sentence[0][2]))
             docs[-1].sentences.append(sentence)
             sentence = []
@@ -63,6 +64,7 @@ def _parse(path: Path, column: int, per: int | None) -> list[_Doc]:
         where = f"{path}:{lineno}"
         if line.startswith("# id = "):
             close_sentence()
+            marked = True
             docs.append(_Doc(line[len("# id = "):].strip(), where))
             continue
         cols = line.split()
@@ -71,6 +73,7 @@ def _parse(path: Path, column: int, per: int | None) -> list[_Doc]:
             continue
         if cols[0] == "-DOCSTART-":
             close_sentence()
+            marked = True
             docs.append(_Doc(None, where))
             continue
         if width is None:

@@ -58,6 +58,8 @@ def test_iob2_two_columns_and_bioes_one_document_per_file_or_per_n_sentences():
     assert iob2.entities[0].kind is None and "kind" in iob2.layers.entities.not_annotated
     parts = read_conll([DATA / "iob2.tsv"], labels=m, sentences_per_document=2)
     assert [(d.id, len(d.meta.sentences)) for d in parts] == [("iob2-1", 2), ("iob2-2", 1)]
+    marked = read_conll([DATA / "iob1.conll"], sentences_per_document=1)
+    assert [len(d.meta.sentences) for d in marked] == [3, 1]  # -DOCSTART- decides
     bioes, = read_conll([DATA / "bioes.conll"], labels=m)
     assert mentions(bioes) == [("Tomas", "PERSON"), ("New Port Selby", "LOCATION")]
 
