@@ -36,6 +36,7 @@ from dateline.evaluation.power import power_lines
 from dateline.evaluation.results import Result
 from dateline.protocols import Protocol, check_extractor, parse_protocol, predict_under
 from dateline.schemas import (
+    LAYERS,
     DatelineError,
     Document,
     atomic_write_text,
@@ -163,7 +164,8 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
               retrain: bool = False, console: Console | None = None,
               baseline: str | None = None, resamples: int = 1000, trials: int = 10000,
               seed: int = DEFAULT_SEED, gold: Sequence[Document] | None = None,
-              corpus_version: str | None = None) -> dict[str, Any]:
+              corpus_version: str | None = None, gold_name: str | None = None
+              ) -> dict[str, Any]:
     """Run the benchmark and return the report (also written to ``output_dir/report.json``,
     with each extractor's predictions as ``<name>.jsonl``).
 
@@ -178,9 +180,12 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         ``test``, ``all`` or ``cv`` (:mod:`dateline.protocols`; a
         :class:`~dateline.protocols.Protocol` for another number of folds); ``folds``: the
         folds of ``gold`` under ``cv`` (default: the corpus's published folds, or made).
-    gold
+    gold, gold_name
         Gold Documents to use instead of the corpus (then nothing is built; under ``test`` a
-        trainable extractor needs a model already trained).
+        trainable extractor learns from the corpus's train split, under ``cv`` from folds of
+        ``gold``), e.g. a converted dataset (``dateline convert``); ``gold_name`` names them
+        in the report and tables. Each system is scored on the labels the gold layers
+        declare only (coverage-aware scoring).
     baseline, resamples, trials, seed
         The comparison's settings: each task's baseline is ``baseline`` when it ran, else the
         task's reference point (``lexicon``, ``quote-marks``), else the first extractor.
@@ -220,11 +225,14 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
     infos = available()
     chosen: list[str | Extractor] = list(extractors) if extractors else list(infos)
     report: dict[str, Any] = {
-        "corpus_version": corpus_version, "protocol": proto.label,
+        "corpus_version": corpus_version, "gold": gold_name, "protocol": proto.label,
         "split": split if proto.name == "test" else "all", "documents": len(gold),
         "tokens": sum(len(tokenize(d.text)) for d in gold), "statuses": list(statuses),
         "extractors": {}, "skipped": {}}
     results: dict[str, dict[str, Result]] = {t.name: {} for t in tasks()}
+    # A layer no gold document annotates (e.g. quotes of a converted NER dataset) is not scored.
+    annotated = {name for name in LAYERS
+                 if any(getattr(d.layers, name).status in statuses for d in gold)}
     for item in chosen:
         # 1. Make the extractor.
         extractor = _make(item, bool(extractors), report, console, proto)
@@ -250,7 +258,7 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
             "train": trained, "prepare_seconds": round(train_seconds, 2), "scores": {}}
         for task in tasks():
             spec = get_layer(task.layer)
-            if spec.data in predicted:
+            if spec.data in predicted and spec.data in annotated:
                 r = spec.score(gold, preds, task.options(statuses))
                 results[task.name][name] = r
                 entry["scores"][task.name] = r.to_dict()
@@ -289,8 +297,13 @@ def _cell(entry: dict[str, Any] | None, name: str) -> str:
 
 
 def _scope(report: dict[str, Any]) -> str:
-    # What was scored: the test split, or every document under the all or cv protocol.
+    # What was scored: the test split, or every document under the all or cv protocol; the
+    # documents of a gold file (benchmark --gold), under any protocol.
     protocol = report.get("protocol", "test")
+    if report.get("gold"):
+        how = {"test": "", "all": " (protocol all)"}.get(
+            protocol, f", {protocol.split(':')[-1]}-fold cross-validation (protocol cv)")
+        return f"{report['documents']} documents of {report['gold']}{how}"
     if protocol == "test":
         return f"{report['split']} split"
     if protocol == "all":
@@ -329,7 +342,8 @@ def tables(report: dict[str, Any]) -> list[Any]:
         spec = get_layer(task.layer)
         layer = comp["layers"].get(task.layer, {"metrics": {}, "documents": {}})
         s = comp["settings"]
-        title = (f"{task.title} — {_scope(report)}, corpus {report['corpus_version']}, "
+        corpus = f"corpus {report['corpus_version']}, " if report["corpus_version"] else ""
+        title = (f"{task.title} — {_scope(report)}, {corpus}"
                  f"{'/'.join(report['statuses'])} layers; {round(100 * s['confidence'])}% "
                  "bootstrap intervals")
         if s["baseline"] is not None:

@@ -27,8 +27,8 @@ from dateline.schemas.oserrors import os_error
 __all__ = ["COMMANDS", "build_parser", "coded", "main"]
 
 # Modules under dateline.commands, in the order `dateline --help` lists them.
-COMMANDS = ("validate", "corpus", "score", "compare", "report", "extractors", "train", "predict",
-            "benchmark", "studio", "agreement", "adjudicate", "errors")
+COMMANDS = ("validate", "corpus", "convert", "score", "compare", "report", "extractors", "train",
+            "predict", "benchmark", "studio", "agreement", "adjudicate", "errors")
 
 
 def build_parser() -> argparse.ArgumentParser:

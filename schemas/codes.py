@@ -37,6 +37,8 @@ AREAS: dict[str, str] = {
     "release": "releases, diffs between corpus versions, exports and git",
     "studio": "the Label Studio round trip, agreement and adjudication",
     "baselines": "extractors: finding, configuring, training and loading them",
+    "convert": "dateline convert: reading CoNLL, brat, spaCy, OneIE and Hugging Face data, "
+               "and the map file",
 }
 
 
@@ -340,6 +342,26 @@ _ALL: list[ErrorCode] = [
          "run `dateline adjudicate --help` for the policies"),
         ("no-adjudicator", "The adjudicator policy was given no adjudicator.",
          "pass --adjudicator NAME")),
+    *_entries("convert", _D,
+        ("convert-malformed", "A line or record of a file to convert cannot be read in its "
+         "format (a bad tag, too few columns, a malformed brat line or OneIE record).",
+         "correct the line the message names"),
+        ("convert-bad-offset", "A stand-off span lies outside its text, or its text differs "
+         "from the text at its offsets.",
+         "correct the offsets (a text read with other line ends shifts every offset)"),
+        ("convert-bad-reference", "An annotation names an annotation id the file lacks.",
+         "correct the id, or add the annotation it names"),
+        ("convert-duplicate-id", "Two converted documents get the same id.",
+         "give every document its own id"),
+        ("convert-invalid", "A converted document fails validation.",
+         "correct the source item the message names"),
+        ("map-malformed", "The map file is not JSON, or not of the map file's shape.",
+         "write an object with entities, events, roles and quotes sections"),
+        ("map-unknown-label", "The map file maps a label to a name outside schemas/labels.json.",
+         "map it to a dateline label, or to null to drop it")),
+    *_entries("convert", _U,
+        ("convert-no-input", "No file of the format was found in the inputs.",
+         "name the files, or a folder holding them")),
     *_entries("baselines", _D,
         ("model-unreadable", "A trained model cannot be read.",
          "retrain with `dateline train NAME --force`")),

@@ -211,7 +211,9 @@ class Meta(_Model):
     ``license`` is the SPDX identifier of the text's licence and ``annotation_license`` that
     of the annotation's (they differ: Wikinews text is ``CC-BY-2.5``, the annotations of GUM
     and MEANTIME ``CC-BY-4.0``); ``NOASSERTION`` (SPDX) when no licence is known.
-    ``attribution`` says whom to credit, in words.
+    ``attribution`` says whom to credit, in words. ``text_rule`` says how the text was
+    rebuilt when the source holds tokens, not text (``dateline convert``), and ``sentences``
+    are the source's sentence boundaries, when it has them.
 
     >>> Meta(license="CC-BY-2.5", annotation_license="CC-BY-4.0").annotation_license
     'CC-BY-4.0'
@@ -230,6 +232,9 @@ class Meta(_Model):
     # Written only when set, so documents made before it keep their bytes.
     annotation_license: OptStr = Field(default=None, exclude_if=lambda v: v is None)
     attribution: OptStr = None
+    # Written only when set (by `dateline convert`), so other documents keep their bytes.
+    text_rule: OptStr = Field(default=None, exclude_if=lambda v: v is None)
+    sentences: tuple[Region, ...] | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class Document(_Model):

@@ -27,7 +27,7 @@ from rich.console import Console
 
 from dateline.benchmark import benchmark
 from dateline.benchmark import tables as benchmark_tables
-from dateline.commands.options import add_resampling_options
+from dateline.commands.options import add_resampling_options, load_gold
 from dateline.commands.types import at_least_two
 from dateline.folds import DEFAULT_FOLDS
 from dateline.protocols import PROTOCOLS, parse_protocol
@@ -58,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--folds", type=at_least_two, default=DEFAULT_FOLDS, metavar="K",
                    help=f"folds of --protocol cv (default: {DEFAULT_FOLDS}, the published "
                         "folds)")
+    p.add_argument("--gold", default=None, metavar="FILE",
+                   help="score on these gold Documents instead of the corpus (e.g. written by "
+                        "`dateline convert`); with --protocol all or cv, every document")
     p.add_argument("--status", default="gold", metavar="S[,S...]",
                    help="gold layer statuses to score (default: gold); e.g. gold,draft")
     p.add_argument("-o", "--output-dir", default="out/benchmark", metavar="DIR",
@@ -88,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.extractors.split(",")] if args.extractors else None
     statuses = [s.strip() for s in args.status.split(",") if s.strip()]
     out = Path(args.output_dir)
-    report = benchmark(names, split=args.split,
+    gold, version = load_gold(args.gold) if args.gold else (None, None)
+    report = benchmark(names, split=args.split, gold=gold, corpus_version=version,
+                       gold_name=args.gold,
                        protocol=parse_protocol(args.protocol, folds=args.folds),
                        statuses=statuses, output_dir=out,
                        retrain=args.retrain, console=progress, baseline=args.baseline,

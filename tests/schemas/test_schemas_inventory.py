@@ -34,7 +34,7 @@ def test_schema_fields_are_exactly_the_design() -> None:
         "coverage", "not_annotated"}
     assert set(defs["Meta"]["properties"]) == {
         "title", "publisher", "url", "published", "language", "genre", "collection",
-        "license", "annotation_license", "attribution"}
+        "license", "annotation_license", "attribution", "text_rule", "sentences"}
 
 
 def test_examples_validate_against_the_json_schema() -> None:
