@@ -77,9 +77,11 @@ def parse_protocol(name: str, *, folds: int = DEFAULT_FOLDS) -> Protocol:
     if name not in PROTOCOLS:
         raise DatelineError("unknown-protocol", f"unknown protocol {name!r}",
                             fix=f"use one of {', '.join(PROTOCOLS)}", exit_code=2)
-    if name == "cv" and folds < 2:
+    if name == "cv" and folds < 3:
         raise DatelineError("bad-option", f"--folds {folds}: cross-validation needs at least "
-                            "2 folds", fix="give --folds 2 or more (default 5)", exit_code=2)
+                            "3 folds (the held-out fold, an inner validation fold and one "
+                            "to train on)", fix="give --folds 3 or more (default 5)",
+                            exit_code=2)
     return Protocol(name, folds)
 
 

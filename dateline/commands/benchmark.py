@@ -28,7 +28,7 @@ from rich.console import Console
 from dateline.benchmark import benchmark
 from dateline.benchmark import tables as benchmark_tables
 from dateline.commands.options import add_resampling_options, load_gold
-from dateline.commands.types import at_least_two
+from dateline.commands.types import fold_count
 from dateline.folds import DEFAULT_FOLDS
 from dateline.protocols import PROTOCOLS, parse_protocol
 
@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="test: the official test split (trained extractors learn from train); "
                         "all: every document, for extractors that never train on the corpus; "
                         "cv: k-fold cross-validation over every document (default: test)")
-    p.add_argument("--folds", type=at_least_two, default=DEFAULT_FOLDS, metavar="K",
+    p.add_argument("--folds", type=fold_count, default=DEFAULT_FOLDS, metavar="K",
                    help=f"folds of --protocol cv (default: {DEFAULT_FOLDS}, the published "
                         "folds)")
     p.add_argument("--gold", default=None, metavar="FILE",

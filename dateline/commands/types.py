@@ -30,7 +30,7 @@ from dateline.schemas import DatelineError
 
 __all__ = [
     "Parser",
-    "at_least_two",
+    "fold_count",
     "fraction",
     "non_negative_int",
     "positive_int",
@@ -89,17 +89,18 @@ def non_negative_int(text: str) -> int:
     return _integer(text, 0, None, "an integer of 0 or more")
 
 
-def at_least_two(text: str) -> int:
-    """An integer of 2 or more (cross-validation folds).
+def fold_count(text: str) -> int:
+    """A number of cross-validation folds: 3 or more (each held-out fold is predicted by a
+    model trained on the others less one, its inner validation fold).
 
-    >>> at_least_two("5")
+    >>> fold_count("5")
     5
-    >>> at_least_two("1")
+    >>> fold_count("2")
     Traceback (most recent call last):
     ...
-    argparse.ArgumentTypeError: '1' is out of range; allowed: an integer of 2 or more
+    argparse.ArgumentTypeError: '2' is out of range; allowed: an integer of 3 or more
     """
-    return _integer(text, 2, None, "an integer of 2 or more")
+    return _integer(text, 3, None, "an integer of 3 or more")
 
 
 def seed(text: str) -> int:

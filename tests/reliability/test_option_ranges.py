@@ -33,7 +33,8 @@ BAD = [
     (["validate", G, "--max-errors", "0"], "--max-errors", "'0'", "1 or more"),
     (["validate", G, "--level", "7"], "--level", "invalid choice", "choose from"),
     (["report", G, G, "-o", "out", "--max-docs", "-1"], "--max-docs", "'-1'", "0 or more"),
-    (["benchmark", "--folds", "1"], "--folds", "'1'", "2 or more"),
+    (["benchmark", "--folds", "1"], "--folds", "'1'", "3 or more"),
+    (["benchmark", "--folds", "2"], "--folds", "'2'", "3 or more"),
     (["agreement", "--bootstrap", "0"], "--bootstrap", "'0'", "1 or more"),
     (["compare", G, G, "--seed", "x"], "--seed", "'x' is not an integer", "from 0 to"),
 ]
