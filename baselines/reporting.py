@@ -95,6 +95,7 @@ def sources(toks: Tokens, lower: Sequence[str], cands: Sequence[Candidate],
     words = reporting_words()
     wl = word_lists()
     said = frozenset(verbs) | words["source_verbs"]
+    finite = _finite(verbs)
     extra: list[Candidate] = []
     relabel: dict[tuple[int, int], Candidate] = {}
     for a, b in toks.sentences:
@@ -117,7 +118,7 @@ def sources(toks: Tokens, lower: Sequence[str], cands: Sequence[Candidate],
                                   "nominal")
             elif ("organisations" in rules and k == a and _lone_name(toks.words[k])
                   and w not in wl["sentence_starters"]
-                  and _verb_follows(lower, k + 1, b, _finite(verbs))):
+                  and _verb_follows(lower, k + 1, b, finite)):
                 found = Candidate(k, k + 1, "ORGANIZATION", "named")  # "Microsoft says"
             if found is not None:
                 extra.append(found)
@@ -130,9 +131,11 @@ def sources(toks: Tokens, lower: Sequence[str], cands: Sequence[Candidate],
             if c.label == "LOCATION" and _verb_follows(lower, c.last, len(lower), said):
                 relabel[(c.first, c.last)] = Candidate(c.first, c.last, "ORGANIZATION",
                                                        c.kind, c.cluster)
-    covered = [(c.first, c.last) for c in extra]
+    covered = bytearray(len(lower))  # tokens of the new sources
+    for c in extra:
+        covered[c.first:c.last] = b"\x01" * (c.last - c.first)
     kept = [relabel.get((c.first, c.last), c) for c in cands
-            if not any(c.first < last and first < c.last for first, last in covered)]
+            if not any(covered[c.first:c.last])]
     return sorted(kept + extra, key=lambda c: (c.first, c.last))
 
 
