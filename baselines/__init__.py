@@ -31,6 +31,7 @@ from dateline.baselines.cache import (
     model_dir,
     trains_on_corpus,
 )
+from dateline.baselines.gold_coverage import Coverage, gold_coverage, tell_coverage
 from dateline.baselines.registry import (
     ENTRY_POINT_GROUP,
     REFERENCE_POINTS,
@@ -43,6 +44,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "LAYERS",
     "REFERENCE_POINTS",
+    "Coverage",
     "Extractor",
     "ExtractorInfo",
     "Trainable",
@@ -50,11 +52,13 @@ __all__ = [
     "cache_dir",
     "extract_all",
     "get_extractor",
+    "gold_coverage",
     "is_trainable",
     "layers_of",
     "load_or_train",
     "model_dir",
     "predictions",
     "strip",
+    "tell_coverage",
     "trains_on_corpus",
 ]

@@ -8,6 +8,10 @@ Steps 4 and 5 of ``quotes-rules`` (:mod:`dateline.baselines.quotes`):
 5. Indirect quotes: sentences "X said (that) …", "…, X said.", "according to X, …" and
    "…, according to X." outside direct quotes (:func:`indirect_quote`).
 
+Both take the reporting-structure rules in use (``rules``, names of
+:data:`dateline.baselines.reporting.RULES`): "X, who …, says", "In a statement, X …", and
+organisations or documents as sources, whose ``source_verbs`` count as cues.
+
 Both work on token indexes (:class:`~dateline.baselines.text.Tokens`) and on the candidate
 speakers (:class:`~dateline.baselines.mentions.Candidate`) indexed by their first and by their
 last token, so that "said X" and "X said" are one dictionary look-up each.
@@ -35,6 +39,12 @@ from typing import Any
 
 from dateline.baselines.mentions import Candidate
 from dateline.baselines.quote_marks import QUOTE_MARKS
+from dateline.baselines.reporting import (
+    SOURCE_LABELS,
+    parenthetical,
+    reporting_words,
+    statement_frame,
+)
 from dateline.baselines.text import Tokens
 
 __all__ = ["direct_cue", "indirect_quote", "speech_lexicon"]
@@ -64,6 +74,7 @@ def speech_lexicon() -> dict[str, Any]:
 
 def direct_cue(toks: Tokens, lower: Sequence[str], open_pos: int, close_pos: int,
                by_first: dict[int, Candidate], by_last: dict[int, Candidate],
+               rules: frozenset[str] = frozenset(),
                ) -> tuple[tuple[int, int], Candidate | None] | None:
     """Cue token range and speaker of the direct quote whose marks are at ``open_pos`` and
     ``close_pos``: first in the words after the closing mark, then in those before the opening
@@ -95,7 +106,7 @@ def direct_cue(toks: Tokens, lower: Sequence[str], open_pos: int, close_pos: int
             break
         window.append(k)
         k += 1
-    found = _attribute(window, lower, cue_forms, by_first, by_last, after=True)
+    found = _attribute(window, lower, cue_forms, by_first, by_last, after=True, rules=rules)
     if found is None:
         # The words before the opening mark, back to the start of the sentence.
         before_end = bisect_left(toks.starts, open_pos)
@@ -108,19 +119,47 @@ def direct_cue(toks: Tokens, lower: Sequence[str], open_pos: int, close_pos: int
             window.insert(0, k)
             k -= 1
         lead = lower[window[-1]] if window else ""
-        if lead in (":", ",", "that") or lead in cue_forms:
+        if lead in (":", ",", "that") or lead in cue_forms or (
+                window and _sourced(lower, window[-1], window[0], by_last, rules)):
             found = _attribute(window, lower, cue_forms, by_first, by_last,
-                               after=False, weak_ok=False)
+                               after=False, weak_ok=False, rules=rules)
     return found
+
+
+def _sourced(lower: Sequence[str], k: int, lo: int, by_last: dict[int, Candidate],
+             rules: frozenset[str]) -> bool:
+    """Whether token ``k`` is a source verb ("ruled", or a weak speech verb such as "states")
+    whose subject, just before it, is an organisation or a document (organisations and
+    documents rules)."""
+    if not rules & {"organisations", "documents"} or not (
+            lower[k] in reporting_words()["source_verbs"] or lower[k] in speech_lexicon()["forms"]):
+        return False
+    j = k
+    while j > lo and lower[j - 1] in reporting_words()["auxiliaries"]:
+        j -= 1
+    subject = by_last.get(j)
+    return subject is not None and subject.first >= lo and subject.label in SOURCE_LABELS
+
+
+def _before_parenthetical(lower: Sequence[str], lo: int, j: int, k: int,
+                          by_last: dict[int, Candidate], rules: frozenset[str],
+                          ) -> Candidate | None:
+    """The speaker of "X, who …, said" when tokens ``[j, k)`` before the verb hold the comma
+    that closes the clause (relative-clause rule)."""
+    if "relative-clause" not in rules:
+        return None
+    comma = max((c for c in range(j, k) if lower[c] == ","), default=None)
+    return None if comma is None else parenthetical(lower, lo, comma, by_last)
 
 
 def _attribute(window: Sequence[int], lower: Sequence[str], cue_forms: dict[str, str],
                by_first: dict[int, Candidate], by_last: dict[int, Candidate], *,
-               after: bool, weak_ok: bool = True,
+               after: bool, weak_ok: bool = True, rules: frozenset[str] = frozenset(),
                ) -> tuple[tuple[int, int], Candidate | None] | None:
     """Cue token range and speaker in a window of token indexes next to a quote."""
-    verbs = [k for k in window if lower[k] in cue_forms
-             and (weak_ok or lower[k] not in speech_lexicon()["weak"])]
+    verbs = [k for k in window if (lower[k] in cue_forms
+             and (weak_ok or lower[k] not in speech_lexicon()["weak"]))
+             or _sourced(lower, k, window[0], by_last, rules)]
     if not verbs:
         return None
     # The cue nearest to the quote.
@@ -129,10 +168,14 @@ def _attribute(window: Sequence[int], lower: Sequence[str], cue_forms: dict[str,
     # "said X": a mention right after the verb.
     if v + 1 in by_first and by_first[v + 1].last <= hi:
         return (v, v + 1), by_first[v + 1]
-    # "X said": the nearest mention ending before the verb, skipping adverbs and commas.
+    # "X said": the nearest mention ending before the verb, skipping adverbs and commas
+    # (or, for "X, who …, said", the mention before the clause).
     k = v
     while k > lo and lower[k - 1] in _ADVERBS:
         k -= 1
+    spk = _before_parenthetical(lower, lo, k, v, by_last, rules)
+    if spk is not None:
+        return (v, v + 1), spk
     for end in range(k, lo, -1):
         if end in by_last and by_last[end].first >= lo:
             return (v, v + 1), by_last[end]
@@ -147,7 +190,7 @@ def _attribute(window: Sequence[int], lower: Sequence[str], cue_forms: dict[str,
 
 def indirect_quote(toks: Tokens, a: int, b: int, lower: Sequence[str], inside: Sequence[bool],
                    used_cues: set[int], by_first: dict[int, Candidate],
-                   by_last: dict[int, Candidate],
+                   by_last: dict[int, Candidate], rules: frozenset[str] = frozenset(),
                    ) -> tuple[list[tuple[int, int]], tuple[int, int], Candidate | None] | None:
     """Content char spans, cue token range and speaker of an indirect quote in the sentence of
     tokens ``[a, b)``; ``inside`` marks the tokens of direct quotes, ``used_cues`` the cues
@@ -183,6 +226,13 @@ def indirect_quote(toks: Tokens, a: int, b: int, lower: Sequence[str], inside: S
             return []
         return [(toks.starts[i], toks.ends[j - 1])]
 
+    # "In a statement (to Y), X <verb> ..." (statement-frame rule).
+    frame = statement_frame(toks, a, end, lower, by_first) if "statement-frame" in rules \
+        else None
+    if frame is not None and not any(inside[frame[1][0]:end]) and frame[1][0] not in used_cues:
+        content = chars(frame[0], end)
+        if content:
+            return content, frame[1], frame[2]
     for k in range(a, end):
         if inside[k] or k in used_cues:
             continue
@@ -190,6 +240,9 @@ def indirect_quote(toks: Tokens, a: int, b: int, lower: Sequence[str], inside: S
         # "according to X, ..." and "..., according to X."
         if w == "according" and k + 1 < end and lower[k + 1] == "to":
             spk = by_first.get(k + 2)
+            if spk is None and "organisations" in rules and k + 2 < end and \
+                    lower[k + 2] == "the":
+                spk = by_first.get(k + 3)  # "according to the Interior Ministry"
             if spk is None:
                 continue
             if k == a or (k > a and lower[k - 1] in ("but", "and")):
@@ -199,13 +252,14 @@ def indirect_quote(toks: Tokens, a: int, b: int, lower: Sequence[str], inside: S
             if content:
                 return content, (k, k + 2), spk
             continue
-        if w not in lex["forms"] or w in lex["weak"]:
+        sourced = _sourced(lower, k, a, by_last, rules)
+        if (w not in lex["forms"] or w in lex["weak"]) and not sourced:
             continue
         # "X said (that) ...": a speaker right before the verb, the content after it.
         j = k
         while j > a and lower[j - 1] in _ADVERBS:
             j -= 1
-        speaker = by_last.get(j)
+        speaker = _before_parenthetical(lower, a, j, k, by_last, rules) or by_last.get(j)
         if speaker is not None and speaker.first >= a:
             start = k + 1
             if w in lex["object"] and start in by_first:
@@ -227,7 +281,7 @@ def indirect_quote(toks: Tokens, a: int, b: int, lower: Sequence[str], inside: S
         # "..., X said." / "..., said X."
         if end - k <= 5 and k > a + 3:
             after = by_first.get(k + 1)
-            before = by_last.get(j)
+            before = _before_parenthetical(lower, a, j, k, by_last, rules) or by_last.get(j)
             spk = after if after is not None and after.last <= end else before
             if spk is None:
                 continue

@@ -48,7 +48,8 @@ class Extractor(Protocol):
 
     ``extract_batch(docs) -> list[Document]`` is optional: :func:`extract_all` uses it when
     present. An optional ``layers`` attribute names the layers the extractor is scored on
-    (default: the layers its output marks ``silver``).
+    (default: the layers its output marks ``silver``). An optional ``cover(coverage)`` method
+    is told what the benchmark's gold layers cover (:mod:`.gold_coverage`) before training.
 
     >>> from dateline.baselines.quote_marks import QuoteMarks
     >>> isinstance(QuoteMarks(), Extractor), isinstance(object(), Extractor)

@@ -8,10 +8,15 @@ The pipeline, step by step:
    ``min_ratio`` of their occurrences, with their most frequent type) overrides the ACE-style
    keyword lists kept as data in ``event_keywords.json``. ``min_ratio`` and whether to use the
    keyword lists at all are chosen on the validation split, never on test.
-3. Give a typed trigger its arguments without syntax: for each role of its ACE type, the
-   nearest unused mention of an allowed label in the same sentence (agent-like roles look left
-   of the trigger first, the others right).
-4. Write the events layer (silver) and the argument mentions in the entities layer.
+3. Keep only the event types the gold covers: the ``types`` setting, and in a benchmark the
+   event labels of the gold layers scored (:mod:`.gold_coverage`; told through :meth:`cover`).
+   Against typed gold an untyped or uncovered trigger is dropped; against untyped gold every
+   trigger is kept, untyped, without arguments.
+4. Give a typed trigger its arguments without syntax: for each role that ``schemas/labels.json``
+   allows for its type, the nearest unused mention of a fitting label in the same sentence
+   (agent-like roles look left of the trigger first, the others right). No arguments when the
+   ``arguments`` setting is off or no scored gold layer annotates them.
+5. Write the events layer (silver) and the argument mentions in the entities layer.
 
 >>> from dateline.schemas import Document, check_document
 >>> out = EventRules().extract(Document(id="d", text="Ann Lee was arrested in Homs on Monday."))
@@ -33,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.baselines.base import predictions
+from dateline.baselines.gold_coverage import Coverage
 from dateline.baselines.mentions import Candidate, find_mentions
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import Argument, DatelineError, Document, Event, Mention, Span, inventory
@@ -95,7 +101,13 @@ class EventRules:
     """Rule-based event extractor; ``train`` learns its lexicon, ``extract`` works untrained.
 
     Settings: ``keywords`` (use the ACE keyword lists), ``min_ratio`` and ``min_count`` (how
-    reliably and how often a form must be a trigger in train to be learned), ``arguments``.
+    reliably and how often a form must be a trigger in train to be learned), ``arguments``,
+    ``types`` (predict only these event types; default: every type of the lexicon, narrowed
+    in a benchmark to what the gold covers).
+
+    >>> rules = EventRules(types=["Life.Die"])
+    >>> [e.type for e in rules.extract(Document(id="d", text="He died after the attack.")).events]
+    ['Life.Die']
     """
 
     name = "events-rules"
@@ -103,7 +115,15 @@ class EventRules:
     layers = ("events",)
 
     def __init__(self, *, keywords: bool = True, min_ratio: float = 0.5, min_count: int = 2,
-                 arguments: bool = True) -> None:
+                 arguments: bool = True, types: list[str] | None = None) -> None:
+        unknown = sorted(set(types or ()) - set(inventory().event_types))
+        if unknown:
+            raise DatelineError("bad-setting", f"extractor 'events-rules': setting types names "
+                                f"{', '.join(unknown)}, not an event type of schemas/labels.json",
+                                fix="give ACE Type.Subtype names, e.g. --set "
+                                    "'types=[\"Conflict.Attack\"]'", exit_code=2)
+        self.types = types
+        self.coverage = Coverage()  # what the gold covers (see cover); default: anything
         self.keywords = keywords
         self.min_ratio = min_ratio
         self.min_count = min_count
@@ -113,6 +133,17 @@ class EventRules:
         self._trained = False
         self._table: dict[str, str | None] | None = None
         self._first_words: tuple[dict[str, str | None], dict[str, int]] | None = None
+
+    def cover(self, coverage: dict[str, Coverage]) -> None:
+        """Predict only what the gold covers (called by the benchmark before training).
+
+        >>> rules = EventRules()
+        >>> rules.cover({"events": Coverage(frozenset(), frozenset({"type", "arguments"}))})
+        >>> out = rules.extract(Document(id="d", text="Ann died."))
+        >>> [(e.type, e.arguments) for e in out.events]
+        [(None, ())]
+        """
+        self.coverage = coverage.get("events", Coverage())
 
     @property
     def trained(self) -> bool:
@@ -165,8 +196,10 @@ class EventRules:
         }
         self._trained = True
         # Tune on validation only: the ratio threshold and the use of the keyword lists.
+        # The model does not depend on the benchmark's coverage: tune without it.
         best: tuple[float, float, bool] | None = None
         gold = [d for d in validation_docs if _annotated(d)]
+        coverage, self.coverage = self.coverage, Coverage()
         for keywords in (False, True):
             for ratio in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
                 self.keywords, self.min_ratio, self._table = keywords, ratio, None
@@ -174,6 +207,7 @@ class EventRules:
                 if best is None or f1 > best[0]:
                     best = (f1, ratio, keywords)
         assert best is not None
+        self.coverage = coverage
         self.keywords, self.min_ratio, self._table = best[2], best[1], None
         return {"learned_forms": sum(1 for _ in self._lexicon_learned()),
                 "min_ratio": best[1], "keywords": best[2], "validation_f1": round(best[0], 4)}
@@ -233,7 +267,10 @@ class EventRules:
         toks = tokenize(text)
         lower = [w.lower() for w in toks.words]
         table = self._lexicon()
-        cands = find_mentions(toks) if self.arguments else []
+        untyped = self.coverage.labels is not None and not self.coverage.labels
+        with_args = (self.arguments and not untyped
+                     and "arguments" not in self.coverage.missing)
+        cands = find_mentions(toks) if with_args else []
         mentions: dict[tuple[int, int], Mention] = {}
         events: list[Event] = []
         c = 0
@@ -264,6 +301,10 @@ class EventRules:
                     continue
                 n, etype = hit
                 span = snap(text, toks.starts[i], toks.ends[i + n - 1])
+                if not self._covers(etype):
+                    span = None
+                elif untyped:
+                    etype = None
                 if span is not None:
                     c += 1
                     args = self._arguments(toks, etype, i, i + n, in_sentence, mentions)
@@ -272,11 +313,19 @@ class EventRules:
                                                      text=text[span[0]:span[1]])))
                 i += n
         ents = sorted(mentions.values(), key=lambda m: (m.start, m.end))
-        labels = sorted({t for t in self._lexicon().values() if t is not None})
+        labels = [] if untyped else sorted(
+            {t for t in self._lexicon().values() if t is not None and self._covers(t)})
         if ents:
             return predictions(doc, self, events=(events, labels),
                                entities=(ents, sorted({m.label for m in ents})))
         return predictions(doc, self, events=(events, labels))
+
+    def _covers(self, etype: str | None) -> bool:
+        """Whether a trigger of ``etype`` is predicted: a type of the ``types`` setting (when
+        set) that the gold covers (an untyped trigger only when the gold is untyped)."""
+        if self.types is not None and etype not in self.types:
+            return False
+        return self.coverage.allows(etype) or not self.coverage.labels
 
     def _arguments(self, toks: Tokens, etype: str | None, first: int, last: int,
                    cands: list[Candidate], mentions: dict[tuple[int, int], Mention],

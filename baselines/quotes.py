@@ -18,7 +18,10 @@ The pipeline, step by step:
    spans; an uncued quote in the same paragraph as a cued one inherits its speaker.
 5. Indirect quotes: sentences "X said (that) …", "…, X said.", "according to X, …" and
    "…, according to X." outside direct quotes (:mod:`.attribution`). An indirect quote whose
-   content holds a direct quote without its own cue is a mixed quote.
+   content holds a direct quote without its own cue is a mixed quote. Reporting rules
+   (:mod:`.reporting`, the ``rules`` setting) add "X, who …, says", "In a statement, X …",
+   "X's spokesperson told …", and organisations and documents as sources ("the White House
+   said", "the report states").
 6. Speakers become PERSON/ORGANIZATION mentions in the entities layer (a pronoun speaker shares
    its ``entity`` cluster id with the name it resolves to), so a scorer can match speakers at
    mention and at entity level. The extractor is scored on its quotes layer only.
@@ -43,12 +46,13 @@ import itertools
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from dateline.baselines.attribution import direct_cue, indirect_quote
+from dateline.baselines.attribution import direct_cue, indirect_quote, speech_lexicon
 from dateline.baselines.base import predictions
 from dateline.baselines.mentions import Candidate, find_mentions
 from dateline.baselines.quote_marks import direct_quotes, paragraph_starts
+from dateline.baselines.reporting import DEFAULT_RULES, RULES, sources
 from dateline.baselines.text import snap, tokenize
-from dateline.schemas import Document, Mention, Quote, Span
+from dateline.schemas import DatelineError, Document, Mention, Quote, Span
 
 __all__ = ["QuoteRules"]
 
@@ -66,7 +70,7 @@ class _Direct:
 
 
 def _suitable(c: Candidate) -> bool:
-    return c.label in ("PERSON", "ORGANIZATION")
+    return c.label in ("PERSON", "ORGANIZATION", "ABSTRACT")
 
 
 class QuoteRules:
@@ -77,7 +81,8 @@ class QuoteRules:
     train and validation splits they are mostly scare quotes and titles, and dropping them
     raises quote F1 from 0.674 to 0.710), ``indirect`` (find indirect and mixed quotes),
     ``with_marks`` (direct quote content includes its quotation marks; by default it does
-    not, nor the comma or full stop that ends the quoted clause, as in the corpus).
+    not, nor the comma or full stop that ends the quoted clause, as in the corpus),
+    ``rules`` (the reporting rules of :mod:`.reporting` to use; default: ``DEFAULT_RULES``).
 
     A quote split by its cue is one quote with two content spans:
 
@@ -95,7 +100,14 @@ class QuoteRules:
     layers = ("quotes",)
 
     def __init__(self, *, min_uncued_words: int | None = None, indirect: bool = True,
-                 with_marks: bool = False) -> None:
+                 with_marks: bool = False, rules: list[str] | None = None) -> None:
+        unknown = sorted(set(rules or ()) - set(RULES))
+        if unknown:
+            raise DatelineError("bad-setting", f"extractor 'quotes-rules': setting rules names "
+                                f"{', '.join(unknown)}, not a reporting rule",
+                                fix=f"use some of {', '.join(RULES)}, e.g. --set "
+                                    "'rules=[\"documents\"]'", exit_code=2)
+        self.rules = frozenset(DEFAULT_RULES if rules is None else rules)
         self.min_uncued_words = min_uncued_words
         self.indirect = indirect
         self.with_marks = with_marks
@@ -105,8 +117,9 @@ class QuoteRules:
         text = doc.text
         # Step 1: tokens, sentences and the mentions that can be speakers.
         toks = tokenize(text)
-        cands = find_mentions(toks)
         lower = [w.lower() for w in toks.words]
+        cands = sources(toks, lower, find_mentions(toks), self.rules,
+                        speech_lexicon()["forms"])
         # Candidates by first and by last token, for "said X" and "X said".
         by_first = {c.first: c for c in cands if _suitable(c)}
         by_last = {c.last: c for c in cands if _suitable(c)}
@@ -119,7 +132,8 @@ class QuoteRules:
 
         # Step 4: cue and speaker of each direct quote.
         for dq in directs:
-            found = direct_cue(toks, lower, dq.open_pos, dq.close_pos, by_first, by_last)
+            found = direct_cue(toks, lower, dq.open_pos, dq.close_pos, by_first, by_last,
+                               self.rules)
             if found is not None:
                 dq.cue, dq.speaker = found
                 used_cues.add(found[0][0])
@@ -163,7 +177,7 @@ class QuoteRules:
         if self.indirect:
             for a, b in toks.sentences:
                 found_ind = indirect_quote(toks, a, b, lower, inside, used_cues, by_first,
-                                           by_last)
+                                           by_last, self.rules)
                 if found_ind is not None:
                     indirect.append(found_ind)
 

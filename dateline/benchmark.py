@@ -28,7 +28,14 @@ from typing import Any
 
 from rich.console import Console
 
-from dateline.baselines import Extractor, available, get_extractor, layers_of
+from dateline.baselines import (
+    Extractor,
+    available,
+    get_extractor,
+    gold_coverage,
+    layers_of,
+    tell_coverage,
+)
 from dateline.baselines.text import tokenize
 from dateline.evaluation.compare import DEFAULT_SEED, comparison
 from dateline.evaluation.layers import ScoreOptions, get_layer, layers
@@ -233,12 +240,15 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
     # A layer no gold document annotates (e.g. quotes of a converted NER dataset) is not scored.
     annotated = {name for name in LAYERS
                  if any(getattr(d.layers, name).status in statuses for d in gold)}
+    coverage = gold_coverage(gold, statuses)
     for item in chosen:
         # 1. Make the extractor.
         extractor = _make(item, bool(extractors), report, console, proto)
         if extractor is None:
             continue
         name = extractor.name
+        # An extractor that asks (a ``cover`` method) learns what the gold layers cover.
+        tell_coverage(extractor, coverage)
         # 2-3. Train (or load) what the protocol lets it learn from, and predict every gold
         # document with layers stripped (under cv, each fold by a model that never saw it).
         started = time.perf_counter()
