@@ -351,7 +351,7 @@ _ALL: list[ErrorCode] = [
         ("studio-server-bad-state", "A state file of the local server cannot be read.",
          "delete the file"),
         ("studio-server-port-busy", "The server's port is taken.", "pass a free --port"),
-        ("studio-server-init-failed", "`label-studio init` failed.", "read its log"),
+        ("studio-server-init-failed", "Label Studio's own init command failed.", "read its log"),
         ("studio-server-start-failed", "The server exited or did not answer in time.",
          "read its log; pass a longer --timeout"),
         ("studio-server-login-failed", "The server refused the first user's password.",
