@@ -1,7 +1,7 @@
 """Regions drawn with the mouse in Label Studio's real web page (headless Debian chromium,
 driven by Playwright) come back from ``dateline studio pull`` with exact code-point offsets:
-a quote across an LF line break, one across a CRLF, names right after an emoji and names with
-combining marks.
+a quote across an LF line break, one across a CRLF, names right after an emoji, from a ZWJ
+emoji on, with combining marks, and over a double space and a tab.
 
 The page stores a region's text as it shows it (line breaks as backslash-n, a CRLF as two);
 the pull checks the offsets against it (dateline.studio.regiontext). ``make browser`` installs
@@ -20,6 +20,7 @@ import time
 import pytest
 
 from dateline.schemas import Document, write_jsonl
+from dateline.studio.regiontext import web_form
 from dateline.studio.sync import read_pulled
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -37,14 +38,15 @@ PROJECT = "dateline-browser"
 # Invented texts: an LF document and a CRLF one; NFD combining marks; astral and ZWJ emoji.
 LF = ("🙂Ana Lima arrived in Sa\u0303o Tome\u0301 on Monday.\n"
       "“We will not back down,\nnot now,” Ana Lima said.\n\n"
-      "The 👩🏽\u200d⚕️ doctors met Jose\u0301 Nu\u0301n\u0303ez.")
+      "The 👩🏽\u200d⚕️ doctors met Jose\u0301 Nu\u0301n\u0303ez in Vila  Real\tNova.")
 CRLF = ("Rui Costa spoke first.\r\n"
         "“Talks will go on,\r\nwhatever it takes,” he said. 🚨Bea Ruiz agreed.")
 # document id -> [(label, substring)] drawn in this order
 DRAW = {
     "browser-lf": [("PERSON", "Ana Lima"), ("LOCATION", "Sa\u0303o Tome\u0301"),
                    ("QUOTE:direct", "“We will not back down,\nnot now,”"),
-                   ("PERSON", "Jose\u0301 Nu\u0301n\u0303ez")],
+                   ("PERSON", "Jose\u0301 Nu\u0301n\u0303ez"),
+                   ("PERSON", "👩🏽\u200d⚕️ doctors"), ("LOCATION", "Vila  Real\tNova")],
     "browser-crlf": [("PERSON", "Rui Costa"),
                      ("QUOTE:direct", "“Talks will go on,\r\nwhatever it takes,”"),
                      ("PERSON", "Bea Ruiz")],
@@ -162,8 +164,8 @@ def test_regions_drawn_in_the_browser_pull_back_exactly(tmp_path, label_studio_s
         text = TEXTS[doc_id]
         for _, sub in draws:
             got = stored[(doc_id, *_span(text, sub))]
-            assert got == (sub if "\n" not in sub else sub.replace("\r", "\\n")
-                           .replace("\n", "\\n")), (doc_id, sub, got)
+            shown = web_form(sub) if re.search(r"[\r\n\t]|  ", sub) else sub
+            assert got == shown, (doc_id, sub, got)
     assert stored["browser-crlf", *_span(CRLF, DRAW["browser-crlf"][1][1])].count("\\n") == 2
 
     # Pull: every region comes back with its exact code points.
