@@ -266,8 +266,7 @@ def start(files: ServerFiles, *, label_studio: str | os.PathLike[str] | None = N
                 f"label-studio exited with {proc.returncode}" if exited else
                 f"label-studio did not answer {url}/health within {timeout:.0f} s") +
                 f"; the end of {files.log}:\n{_log_tail(files)}", where=str(exe),
-                fix="read the log above; a first start migrates the database (~30 s): pass a "
-                "longer --timeout on a slow machine")
+                fix="read the log above; on a slow or busy machine pass a longer --timeout")
         time.sleep(0.3)
     with open(files.log, "rb") as log:
         log.seek(offset)
