@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     (True, 'export', 'annotations', None)
     """
     p = sub.add_parser("studio", help="annotate in Label Studio: config, push, pull, import, "
-                       "export", description=__doc__.split("\n\n")[1] if __doc__ else None)
+                       "export, server", description=__doc__.split("\n\n")[1] if __doc__ else None)
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def server(q: argparse.ArgumentParser) -> None:
