@@ -1,4 +1,4 @@
-"""``dateline studio config|push|pull|import|export``: the Label Studio round trip.
+"""``dateline studio config|push|pull|import|export|server``: the Label Studio round trip.
 
 ``push`` and ``pull`` talk to a server (URL from ``--url`` or ``$LABEL_STUDIO_URL``, token from
 ``$LABEL_STUDIO_API_KEY``); ``import`` and ``export`` do the same conversion on Label Studio
@@ -23,6 +23,7 @@ from typing import Any
 
 from rich.console import Console
 
+from dateline.commands import studio_server
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
 from dateline.studio.convert import tasks_documents
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     (True, 'export', 'annotations', None)
     """
     p = sub.add_parser("studio", help="annotate in Label Studio: config, push, pull, import, "
-                       "export", description=__doc__.split("\n\n")[1] if __doc__ else None)
+                       "export, server", description=__doc__.split("\n\n")[1] if __doc__ else None)
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def server(q: argparse.ArgumentParser) -> None:
@@ -83,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "as predictions")
     q.add_argument("--model-version", help="model version of predictions")
     q.add_argument("--split", help="split to record in each task's data")
+    studio_server.register(acts)
     p.set_defaults(func=run, parser=p)
 
 
@@ -160,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
     1 annotations: new 1, changed 0, unchanged 0, invalid 0, refused 0, skipped 0
     0
     """
+    if args.action == "server":
+        return studio_server.run(args)
     console = Console(highlight=False, soft_wrap=True)
     if args.action == "config":
         xml = labeling_config()

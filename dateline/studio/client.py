@@ -85,8 +85,10 @@ def api_errors(conn: Connection, doing: str) -> Iterator[None]:
             raise DatelineError(
                 "studio-unauthorized", f"{doing}: the server refused the token "
                 f"({exc.status_code}: {body})", where=conn.url,
-                fix=f"set {TOKEN_ENV} to a valid access token (Label Studio: Account & "
-                "Settings > Personal Access Token; a legacy token needs legacy tokens enabled)",
+                fix=f"set {TOKEN_ENV} to a personal access token (`dateline studio server "
+                "init` writes one; or Account & Settings > Personal Access Token in the web "
+                "page). A legacy token works only on a server whose first start had "
+                "--enable-legacy-api-token (LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true)",
                 exit_code=2) from None
         raise DatelineError("studio-api-error", f"{doing}: HTTP {exc.status_code}: {body}",
                             where=conn.url, fix="read the server's message above") from None
@@ -112,8 +114,10 @@ def _token(env: Mapping[str, str]) -> str:
         if token:
             return token
     raise DatelineError("studio-no-token", f"no Label Studio API token in ${TOKEN_ENV}",
-                        fix=f"export {TOKEN_ENV}=<your token> (Account & Settings in Label "
-                        "Studio); never write it into a file of the repository", exit_code=2)
+                        fix=f"export {TOKEN_ENV}=<your token> (`dateline studio server init` "
+                        "writes one to a file outside the repository, or see Account & Settings "
+                        "in Label Studio); never write it into a file of the repository",
+                        exit_code=2)
 
 
 def connect(url: str | None = None, env: Mapping[str, str] | None = None,

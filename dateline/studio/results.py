@@ -55,6 +55,7 @@ from dateline.studio.config import (
     quote_label,
     relation_labels,
 )
+from dateline.studio.regiontext import mismatch_message, region_text_matches
 from dateline.studio.shape import result_problems
 
 __all__ = ["STUDIO_CHECKS", "Converted", "results_document"]
@@ -164,11 +165,9 @@ def _read_region(item: dict[str, Any], text: str, path: str, out: _Problems,
                 "the region", f"{path}.value.labels[0]")
         return None
     piece = text[start:end]
-    if "text" in value and value["text"] != piece:
-        out.add("studio-text-mismatch",
-                f"region text {quote_value(value['text'])} differs from the task text at "
-                f"[{start}, {end}), {quote_value(piece)}; redraw the region",
-                f"{path}.value.text")
+    if "text" in value and not region_text_matches(value["text"], piece):
+        out.add("studio-text-mismatch", f"{mismatch_message(value['text'], piece, start, end)}"
+                "; redraw the region", f"{path}.value.text")
         return None
     return _Region(control, label, Span(start=start, end=end, text=piece), path)
 

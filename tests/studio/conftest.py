@@ -111,7 +111,7 @@ def label_studio_server(tmp_path_factory):
         print(f"\nlabel-studio ready in {time.monotonic() - t1:.1f} s "
               f"({time.monotonic() - t0:.1f} s with the template)")
         yield {"url": url, "api_key": TOKEN, "pid": proc.pid, "data_dir": data_dir,
-               "bin": LS_BIN, "env": _env(data_dir)}
+               "bin": LS_BIN, "env": _env(data_dir), "email": USER, "password": PASSWORD}
     finally:
         proc.send_signal(signal.SIGTERM)  # only the process started above
         try:
