@@ -7,7 +7,7 @@ carries a ``README.md`` and a ``MANIFEST`` of its own.
 - ``parquet``: ``DIR/README.md`` (the corpus card with ``.parquet`` data files: same
   features, split sizes and ``configs[].version``; one card serves one file format) and
   ``DIR/data/{default,tokens}/{split}-00000-of-00001.parquet``. ``load_dataset(DIR)`` gives
-  the same rows as ``load_dataset("corpus")``.
+  the same rows as ``load_dataset(<corpus folder>)``.
 - ``conll``: ``DIR/{split}.conll`` from the ``tokens`` config: ``# id = ...``, then one
   ``token<TAB>tag`` line per token, a blank line after each document.
 - ``docbin``: ``DIR/{split}.spacy``, one ``spacy.tokens.DocBin`` per split over the ``tokens``

@@ -65,3 +65,30 @@ def test_load_dataset_of_a_path_from_another_folder_with_a_fresh_cache(built_cor
     assert int(n) == len(list(dateline.documents("test", corpus=built_corpus)))
     assert dtype == "date32"
     assert (elsewhere / "fresh").is_dir()
+
+
+def test_dateline_load_never_serves_stale_rows(built_corpus, tmp_path):
+    # load_dataset(folder) keeps serving its cache after a built file is edited in place;
+    # dateline.load refuses the edited file, and once MANIFEST says so (a rebuild with --update
+    # rewrites it) serves the new rows from the same, warm cache_dir.
+    import json
+    import shutil
+
+    from dateline.manifest import read_manifest, write_manifest
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(built_corpus, corpus)
+    cache = tmp_path / "cache"
+    first = load("test", corpus=corpus, cache_dir=cache)[0]
+    path = corpus / "data" / "default" / "test-00000-of-00001.jsonl"
+    lines = path.read_text("utf-8").splitlines()
+    doc = json.loads(lines[0])
+    doc["meta"]["title"] = "Edited title"
+    path.write_text("\n".join([json.dumps(doc, ensure_ascii=False), *lines[1:]]) + "\n", "utf-8")
+    with pytest.raises(DatelineError) as err:
+        load("test", corpus=corpus, cache_dir=cache)
+    assert err.value.code == "built-file-mismatch"
+    write_manifest(corpus, sorted(read_manifest(corpus)))
+    again = load("test", corpus=corpus, cache_dir=cache)[0]
+    assert again["id"] == first["id"] and first["meta"]["title"] != "Edited title"
+    assert again["meta"]["title"] == "Edited title"
