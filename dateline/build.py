@@ -44,6 +44,7 @@ from dateline.card import (
     render_card,
     tokens_features,
 )
+from dateline.card_fields import example_section, fields_section
 from dateline.fetch import read_lock
 from dateline.folds import planned_folds
 from dateline.location import seed_corpus, template_dir
@@ -325,6 +326,8 @@ def _checked_outputs(corpus: Path, results: dict[str, ImportResult], all_docs: l
         "audit": audit_section(coverage),
         "licenses": markdown_table(license_rows(
             {n: sorted(r.documents, key=lambda d: d.id) for n, r in results.items()}, evidence)),
+        "fields": fields_section(),
+        "example": example_section(),
     })
     return BuildResult(stats, written, changed, 0.0), {
         manifest_path: "".join(f"{written[k]}  {k}\n" for k in sorted(written)),
