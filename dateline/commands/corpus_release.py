@@ -268,10 +268,15 @@ def run_diff(a: str, b: str, corpus: Path, sources: Path, args: argparse.Namespa
 
 
 def run_fetch(dest: Path, corpus: Path, args: argparse.Namespace, console: Console) -> int:
-    """``dateline corpus fetch-sources [DIR]``."""
+    """``dateline corpus fetch-sources [DIR]``: the sources the corpus folder's lock pins (the
+    installed lock when the folder has none yet, as before a first build)."""
     from dateline.fetch import fetch_sources, parse_overrides
+    from dateline.location import template_dir
 
-    report = fetch_sources(corpus / "sources.lock", dest, repos=parse_overrides(args.repo),
+    lock = corpus / "sources.lock"
+    if not lock.exists():
+        lock = template_dir() / "sources.lock"
+    report = fetch_sources(lock, dest, repos=parse_overrides(args.repo),
                            say=lambda s: console.print(f"[dim]·[/dim] {s}"))
     for line in report:
         console.print(line)

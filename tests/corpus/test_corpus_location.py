@@ -55,3 +55,16 @@ def test_seed_refuses_a_folder_that_is_no_corpus(tmp_path):
     written = seed_corpus(fresh)
     assert len(written) == len(template_files()) and (fresh / "sources.lock").is_file()
     assert not [p for p in fresh.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_fetch_sources_before_a_first_build_reads_the_installed_lock(tmp_path, monkeypatch):
+    import dateline.fetch
+    from dateline.location import template_dir
+
+    seen = []
+    monkeypatch.setattr(dateline.fetch, "fetch_sources",
+                        lambda lock, dest, **kw: seen.append((lock, dest)) or ["done"])
+    assert main(["corpus", "fetch-sources", str(tmp_path / "src"), "--corpus",
+                 str(tmp_path / "new corpus")]) == 0
+    assert seen == [(template_dir() / "sources.lock", tmp_path / "src")]
+    assert not (tmp_path / "new corpus").exists()  # fetching makes no corpus folder
