@@ -10,6 +10,7 @@ dependency install takes. The test checks that the ``dateline`` imported there i
 that the wheel carries no built data, and that nothing of the checkout is on its path.
 """
 
+import ast
 import os
 import shutil
 import subprocess
@@ -92,11 +93,14 @@ def test_wheel_ships_the_corpus_template_and_no_built_data(installed):
 
 def test_installed_wheel_resolves_nothing_from_the_checkout(installed):
     python, _, env, root, _ = installed
-    out = _run([str(python), "-c", "import dateline, dateline.location as L; "
+    out = _run([str(python), "-c", "import sys, dateline, dateline.location as L; "
                 "print(dateline.__file__); print(L.checkout_root()); print(dateline.corpus_path());"
-                "print(L.template_dir())"], root / "elsewhere", env)
-    file, checkout, corpus, template = out.splitlines()
-    assert file.startswith(str(root / "venv")) and str(REPO) not in out
+                "print(L.template_dir()); print(repr(sys.path))"], root / "elsewhere", env)
+    file, checkout, corpus, template, path = out.splitlines()
+    assert file.startswith(str(root / "venv")) and str(REPO) not in "".join(out.splitlines()[:4])
+    deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    assert [p for p in ast.literal_eval(path)
+            if p.startswith(str(REPO)) and p not in deps] == []  # only the dependencies
     assert checkout == "None"
     assert corpus == str(root / "home" / "data" / "dateline" / "corpus")  # the per-user default
     assert Path(template, "sources.lock").is_file()
