@@ -49,9 +49,11 @@ $(STUDIO_VENV)/.installed-$(LABEL_STUDIO_VERSION): | setup
 schemas: setup
 	$(BIN)/python -m dateline.schemas.jsonschema
 
-# Regenerate docs/errors.md after changing the error-code registry (schemas/codes.py).
+# Regenerate docs/errors.md after changing the error-code registry (schemas/codes.py), and
+# docs/metrics.md after changing a metric card (evaluation/*.py docstrings) or labels.json.
 docs: setup
 	$(BIN)/python -m dateline.schemas.codes_docs docs/errors.md
+	$(BIN)/python -m dateline.metrics_docs docs/metrics.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -44,8 +44,10 @@ from dateline.card import (
     render_card,
     tokens_features,
 )
+from dateline.card_fields import example_section, fields_section
 from dateline.fetch import read_lock
 from dateline.folds import planned_folds
+from dateline.location import seed_corpus, template_dir
 from dateline.schemas import (
     DatelineError,
     Document,
@@ -227,16 +229,23 @@ def build(corpus: str | os.PathLike[str], sources: str | os.PathLike[str], *,
           update: bool = False, step: Callable[[str], None] | None = None) -> BuildResult:
     """Build the corpus from ``sources`` into ``corpus/data``; raise DatelineError on any error.
 
-    ``step`` is called with the name of each step (for progress display).
+    ``step`` is called with the name of each step (for progress display). A missing or empty
+    ``corpus`` folder first gets the committed corpus files (:func:`dateline.location.
+    seed_corpus`: the card, ``sources.lock``, ``MANIFEST``, splits, annotations).
 
-    >>> build(Path("/nonexistent/corpus"), Path("/nonexistent/sources"))
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()); _ = (folder / "notes.txt").write_text("mine")
+    >>> build(folder, Path("/nonexistent/sources"))
     Traceback (most recent call last):
     ...
-    dateline.schemas.errors.DatelineError: [card-missing] /nonexistent/corpus/README.md: ...
+    dateline.schemas.errors.DatelineError: [card-missing] ...: not a corpus folder: it is not ...
     """
     t0 = time.perf_counter()
     corpus = Path(corpus)
     say = step or (lambda _: None)
+    if seed_corpus(corpus):
+        say(f"new corpus folder {corpus} (card, sources.lock, MANIFEST, splits, annotations "
+            f"copied from {template_dir()})")
     version = card_version(corpus / "README.md")
     recover_build(corpus)  # finish a commit a hard kill interrupted; drop old temp folders
     reader = SourceReader(sources, lock=_read_lock(corpus))
@@ -318,6 +327,8 @@ def _checked_outputs(corpus: Path, results: dict[str, ImportResult], all_docs: l
         "audit": audit_section(coverage),
         "licenses": markdown_table(license_rows(
             {n: sorted(r.documents, key=lambda d: d.id) for n, r in results.items()}, evidence)),
+        "fields": fields_section(),
+        "example": example_section(),
     })
     return BuildResult(stats, written, changed, 0.0), {
         manifest_path: "".join(f"{written[k]}  {k}\n" for k in sorted(written)),

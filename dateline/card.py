@@ -135,7 +135,7 @@ def card_yaml(version: str, sizes: dict[str, dict[str, int]],
     """The card's YAML front matter (without the ``---`` lines).
 
     >>> sizes = {c: dict.fromkeys(SPLITS, 1) for c in ("default", "tokens")}
-    >>> card_yaml("1.0.0", sizes, ["cc-by-2.5", "cc-by-4.0"]).split("\\n")[3:6]
+    >>> card_yaml("1.0.0", sizes, ["cc-by-2.5", "cc-by-4.0"]).split("\\n")[9:12]
     ['license:', '- cc-by-2.5', '- cc-by-4.0']
     """
     import yaml
@@ -155,6 +155,9 @@ def card_yaml(version: str, sizes: dict[str, dict[str, int]],
     head = {
         "pretty_name": "dateline: English news with entities, events and quotes",
         "language": ["en"],
+        "language_creators": ["found"],
+        "annotations_creators": ["expert-generated"],
+        "multilinguality": ["monolingual"],
         "license": list(licenses),
         "task_categories": ["token-classification"],
         "task_ids": ["named-entity-recognition"],

@@ -2,25 +2,25 @@
 
 Every export reads the built JSONL files after checking them against the corpus MANIFEST, is
 written into a temporary folder beside ``DIR`` and moved into place only when complete, and
-carries a ``README.md`` and a ``MANIFEST`` of its own.
+carries a ``README.md``, the corpus card, ``LICENSES.md`` (the licences of every source, as
+SPDX identifiers, and whom to credit) and a ``MANIFEST`` of its own: a folder that leaves the
+repository keeps its terms.
 
 - ``parquet``: ``DIR/README.md`` (the corpus card with ``.parquet`` data files: same
   features, split sizes and ``configs[].version``; one card serves one file format) and
   ``DIR/data/{default,tokens}/{split}-00000-of-00001.parquet``. ``load_dataset(DIR)`` gives
-  the same rows as ``load_dataset("corpus")``.
-- ``conll``: ``DIR/{split}.conll`` from the ``tokens`` config: ``# id = ...``, then one
-  ``token<TAB>tag`` line per token, a blank line after each document.
-- ``docbin``: ``DIR/{split}.spacy``, one ``spacy.tokens.DocBin`` per split over the ``tokens``
-  config's documents: the document text exactly (whitespace kept as spaCy does), the source
-  tokens, ``doc.ents`` from the BIO tags, ``doc.user_data["id"]``; vocab of
-  ``spacy.blank("en")`` (no model).
+  the same rows as ``load_dataset(<corpus folder>)``.
+- ``conll`` and ``docbin`` (:mod:`dateline.export_tokens`): ``DIR/{split}.conll`` (``# id =
+  ...``, one ``token<TAB>tag`` line per token, a blank line after each sentence) or
+  ``DIR/{split}.spacy`` (one ``DocBin`` per split, the document text exactly, ``doc.ents``,
+  sentence starts), with ``README.md`` (what was tagged and which documents were left out) and
+  the card as ``CARD.md``. ``labels``/``kinds`` choose the entity labels and mention kinds
+  (default: the ``tokens`` config's named PERSON, ORGANIZATION and LOCATION).
 
 >>> conll_block("d1", ["Ann", "Lee", "ran"], ["B-PERSON", "I-PERSON", "O"])
 '# id = d1\\nAnn\\tB-PERSON\\nLee\\tI-PERSON\\nran\\tO\\n\\n'
->>> bio_spans([(0, 3), (4, 7), (8, 11)], ["B-PERSON", "I-PERSON", "O"])
-[(0, 7, 'PERSON')]
->>> words_and_spaces("Ann  Lee\\n", [(0, 3), (5, 8)])
-(['Ann', ' ', 'Lee', '\\n'], [True, False, False, False])
+>>> licenses_text("---\\nx: 1\\n---\\n# Card\\n## Licensing and attribution\\nCC.\\n## Next\\n")[:9]
+'# Licence'
 """
 
 from __future__ import annotations
@@ -28,112 +28,37 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dateline.export_tokens import (
+    Selection,
+    bio_spans,
+    conll_block,
+    records,
+    select,
+    tagged_documents,
+    words_and_spaces,
+    write_conll,
+    write_docbin,
+)
 from dateline.manifest import verify_manifest, write_manifest
 from dateline.schemas import DatelineError, atomic_write, atomic_write_text
 from dateline.schemas.io import make_dirs
 from dateline.schemas.validate import SPLITS
 
-__all__ = ["FORMATS", "bio_spans", "conll_block", "export", "parquet_card", "words_and_spaces"]
+__all__ = ["FORMATS", "bio_spans", "conll_block", "export", "licenses_text", "parquet_card",
+           "words_and_spaces"]
 
 FORMATS = ("parquet", "conll", "docbin")
 MARK = "<!-- dateline export:"
 
 
-def conll_block(doc_id: str, tokens: list[str], tags: list[str]) -> str:
-    """One document in CoNLL/BIO: an id comment, ``token<TAB>tag`` lines, a blank line.
-
-    >>> print(conll_block("d1", ["Ann", "ran"], ["B-PERSON", "O"]), end="")
-    # id = d1
-    Ann\tB-PERSON
-    ran\tO
-    <BLANKLINE>
-    >>> conll_block("d1", ["New York"], ["B-LOCATION"])
-    Traceback (most recent call last):
-    ...
-    dateline.schemas.errors.DatelineError: [export-bad-token] d1: token 'New York' is empty ...
-    """
-    bad = [t for t in tokens if not t or any(c.isspace() for c in t)]
-    if bad:
-        raise DatelineError("export-bad-token", f"token {bad[0]!r} is empty or holds "
-                            "whitespace: CoNLL cannot represent it", where=doc_id,
-                            fix="fix the tokenization of the source importer")
-    return f"# id = {doc_id}\n" + "".join(f"{t}\t{g}\n" for t, g in zip(tokens, tags,
-                                                                       strict=True)) + "\n"
-
-
-def bio_spans(tokens: list[tuple[int, int]], tags: list[str]) -> list[tuple[int, int, str]]:
-    """Character spans ``(start, end, label)`` of BIO ``tags`` over token offsets (an ``I-``
-    without its ``B-`` starts a span, as conlleval does).
-
-    >>> bio_spans([(0, 3), (4, 7), (8, 11)], ["I-PERSON", "B-PERSON", "I-LOCATION"])
-    [(0, 3, 'PERSON'), (4, 7, 'PERSON'), (8, 11, 'LOCATION')]
-    """
-    out: list[tuple[int, int, str]] = []
-    current: list[Any] | None = None
-    for (start, end), tag in zip(tokens, tags, strict=True):
-        prefix, _, label = tag.partition("-")
-        if current is not None and prefix == "I" and label == current[2]:
-            current[1] = end
-            continue
-        if current is not None:
-            out.append((current[0], current[1], current[2]))
-            current = None
-        if prefix in ("B", "I"):
-            current = [start, end, label]
-    if current is not None:
-        out.append((current[0], current[1], current[2]))
-    return out
-
-
-def words_and_spaces(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
-    """spaCy ``words``/``spaces`` that rebuild ``text`` exactly from token offsets: a single
-    space after a token is its trailing space; other gaps become whitespace tokens.
-
-    >>> words, spaces = words_and_spaces("Hi, Bo.", [(0, 2), (2, 3), (4, 6), (6, 7)])
-    >>> words, spaces
-    (['Hi', ',', 'Bo', '.'], [False, True, False, False])
-    >>> "".join(w + " " * s for w, s in zip(words, spaces))
-    'Hi, Bo.'
-    """
-    words: list[str] = []
-    spaces: list[bool] = []
-    pos = 0
-    for start, end in tokens:
-        if start > pos:
-            gap = text[pos:start]
-            if words and not spaces[-1] and gap.startswith(" "):
-                spaces[-1], gap = True, gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-        words.append(text[start:end])
-        spaces.append(False)
-        pos = end
-    if pos < len(text):
-        gap = text[pos:]
-        if words and gap.startswith(" "):
-            spaces[-1], gap = True, gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
-    return words, spaces
-
-
 # --------------------------------------------------------------------------- reading
-
-
-def _records(corpus: Path, config: str, split: str) -> Iterator[dict[str, Any]]:
-    for path in sorted((corpus / "data" / config).glob(f"{split}-*.jsonl")):
-        with path.open("rb") as f:
-            for line in f:
-                if line.strip():
-                    yield json.loads(line)
 
 
 def _split_card(text: str) -> tuple[dict[str, Any], str]:
@@ -201,7 +126,7 @@ def _write_parquet(corpus: Path, out: Path) -> list[str]:
         schema = features.arrow_schema.with_metadata(
             {"huggingface": json.dumps({"info": {"features": features.to_dict()}})})
         for split in SPLITS:
-            rows = [features.encode_example(_typed(r)) for r in _records(corpus, config, split)]
+            rows = [features.encode_example(_typed(r)) for r in records(corpus, config, split)]
             table = pa.Table.from_pylist(rows, schema=schema)
             rel = f"data/{config}/{split}-00000-of-00001.parquet"
             with atomic_write(out / rel) as f:
@@ -212,100 +137,105 @@ def _write_parquet(corpus: Path, out: Path) -> list[str]:
     return files
 
 
-def _tokens(record: dict[str, Any]) -> list[tuple[int, int]]:
-    return [(s, s + len(t)) for s, t in zip(record["token_starts"], record["tokens"],
-                                            strict=True)]
-
-
-def _write_conll(corpus: Path, out: Path) -> list[str]:
-    files = []
-    for split in SPLITS:
-        text = "".join(conll_block(r["id"], r["tokens"], r["ner_tags"])
-                       for r in _records(corpus, "tokens", split))
-        atomic_write_text(out / f"{split}.conll", text)
-        files.append(f"{split}.conll")
-    return files
-
-
-def _write_docbin(corpus: Path, out: Path) -> list[str]:
-    try:
-        import spacy
-        from spacy.tokens import Doc, DocBin
-    except ImportError as exc:
-        raise DatelineError("missing-dependency", "spaCy is not installed",
-                            fix="pip install 'dateline[corpus]'", exit_code=2) from exc
-    nlp = spacy.blank("en")
-    files = []
-    for split in SPLITS:
-        texts = {r["id"]: r["text"] for r in _records(corpus, "default", split)}
-        bin_ = DocBin(store_user_data=True)
-        for r in _records(corpus, "tokens", split):
-            text, toks = texts[r["id"]], _tokens(r)
-            words, spaces = words_and_spaces(text, toks)
-            doc = Doc(nlp.vocab, words=words, spaces=spaces)
-            if doc.text != text:
-                raise DatelineError("export-text-mismatch", "the spaCy Doc does not rebuild "
-                                    "the document text", where=r["id"],
-                                    fix="report this as a bug of `dateline corpus export`")
-            ents = [doc.char_span(a, b, label=lab) for a, b, lab in bio_spans(toks, r["ner_tags"])]
-            if any(e is None for e in ents):
-                raise DatelineError("export-misaligned", "a BIO span does not fall on spaCy "
-                                    "tokens", where=r["id"], fix="rebuild the corpus")
-            doc.ents = ents
-            doc.user_data["id"] = r["id"]
-            bin_.add(doc)
-        with atomic_write(out / f"{split}.spacy") as f:
-            f.write(bin_.to_bytes())
-        files.append(f"{split}.spacy")
-    return files
-
-
-def _readme(fmt: str, version: str) -> str:
+def _readme(fmt: str, version: str, selection: Selection, counts: dict[str, int]) -> str:
     what = {
-        "conll": "CoNLL/BIO files of the `tokens` config: per document a `# id = ...` line, "
-                 "then one `token<TAB>tag` line per token and a blank line. Tags: BIO over the "
-                 "named PERSON, ORGANIZATION and LOCATION mentions (outermost wins).",
-        "docbin": "spaCy `DocBin` files of the `tokens` config's documents: "
-                  "`DocBin().from_disk(path).get_docs(spacy.blank(\"en\").vocab)` gives Docs "
-                  "whose text is the document text, with the source tokens, `doc.ents` from "
-                  "the BIO tags and the document id in `doc.user_data[\"id\"]`.",
+        "conll": "CoNLL/BIO files: per document a `# id = ...` line, then one `token<TAB>tag` "
+                 "line per token, and a blank line after each sentence (so after each "
+                 "document).",
+        "docbin": "spaCy `DocBin` files: `DocBin().from_disk(path).get_docs(spacy.blank(\"en\")"
+                  ".vocab)` gives Docs whose text is the document text exactly, with the "
+                  "tokens, `doc.ents` from the BIO tags, sentence starts (`doc.sents`) and the "
+                  "document id in `doc.user_data[\"id\"]`. A gap between tokens that is not "
+                  "one space (a line break, two spaces) is a whitespace token of its own "
+                  "(`token.is_space`, no entity, no sentence start): skip those to get the "
+                  "exported tokens.",
     }[fmt]
+    left = "".join(f"\n- `{doc_id}`: {why}" for doc_id, why in selection.left_out)
+    sizes = ", ".join(f"{sp} {counts[sp]}" for sp in SPLITS)
     return (f"{MARK} {fmt} {version} -->\n# dateline corpus {version} ({fmt})\n\n{what}\n\n"
-            "Splits: train, validation, test. `MANIFEST` holds the sha256 of every file. "
-            "Licenses and attribution: see the corpus card (`corpus/README.md`); the text of "
-            "GUM and MEANTIME documents is Wikinews, CC BY 2.5. Written by "
-            f"`dateline corpus export --format {fmt}`.\n")
+            f"Tags: BIO over the outermost entity mentions of {selection.describe()} (a nested "
+            "mention inside a tagged one is not tagged), on the documents of the `tokens` "
+            "config (entity layer exhaustive over the whole text), with their tokens (the "
+            "sources' own; spaCy's rule-based English tokenizer for the founding article). "
+            "Sentence starts come from spaCy's rule-based sentencizer and line breaks, not "
+            f"from the sources' sentence annotation.\n\nDocuments: {sizes}."
+            + (f" Left out:{left}" if left else "") +
+            "\n\n`MANIFEST` holds the sha256 of every file. The corpus card is `CARD.md`; "
+            "licences and attribution: `LICENSES.md` (the text of GUM and MEANTIME documents "
+            "is Wikinews, CC BY 2.5; annotations CC BY 4.0). Written by `dateline corpus "
+            f"export --format {fmt}`.\n")
+
+
+_DEEDS = {"CC-BY-2.5": "https://creativecommons.org/licenses/by/2.5/legalcode",
+          "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/legalcode",
+          "NOASSERTION": "no licence stated: do not redistribute without clearing the rights"}
+
+
+def licenses_text(card_text: str) -> str:
+    """``LICENSES.md`` of an export: the card's "Licensing and attribution" section (the
+    per-source table of SPDX identifiers and whom to credit) and where each licence is.
+
+    >>> print(licenses_text("---\\nx: 1\\n---\\n## Licensing and attribution\\nCC.\\n"
+    ...                     "## Citation\\n").splitlines()[-1])
+    - `NOASSERTION`: no licence stated: do not redistribute without clearing the rights
+    """
+    _, body = _split_card(card_text)
+    start = body.find("## Licensing and attribution")
+    if start < 0:
+        raise DatelineError("card-malformed", "the card has no 'Licensing and attribution' "
+                            "section", fix="restore corpus/README.md")
+    end = body.find("\n## ", start + 1)
+    section = body[start:end if end >= 0 else len(body)].strip()
+    section = section.removeprefix("## Licensing and attribution").strip()
+    section = re.sub(r"<!-- licenses:(start|end)[^>]*-->\n*", "", section)
+    deeds = "\n".join(f"- `{spdx}`: {where}" for spdx, where in _DEEDS.items())
+    return (f"# Licences of the dateline corpus\n\n{section}\n\n## The licences (SPDX "
+            f"identifiers)\n\n{deeds}\n")
 
 
 def export(corpus: str | os.PathLike[str], dest: str | os.PathLike[str],
-           fmt: str = "parquet") -> list[str]:
+           fmt: str = "parquet", *, labels: Sequence[str] | str | None = None,
+           kinds: Sequence[str] | str | None = None) -> list[str]:
     """Export the built corpus in ``corpus`` to ``dest``; return the files written (relative).
 
     ``dest`` must not exist, be empty, or hold an earlier export (it is replaced whole).
+    ``labels``/``kinds`` (CoNLL and DocBin only): the entity labels and mention kinds to tag,
+    or ``"all"`` (:func:`dateline.export_tokens.select`).
 
     A built corpus of one document, with its card and MANIFEST, exported as CoNLL:
 
     >>> import tempfile
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
     >>> corpus = Path(tempfile.mkdtemp())
     >>> _ = (corpus / "README.md").write_text(
-    ...     "---\\nconfigs:\\n- config_name: tokens\\n  version: 0.0.1\\n---\\n# Card\\n")
-    >>> (corpus / "data" / "tokens").mkdir(parents=True)
-    >>> row = {"id": "d", "tokens": ["Ann", "ran"], "token_starts": [0, 4],
-    ...        "ner_tags": ["B-PERSON", "O"]}
+    ...     "---\\nconfigs:\\n- config_name: tokens\\n  version: 0.0.1\\n---\\n# Card\\n"
+    ...     "## Licensing and attribution\\nCC BY 4.0.\\n")
+    >>> doc = Document(id="d", text="Ann ran.", entities=(Mention(
+    ...     id="m", start=0, end=3, text="Ann", label="PERSON", kind="named"),),
+    ...     layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
+    >>> _ = write_jsonl([doc], corpus / "data" / "default" / "test-00000-of-00001.jsonl")
+    >>> row = {"id": "d", "tokens": ["Ann", "ran", "."], "token_starts": [0, 4, 7],
+    ...        "ner_tags": ["B-PERSON", "O", "O"]}
     >>> rel = "data/tokens/test-00000-of-00001.jsonl"
-    >>> _ = (corpus / rel).write_text(json.dumps(row) + "\\n")
-    >>> write_manifest(corpus, [rel])
+    >>> atomic_write_text(corpus / rel, json.dumps(row) + "\\n")
+    >>> write_manifest(corpus, [rel, "data/default/test-00000-of-00001.jsonl"])
     >>> out = corpus / "export"
-    >>> export(corpus, out, "conll")
-    ['train.conll', 'validation.conll', 'test.conll', 'README.md', 'MANIFEST']
+    >>> export(corpus, out, "conll", labels=["PERSON"])
+    ['train.conll', 'validation.conll', 'test.conll', 'README.md', 'CARD.md', 'LICENSES.md', \
+'MANIFEST']
     >>> (out / "test.conll").read_text()
-    '# id = d\\nAnn\\tB-PERSON\\nran\\tO\\n\\n'
+    '# id = d\\nAnn\\tB-PERSON\\nran\\tO\\n.\\tO\\n\\n'
     """
     from dateline.build import card_version
 
     if fmt not in FORMATS:
         raise DatelineError("unknown-format", f"format {fmt!r} is not one of "
                             f"{', '.join(FORMATS)}", exit_code=2)
+    if fmt == "parquet" and (labels or kinds):
+        raise DatelineError("usage", "--labels and --kinds apply to the conll and docbin "
+                            "exports; parquet keeps every annotation",
+                            fix="drop --labels/--kinds, or use --format conll|docbin",
+                            exit_code=2)
     src, out = Path(corpus), Path(dest)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not _is_export(out))):
         raise DatelineError("export-target-not-empty", f"{out} exists and is not an earlier "
@@ -313,14 +243,21 @@ def export(corpus: str | os.PathLike[str], dest: str | os.PathLike[str],
                             fix="choose a new or empty folder", exit_code=2)
     version = card_version(src / "README.md")
     verify_manifest(src)
-    writer: Callable[[Path, Path], list[str]] = {
-        "parquet": _write_parquet, "conll": _write_conll, "docbin": _write_docbin}[fmt]
+    card = (src / "README.md").read_text("utf-8")
     make_dirs(out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        files = writer(src, tmp)
-        if fmt != "parquet":
-            atomic_write_text(tmp / "README.md", _readme(fmt, version))
+        if fmt == "parquet":
+            files = _write_parquet(src, tmp)
+            extra = ["README.md", "LICENSES.md"]
+        else:
+            selection = select(src, labels, kinds)
+            files = (write_conll if fmt == "conll" else write_docbin)(src, tmp, selection)
+            counts = {sp: len(tagged_documents(src, sp, selection)) for sp in SPLITS}
+            atomic_write_text(tmp / "README.md", _readme(fmt, version, selection, counts))
+            atomic_write_text(tmp / "CARD.md", card)
+            extra = ["README.md", "CARD.md", "LICENSES.md"]
+        atomic_write_text(tmp / "LICENSES.md", licenses_text(card))
         if (src / "CHANGELOG.md").exists():
             shutil.copyfile(src / "CHANGELOG.md", tmp / "CHANGELOG.md")
         write_manifest(tmp, files)
@@ -337,7 +274,7 @@ def export(corpus: str | os.PathLike[str], dest: str | os.PathLike[str],
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return [*files, "README.md", "MANIFEST"]
+    return [*files, *extra, "MANIFEST"]
 
 
 def _is_export(folder: Path) -> bool:

@@ -260,6 +260,11 @@ def python_builder(checkout: Path, sources: Path) -> Path:
     env = {**os.environ, "PYTHONPATH": str(checkout), "DATELINE_SOURCES": str(sources)}
     env.pop("DATELINE_CORPUS", None)
     corpus = checkout / "corpus"
+    if not (corpus / "README.md").is_file():  # else the build would seed a card of its own
+        raise DatelineError("revision-build-failed", "the build of the revision failed: "
+                            f"[card-missing] {corpus / 'README.md'}: the revision has no "
+                            "corpus card", where=str(checkout),
+                            fix="diff a revision that has corpus/README.md, or built folders")
     proc = subprocess.run([sys.executable, "-m", "dateline", "corpus", "build", "--corpus",
                            str(corpus), "--sources", str(sources), "--update", "--quiet"],
                           cwd=checkout, env=env, capture_output=True, text=True, check=False)

@@ -1,15 +1,14 @@
 """Loading the corpus: ``load`` (Hugging Face ``datasets``, offline) and ``documents`` (Documents).
 
-The corpus folder is ``corpus/`` beside the package (the repository layout), or
-``$DATELINE_CORPUS``, or the ``corpus`` argument. ``load`` forces offline mode and gives
+The corpus folder is the ``corpus`` argument, else the one :func:`dateline.corpus_path`
+resolves (``$DATELINE_CORPUS``, the checkout's ``corpus/``, the per-user data folder: see
+:mod:`dateline.location`). ``load`` forces offline mode and gives
 ``datasets`` its own cache folder per corpus version and built-data digest: the datasets cache
 of a local folder is keyed by the card only and would otherwise serve old rows after a rebuild.
 Both check the built files against ``MANIFEST`` first (:mod:`dateline.manifest`).
 
 >>> default_corpus_dir().name
 'corpus'
->>> corpus_version() == corpus_version(repository_root() / "corpus")
-True
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dateline.location import corpus_path, sources_path
 from dateline.manifest import verify_manifest
 from dateline.schemas import DatelineError, Document, read_jsonl
 from dateline.schemas.validate import SPLITS
@@ -38,7 +38,8 @@ CONFIGS = ("default", "tokens")
 
 
 def repository_root() -> Path:
-    """The folder that holds the ``dateline`` package folder (the repository root).
+    """The folder that holds the ``dateline`` package folder (the repository root in a
+    checkout, ``site-packages`` in an installed wheel).
 
     >>> (repository_root() / "dateline" / "loading.py").is_file()
     True
@@ -47,27 +48,25 @@ def repository_root() -> Path:
 
 
 def default_corpus_dir() -> Path:
-    """``$DATELINE_CORPUS``, else ``corpus/`` in the repository.
+    """The corpus folder when none is given: :func:`dateline.location.corpus_path`.
 
     >>> from unittest import mock
     >>> with mock.patch.dict(os.environ, {"DATELINE_CORPUS": "/data/corpus"}):
     ...     default_corpus_dir().as_posix()
     '/data/corpus'
     """
-    env = os.environ.get("DATELINE_CORPUS")
-    return Path(env) if env else repository_root() / "corpus"
+    return corpus_path()
 
 
 def default_sources_dir() -> Path:
-    """``$DATELINE_SOURCES``, else ``../shared/sources`` relative to the repository root.
+    """The sources folder when none is given: :func:`dateline.location.sources_path`.
 
     >>> from unittest import mock
     >>> with mock.patch.dict(os.environ, {"DATELINE_SOURCES": "/data/sources"}):
     ...     default_sources_dir().as_posix()
     '/data/sources'
     """
-    env = os.environ.get("DATELINE_SOURCES")
-    return Path(env) if env else repository_root().parent / "shared" / "sources"
+    return sources_path()
 
 
 def corpus_version(corpus: str | os.PathLike[str] | None = None) -> str:
@@ -82,7 +81,7 @@ def corpus_version(corpus: str | os.PathLike[str] | None = None) -> str:
     """
     from dateline.build import card_version
 
-    return card_version(Path(corpus or default_corpus_dir()) / "README.md")
+    return card_version(corpus_path(corpus) / "README.md")
 
 
 def _check_split(split: str | None) -> None:
@@ -103,8 +102,8 @@ def _data_files(corpus: Path, config: str, split: str | None) -> list[Path]:
     if not files:
         raise DatelineError("corpus-not-built", f"no built files in {corpus / 'data' / config}",
                             where=str(corpus),
-                            fix="run `dateline corpus build` (it reads ../shared/sources, or "
-                                "--sources DIR)")
+                            fix=f"run `dateline corpus build --corpus {corpus}` (sources: "
+                                "--sources DIR or $DATELINE_SOURCES)")
     verify_manifest(corpus, files)  # a corrupted or hand-edited built file fails here
     return files
 
@@ -137,7 +136,7 @@ def documents(split: str, *, config: str = "default",
         raise DatelineError("unknown-config", f"config {config!r} holds no Documents",
                             fix="use config='default' (or load(config='tokens') for tokens)",
                             exit_code=2)
-    for path in _data_files(Path(corpus or default_corpus_dir()), config, split):
+    for path in _data_files(corpus_path(corpus), config, split):
         yield from read_jsonl(path)
 
 
@@ -201,7 +200,7 @@ def load(split: str | None = None, config: str = "default", *,
 
     datasets.config.HF_HUB_OFFLINE = True
     datasets.config.HF_DATASETS_OFFLINE = True
-    folder = Path(corpus or default_corpus_dir()).resolve()
+    folder = corpus_path(corpus).resolve()
     files = _data_files(folder, config, None)
     root = Path(cache_dir or os.environ.get("DATELINE_CACHE")
                 or Path.home() / ".cache" / "dateline")

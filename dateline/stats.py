@@ -12,11 +12,13 @@ tags of the ``tokens`` config.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from dateline.schemas import Document, inventory
 
-__all__ = ["bio_tags", "named_core", "ner_ready", "render_stats_table", "stats_for"]
+__all__ = ["bio_tags", "named_core", "ner_ready", "outermost_mentions", "render_stats_table",
+           "stats_for"]
 
 
 
@@ -46,9 +48,27 @@ def named_core(doc: Document) -> list[tuple[int, int, str]]:
     >>> named_core(d)
     [(0, 14, 'ORGANIZATION')]
     """
-    core = inventory().core_entity_labels
+    return outermost_mentions(doc, inventory().core_entity_labels, ("named",))
+
+
+def outermost_mentions(doc: Document, labels: Iterable[str],
+                       kinds: Iterable[str | None] | None) -> list[tuple[int, int, str]]:
+    """Mentions of ``labels`` and ``kinds`` (None: every kind) as ``(start, end, label)``,
+    sorted; a mention inside or overlapping an earlier, longer one is dropped.
+
+    >>> from dateline.schemas import Mention
+    >>> d = Document(id="d", text="the New York mayor", entities=(
+    ...     Mention(id="a", start=0, end=18, text="the New York mayor", label="PERSON",
+    ...             kind="nominal"),
+    ...     Mention(id="b", start=4, end=12, text="New York", label="LOCATION", kind="named")))
+    >>> outermost_mentions(d, ["PERSON", "LOCATION"], None)
+    [(0, 18, 'PERSON')]
+    >>> outermost_mentions(d, ["PERSON", "LOCATION"], ["named"])
+    [(4, 12, 'LOCATION')]
+    """
+    wanted, allowed = set(labels), None if kinds is None else set(kinds)
     cands = sorted((m.start, -m.end, m.label) for m in doc.entities
-                    if m.kind == "named" and m.label in core)
+                   if m.label in wanted and (allowed is None or m.kind in allowed))
     out: list[tuple[int, int, str]] = []
     for start, neg_end, label in cands:
         if out and start < out[-1][1]:

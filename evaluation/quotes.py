@@ -43,6 +43,13 @@ lies outside the layer's regions, is ignored. A document whose gold layer declar
 ``speaker`` not annotated (``LayerInfo.not_annotated``) is left out of the cue or speaker
 metrics; when no scored document annotates them, those metrics are not applicable.
 
+*The corpus's content convention* (``corpus/GUIDELINES.md`` §3): a content span begins and
+ends with a word, with no quotation mark or punctuation at either end (``"We won," she said``
+has the content ``We won``); a quote interrupted by *she said* has two content spans; a
+complementiser introducing reported speech (*that*) belongs to the content. A system that keeps
+the marks or the final comma finds the quotes (``quote``, ``content_tokens``) but scores 0 on
+``content_exact`` for them: strip them before scoring.
+
 *Limits.* Quote boundaries differ by convention (with or without quotation marks): prefer
 ``content_tokens`` and ``quote`` to ``content_exact`` across sources. Speakers are compared by
 character overlap, so a predicted speaker "Ruiz" matches a gold "Mayor Ana Ruiz".

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,8 +157,9 @@ def render_markdown(area: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(path: str | Path = DOCS_PATH) -> Path:
-    """Write :func:`render_markdown` to ``path`` (relative to the working directory) atomically.
+def write(path: str | Path = DOCS_PATH, render: Callable[[], str] | None = None) -> Path:
+    """Write the page ``render`` makes (default :func:`render_markdown`) to ``path``
+    (relative to the working directory) atomically.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -165,7 +167,7 @@ def write(path: str | Path = DOCS_PATH) -> Path:
     True
     """
     out = Path(path)
-    atomic_write_text(out, render_markdown())
+    atomic_write_text(out, (render or render_markdown)())
     return out
 
 

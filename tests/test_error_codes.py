@@ -25,7 +25,9 @@ LEVEL_1 = frozenset(c for c, (level, _) in CHECKS.items() if level == 1)
 # os_error maps an errno to its code (ERRNO_CODES), any other errno to the catch-all.
 # check_spans refuses Documents under the first level-2 incident's check id.
 LEVEL_2 = frozenset(c for c, (level, _) in CHECKS.items() if level == 2)
+# from_hf refuses a row under the first level-1 incident of its Document JSON.
 DYNAMIC = {"schemas/jsonl.py": ("first.check", LEVEL_1),
+           "dateline/hf.py": ("first.check", LEVEL_1),
            "evaluation/inputs.py": ("first.check", LEVEL_2),
            "schemas/oserrors.py": ("code", frozenset(ERRNO_CODES.values()) | {OS_CATCH_ALL})}
 # Call sites that give another exit code than the registry's default, on purpose.

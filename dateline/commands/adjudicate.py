@@ -10,7 +10,7 @@ anchored by the text's sha256), with provenance; the next corpus build applies i
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
 >>> args = p.parse_args(["adjudicate", "--policy", "adjudicator", "--adjudicator", "ann"])
 >>> args.policy, args.adjudicator, args.out
-('adjudicator', 'ann', 'corpus/annotations')
+('adjudicator', 'ann', None)
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from dateline.location import PULLED_HELP, corpus_path, pulled_path
 from dateline.schemas import DatelineError, atomic_write_text
 from dateline.schemas.standoff import is_standoff, read_standoff, standoff_json, text_sha256
 from dateline.studio.adjudicate import POLICIES, adjudicate
-from dateline.studio.sync import ANNOTATIONS_DIR, document_texts, read_pulled
+from dateline.studio.sync import document_texts, read_pulled
 
 __all__ = ["register", "run"]
 
@@ -35,16 +36,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
     >>> args = p.parse_args(["adjudicate", "--policy", "majority"])
     >>> args.func is run, args.path, args.adjudicator, args.conflicts
-    (True, 'corpus/annotations/labelstudio', None, None)
+    (True, None, None, None)
     """
     p = sub.add_parser("adjudicate", help="merge annotators into the corpus annotation",
                        description=__doc__.split("\n\n")[1] if __doc__ else None)
-    p.add_argument("path", nargs="?", default=str(ANNOTATIONS_DIR),
-                   help="pulled annotations (default %(default)s)")
+    p.add_argument("path", nargs="?", default=None, help="pulled annotations " + PULLED_HELP)
     p.add_argument("--policy", choices=POLICIES, required=True)
     p.add_argument("--adjudicator", help="annotator whose version wins (policy adjudicator)")
-    p.add_argument("--out", default="corpus/annotations", help="where the corpus annotations "
-                   "go (default %(default)s)")
+    p.add_argument("--out", default=None, help="where the corpus annotations go (default: "
+                   "annotations/ of the corpus folder, dateline.corpus_path())")
     p.add_argument("--documents", nargs="+", default=[], metavar="FILE",
                    help="Document files holding the annotated texts (default: the built corpus)")
     p.add_argument("--conflicts", type=Path, help="also write the conflicts as JSON here")
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("--policy adjudicator needs --adjudicator NAME")
     counts = {"new": 0, "changed": 0, "unchanged": 0, "not adjudicated": 0}
     conflicts = []
-    pulled = read_pulled(args.path, document_texts(args.documents))
+    pulled = read_pulled(args.path or pulled_path(), document_texts(args.documents))
     for doc_id, docs in sorted(pulled.items()):
         result = adjudicate(docs, policy=args.policy, adjudicator=args.adjudicator)
         conflicts.extend(result.conflicts)
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             counts["not adjudicated"] += 1
             console.print(f"not adjudicated {doc_id}: {result.reason}", markup=False)
             continue
-        path = Path(args.out) / f"{doc_id}.json"
+        path = Path(args.out or corpus_path() / "annotations") / f"{doc_id}.json"
         text = standoff_json(result.doc)
         if path.exists():
             if path.read_bytes() == text.encode("utf-8"):

@@ -11,7 +11,7 @@ stand-off: their texts come from the built corpus, or from ``--documents FILE``.
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
 >>> args = p.parse_args(["agreement", "--format", "json"])
 >>> args.path, args.format
-('corpus/annotations/labelstudio', 'json')
+(None, 'json')
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from rich.console import Console
 from rich.table import Table
 
 from dateline.commands.types import positive_int, seed
+from dateline.location import PULLED_HELP, pulled_path
 from dateline.schemas import read_documents
-from dateline.studio.sync import ANNOTATIONS_DIR, document_texts, read_pulled
+from dateline.studio.sync import document_texts, read_pulled
 
 __all__ = ["register", "run"]
 
@@ -41,8 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """
     p = sub.add_parser("agreement", help="agreement between annotators (F1, kappa, alpha)",
                        description=__doc__.split("\n\n")[1] if __doc__ else None)
-    p.add_argument("path", nargs="?", default=str(ANNOTATIONS_DIR),
-                   help="pulled annotations (default %(default)s)")
+    p.add_argument("path", nargs="?", default=None, help="pulled annotations " + PULLED_HELP)
     p.add_argument("--expect", nargs="+", default=[], metavar="FILE",
                    help="Document files listing the documents that should be annotated")
     p.add_argument("--documents", nargs="+", default=[], metavar="FILE",
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from dateline.evaluation.agreement import agreement
 
     expected = [d.id for d in read_documents(args.expect)] if args.expect else []
-    pulled = read_pulled(args.path, document_texts(args.documents))
+    pulled = read_pulled(args.path or pulled_path(), document_texts(args.documents))
     report = agreement(pulled, expected=expected, bootstrap=args.bootstrap,
                        seed=args.seed)
     if args.format == "json":

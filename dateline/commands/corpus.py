@@ -45,9 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "release VERSION; diff A B; export DIR; fetch-sources [DIR]")
     p.add_argument("--sources", metavar="DIR", default=None,
                    help="folder of the sources (default $DATELINE_SOURCES, else "
-                        "../shared/sources beside the repository)")
+                        "../shared/sources beside a checkout, else the per-user data folder's "
+                        "dateline/sources)")
     p.add_argument("--corpus", metavar="DIR", default=None,
-                   help="corpus folder (default $DATELINE_CORPUS, else corpus/ in the repository)")
+                   help="corpus folder; build makes a new or empty one a corpus folder "
+                        "(default $DATELINE_CORPUS, else corpus/ of a checkout, else the "
+                        "per-user data folder's dateline/corpus)")
     p.add_argument("--update", action="store_true",
                    help="accept built files that differ from corpus/MANIFEST (and new splits)")
     p.add_argument("--quiet", action="store_true", help="no progress, no table")
@@ -162,13 +165,12 @@ def run(args: argparse.Namespace) -> int:
     dateline.schemas.errors.DatelineError: [corpus-not-built] no .../new/stats.json. Fix: ...
     """
     from dateline.build import build, lock_sources
-    from dateline.loading import default_corpus_dir, default_sources_dir
+    from dateline.location import corpus_path, sources_path
 
     console = Console(highlight=False)
     if not console.is_terminal:  # logs and CI: room for the whole table
         console = Console(highlight=False, width=110)
-    corpus = Path(args.corpus) if args.corpus else default_corpus_dir()
-    sources = Path(args.sources) if args.sources else default_sources_dir()
+    corpus, sources = corpus_path(args.corpus), sources_path(args.sources)
     if args.action in corpus_release.ACTIONS:
         return corpus_release.run(args, corpus, sources)
     if args.targets:

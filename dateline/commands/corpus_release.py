@@ -53,6 +53,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="diff: rows of the details table (default 20; the JSON has all)")
     p.add_argument("--format", choices=("parquet", "conll", "docbin"), default="parquet",
                    help="export: file format (default parquet)")
+    p.add_argument("--labels", default=None, metavar="L[,L...]|all",
+                   help="export conll/docbin: the entity labels to tag (default PERSON,"
+                        "ORGANIZATION,LOCATION; all: every label the layers cover)")
+    p.add_argument("--kinds", default=None, metavar="K[,K...]|all",
+                   help="export conll/docbin: the mention kinds to tag (default named; all: "
+                        "every kind)")
     p.add_argument("--repo", action="append", default=[], metavar="NAME=URL",
                    help="fetch-sources: fetch source NAME from URL instead of the lock's "
                         "repository (repeatable)")
@@ -84,6 +90,13 @@ def _positionals_after_options(p: argparse.ArgumentParser) -> None:
 def _console() -> Console:
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=120)
+
+
+def _names(value: str | None) -> list[str] | str | None:
+    """``--labels``/``--kinds``: None, ``"all"``, or the comma-separated names."""
+    if value is None or value == "all":
+        return value
+    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def _need(args: argparse.Namespace, low: int, high: int, usage: str) -> list[str]:
@@ -125,7 +138,8 @@ def run(args: argparse.Namespace, corpus: Path, sources: Path) -> int:
         (out,) = _need(args, 1, 1, "DIR")
         from dateline.export import export
 
-        written = export(corpus, out, args.format)
+        written = export(corpus, out, args.format, labels=_names(args.labels),
+                         kinds=_names(args.kinds))
         console.print(f"exported {len(written)} files ({args.format}) to {out}")
         for path in written:
             console.print(f"  {path}")
@@ -254,10 +268,15 @@ def run_diff(a: str, b: str, corpus: Path, sources: Path, args: argparse.Namespa
 
 
 def run_fetch(dest: Path, corpus: Path, args: argparse.Namespace, console: Console) -> int:
-    """``dateline corpus fetch-sources [DIR]``."""
+    """``dateline corpus fetch-sources [DIR]``: the sources the corpus folder's lock pins (the
+    installed lock when the folder has none yet, as before a first build)."""
     from dateline.fetch import fetch_sources, parse_overrides
+    from dateline.location import template_dir
 
-    report = fetch_sources(corpus / "sources.lock", dest, repos=parse_overrides(args.repo),
+    lock = corpus / "sources.lock"
+    if not lock.exists():
+        lock = template_dir() / "sources.lock"
+    report = fetch_sources(lock, dest, repos=parse_overrides(args.repo),
                            say=lambda s: console.print(f"[dim]·[/dim] {s}"))
     for line in report:
         console.print(line)

@@ -8,7 +8,7 @@ JSON export files, for users without API access.
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
 >>> args = p.parse_args(["studio", "pull", "--project", "news"])
 >>> args.action, args.project, args.out
-('pull', 'news', 'corpus/annotations/labelstudio')
+('pull', 'news', None)
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from typing import Any
 from rich.console import Console
 
 from dateline.commands import studio_server
+from dateline.location import PULLED_HELP, pulled_path
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
 from dateline.studio.convert import tasks_documents
-from dateline.studio.sync import ANNOTATIONS_DIR, PullReport, write_pulled
+from dateline.studio.sync import PullReport, write_pulled
 from dateline.studio.tasks import document_task
 
 __all__ = ["register", "run"]
@@ -67,14 +68,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     q = acts.add_parser("pull", help="export annotations into Documents per annotator")
     q.add_argument("--project", required=True, help="project title")
-    q.add_argument("--out", default=str(ANNOTATIONS_DIR), help="where to write (default "
-                   "%(default)s)")
+    q.add_argument("--out", default=None, help="where to write " + PULLED_HELP)
     server(q)
 
     q = acts.add_parser("import", help="convert a Label Studio JSON export file (like pull)")
     q.add_argument("file", type=Path, help="JSON export (a list of tasks)")
-    q.add_argument("--out", default=str(ANNOTATIONS_DIR), help="where to write (default "
-                   "%(default)s)")
+    q.add_argument("--out", default=None, help="where to write " + PULLED_HELP)
 
     q = acts.add_parser("export", help="write Documents as Label Studio tasks (JSON import file)")
     q.add_argument("docs", nargs="+", type=Path, metavar="FILE", help="Document files")
@@ -202,7 +201,8 @@ def run(args: argparse.Namespace) -> int:
             raise DatelineError("studio-bad-export", "the file holds no list of tasks",
                                 where=str(args.file), fix="export as JSON (a list of tasks)",
                                 exit_code=2)
-        report = write_pulled(tasks_documents(tasks, label=f"{args.file}: "), args.out)
+        report = write_pulled(tasks_documents(tasks, label=f"{args.file}: "),
+                              args.out or pulled_path())
         return _print_pull(console, report)
 
     from dateline.studio.client import connect
@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action == "pull":
         return _print_pull(console, pull(connect(args.url), project=args.project,
-                                         root=args.out))
+                                         root=args.out or pulled_path()))
     if args.docs:
         docs = list(read_documents(args.docs))
     elif args.split:

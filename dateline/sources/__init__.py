@@ -113,7 +113,9 @@ class SourceReader:
             raise DatelineError(
                 "sources-missing", f"the sources folder {self.root} does not exist",
                 fix="pass --sources DIR or set $DATELINE_SOURCES to the folder holding gum/, "
-                    "meantime/ and seed/ (default: ../shared/sources beside the repository)")
+                    "meantime/ and seed/ (default: ../shared/sources beside a checkout, else "
+                    "the per-user folder), or fetch them there with `dateline corpus "
+                    "fetch-sources`")
 
     def path(self, source: str, rel: str) -> Path:
         """The absolute path of a source file."""

@@ -44,6 +44,9 @@ def tiny(tmp_path):
 
 
 def test_a_missing_card(tmp_path, capsys) -> None:
+    # an empty or new folder gets the committed corpus files; one holding other files is no
+    # corpus folder
+    (tmp_path / "notes.txt").write_text("mine")
     assert main(["corpus", "build", "--corpus", str(tmp_path), "--sources", str(tmp_path)]) == 1
     assert "[card-missing]" in capsys.readouterr().err
 

@@ -80,19 +80,86 @@ def test_parquet_loads_to_the_same_rows_as_the_jsonl_corpus(exported, built_corp
                 r["meta"]["published"] for r in jsonl(built_corpus, config, split)]
 
 
-def test_conll_round_trips_the_tokens_config(exported, built_corpus):
+def conll_documents(path):
+    """(id, [sentence: [(token, tag)]]) per document of a CoNLL export."""
+    docs = []
+    for line in path.read_text().split("\n"):
+        if line.startswith("# id = "):
+            docs.append((line.removeprefix("# id = "), [[]]))
+        elif not line:
+            if docs and docs[-1][1][-1]:
+                docs[-1][1].append([])
+        else:
+            docs[-1][1][-1].append(tuple(line.split("\t")))
+    return [(i, [s for s in sents if s]) for i, sents in docs]
+
+
+def test_conll_round_trips_the_tokens_config_with_sentence_breaks(exported, built_corpus):
+    n_sentences = n_docs = longest = 0
     for split in SPLITS:
-        blocks = (exported / "conll" / f"{split}.conll").read_text().split("\n\n")
-        assert blocks[-1] == ""
+        text = (exported / "conll" / f"{split}.conll").read_text()
+        assert text.endswith("\n\n") and "\n\n\n" not in text
+        docs = conll_documents(exported / "conll" / f"{split}.conll")
         raw = jsonl(built_corpus, "tokens", split)
-        assert len(blocks) - 1 == len(raw)
-        for block, r in zip(blocks, raw, strict=False):
-            head, *lines = block.split("\n")
-            assert head == f"# id = {r['id']}"
-            assert [ln.split("\t") for ln in lines] == [list(p) for p in zip(
-                r["tokens"], r["ner_tags"], strict=True)]
+        assert [i for i, _ in docs] == [r["id"] for r in raw]
+        for (_, sents), r in zip(docs, raw, strict=True):
+            assert [p for s in sents for p in s] == list(zip(r["tokens"], r["ner_tags"],
+                                                             strict=True))
+            n_sentences, n_docs = n_sentences + len(sents), n_docs + 1
+            longest = max(longest, *(len(s) for s in sents))
+    # documents of up to ~1,900 tokens come in sentences now
+    assert n_sentences > 20 * n_docs and longest < 300
     with pytest.raises(DatelineError, match="export-bad-token"):
         conll_block("d", ["a b"], ["O"])
+
+
+def test_conll_with_every_label_and_kind(built_corpus, tmp_path):
+    from collections import Counter
+
+    assert main(["corpus", "export", "--format", "conll", str(tmp_path / "all"), "--labels",
+                 "all", "--kinds", "all", "--corpus", str(built_corpus)]) == 0
+    tags = Counter(tag.split("-", 1)[-1] for split in SPLITS
+                   for _, sents in conll_documents(tmp_path / "all" / f"{split}.conll")
+                   for s in sents for _, tag in s if tag != "O")
+    for label in ("PERSON", "ORGANIZATION", "LOCATION", "EVENT", "TIME", "OBJECT", "ABSTRACT"):
+        assert tags[label] > 50, label
+    readme = (tmp_path / "all" / "README.md").read_text()
+    # the founding article's layer covers three labels: its O would not mean "no entity"
+    assert "Left out:\n- `seed_trump-putin-meeting-2025-08-06`: its entity layer does not " \
+        "cover EVENT" in readme
+    assert "seed_trump" not in (tmp_path / "all" / "test.conll").read_text()
+    assert main(["corpus", "export", "--format", "conll", str(tmp_path / "pl"), "--labels",
+                 "PERSON,LOCATION", "--corpus", str(built_corpus)]) == 0
+    labels = {tag.split("-", 1)[-1] for _, sents in conll_documents(tmp_path / "pl" /
+                                                                     "test.conll")
+              for s in sents for _, tag in s if tag != "O"}
+    assert labels == {"PERSON", "LOCATION"}
+
+
+def test_export_option_errors(built_corpus, tmp_path, capsys):
+    assert main(["corpus", "export", "--format", "conll", str(tmp_path / "x"), "--labels",
+                 "PERSONS", "--corpus", str(built_corpus)]) == 2
+    assert "[bad-option] unknown entity label PERSONS" in capsys.readouterr().err
+    assert main(["corpus", "export", "--format", "parquet", str(tmp_path / "y"), "--labels",
+                 "all", "--corpus", str(built_corpus)]) == 2
+    assert "[usage]" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_every_export_carries_the_card_and_the_licences(exported, built_corpus):
+    card = (built_corpus / "README.md").read_text()
+    for fmt in ("parquet", "conll", "docbin"):
+        folder = exported / fmt
+        licences = (folder / "LICENSES.md").read_text()
+        for spdx in ("`CC-BY-2.5`", "`CC-BY-4.0`", "`NOASSERTION`"):
+            assert spdx in licences, (fmt, spdx)
+        assert "| gum | 43 |" in licences
+        readme = (folder / "README.md").read_text()
+        assert "corpus/README.md" not in readme
+        if fmt != "parquet":
+            assert (folder / "CARD.md").read_text() == card
+            assert "`CARD.md`" in readme and "`LICENSES.md`" in readme
+        assert {"README.md", "LICENSES.md", "MANIFEST"} <= {p.name for p in folder.iterdir()}
 
 
 def test_docbin_entities_have_the_jsonl_char_offsets(exported, built_corpus):
@@ -109,6 +176,11 @@ def test_docbin_entities_have_the_jsonl_char_offsets(exported, built_corpus):
         for d in docs:
             ref = gold[d.user_data["id"]]
             assert d.text == ref.text
+            assert d.has_annotation("SENT_START") and len(list(d.sents)) > 1
+            assert not any(t.is_sent_start for t in d if t.is_space)
+            tokens = [t.text for t in d if not t.is_space]  # whitespace tokens: the gaps
+            row = next(r for r in jsonl(built_corpus, "tokens", split) if r["id"] == ref.id)
+            assert tokens == row["tokens"]
             got = [(e.start_char, e.end_char, e.label_) for e in d.ents]
             assert got == named_core(ref)
             assert all(e.text == ref.text[e.start_char:e.end_char] for e in d.ents)

@@ -131,7 +131,7 @@ def test_docbin_export_of_a_span_off_the_tokens(tiny, tmp_path, monkeypatch) -> 
     """The tokens config's BIO spans always fall on its tokens, so this check guards the
     exporter itself: a span computed one character short must be refused, not exported."""
     corpus, _ = tiny
-    from dateline import export as export_module
+    from dateline import export_tokens as export_module
 
     spans = export_module.bio_spans
     monkeypatch.setattr(export_module, "bio_spans",
