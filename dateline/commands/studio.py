@@ -2,13 +2,18 @@
 
 ``push`` and ``pull`` talk to a server (URL from ``--url`` or ``$LABEL_STUDIO_URL``, token from
 ``$LABEL_STUDIO_API_KEY``); ``import`` and ``export`` do the same conversion on Label Studio
-JSON export files, for users without API access.
+JSON export files, for users without API access. ``pull`` mirrors the project into
+``annotations/labelstudio/`` of the corpus folder (``$DATELINE_CORPUS`` or the repository's
+``corpus/``, whatever the current directory): files of annotations deleted or invalid on the
+server are removed; ``--dry-run`` shows what would change. Annotators are pseudonymous ids
+(a team key outside the repository: ``$DATELINE_ANNOTATOR_KEY`` or
+``~/.config/dateline/annotator-key``), never e-mail addresses.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
->>> args = p.parse_args(["studio", "pull", "--project", "news"])
->>> args.action, args.project, args.out
-('pull', 'news', 'corpus/annotations/labelstudio')
+>>> args = p.parse_args(["studio", "pull", "--project", "news", "--dry-run"])
+>>> args.action, args.project, args.out, args.dry_run
+('pull', 'news', None, True)
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from rich.console import Console
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
 from dateline.studio.convert import tasks_documents
-from dateline.studio.sync import ANNOTATIONS_DIR, PullReport, write_pulled
+from dateline.studio.files import STATUSES
+from dateline.studio.names import annotations_dir
+from dateline.studio.sync import PullReport, write_pulled
 from dateline.studio.tasks import document_task
 
 __all__ = ["register", "run"]
@@ -64,16 +71,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "source of their silver layers)")
     server(q)
 
-    q = acts.add_parser("pull", help="export annotations into Documents per annotator")
+    def out(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--out", default=None, help="where to write (default: "
+                       "annotations/labelstudio in the corpus folder)")
+        q.add_argument("--dry-run", action="store_true", help="report what would change, "
+                       "write and remove nothing")
+
+    q = acts.add_parser("pull", help="mirror a project's annotations as Documents per "
+                        "annotator")
     q.add_argument("--project", required=True, help="project title")
-    q.add_argument("--out", default=str(ANNOTATIONS_DIR), help="where to write (default "
-                   "%(default)s)")
+    out(q)
     server(q)
 
-    q = acts.add_parser("import", help="convert a Label Studio JSON export file (like pull)")
+    q = acts.add_parser("import", help="convert a Label Studio JSON export file (like pull, "
+                        "but removing nothing)")
     q.add_argument("file", type=Path, help="JSON export (a list of tasks)")
-    q.add_argument("--out", default=str(ANNOTATIONS_DIR), help="where to write (default "
-                   "%(default)s)")
+    out(q)
 
     q = acts.add_parser("export", help="write Documents as Label Studio tasks (JSON import file)")
     q.add_argument("docs", nargs="+", type=Path, metavar="FILE", help="Document files")
@@ -130,11 +143,12 @@ def _print_pull(console: Console, report: PullReport) -> int:
     for e in report.entries:
         if e.status != "unchanged":
             detail = f": {e.detail}" if e.detail else ""
-            console.print(f"{e.status:<9} {e.doc_id} by {e.annotator} (annotation {e.ls_id})"
+            console.print(f"{e.status:<10} {e.doc_id} by {e.annotator} (annotation {e.ls_id})"
                           f"{detail}", markup=False)
-    counts = ", ".join(f"{s} {report.count(s)}" for s in
-                       ("new", "changed", "unchanged", "invalid", "refused", "skipped"))
-    console.print(f"{len(report.entries)} annotations: {counts}")
+    counts = ", ".join(f"{s} {report.count(s)}" for s in STATUSES)
+    n = len(report.entries)
+    dry = "dry run, nothing written or removed: " if report.dry_run else ""
+    console.print(f"{dry}{n} {'annotation' if n == 1 else 'annotations'}: {counts}")
     return 1 if report.problems else 0
 
 
@@ -156,8 +170,9 @@ def run(args: argparse.Namespace) -> int:
     0
     >>> run(p.parse_args(["studio", "import", str(folder / "tasks.json"),
     ...                   "--out", str(folder / "pulled")]))
-    new       d by unknown (annotation None): 0 entities, 0 events, 0 quotes
-    1 annotations: new 1, changed 0, unchanged 0, invalid 0, refused 0, skipped 0
+    new        d by unknown (annotation None): 0 entities, 0 events, 0 quotes
+    1 annotation: new 1, changed 0, renamed 0, unchanged 0, deleted 0, superseded 0,
+    invalid 0, refused 0, skipped 0
     0
     """
     console = Console(highlight=False, soft_wrap=True)
@@ -198,7 +213,8 @@ def run(args: argparse.Namespace) -> int:
             raise DatelineError("studio-bad-export", "the file holds no list of tasks",
                                 where=str(args.file), fix="export as JSON (a list of tasks)",
                                 exit_code=2)
-        report = write_pulled(tasks_documents(tasks, label=f"{args.file}: "), args.out)
+        report = write_pulled(tasks_documents(tasks, label=f"{args.file}: "),
+                              args.out or annotations_dir(), dry_run=args.dry_run)
         return _print_pull(console, report)
 
     from dateline.studio.client import connect
@@ -206,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action == "pull":
         return _print_pull(console, pull(connect(args.url), project=args.project,
-                                         root=args.out))
+                                         root=args.out, dry_run=args.dry_run))
     if args.docs:
         docs = list(read_documents(args.docs))
     elif args.split:

@@ -10,6 +10,14 @@
 Provenance: the layers name every annotator, the Label Studio ids of the merged annotations,
 and the policy; a layer is ``gold`` only when every merged layer was (made by people).
 
+Coverage: a layer with an unresolved conflict is ``coverage: partial``. What it holds had a
+majority, so it stays ``gold`` (people made every label); what a conflict dropped (a person
+marked by one annotator of two) is neither confirmed nor ruled out, so the layer cannot say
+that an unmatched prediction is wrong: scorers read its recall, never its precision. Once the
+conflicts are resolved (an adjudicator's version in Label Studio, ``--policy adjudicator``),
+the layer is exhaustive again. ``draft`` would be wrong here: it means written by the
+maintainers, not by the annotators.
+
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> lay = Layers(entities=LayerInfo(status="gold", labels=("PERSON", "LOCATION"),
 ...              source="labelstudio:project/1/task/1/annotation/1"))
@@ -23,6 +31,8 @@ and the policy; a layer is ``gold`` only when every merged layer was (made by pe
 (['Ann', 'Bo'], "LOCATION 'Bo' [8, 10)")
 >>> merged.doc.layers.entities.status, merged.doc.layers.entities.annotators
 ('gold', ('a', 'b', 'c'))
+>>> merged.doc.layers.entities.coverage, merged.doc.layers.quotes.coverage
+('partial', 'exhaustive')
 """
 
 from __future__ import annotations
@@ -44,8 +54,9 @@ from dateline.schemas import (
     Span,
 )
 from dateline.schemas.model import LAYERS
+from dateline.studio.pseudonyms import is_address, pseudonym, team_key
 
-__all__ = ["POLICIES", "Adjudicated", "Conflict", "adjudicate"]
+__all__ = ["POLICIES", "Adjudicated", "Conflict", "adjudicate", "resolve_adjudicator"]
 
 POLICIES = ("adjudicator", "majority")
 _RANK = {"gold": 0, "draft": 1, "silver": 2, "absent": 3}
@@ -83,6 +94,17 @@ class Adjudicated:
     conflicts: list[Conflict] = field(default_factory=list)
     reason: str | None = None
 
+    @property
+    def partial_layers(self) -> list[str]:
+        """The layers of the merged Document that are not exhaustive (unresolved conflicts).
+
+        >>> Adjudicated(None).partial_layers
+        []
+        """
+        if self.doc is None:
+            return []
+        return [k for k in LAYERS if getattr(self.doc.layers, k).coverage != "exhaustive"]
+
 
 def _provenance(docs: Mapping[str, Document], policy: str, chosen: Document) -> Layers:
     out = {}
@@ -92,8 +114,11 @@ def _provenance(docs: Mapping[str, Document], policy: str, chosen: Document) -> 
         sources = sorted({i.source for i in infos if i.source})
         base: LayerInfo = getattr(chosen.layers, layer)
         labels = [lab for lab in base.labels if all(lab in i.labels for i in infos)]
+        coverage = "exhaustive" if all(i.coverage == "exhaustive" for i in infos) \
+            else "partial"
         out[layer] = base.model_copy(update={
             "status": status, "annotators": tuple(sorted(docs)), "labels": tuple(labels),
+            "coverage": coverage,
             "source": f"{policy}: {'; '.join(sources)}" if sources else policy})
     return Layers(**out)
 
@@ -247,9 +272,13 @@ def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
                         None)}))
 
     base = docs[names[0]]
+    layers = _provenance(docs, "majority", base)
+    unresolved = {c.layer for c in conflicts}
+    layers = layers.model_copy(update={
+        layer: getattr(layers, layer).model_copy(update={"coverage": "partial"})
+        for layer in LAYERS if layer in unresolved})
     doc = base.model_copy(update={"entities": tuple(mentions), "events": tuple(events),
-                                  "quotes": tuple(quotes),
-                                  "layers": _provenance(docs, "majority", base)})
+                                  "quotes": tuple(quotes), "layers": layers})
     return Adjudicated(doc, conflicts)
 
 
@@ -288,3 +317,27 @@ def adjudicate(docs: Mapping[str, Document], *, policy: str,
         return Adjudicated(None, reason=f"one annotator ({next(iter(docs))}); a majority "
                            "needs two or more")
     return _majority(doc_id, docs)
+
+
+def resolve_adjudicator(name: str, pulled: Mapping[str, Mapping[str, Any]]) -> str:
+    """The pseudonymous id of an adjudicator given by id or e-mail address (hashed with the
+    team key); one who annotated none of the ``pulled`` documents is refused.
+
+    >>> resolve_adjudicator("user-2", {"d": {"user-1": None, "user-2": None}})
+    'user-2'
+    >>> resolve_adjudicator("user-3", {"d": {"user-1": None, "user-2": None}})
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-adjudicator] ...; the pulled annotations
+    know user-1, user-2. Fix: ...
+    """
+    who = pseudonym(name, team_key()) if is_address(name) else name
+    known = sorted({a for docs in pulled.values() for a in docs})
+    if who not in known:
+        said = f"{name} ({who})" if who != name else name
+        raise DatelineError("unknown-adjudicator", f"no pulled annotation is by {said}; the "
+                            f"pulled annotations know {', '.join(known) or 'nobody'}",
+                            where="--adjudicator", fix="pass one of these ids, or the address "
+                            "its pseudonym was made from (with the same team key)",
+                            exit_code=2)
+    return who

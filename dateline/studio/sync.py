@@ -1,14 +1,15 @@
 """Push documents to a Label Studio project and pull annotations back into the repository.
 
-Pulled annotations are stand-off files under ``corpus/annotations/labelstudio/``, one per
-document and annotator (:mod:`dateline.studio.files` writes and reads them; its names are
-re-exported here), with the Label Studio project, task and annotation ids in
-``layers.*.source`` and region ids as item ids. The text comes with the
-export and every annotation is checked against it before writing; only the file leaves it out,
-so no corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
-Writing is idempotent: an unchanged annotation leaves its file byte for byte; an edited one
-replaces it and is reported as changed; a document whose text differs from the earlier pull
-is refused.
+Pulled annotations are stand-off files in ``annotations/labelstudio/`` of the corpus folder
+(:func:`~dateline.studio.names.annotations_dir`), one per document and pseudonymous annotator
+(:mod:`dateline.studio.files` writes and reads them; its names are re-exported here), with
+the Label Studio project, task and annotation ids in ``layers.*.source`` and region ids as
+item ids. The text comes with the export and every annotation is checked against it before
+writing; only the file leaves it out, so no corpus text is committed. Reading them back needs
+the texts (:func:`document_texts`). A pull mirrors the project: an unchanged annotation leaves
+its file byte for byte; an edited one replaces it and is reported as changed; one deleted on
+the server, or no longer valid, loses its file; a document whose text differs from the
+earlier pull is refused.
 
 >>> import tempfile, pathlib
 >>> from dateline.studio.convert import task_documents
@@ -37,22 +38,22 @@ from dateline.studio.client import Connection, api_errors
 from dateline.studio.config import labeling_config
 from dateline.studio.convert import tasks_documents
 from dateline.studio.files import (
-    ANNOTATIONS_DIR,
     PullEntry,
     PullReport,
-    annotation_path,
     document_texts,
     read_pulled,
     write_pulled,
 )
+from dateline.studio.names import annotation_path, annotations_dir
+from dateline.studio.pseudonyms import pseudonym, team_key
 from dateline.studio.tasks import document_task, text_hash
 
 __all__ = [
-    "ANNOTATIONS_DIR",
     "PullEntry",
     "PullReport",
     "PushReport",
     "annotation_path",
+    "annotations_dir",
     "document_texts",
     "ensure_project",
     "export_tasks",
@@ -232,13 +233,18 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
             new_tasks.append((doc.id, document_task(doc, split=split, predictions=pairs,
                                                     as_annotation=False)))
             continue
-        stored = (task.get("data") or {}).get("text_sha256")
-        if stored != text_hash(doc.text):
+        data = task.get("data") or {}
+        stored, now = data.get("text_sha256"), text_hash(doc.text)
+        server = text_hash(data["text"]) if isinstance(data.get("text"), str) else None
+        if stored != now or server != now:
+            what = (f"holds another text for this document (sha256 {str(stored)[:12]}… vs "
+                    f"{now[:12]}…)" if stored != now else
+                    f"has a text edited on the server since the push (sha256 "
+                    f"{str(server)[:12]}… vs the pushed {now[:12]}…)")
             report.problems.append(Incident(
-                2, "studio-text-hash", f"task {task.get('id')} holds another text for this "
-                f"document (sha256 {str(stored)[:12]}… vs {text_hash(doc.text)[:12]}…); "
-                "annotations on the old text stay there. Push the new text to a new project",
-                f"project {proj.id}", None, doc.id, "$.text"))
+                2, "studio-text-hash", f"task {task.get('id')} {what}; annotations made on it "
+                "cannot be carried over. Push the document to a new project (or restore the "
+                "task's text in Label Studio)", f"project {proj.id}", None, doc.id, "$.text"))
             continue
         versions = {p.get("model_version") for p in task.get("predictions") or ()
                     if isinstance(p, dict)}
@@ -261,9 +267,13 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
     return report
 
 
-def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
-         corpus_texts: Mapping[str, str] | None = None) -> PullReport:
-    """Export ``project`` and write every annotation as a stand-off file per annotator.
+def pull(conn: Connection, *, project: str, root: str | Path | None = None,
+         corpus_texts: Mapping[str, str] | None = None, dry_run: bool = False,
+         key: bytes | None = None) -> PullReport:
+    """Export ``project`` and mirror its annotations as stand-off files per annotator under
+    ``root`` (default :func:`~dateline.studio.names.annotations_dir`), annotators named by
+    their pseudonyms under the team ``key`` (default
+    :func:`~dateline.studio.pseudonyms.team_key`); ``dry_run`` only reports.
 
     A project that does not exist is refused (here with a stand-in for the SDK client):
 
@@ -286,12 +296,15 @@ def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
         raise DatelineError("studio-no-project", f"no project titled {project!r}",
                             where=conn.url, fix="push documents first, or check the title",
                             exit_code=2)
+    key = team_key() if key is None else key
     with api_errors(conn, "listing users"):
-        users = {u.id: u.email for u in conn.client.users.list() if u.email}
+        users = {u.id: pseudonym(u.email, key) for u in conn.client.users.list() if u.email}
     tasks = export_tasks(conn, proj.id)
     if not isinstance(tasks, list):
         raise DatelineError("studio-bad-export", f"the export of project {proj.id} holds no "
                             "list of tasks", where=conn.url, fix="look at the server log")
-    report = write_pulled(tasks_documents(tasks, users=users), root, corpus_texts)
+    report = write_pulled(tasks_documents(tasks, users=users, key=key),
+                          annotations_dir() if root is None else root, corpus_texts,
+                          project=proj.id, dry_run=dry_run)
     report.tasks = len(tasks)
     return report

@@ -112,14 +112,14 @@ def test_second_annotator_speaker_span_argument_span_and_ui_ids():
     assert check_document(doc) == []
 
 
-def test_provenance_and_cancelled_annotations():
+def test_provenance_and_cancelled_annotations(pseudo):
     [task] = _export()
     pulled = task_documents(task, users={1: "ann@example.org"}, predictions=True)
     by = {(p.origin, p.annotator): p for p in pulled}
-    gold = by["annotation", "ann@example.org"].doc.layers
+    gold = by["annotation", pseudo("ann@example.org")].doc.layers
     assert gold.entities.status == "gold"
     assert gold.quotes.source == "labelstudio:project/3/task/41/annotation/101"
-    assert gold.events.annotators == ("ann@example.org",)
+    assert gold.events.annotators == (pseudo("ann@example.org"),)
     assert by["annotation", "user-3"].doc is None
     assert by["annotation", "user-3"].skipped.startswith("cancelled")
     silver = by["prediction", "quotes-rules-0.1"].doc.layers
