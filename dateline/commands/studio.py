@@ -23,13 +23,23 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
+from dateline.studio.convert import Progress as Step
 from dateline.studio.convert import tasks_documents
 from dateline.studio.files import STATUSES
 from dateline.studio.names import annotations_dir
@@ -55,6 +65,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         q.add_argument("--url", default=None, help="server URL (default $LABEL_STUDIO_URL or "
                        "http://localhost:8080); the token is read from $LABEL_STUDIO_API_KEY")
 
+    def quiet(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--quiet", action="store_true", help="no progress display (there is "
+                       "none either when stderr is no terminal)")
+
+    def out(q: argparse.ArgumentParser) -> None:
+        quiet(q)
+        q.add_argument("--out", default=None, help="where to write (default: "
+                       "annotations/labelstudio in the corpus folder)")
+        q.add_argument("--dry-run", action="store_true", help="report what would change, "
+                       "write and remove nothing")
+
     q = acts.add_parser("config", help="print the labeling config generated from labels.json")
     q.add_argument("-o", "--output", type=Path, help="write it to this file")
     q.add_argument("--project", help="also validate it on the server and update this project")
@@ -69,13 +90,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="pre-annotate: a registered extractor name or a JSONL of predictions")
     q.add_argument("--model-version", help="model version of file predictions (default: the "
                    "source of their silver layers)")
+    quiet(q)
     server(q)
-
-    def out(q: argparse.ArgumentParser) -> None:
-        q.add_argument("--out", default=None, help="where to write (default: "
-                       "annotations/labelstudio in the corpus folder)")
-        q.add_argument("--dry-run", action="store_true", help="report what would change, "
-                       "write and remove nothing")
 
     q = acts.add_parser("pull", help="mirror a project's annotations as Documents per "
                         "annotator")
@@ -152,6 +168,26 @@ def _print_pull(console: Console, report: PullReport) -> int:
     return 1 if report.problems else 0
 
 
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Step | None]:
+    """A progress display on stderr for long operations; none with --quiet or off a terminal."""
+    console = Console(stderr=True, highlight=False)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        steps: dict[str, TaskID] = {}
+
+        def step(what: str, done: int, total: int) -> None:
+            if what not in steps:
+                steps[what] = bar.add_task(what, total=total)
+            bar.update(steps[what], completed=done, total=total)
+
+        yield step
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one studio action and return the exit code.
 
@@ -213,16 +249,22 @@ def run(args: argparse.Namespace) -> int:
             raise DatelineError("studio-bad-export", "the file holds no list of tasks",
                                 where=str(args.file), fix="export as JSON (a list of tasks)",
                                 exit_code=2)
-        report = write_pulled(tasks_documents(tasks, label=f"{args.file}: "),
-                              args.out or annotations_dir(), dry_run=args.dry_run)
+        with _progress(args.quiet) as progress:
+            report = write_pulled(tasks_documents(tasks, label=f"{args.file}: ",
+                                                  progress=progress),
+                                  args.out or annotations_dir(), dry_run=args.dry_run,
+                                  progress=progress)
         return _print_pull(console, report)
 
     from dateline.studio.client import connect
     from dateline.studio.sync import pull, push
 
     if args.action == "pull":
-        return _print_pull(console, pull(connect(args.url), project=args.project,
-                                         root=args.out, dry_run=args.dry_run))
+        conn = connect(args.url)
+        with _progress(args.quiet) as progress:
+            report = pull(conn, project=args.project, root=args.out, dry_run=args.dry_run,
+                          progress=progress)
+        return _print_pull(console, report)
     if args.docs:
         docs = list(read_documents(args.docs))
     elif args.split:
@@ -233,8 +275,9 @@ def run(args: argparse.Namespace) -> int:
     if args.predictions:
         preds, version = _predictions(args.predictions, docs, args.model_version)
     conn = connect(args.url)
-    result = push(conn, docs, project=args.project, split=args.split, predictions=preds,
-                  model_version=version)
+    with _progress(args.quiet) as progress:
+        result = push(conn, docs, project=args.project, split=args.split, predictions=preds,
+                      model_version=version, progress=progress)
     for inc in result.problems:
         console.print(str(inc), markup=False)
     console.print(f"project {result.project!r} (id {result.project_id}, config "

@@ -23,7 +23,7 @@ of an exported task, recording who made it and the Label Studio ids as the layer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,10 @@ from dateline.studio.shape import (
 )
 from dateline.studio.tasks import text_hash
 
-__all__ = ["Pulled", "annotator_key", "task_documents", "tasks_documents"]
+__all__ = ["Progress", "Pulled", "annotator_key", "task_documents", "tasks_documents"]
+
+Progress = Callable[[str, int, int], None]
+"""Called with (step, done, total) as a long operation advances (a progress display)."""
 
 
 def annotator_key(user: Any, users: Mapping[int, str] | None = None,
@@ -192,10 +195,19 @@ def task_documents(task: Any, *, users: Mapping[int, str] | None = None,
     return out
 
 
-def tasks_documents(tasks: Iterable[Any], **kwargs: Any) -> list[Pulled]:
-    """:func:`task_documents` over a whole export (each task named by its index too).
+def tasks_documents(tasks: Sequence[Any], *, progress: Progress | None = None,
+                    **kwargs: Any) -> list[Pulled]:
+    """:func:`task_documents` over a whole export (each task named by its index too);
+    ``progress`` is called with ``("reading tasks", done, total)`` after each task.
 
     >>> [(p.origin, p.problems[0].file) for p in tasks_documents([{"id": 1}, 7])]
     [('task', 'task #1')]
+    >>> _ = tasks_documents([{"id": 1}], progress=lambda *step: print(step))
+    ('reading tasks', 1, 1)
     """
-    return [p for k, task in enumerate(tasks) for p in task_documents(task, index=k, **kwargs)]
+    out = []
+    for k, task in enumerate(tasks):
+        out.extend(task_documents(task, index=k, **kwargs))
+        if progress is not None:
+            progress("reading tasks", k + 1, len(tasks))
+    return out

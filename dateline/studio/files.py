@@ -47,7 +47,7 @@ from typing import Any
 from dateline.schemas import DatelineError, Document, Incident, atomic_write_text, read_documents
 from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff, standoff_json
 from dateline.studio.changes import describe_change, summary
-from dateline.studio.convert import Pulled
+from dateline.studio.convert import Progress, Pulled
 from dateline.studio.names import annotation_path
 from dateline.studio.tasks import text_hash
 
@@ -251,13 +251,14 @@ class _Writer:
 
 def write_pulled(pulled: Iterable[Pulled], root: str | Path,
                  corpus_texts: Mapping[str, str] | None = None, *, project: int | None = None,
-                 dry_run: bool = False) -> PullReport:
+                 dry_run: bool = False, progress: Progress | None = None) -> PullReport:
     """Write the Documents of ``pulled`` under ``root`` as stand-off files (atomic,
     idempotent) and report; with ``project``, mirror that project (see the module docstring).
 
     When one annotator has several annotations of a task, the latest (highest id) wins and
     the others are reported as skipped. ``corpus_texts`` (doc id -> text), when given, refuses
-    annotations of documents whose corpus text has changed since the push.
+    annotations of documents whose corpus text has changed since the push. ``progress`` is
+    called with ``("writing annotations", done, total)`` after each annotation.
 
     >>> import tempfile
     >>> from dateline.studio.convert import task_documents
@@ -294,7 +295,9 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
                                                 f"its earlier file {old.name} removed: {why}"))
                 kept.add(old)  # handled
 
-    for (doc_id, who), p in sorted(latest.items()):
+    for done, ((doc_id, who), p) in enumerate(sorted(latest.items())):
+        if progress is not None:
+            progress("writing annotations", done, len(latest))
         path = annotation_path(root, doc_id, who)
         if p.doc is None:
             report.problems.extend(p.problems)
@@ -347,6 +350,8 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
             out.remove(q)
             kept.add(q)
         report.entries.append(PullEntry(doc_id, who, p.ls_id, status, detail))
+    if progress is not None:
+        progress("writing annotations", len(latest), len(latest))
     for path, (data, origin) in owned.items():
         if path in kept:
             continue

@@ -36,7 +36,7 @@ from typing import Any
 from dateline.schemas import DatelineError, Document, Incident
 from dateline.studio.client import Connection, api_errors
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import tasks_documents
+from dateline.studio.convert import Progress, tasks_documents
 from dateline.studio.files import (
     PullEntry,
     PullReport,
@@ -193,12 +193,14 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str | None = None,
          predictions: Mapping[str, Document] | None = None, model_version: str | None = None,
-         batch: int = BATCH) -> PushReport:
+         batch: int = BATCH, progress: Progress | None = None) -> PushReport:
     """Create or update ``project`` and import one task per document, idempotently.
 
     ``predictions`` (doc id -> predicted Document) are attached with ``model_version``; a
     document already in the project gains only a prediction of a model version it lacks. A
-    document whose text differs from its task's is refused (reported), never overwritten.
+    document whose text differs from its task's (as pushed, or as edited on the server since)
+    is refused (reported), never overwritten. ``progress`` is called with ``(step, done,
+    total)`` as documents are compared and tasks imported.
 
     Skipped here, as it needs a running Label Studio server (a second push creates nothing):
 
@@ -221,7 +223,10 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
             existing[str(doc_id)] = task
     new_tasks: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
-    for doc in docs:
+    docs = list(docs)
+    for done, doc in enumerate(docs):
+        if progress is not None:
+            progress("comparing documents", done, len(docs))
         if doc.id in seen:
             raise DatelineError("duplicate-document-id", f"document {doc.id!r} is given twice",
                                 fix="push each document once")
@@ -256,10 +261,16 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
             report.predictions_added.append(doc.id)
         else:
             report.unchanged.append(doc.id)
+    if progress is not None:
+        progress("comparing documents", len(docs), len(docs))
     for chunk in _batches(new_tasks, batch):
+        if progress is not None:
+            progress("importing tasks", len(report.created), len(new_tasks))
         with api_errors(conn, f"importing {len(chunk)} tasks into project {proj.id}"):
             conn.client.projects.import_tasks(id=proj.id, request=[t for _, t in chunk])
         report.created.extend(doc_id for doc_id, _ in chunk)
+    if progress is not None and new_tasks:
+        progress("importing tasks", len(report.created), len(new_tasks))
     if model_version and predictions is not None and proj.model_version != model_version:
         # The project's model version picks which predictions annotators start from.
         with api_errors(conn, f"setting the model version of project {proj.id}"):
@@ -269,11 +280,12 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
 
 def pull(conn: Connection, *, project: str, root: str | Path | None = None,
          corpus_texts: Mapping[str, str] | None = None, dry_run: bool = False,
-         key: bytes | None = None) -> PullReport:
+         key: bytes | None = None, progress: Progress | None = None) -> PullReport:
     """Export ``project`` and mirror its annotations as stand-off files per annotator under
     ``root`` (default :func:`~dateline.studio.names.annotations_dir`), annotators named by
     their pseudonyms under the team ``key`` (default
-    :func:`~dateline.studio.pseudonyms.team_key`); ``dry_run`` only reports.
+    :func:`~dateline.studio.pseudonyms.team_key`); ``dry_run`` only reports; ``progress`` as
+    in :func:`~dateline.studio.files.write_pulled`.
 
     A project that does not exist is refused (here with a stand-in for the SDK client):
 
@@ -299,12 +311,16 @@ def pull(conn: Connection, *, project: str, root: str | Path | None = None,
     key = team_key() if key is None else key
     with api_errors(conn, "listing users"):
         users = {u.id: pseudonym(u.email, key) for u in conn.client.users.list() if u.email}
+    if progress is not None:
+        progress("exporting the project", 0, 1)
     tasks = export_tasks(conn, proj.id)
+    if progress is not None:
+        progress("exporting the project", 1, 1)
     if not isinstance(tasks, list):
         raise DatelineError("studio-bad-export", f"the export of project {proj.id} holds no "
                             "list of tasks", where=conn.url, fix="look at the server log")
-    report = write_pulled(tasks_documents(tasks, users=users, key=key),
+    report = write_pulled(tasks_documents(tasks, users=users, key=key, progress=progress),
                           annotations_dir() if root is None else root, corpus_texts,
-                          project=proj.id, dry_run=dry_run)
+                          project=proj.id, dry_run=dry_run, progress=progress)
     report.tasks = len(tasks)
     return report

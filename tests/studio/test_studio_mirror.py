@@ -140,3 +140,40 @@ def test_the_team_key_file_is_private_and_outside_the_repository(tmp_path, monke
     with pytest.raises(DatelineError) as exc:
         team_key()
     assert exc.value.code == "studio-key-in-repository"
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def _export_file(tmp_path, n=30):
+    tasks = [_task(f"d{k}", _ann(k, f"a{k % 3}@x.org"), task_id=k) for k in range(n)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks))
+    return ["studio", "import", str(path), "--out", str(tmp_path / "pulled")]
+
+
+@pytest.mark.parametrize(("terminal", "quiet", "shown"), [
+    (True, False, True), (True, True, False), (False, False, False)])
+def test_progress_is_shown_on_a_terminal_unless_quiet(tmp_path, capsys, monkeypatch, terminal,
+                                                      quiet, shown):
+    from dateline.cli import main
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    if terminal:
+        monkeypatch.setenv("FORCE_COLOR", "1")  # rich: stderr counts as a terminal
+    args = _export_file(tmp_path) + (["--quiet"] if quiet else [])
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "30 annotations: new 30" in captured.out
+    assert ("writing annotations" in captured.err) is shown
+    if not shown:
+        assert captured.err == ""
+
+
+def test_reading_and_writing_report_their_progress(tmp_path):
+    steps = []
+    tasks = [_task(f"d{k}", _ann(k, "a@x.org"), task_id=k) for k in range(3)]
+    pulled = tasks_documents(tasks, progress=lambda *s: steps.append(s))
+    write_pulled(pulled, tmp_path, progress=lambda *s: steps.append(s))
+    assert steps == [("reading tasks", k, 3) for k in (1, 2, 3)] + [
+        ("writing annotations", k, 3) for k in (0, 1, 2, 3)]

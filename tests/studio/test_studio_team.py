@@ -57,6 +57,7 @@ def test_a_deleted_annotation_disappears_on_the_next_pull(tmp_path, studio_env, 
     assert "dry run" in done.stdout and "deleted 1" in done.stdout and path_b.is_file()
     done = cli(studio_env, *pull)
     assert f"deleted    studio-cafe by {b}" in done.stdout and "deleted 1" in done.stdout
+    assert done.stderr == ""  # no progress display on a pipe
     assert not path_b.exists()
     texts = document_texts([DOCS])
     assert list(read_pulled(out, texts)["studio-cafe"]) == [a]
