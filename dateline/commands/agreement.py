@@ -91,12 +91,13 @@ def run(args: argparse.Namespace) -> int:
     >>> code, pair["documents"], pair["entities"]["f1"], pair["entities"]["kappa"]
     (0, 1, 0.0, 0.5)
     """
+    from dateline.baselines.tokens import grapheme_tokens
     from dateline.evaluation.agreement import agreement
 
     expected = [d.id for d in read_documents(args.expect)] if args.expect else []
     pulled = read_pulled(args.path or annotations_dir(), document_texts(args.documents))
     report = agreement(pulled, expected=expected, bootstrap=args.bootstrap,
-                       seed=args.seed)
+                       seed=args.seed, tokenizer=grapheme_tokens)
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
