@@ -29,6 +29,7 @@ from typing import Any
 
 from dateline.schemas import Document, Incident, LayerInfo, Layers, inventory
 from dateline.studio.config import TEXT
+from dateline.studio.coref import unfilled_parts
 from dateline.studio.pseudonyms import is_address, pseudonym, team_key
 from dateline.studio.results import results_document
 from dateline.studio.shape import (
@@ -111,13 +112,14 @@ def task_documents(task: Any, *, users: Mapping[int, str] | None = None,
     """Every annotation of an exported task (and its predictions if asked) as a Document.
 
     Annotations become layers of status ``gold`` (made by a person in Label Studio) with the
-    annotator and the Label Studio ids in ``layers.*.source``; predictions become ``silver``
-    layers whose source is their ``model_version``. A task whose text no longer matches the
-    hash it was pushed with is refused as a whole. A task or annotation with a part of the
-    wrong JSON type (:mod:`dateline.studio.shape`) is refused with a ``studio-bad-shape``
-    problem per part; a refused task is one ``Pulled`` of origin ``task``. ``index`` (the
-    task's place in the export) names a task without a usable id. Annotators are named by
-:func:`annotator_key` (``users`` and ``key`` are passed on).
+    annotator and the Label Studio ids in ``layers.*.source`` (an entity layer whose text
+    boxes were left empty declares ``coreference`` or ``link`` not annotated); predictions
+    become ``silver`` layers whose source is their ``model_version``. A task whose text no
+    longer matches the hash it was pushed with is refused as a whole. A task or annotation
+    with a part of the wrong JSON type (:mod:`dateline.studio.shape`) is refused with a
+    ``studio-bad-shape`` problem per part; a refused task is one ``Pulled`` of origin
+    ``task``. ``index`` (the task's place in the export) names a task without a usable id.
+    Annotators are named by :func:`annotator_key` (``users`` and ``key`` are passed on).
 
     >>> task = {"id": 7, "project": 2, "data": {"text": "Bo.", "doc_id": "d"},
     ...         "annotations": [{"id": 9, "completed_by": 1, "result": [
@@ -191,7 +193,8 @@ def task_documents(task: Any, *, users: Mapping[int, str] | None = None,
                            for layer in ("entities", "events", "quotes")})
         conv = results_document(data, item.get("result") or [], where=where, layers=layers,
                                 doc_id=doc_id)
-        out.append(Pulled(doc_id, task_id, origin, ls_id, who, conv.doc, tuple(conv.problems)))
+        doc = None if conv.doc is None else unfilled_parts(conv.doc)
+        out.append(Pulled(doc_id, task_id, origin, ls_id, who, doc, tuple(conv.problems)))
     return out
 
 
