@@ -79,6 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q = acts.add_parser("config", help="print the labeling config generated from labels.json")
     q.add_argument("-o", "--output", type=Path, help="write it to this file")
     q.add_argument("--project", help="also validate it on the server and update this project")
+    q.add_argument("--guidelines", type=Path, metavar="FILE.md", help="with --project: show "
+                   "this Markdown file as the project's instructions in the labeling interface")
     server(q)
 
     q = acts.add_parser("push", help="create or update a project; import one task per document")
@@ -222,8 +224,16 @@ def run(args: argparse.Namespace) -> int:
             from dateline.studio.client import connect
             from dateline.studio.sync import ensure_project
 
-            project, done = ensure_project(connect(args.url), args.project)
+            conn = connect(args.url)
+            project, done = ensure_project(conn, args.project)
             console.print(f"project {args.project!r} (id {project.id}): config valid, {done}")
+            if args.guidelines:
+                from dateline.studio.sync import set_instructions
+
+                shown = set_instructions(conn, project, args.guidelines)
+                console.print(f"instructions from {args.guidelines}: {shown}")
+        elif args.guidelines:
+            args.parser.error("--guidelines needs --project")
         return 0
     if args.action == "export":
         docs = list(read_documents(args.docs))

@@ -61,6 +61,7 @@ __all__ = [
     "pull",
     "push",
     "read_pulled",
+    "set_instructions",
     "write_pulled",
 ]
 
@@ -128,6 +129,45 @@ def ensure_project(conn: Connection, title: str) -> tuple[Any, str]:
             project = conn.client.projects.update(id=project.id, label_config=config)
         done = "updated" if done == "unchanged" else done
     return project, done
+
+
+def set_instructions(conn: Connection, project: Any, guidelines: str | Path) -> str:
+    """Show the Markdown file ``guidelines`` as the project's instructions (as HTML, opened
+    before each task); return ``updated`` or ``unchanged``.
+
+    With a stand-in for the SDK client:
+
+    >>> import tempfile
+    >>> from types import SimpleNamespace as NS
+    >>> from dateline.studio.client import Connection
+    >>> md = Path(tempfile.mkdtemp()) / "GUIDELINES.md"
+    >>> _ = md.write_text("# Entities\\n\\nMark *every* person.\\n")
+    >>> proj = NS(id=1, expert_instruction="", show_instruction=False)
+    >>> def update(id, **fields):
+    ...     proj.__dict__.update(fields)
+    ...     return proj
+    >>> conn = Connection(NS(projects=NS(update=update)), "http://ls", "token")
+    >>> set_instructions(conn, proj, md), set_instructions(conn, proj, md)
+    ('updated', 'unchanged')
+    >>> proj.expert_instruction
+    '<h1>Entities</h1>\\n<p>Mark <em>every</em> person.</p>\\n'
+    """
+    from markdown_it import MarkdownIt
+
+    from dateline.schemas.oserrors import os_error
+
+    try:
+        source = Path(guidelines).read_text("utf-8")
+    except OSError as exc:
+        raise os_error(exc, guidelines, "read") from None
+    html = MarkdownIt("commonmark").enable("table").render(source)
+    if getattr(project, "expert_instruction", None) == html \
+            and getattr(project, "show_instruction", False):
+        return "unchanged"
+    with api_errors(conn, f"setting the instructions of project {project.id}"):
+        conn.client.projects.update(id=project.id, expert_instruction=html,
+                                    show_instruction=True)
+    return "updated"
 
 
 def export_tasks(conn: Connection, project_id: int, timeout: float = 600.0) -> list[Any]:

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_studio_coref import _doc as coref_doc
 
-from dateline.schemas import read_jsonl
+from dateline.schemas import read_jsonl, write_jsonl
 from dateline.studio.names import annotation_path
 from dateline.studio.sync import document_texts, read_pulled
 from dateline.studio.tasks import document_results
@@ -100,3 +101,36 @@ def test_a_pull_writes_into_the_corpus_folder_from_any_directory(tmp_path, studi
     assert not (corpus / "corpus").exists()
     assert [p.parent.name for p in (corpus / "annotations" / "labelstudio").rglob("*.json")] \
         == ["studio-cafe"]
+
+
+def test_coreference_clusters_and_links_come_back_exactly(tmp_path, studio_env, ls_client):
+    doc = coref_doc()
+    docs = tmp_path / "coref.jsonl"
+    write_jsonl([doc], docs)
+    cli(studio_env, "studio", "push", "--project", "dateline-coref", "--docs", str(docs))
+    [project] = [p for p in ls_client.projects.list() if p.title == "dateline-coref"]
+    [task] = ls_client.tasks.list(project=project.id, fields="all")
+    me = ls_client.users.whoami()
+    ls_client.annotations.create(id=task.id, result=document_results(doc), completed_by=me.id)
+    out = tmp_path / "pulled"
+    assert "new 1" in cli(studio_env, "studio", "pull", "--project", "dateline-coref",
+                          "--out", str(out)).stdout
+    [back] = read_pulled(out, {doc.id: doc.text})[doc.id].values()
+    assert back.entities == doc.entities and back.quotes == doc.quotes
+    assert {m.entity for m in back.entities} == {"e1", "e2"}
+
+
+def test_the_guidelines_are_the_projects_instructions(tmp_path, studio_env, ls_client):
+    guide = tmp_path / "GUIDELINES.md"
+    guide.write_text("# Entities\n\nMark *every* person.\n", encoding="utf-8")
+    args = ("studio", "config", "--project", "dateline-guided", "--guidelines", str(guide))
+    assert "instructions from" in cli(studio_env, *args).stdout
+    [project] = [p for p in ls_client.projects.list() if p.title == "dateline-guided"]
+    project = ls_client.projects.get(id=project.id)
+    assert project.show_instruction
+    assert project.expert_instruction.startswith("<h1>Entities</h1>")
+    assert "unchanged" in cli(studio_env, *args).stdout
+    # docs/annotation.md, step 3: two annotators per task
+    ls_client.projects.update(id=project.id, maximum_annotations=2,
+                              overlap_cohort_percentage=100)
+    assert ls_client.projects.get(id=project.id).maximum_annotations == 2
