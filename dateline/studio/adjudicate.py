@@ -4,7 +4,9 @@
   reviews the others in Label Studio and submits the final version).
 - ``majority``: an item is kept when more than half of the document's annotators have it
   (mentions by span and label, events by trigger and type, quotes by content and kind); its
-  arguments, speaker, cue, mention kind and attributes by the same rule. Everything with
+  arguments, speaker, cue, mention kind, link and attributes by the same rule, and two kept
+  mentions share a coreference cluster when a majority put them in one (clusters get new ids,
+  ``e1``, ``e2``, ... in text order). Everything with
   support but no majority is listed as a conflict for review. Needs two or more annotators.
 
 Provenance: the layers name every annotator, the Label Studio ids of the merged annotations,
@@ -37,8 +39,9 @@ maintainers, not by the annotators.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,6 +134,41 @@ def _describe(label: str, text: str, start: int, end: int) -> str:
     return f"{label} {text!r} [{start}, {end})"
 
 
+def _clusters(kept: Sequence[Hashable], by_key: Mapping[str, Mapping[Hashable, Mention]],
+              need: int, conflict: Any) -> dict[Hashable, str]:
+    """Cluster ids (``e1``, ``e2``, ... in text order) of the ``kept`` mention keys: two share
+    a cluster when ``need`` annotators put them in one (and so on, transitively); a pair with
+    support but no majority is a ``conflict(pair, annotators)``. Unclustered: no id."""
+    pairs: dict[tuple[Hashable, Hashable], list[str]] = {}
+    order = {k: i for i, k in enumerate(kept)}
+    for a, mentions in by_key.items():
+        groups: dict[str, list[Hashable]] = {}
+        for key, m in mentions.items():
+            if m.entity is not None and key in order:
+                groups.setdefault(m.entity, []).append(key)
+        for members in groups.values():
+            for pair in itertools.combinations(sorted(members, key=order.__getitem__), 2):
+                pairs.setdefault(pair, []).append(a)
+    parent = {k: k for k in kept}
+
+    def root(k: Hashable) -> Hashable:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for (x, y), who in pairs.items():
+        if len(who) >= need:
+            rx, ry = sorted((root(x), root(y)), key=order.__getitem__)
+            parent[ry] = rx
+        else:
+            conflict((x, y), who)
+    members: dict[Hashable, list[Hashable]] = {}
+    for k in kept:
+        members.setdefault(root(k), []).append(k)
+    ids = [group for group in members.values() if len(group) > 1]
+    return {k: f"e{i}" for i, group in enumerate(ids, 1) for k in group}
+
+
 def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
     names = sorted(docs)
     n = len(names)
@@ -180,14 +218,22 @@ def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
 
     mention_id: dict[Hashable, str] = {}
     mentions = []
+    by_key = {a: {(mm.start, mm.end, mm.label): mm for mm in docs[a].entities} for a in names}
+    clusters = _clusters(sorted(kept_m, key=lambda k: (k[0], -k[1], k[2])), by_key, need,
+                         lambda k, who: conflicts.append(Conflict(
+                             doc_id, "entities", f"coreference of {m_first[k[0]].text!r} and "
+                             f"{m_first[k[1]].text!r}", tuple(who), n)))
     for key in sorted(kept_m, key=lambda k: (k[0], -k[1], k[2])):
         m = m_first[key]
         kinds = {a: mm.kind for a in names for mm in docs[a].entities
                  if (mm.start, mm.end, mm.label) == key}
+        links = {a: by_key[a][key].link for a in names if key in by_key[a]}
         rid = fresh(m.id)
         mention_id[key] = rid
         mentions.append(m.model_copy(update={
-            "id": rid, "kind": pick("entities", f"kind of {m.text!r}", kinds)}))
+            "id": rid, "kind": pick("entities", f"kind of {m.text!r}", kinds),
+            "link": pick("entities", f"link of {m.text!r}", links),
+            "entity": clusters.get(key)}))
 
     def target(a: str, mention: str | None, span: Span | None) -> Hashable:
         if mention is not None:
@@ -273,6 +319,11 @@ def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
 
     base = docs[names[0]]
     layers = _provenance(docs, "majority", base)
+    # A part counts as annotated only when every merged layer annotated it.
+    layers = layers.model_copy(update={layer: getattr(layers, layer).model_copy(update={
+        "not_annotated": tuple(sorted({p for d in docs.values()
+                                       for p in getattr(d.layers, layer).not_annotated}))})
+        for layer in LAYERS})
     unresolved = {c.layer for c in conflicts}
     layers = layers.model_copy(update={
         layer: getattr(layers, layer).model_copy(update={"coverage": "partial"})

@@ -92,3 +92,28 @@ def test_the_adjudicator_is_named_by_address_or_pseudonym(tmp_path, capsys, pseu
     data = json.loads((tmp_path / "out" / "d.json").read_text())
     assert data["entities"][0]["end"] == 3  # user 1's version
     assert data["layers"]["entities"].get("coverage", "exhaustive") == "exhaustive"
+
+
+def _clustered(*clusters):
+    text = "Ann met Bo. She left; he stayed."
+    spans = [(0, 3), (8, 10), (12, 15), (22, 24)]  # Ann, Bo, She, he
+    return Document(id="d", text=text, layers=LAYERS, entities=tuple(
+        Mention(id=f"m{k}", start=s, end=e, text=text[s:e], label="PERSON", entity=c)
+        for k, ((s, e), c) in enumerate(zip(spans, clusters, strict=True))))
+
+
+def test_coreference_clusters_are_merged_by_majority():
+    # a and b: Ann = She, Bo = he; c: Ann = She = he (wrong), Bo alone
+    merged = adjudicate({"a": _clustered("x", "y", "x", "y"), "b": _clustered("p", "q", "p", "q"),
+                         "c": _clustered("k", None, "k", "k")}, policy="majority")
+    assert [m.entity for m in merged.doc.entities] == ["e1", "e2", "e1", "e2"]
+    assert sorted(c.item for c in merged.conflicts) == [
+        "coreference of 'Ann' and 'he'", "coreference of 'She' and 'he'"]
+
+
+def test_two_annotators_who_cluster_differently_leave_the_pair_unresolved():
+    merged = adjudicate({"a": _clustered("x", None, "x", None),
+                         "b": _clustered("p", None, None, None)}, policy="majority")
+    assert [m.entity for m in merged.doc.entities] == [None] * 4
+    assert [c.item for c in merged.conflicts] == ["coreference of 'Ann' and 'She'"]
+    assert merged.partial_layers == ["entities"]
