@@ -322,7 +322,9 @@ _ALL: list[ErrorCode] = [
         ("adjudicate-foreign-file", "The adjudication target is no annotation of that document.",
          "move it, or pass --out"),
         ("studio-duplicate-pull", "Two pulled files hold one document's annotation by one "
-         "annotator.", "pull the project again, or delete the older file")),
+         "annotator.", "pull the project again, or delete the older file"),
+        ("studio-address-in-file", "A pulled file names its annotator by e-mail address.",
+         "pull the project again: the pull renames it to the pseudonymous id")),
     *_entries("studio", _U,
         ("studio-sdk-missing", "The Label Studio SDK is not installed.",
          "pip install 'dateline[studio]'"),

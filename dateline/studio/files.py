@@ -49,6 +49,7 @@ from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff,
 from dateline.studio.changes import describe_change, summary
 from dateline.studio.convert import Progress, Pulled
 from dateline.studio.names import annotation_path
+from dateline.studio.pseudonyms import is_address
 from dateline.studio.tasks import text_hash
 
 __all__ = ["STATUSES", "PullEntry", "PullReport", "document_texts", "read_pulled",
@@ -107,7 +108,8 @@ def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[st
 
     ``texts`` maps document ids to their texts (:func:`document_texts`); an annotation of a
     document not in it, or made on another text, is a coded error, and so are two files of
-    one document and annotator (both would count). The annotator is the first of
+    one document and annotator (both would count) and a file that names its annotator by an
+    e-mail address (an earlier version's, renamed by the next pull). The annotator is the first of
     ``layers.entities.annotators`` (the file name is only a one-to-one, filesystem-safe form
     of it).
 
@@ -134,6 +136,11 @@ def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[st
                                 "corpus document, else pass the documents pushed to Label "
                                 "Studio with --documents FILE.jsonl")
         who = _annotator(data, path)
+        if is_address(who):
+            raise DatelineError("studio-address-in-file", "the annotator is named by an e-mail "
+                                "address (a file of an earlier version)", where=str(path),
+                                fix="pull the project again: the pull renames the file to the "
+                                "annotator's pseudonymous id (or delete the file)")
         if (doc_id, who) in seen:
             raise DatelineError("studio-duplicate-pull", f"{seen[doc_id, who]} and {path} both "
                                 f"hold the annotation of {doc_id!r} by {who!r}",

@@ -94,6 +94,9 @@ def test_a_file_of_an_older_naming_is_renamed_to_the_pseudonym(tmp_path, pseudo)
     old = path.with_name("a%20b@x.org.json")
     old.write_text(json.dumps(data))
     path.unlink()
+    with pytest.raises(DatelineError) as exc:  # never read as it is
+        read_pulled(tmp_path, {"d1": TEXT})
+    assert exc.value.code == "studio-address-in-file" and "pull the project again" in exc.value.fix
     statuses, report = _pull(tmp_path, [_task("d1", _ann(1, "a b@x.org"))])
     assert statuses == {("renamed", 1)}
     assert "from d1/a%20b@x.org.json" in report.entries[0].detail
