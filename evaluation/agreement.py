@@ -27,10 +27,15 @@ label counts, which are the same). Each unit names its ``main`` metric, copied t
 ``trigger_identification`` when the triggers are untyped), arguments
 ``argument_classification``, quotes ``content_exact``; ``metrics`` holds all of them.
 
-Token labels: tokens are ``\\w+|[^\\w\\s]`` runs; a token takes the label of the longest span
-of the unit covering it, else ``O``; per label, tokens are coded label / not label. Documents
-with a single annotator, or none, are counted and listed, never silently dropped.
+Token labels: the caller's ``tokenizer`` (text -> token offsets) cuts each text once; the
+``agreement`` command passes :func:`dateline.baselines.tokens.grapheme_tokens`, spaCy's
+rule-based tokenizer as the baselines use it, made grapheme-aware (an emoji with its modifier,
+a letter with its combining marks are one token; CJK text one token per character). A token
+takes the label of the longest span of the unit covering it, else ``O``; per label, tokens are
+coded label / not label. Documents with a single annotator, or none, are counted and listed,
+never silently dropped.
 
+>>> from dateline.baselines.tokens import grapheme_tokens
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> def doc(label):
 ...     return Document(id="d", text="Ann met Bo.", layers=Layers(entities=LayerInfo(
@@ -38,7 +43,7 @@ with a single annotator, or none, are counted and listed, never silently dropped
 ...         Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),
 ...         Mention(id="m2", start=8, end=10, text="Bo", label=label)))
 >>> r = agreement({"d": {"a": doc("PERSON"), "b": doc("LOCATION")}}, layers=("entities",),
-...               bootstrap=100)
+...               bootstrap=100, tokenizer=grapheme_tokens)
 >>> pair = r["pairs"]["a | b"]
 >>> pair["gold"], pair["prediction"], pair["entities"]["main"]
 ('a', 'b', 'strict')
@@ -54,8 +59,7 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -66,8 +70,8 @@ from dateline.evaluation.layers import ScoreOptions, get_layer
 from dateline.evaluation.results import Result
 from dateline.schemas import Document
 
-__all__ = ["LAYER_UNITS", "MAIN_METRIC", "UNIT_METRICS", "agreement", "layer_spans",
-           "pair_f1", "token_labels"]
+__all__ = ["LAYER_UNITS", "MAIN_METRIC", "UNIT_METRICS", "Tokenizer", "agreement",
+           "layer_spans", "pair_f1", "token_labels"]
 
 LAYER_UNITS = ("entities", "events", "arguments", "quotes")
 # The Document layer each unit is read from (its status and scorer).
@@ -86,7 +90,8 @@ MAIN_METRIC = {"entities": "strict", "events": "trigger_classification",
 # The metric whose gold / pred counts are the items each annotator made in the unit.
 _ITEMS_METRIC = {"events": "trigger_identification", "arguments": "argument_identification",
                  "quotes": "quote"}
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+Tokenizer = Callable[[str], Sequence[tuple[int, int]]]
+"""A text's tokens as ``(start, end)`` code-point offsets."""
 _CONFIDENCE = 0.95
 
 
@@ -116,21 +121,20 @@ def layer_spans(doc: Document, layer: str) -> list[tuple[int, int, str]]:
     raise ValueError(f"unknown agreement unit {layer!r}; use one of {', '.join(LAYER_UNITS)}")
 
 
-def token_labels(doc: Document, layer: str) -> list[str]:
-    """One label per token (``O`` outside every span; the longest covering span wins).
+def token_labels(doc: Document, layer: str, tokens: Sequence[tuple[int, int]]) -> list[str]:
+    """One label per token of ``tokens`` (offsets into ``doc.text``; ``O`` outside every span,
+    the longest covering span wins).
 
+    >>> from dateline.baselines.tokens import grapheme_tokens
     >>> from dateline.schemas import Mention
     >>> d = Document(id="d", text="Mayor Ana Ruiz spoke", entities=(
     ...     Mention(id="m1", start=0, end=14, text="Mayor Ana Ruiz", label="PERSON"),))
-    >>> token_labels(d, "entities")
+    >>> token_labels(d, "entities", grapheme_tokens(d.text))
     ['PERSON', 'PERSON', 'PERSON', 'O']
     """
     spans = sorted(layer_spans(doc, layer), key=lambda s: s[0] - s[1])  # longest first
-    out = []
-    for tok in _TOKEN.finditer(doc.text):
-        label = next((lab for s, e, lab in spans if s <= tok.start() and tok.end() <= e), "O")
-        out.append(label)
-    return out
+    return [next((lab for s, e, lab in spans if s <= start and end <= e), "O")
+            for start, end in tokens]
 
 
 def _num(x: float) -> float | None:
@@ -261,10 +265,11 @@ def pair_f1(gold: Sequence[Document], pred: Sequence[Document], unit: str, *,
             "metrics": metrics, "items": items, "documents": docs}
 
 
-def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
+def agreement(annotations: Mapping[str, Mapping[str, Document]], *, tokenizer: Tokenizer,
               layers: Sequence[str] = LAYER_UNITS, expected: Iterable[str] = (),
               bootstrap: int = 1000, seed: int = 0) -> dict[str, Any]:
-    """Agreement report over ``annotations`` (doc id -> annotator -> Document).
+    """Agreement report over ``annotations`` (doc id -> annotator -> Document), the token
+    measures on the tokens ``tokenizer`` cuts each text into.
 
     ``layers``: the units measured (:data:`LAYER_UNITS`). ``expected``: document ids that
     should have been annotated; those with no annotation are counted as ``annotated_by_none``.
@@ -277,8 +282,9 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
     ``per_label`` (label -> :func:`pair_f1`'s result for the label, with ``kappa``)) and
     ``alpha`` (per unit: ``level_of_measurement``, ``alpha``, ``per_label``).
 
+    >>> from dateline.baselines.tokens import grapheme_tokens
     >>> one = Document(id="d2", text="Hi.")
-    >>> r = agreement({"d2": {"a": one}}, expected=["d2", "d3"])
+    >>> r = agreement({"d2": {"a": one}}, expected=["d2", "d3"], tokenizer=grapheme_tokens)
     >>> r["documents"]["single"], r["documents"]["none"], r["pairs"]
     (['d2'], ['d3'], {})
     """
@@ -298,6 +304,7 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
                                 "different texts", where=doc_id,
                                 fix="pull the annotations again from one project")
     names = sorted({a for by in multi.values() for a in by})
+    offsets = {d: list(tokenizer(next(iter(by.values())).text)) for d, by in multi.items()}
     report: dict[str, Any] = {
         "documents": {"annotated_by_2_or_more": len(multi), "annotated_by_1": len(single),
                       "annotated_by_none": len(none), "single": single, "none": none},
@@ -312,7 +319,9 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
             "interval": f"{round(100 * _CONFIDENCE)}% percentile bootstrap over documents "
                         f"(dateline.evaluation.compare_scores), {bootstrap} resamples, "
                         f"seed {seed}",
-            "tokens": _TOKEN.pattern, "kappa": "Cohen (scikit-learn), on token labels",
+            "tokens": f"{getattr(tokenizer, '__module__', None) or ''}."
+                      f"{getattr(tokenizer, '__qualname__', repr(tokenizer))}".lstrip("."),
+            "kappa": "Cohen (scikit-learn), on token labels",
             "alpha": "Krippendorff (krippendorff package), nominal, on token labels"},
         "pairs": {}, "alpha": {},
     }
@@ -324,8 +333,8 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
         pred = [multi[d][b] for d in shared]
         pair: dict[str, Any] = {"gold": a, "prediction": b, "documents": len(shared)}
         for unit in layers:
-            ta = [t for doc in gold for t in token_labels(doc, unit)]
-            tb = [t for doc in pred for t in token_labels(doc, unit)]
+            ta = [t for d in shared for t in token_labels(multi[d][a], unit, offsets[d])]
+            tb = [t for d in shared for t in token_labels(multi[d][b], unit, offsets[d])]
             labels = sorted({lab for doc in (*gold, *pred) for _, _, lab in
                              layer_spans(doc, unit)})
             entry = pair_f1(gold, pred, unit, bootstrap=bootstrap, seed=seed)
@@ -340,10 +349,10 @@ def agreement(annotations: Mapping[str, Mapping[str, Document]], *,
         report["pairs"][f"{a} | {b}"] = pair
     for unit in layers:
         rows: list[list[str | None]] = [[] for _ in names]
-        for by in multi.values():
-            n_tokens = len(_TOKEN.findall(next(iter(by.values())).text))
+        for d, by in multi.items():
             for i, name in enumerate(names):
-                tokens = token_labels(by[name], unit) if name in by else [None] * n_tokens
+                tokens = token_labels(by[name], unit, offsets[d]) if name in by \
+                    else [None] * len(offsets[d])
                 rows[i].extend(tokens)
         seen = sorted({v for row in rows for v in row if v not in (None, "O")})
         report["alpha"][unit] = {

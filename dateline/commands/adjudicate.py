@@ -1,10 +1,13 @@
 """``dateline adjudicate [DIR] --policy majority|adjudicator``: the corpus annotation.
 
 Merges the pulled annotations of each document by the stated policy and writes one stand-off
-file per document to ``corpus/annotations/<doc id>.json`` (the Document without its text,
-anchored by the text's sha256), with provenance; the next corpus build applies it. Conflicts
-(no majority) are listed for review. The texts come from the built corpus, or from
-``--documents FILE``. Writes are atomic; an unchanged result leaves the file.
+file per document to ``annotations/<doc id>.json`` of the corpus folder (the Document without
+its text, anchored by the text's sha256), with provenance; the next corpus build applies it.
+Conflicts (no majority) are listed for review, and a layer with conflicts is written with
+``coverage: partial`` (scored for recall, never precision) until they are resolved. The texts
+come from the built corpus, or from ``--documents FILE``. Writes are atomic; an unchanged
+result leaves the file. ``--adjudicator`` takes an annotator's pseudonymous id or e-mail
+address (turned into the id with the team key).
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -21,10 +24,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from dateline.location import PULLED_HELP, corpus_path, pulled_path
 from dateline.schemas import DatelineError, atomic_write_text
 from dateline.schemas.standoff import is_standoff, read_standoff, standoff_json, text_sha256
-from dateline.studio.adjudicate import POLICIES, adjudicate
+from dateline.studio.adjudicate import POLICIES, adjudicate, resolve_adjudicator
+from dateline.studio.names import adjudicated_dir, annotations_dir
 from dateline.studio.sync import document_texts, read_pulled
 
 __all__ = ["register", "run"]
@@ -40,11 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """
     p = sub.add_parser("adjudicate", help="merge annotators into the corpus annotation",
                        description=__doc__.split("\n\n")[1] if __doc__ else None)
-    p.add_argument("path", nargs="?", default=None, help="pulled annotations " + PULLED_HELP)
+    p.add_argument("path", nargs="?", default=None,
+                   help="pulled annotations (default: annotations/labelstudio in the corpus "
+                   "folder)")
     p.add_argument("--policy", choices=POLICIES, required=True)
-    p.add_argument("--adjudicator", help="annotator whose version wins (policy adjudicator)")
+    p.add_argument("--adjudicator", help="annotator whose version wins (policy adjudicator): "
+                   "a pseudonymous id or an e-mail address")
     p.add_argument("--out", default=None, help="where the corpus annotations go (default: "
-                   "annotations/ of the corpus folder, dateline.corpus_path())")
+                   "annotations in the corpus folder)")
     p.add_argument("--documents", nargs="+", default=[], metavar="FILE",
                    help="Document files holding the annotated texts (default: the built corpus)")
     p.add_argument("--conflicts", type=Path, help="also write the conflicts as JSON here")
@@ -62,13 +68,13 @@ def run(args: argparse.Namespace) -> int:
     >>> from dateline.studio.convert import tasks_documents
     >>> from dateline.studio.sync import write_pulled
     >>> def annotation(ls_id, who, end):
-    ...     return {"id": ls_id, "completed_by": {"email": who}, "result": [
+    ...     return {"id": ls_id, "completed_by": who, "result": [
     ...         {"id": "m1", "type": "labels", "from_name": "entity", "to_name": "text",
     ...          "value": {"start": 0, "end": end, "text": "Ann Lee"[:end],
     ...                    "labels": ["PERSON"]}}]}
     >>> task = {"id": 1, "data": {"text": "Ann Lee left.", "doc_id": "d"},
-    ...         "annotations": [annotation(1, "a@example.org", 7),
-    ...                         annotation(2, "b@example.org", 3)]}
+    ...         "annotations": [annotation(1, 1, 7),
+    ...                         annotation(2, 2, 3)]}
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = write_pulled(tasks_documents([task]), folder / "pulled")
     >>> write_jsonl([Document(id="d", text="Ann Lee left.")], folder / "docs.jsonl")
@@ -77,9 +83,10 @@ def run(args: argparse.Namespace) -> int:
     >>> run(p.parse_args(["adjudicate", str(folder / "pulled"), "--policy", "majority",
     ...                   "--out", str(folder / "adjudicated"),
     ...                   "--documents", str(folder / "docs.jsonl")]))
-    conflict d entities: PERSON 'Ann Lee' [0, 7) — 1 of 2 (a@example.org)
-    conflict d entities: PERSON 'Ann' [0, 3) — 1 of 2 (b@example.org)
-    new 1, changed 0, unchanged 0, not adjudicated 0; 2 conflicts for review
+    conflict d entities: PERSON 'Ann Lee' [0, 7) — 1 of 2 (user-1)
+    conflict d entities: PERSON 'Ann' [0, 3) — 1 of 2 (user-2)
+    new 1, changed 0, unchanged 0, not adjudicated 0; 2 conflicts for review (1 document with
+    layers of partial coverage until they are resolved)
     0
     >>> sorted(f.name for f in (folder / "adjudicated").iterdir())
     ['d.json']
@@ -89,15 +96,19 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("--policy adjudicator needs --adjudicator NAME")
     counts = {"new": 0, "changed": 0, "unchanged": 0, "not adjudicated": 0}
     conflicts = []
-    pulled = read_pulled(args.path or pulled_path(), document_texts(args.documents))
+    pulled = read_pulled(args.path or annotations_dir(), document_texts(args.documents))
+    adjudicator = resolve_adjudicator(args.adjudicator, pulled) if args.policy == "adjudicator" \
+        else None
+    partial = 0
     for doc_id, docs in sorted(pulled.items()):
-        result = adjudicate(docs, policy=args.policy, adjudicator=args.adjudicator)
+        result = adjudicate(docs, policy=args.policy, adjudicator=adjudicator)
         conflicts.extend(result.conflicts)
         if result.doc is None:
             counts["not adjudicated"] += 1
             console.print(f"not adjudicated {doc_id}: {result.reason}", markup=False)
             continue
-        path = Path(args.out or corpus_path() / "annotations") / f"{doc_id}.json"
+        partial += bool(result.partial_layers)
+        path = Path(args.out or adjudicated_dir()) / f"{doc_id}.json"
         text = standoff_json(result.doc)
         if path.exists():
             if path.read_bytes() == text.encode("utf-8"):
@@ -124,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
     if args.conflicts:
         atomic_write_text(args.conflicts, json.dumps(
             [c.__dict__ for c in conflicts], ensure_ascii=False, indent=2) + "\n")
+    n = len(conflicts)
     console.print(", ".join(f"{k} {v}" for k, v in counts.items())
-                  + f"; {len(conflicts)} conflicts for review")
+                  + f"; {n} {'conflict' if n == 1 else 'conflicts'} for review"
+                  + (f" ({partial} {'document' if partial == 1 else 'documents'} with layers "
+                     "of partial coverage until they are resolved)" if partial else ""))
     return 0
+

@@ -25,8 +25,8 @@ from rich.console import Console
 from rich.table import Table
 
 from dateline.commands.types import positive_int, seed
-from dateline.location import PULLED_HELP, pulled_path
 from dateline.schemas import read_documents
+from dateline.studio.names import annotations_dir
 from dateline.studio.sync import document_texts, read_pulled
 
 __all__ = ["register", "run"]
@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """
     p = sub.add_parser("agreement", help="agreement between annotators (F1, kappa, alpha)",
                        description=__doc__.split("\n\n")[1] if __doc__ else None)
-    p.add_argument("path", nargs="?", default=None, help="pulled annotations " + PULLED_HELP)
+    p.add_argument("path", nargs="?", default=None,
+                   help="pulled annotations (default: annotations/labelstudio in the corpus "
+                   "folder)")
     p.add_argument("--expect", nargs="+", default=[], metavar="FILE",
                    help="Document files listing the documents that should be annotated")
     p.add_argument("--documents", nargs="+", default=[], metavar="FILE",
@@ -68,13 +70,13 @@ def run(args: argparse.Namespace) -> int:
     >>> from dateline.studio.convert import tasks_documents
     >>> from dateline.studio.sync import write_pulled
     >>> def annotation(ls_id, who, end):
-    ...     return {"id": ls_id, "completed_by": {"email": who}, "result": [
+    ...     return {"id": ls_id, "completed_by": who, "result": [
     ...         {"id": "m1", "type": "labels", "from_name": "entity", "to_name": "text",
     ...          "value": {"start": 0, "end": end, "text": "Ann Lee"[:end],
     ...                    "labels": ["PERSON"]}}]}
     >>> task = {"id": 1, "data": {"text": "Ann Lee left.", "doc_id": "d"},
-    ...         "annotations": [annotation(1, "a@example.org", 7),
-    ...                         annotation(2, "b@example.org", 3)]}
+    ...         "annotations": [annotation(1, 1, 7),
+    ...                         annotation(2, 2, 3)]}
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = write_pulled(tasks_documents([task]), folder / "pulled")
     >>> write_jsonl([Document(id="d", text="Ann Lee left.")], folder / "docs.jsonl")
@@ -85,16 +87,17 @@ def run(args: argparse.Namespace) -> int:
     ...     code = run(p.parse_args(["agreement", str(folder / "pulled"), "--documents",
     ...                              str(folder / "docs.jsonl"), "--bootstrap", "10",
     ...                              "--format", "json"]))
-    >>> pair = json.loads(out.getvalue())["pairs"]["a@example.org | b@example.org"]
+    >>> pair = json.loads(out.getvalue())["pairs"]["user-1 | user-2"]
     >>> code, pair["documents"], pair["entities"]["f1"], pair["entities"]["kappa"]
     (0, 1, 0.0, 0.5)
     """
+    from dateline.baselines.tokens import grapheme_tokens
     from dateline.evaluation.agreement import agreement
 
     expected = [d.id for d in read_documents(args.expect)] if args.expect else []
-    pulled = read_pulled(args.path or pulled_path(), document_texts(args.documents))
+    pulled = read_pulled(args.path or annotations_dir(), document_texts(args.documents))
     report = agreement(pulled, expected=expected, bootstrap=args.bootstrap,
-                       seed=args.seed)
+                       seed=args.seed, tokenizer=grapheme_tokens)
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

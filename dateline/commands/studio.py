@@ -2,13 +2,18 @@
 
 ``push`` and ``pull`` talk to a server (URL from ``--url`` or ``$LABEL_STUDIO_URL``, token from
 ``$LABEL_STUDIO_API_KEY``); ``import`` and ``export`` do the same conversion on Label Studio
-JSON export files, for users without API access.
+JSON export files, for users without API access. ``pull`` mirrors the project into
+``annotations/labelstudio/`` of the corpus folder (``$DATELINE_CORPUS`` or the repository's
+``corpus/``, whatever the current directory): files of annotations deleted or invalid on the
+server are removed; ``--dry-run`` shows what would change. Annotators are pseudonymous ids
+(a team key outside the repository: ``$DATELINE_ANNOTATOR_KEY`` or
+``~/.config/dateline/annotator-key``), never e-mail addresses.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
->>> args = p.parse_args(["studio", "pull", "--project", "news"])
->>> args.action, args.project, args.out
-('pull', 'news', None)
+>>> args = p.parse_args(["studio", "pull", "--project", "news", "--dry-run"])
+>>> args.action, args.project, args.out, args.dry_run
+('pull', 'news', None, True)
 """
 
 from __future__ import annotations
@@ -18,16 +23,27 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from dateline.commands import studio_server
-from dateline.location import PULLED_HELP, pulled_path
 from dateline.schemas import DatelineError, Document, atomic_write_text, read_documents
 from dateline.studio.config import labeling_config
+from dateline.studio.convert import Progress as Step
 from dateline.studio.convert import tasks_documents
+from dateline.studio.files import STATUSES
+from dateline.studio.names import annotations_dir
 from dateline.studio.sync import PullReport, write_pulled
 from dateline.studio.tasks import document_task
 
@@ -50,9 +66,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         q.add_argument("--url", default=None, help="server URL (default $LABEL_STUDIO_URL or "
                        "http://localhost:8080); the token is read from $LABEL_STUDIO_API_KEY")
 
+    def quiet(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--quiet", action="store_true", help="no progress display (there is "
+                       "none either when stderr is no terminal)")
+
+    def out(q: argparse.ArgumentParser) -> None:
+        quiet(q)
+        q.add_argument("--out", default=None, help="where to write (default: "
+                       "annotations/labelstudio in the corpus folder)")
+        q.add_argument("--dry-run", action="store_true", help="report what would change, "
+                       "write and remove nothing")
+
     q = acts.add_parser("config", help="print the labeling config generated from labels.json")
     q.add_argument("-o", "--output", type=Path, help="write it to this file")
     q.add_argument("--project", help="also validate it on the server and update this project")
+    q.add_argument("--guidelines", type=Path, metavar="FILE.md", help="with --project: show "
+                   "this Markdown file as the project's instructions in the labeling interface")
     server(q)
 
     q = acts.add_parser("push", help="create or update a project; import one task per document")
@@ -64,16 +93,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="pre-annotate: a registered extractor name or a JSONL of predictions")
     q.add_argument("--model-version", help="model version of file predictions (default: the "
                    "source of their silver layers)")
+    quiet(q)
     server(q)
 
-    q = acts.add_parser("pull", help="export annotations into Documents per annotator")
+    q = acts.add_parser("pull", help="mirror a project's annotations as Documents per "
+                        "annotator")
     q.add_argument("--project", required=True, help="project title")
-    q.add_argument("--out", default=None, help="where to write " + PULLED_HELP)
+    out(q)
     server(q)
 
-    q = acts.add_parser("import", help="convert a Label Studio JSON export file (like pull)")
+    q = acts.add_parser("import", help="convert a Label Studio JSON export file (like pull, "
+                        "but removing nothing)")
     q.add_argument("file", type=Path, help="JSON export (a list of tasks)")
-    q.add_argument("--out", default=None, help="where to write " + PULLED_HELP)
+    out(q)
 
     q = acts.add_parser("export", help="write Documents as Label Studio tasks (JSON import file)")
     q.add_argument("docs", nargs="+", type=Path, metavar="FILE", help="Document files")
@@ -131,12 +163,33 @@ def _print_pull(console: Console, report: PullReport) -> int:
     for e in report.entries:
         if e.status != "unchanged":
             detail = f": {e.detail}" if e.detail else ""
-            console.print(f"{e.status:<9} {e.doc_id} by {e.annotator} (annotation {e.ls_id})"
+            console.print(f"{e.status:<10} {e.doc_id} by {e.annotator} (annotation {e.ls_id})"
                           f"{detail}", markup=False)
-    counts = ", ".join(f"{s} {report.count(s)}" for s in
-                       ("new", "changed", "unchanged", "invalid", "refused", "skipped"))
-    console.print(f"{len(report.entries)} annotations: {counts}")
+    counts = ", ".join(f"{s} {report.count(s)}" for s in STATUSES)
+    n = len(report.entries)
+    dry = "dry run, nothing written or removed: " if report.dry_run else ""
+    console.print(f"{dry}{n} {'annotation' if n == 1 else 'annotations'}: {counts}")
     return 1 if report.problems else 0
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Step | None]:
+    """A progress display on stderr for long operations; none with --quiet or off a terminal."""
+    console = Console(stderr=True, highlight=False)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        steps: dict[str, TaskID] = {}
+
+        def step(what: str, done: int, total: int) -> None:
+            if what not in steps:
+                steps[what] = bar.add_task(what, total=total)
+            bar.update(steps[what], completed=done, total=total)
+
+        yield step
 
 
 def run(args: argparse.Namespace) -> int:
@@ -157,8 +210,9 @@ def run(args: argparse.Namespace) -> int:
     0
     >>> run(p.parse_args(["studio", "import", str(folder / "tasks.json"),
     ...                   "--out", str(folder / "pulled")]))
-    new       d by unknown (annotation None): 0 entities, 0 events, 0 quotes
-    1 annotations: new 1, changed 0, unchanged 0, invalid 0, refused 0, skipped 0
+    new        d by unknown (annotation None): 0 entities, 0 events, 0 quotes
+    1 annotation: new 1, changed 0, renamed 0, unchanged 0, deleted 0, superseded 0,
+    invalid 0, refused 0, skipped 0
     0
     """
     if args.action == "server":
@@ -174,8 +228,16 @@ def run(args: argparse.Namespace) -> int:
             from dateline.studio.client import connect
             from dateline.studio.sync import ensure_project
 
-            project, done = ensure_project(connect(args.url), args.project)
+            conn = connect(args.url)
+            project, done = ensure_project(conn, args.project)
             console.print(f"project {args.project!r} (id {project.id}): config valid, {done}")
+            if args.guidelines:
+                from dateline.studio.sync import set_instructions
+
+                shown = set_instructions(conn, project, args.guidelines)
+                console.print(f"instructions from {args.guidelines}: {shown}")
+        elif args.guidelines:
+            args.parser.error("--guidelines needs --project")
         return 0
     if args.action == "export":
         docs = list(read_documents(args.docs))
@@ -201,16 +263,22 @@ def run(args: argparse.Namespace) -> int:
             raise DatelineError("studio-bad-export", "the file holds no list of tasks",
                                 where=str(args.file), fix="export as JSON (a list of tasks)",
                                 exit_code=2)
-        report = write_pulled(tasks_documents(tasks, label=f"{args.file}: "),
-                              args.out or pulled_path())
+        with _progress(args.quiet) as progress:
+            report = write_pulled(tasks_documents(tasks, label=f"{args.file}: ",
+                                                  progress=progress),
+                                  args.out or annotations_dir(), dry_run=args.dry_run,
+                                  progress=progress)
         return _print_pull(console, report)
 
     from dateline.studio.client import connect
     from dateline.studio.sync import pull, push
 
     if args.action == "pull":
-        return _print_pull(console, pull(connect(args.url), project=args.project,
-                                         root=args.out or pulled_path()))
+        conn = connect(args.url)
+        with _progress(args.quiet) as progress:
+            report = pull(conn, project=args.project, root=args.out, dry_run=args.dry_run,
+                          progress=progress)
+        return _print_pull(console, report)
     if args.docs:
         docs = list(read_documents(args.docs))
     elif args.split:
@@ -221,8 +289,9 @@ def run(args: argparse.Namespace) -> int:
     if args.predictions:
         preds, version = _predictions(args.predictions, docs, args.model_version)
     conn = connect(args.url)
-    result = push(conn, docs, project=args.project, split=args.split, predictions=preds,
-                  model_version=version)
+    with _progress(args.quiet) as progress:
+        result = push(conn, docs, project=args.project, split=args.split, predictions=preds,
+                      model_version=version, progress=progress)
     for inc in result.problems:
         console.print(str(inc), markup=False)
     console.print(f"project {result.project!r} (id {result.project_id}, config "

@@ -4,11 +4,21 @@
   reviews the others in Label Studio and submits the final version).
 - ``majority``: an item is kept when more than half of the document's annotators have it
   (mentions by span and label, events by trigger and type, quotes by content and kind); its
-  arguments, speaker, cue, mention kind and attributes by the same rule. Everything with
+  arguments, speaker, cue, mention kind, link and attributes by the same rule, and two kept
+  mentions share a coreference cluster when a majority put them in one (clusters get new ids,
+  ``e1``, ``e2``, ... in text order). Everything with
   support but no majority is listed as a conflict for review. Needs two or more annotators.
 
 Provenance: the layers name every annotator, the Label Studio ids of the merged annotations,
 and the policy; a layer is ``gold`` only when every merged layer was (made by people).
+
+Coverage: a layer with an unresolved conflict is ``coverage: partial``. What it holds had a
+majority, so it stays ``gold`` (people made every label); what a conflict dropped (a person
+marked by one annotator of two) is neither confirmed nor ruled out, so the layer cannot say
+that an unmatched prediction is wrong: scorers read its recall, never its precision. Once the
+conflicts are resolved (an adjudicator's version in Label Studio, ``--policy adjudicator``),
+the layer is exhaustive again. ``draft`` would be wrong here: it means written by the
+maintainers, not by the annotators.
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> lay = Layers(entities=LayerInfo(status="gold", labels=("PERSON", "LOCATION"),
@@ -23,12 +33,15 @@ and the policy; a layer is ``gold`` only when every merged layer was (made by pe
 (['Ann', 'Bo'], "LOCATION 'Bo' [8, 10)")
 >>> merged.doc.layers.entities.status, merged.doc.layers.entities.annotators
 ('gold', ('a', 'b', 'c'))
+>>> merged.doc.layers.entities.coverage, merged.doc.layers.quotes.coverage
+('partial', 'exhaustive')
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +57,9 @@ from dateline.schemas import (
     Span,
 )
 from dateline.schemas.model import LAYERS
+from dateline.studio.pseudonyms import is_address, pseudonym, team_key
 
-__all__ = ["POLICIES", "Adjudicated", "Conflict", "adjudicate"]
+__all__ = ["POLICIES", "Adjudicated", "Conflict", "adjudicate", "resolve_adjudicator"]
 
 POLICIES = ("adjudicator", "majority")
 _RANK = {"gold": 0, "draft": 1, "silver": 2, "absent": 3}
@@ -83,6 +97,17 @@ class Adjudicated:
     conflicts: list[Conflict] = field(default_factory=list)
     reason: str | None = None
 
+    @property
+    def partial_layers(self) -> list[str]:
+        """The layers of the merged Document that are not exhaustive (unresolved conflicts).
+
+        >>> Adjudicated(None).partial_layers
+        []
+        """
+        if self.doc is None:
+            return []
+        return [k for k in LAYERS if getattr(self.doc.layers, k).coverage != "exhaustive"]
+
 
 def _provenance(docs: Mapping[str, Document], policy: str, chosen: Document) -> Layers:
     out = {}
@@ -92,8 +117,11 @@ def _provenance(docs: Mapping[str, Document], policy: str, chosen: Document) -> 
         sources = sorted({i.source for i in infos if i.source})
         base: LayerInfo = getattr(chosen.layers, layer)
         labels = [lab for lab in base.labels if all(lab in i.labels for i in infos)]
+        coverage = "exhaustive" if all(i.coverage == "exhaustive" for i in infos) \
+            else "partial"
         out[layer] = base.model_copy(update={
             "status": status, "annotators": tuple(sorted(docs)), "labels": tuple(labels),
+            "coverage": coverage,
             "source": f"{policy}: {'; '.join(sources)}" if sources else policy})
     return Layers(**out)
 
@@ -104,6 +132,41 @@ def _span_key(s: Span | Mention) -> tuple[int, int]:
 
 def _describe(label: str, text: str, start: int, end: int) -> str:
     return f"{label} {text!r} [{start}, {end})"
+
+
+def _clusters(kept: Sequence[Hashable], by_key: Mapping[str, Mapping[Hashable, Mention]],
+              need: int, conflict: Any) -> dict[Hashable, str]:
+    """Cluster ids (``e1``, ``e2``, ... in text order) of the ``kept`` mention keys: two share
+    a cluster when ``need`` annotators put them in one (and so on, transitively); a pair with
+    support but no majority is a ``conflict(pair, annotators)``. Unclustered: no id."""
+    pairs: dict[tuple[Hashable, Hashable], list[str]] = {}
+    order = {k: i for i, k in enumerate(kept)}
+    for a, mentions in by_key.items():
+        groups: dict[str, list[Hashable]] = {}
+        for key, m in mentions.items():
+            if m.entity is not None and key in order:
+                groups.setdefault(m.entity, []).append(key)
+        for members in groups.values():
+            for pair in itertools.combinations(sorted(members, key=order.__getitem__), 2):
+                pairs.setdefault(pair, []).append(a)
+    parent = {k: k for k in kept}
+
+    def root(k: Hashable) -> Hashable:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for (x, y), who in pairs.items():
+        if len(who) >= need:
+            rx, ry = sorted((root(x), root(y)), key=order.__getitem__)
+            parent[ry] = rx
+        else:
+            conflict((x, y), who)
+    members: dict[Hashable, list[Hashable]] = {}
+    for k in kept:
+        members.setdefault(root(k), []).append(k)
+    ids = [group for group in members.values() if len(group) > 1]
+    return {k: f"e{i}" for i, group in enumerate(ids, 1) for k in group}
 
 
 def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
@@ -155,14 +218,22 @@ def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
 
     mention_id: dict[Hashable, str] = {}
     mentions = []
+    by_key = {a: {(mm.start, mm.end, mm.label): mm for mm in docs[a].entities} for a in names}
+    clusters = _clusters(sorted(kept_m, key=lambda k: (k[0], -k[1], k[2])), by_key, need,
+                         lambda k, who: conflicts.append(Conflict(
+                             doc_id, "entities", f"coreference of {m_first[k[0]].text!r} and "
+                             f"{m_first[k[1]].text!r}", tuple(who), n)))
     for key in sorted(kept_m, key=lambda k: (k[0], -k[1], k[2])):
         m = m_first[key]
         kinds = {a: mm.kind for a in names for mm in docs[a].entities
                  if (mm.start, mm.end, mm.label) == key}
+        links = {a: by_key[a][key].link for a in names if key in by_key[a]}
         rid = fresh(m.id)
         mention_id[key] = rid
         mentions.append(m.model_copy(update={
-            "id": rid, "kind": pick("entities", f"kind of {m.text!r}", kinds)}))
+            "id": rid, "kind": pick("entities", f"kind of {m.text!r}", kinds),
+            "link": pick("entities", f"link of {m.text!r}", links),
+            "entity": clusters.get(key)}))
 
     def target(a: str, mention: str | None, span: Span | None) -> Hashable:
         if mention is not None:
@@ -247,9 +318,18 @@ def _majority(doc_id: str, docs: Mapping[str, Document]) -> Adjudicated:
                         None)}))
 
     base = docs[names[0]]
+    layers = _provenance(docs, "majority", base)
+    # A part counts as annotated only when every merged layer annotated it.
+    layers = layers.model_copy(update={layer: getattr(layers, layer).model_copy(update={
+        "not_annotated": tuple(sorted({p for d in docs.values()
+                                       for p in getattr(d.layers, layer).not_annotated}))})
+        for layer in LAYERS})
+    unresolved = {c.layer for c in conflicts}
+    layers = layers.model_copy(update={
+        layer: getattr(layers, layer).model_copy(update={"coverage": "partial"})
+        for layer in LAYERS if layer in unresolved})
     doc = base.model_copy(update={"entities": tuple(mentions), "events": tuple(events),
-                                  "quotes": tuple(quotes),
-                                  "layers": _provenance(docs, "majority", base)})
+                                  "quotes": tuple(quotes), "layers": layers})
     return Adjudicated(doc, conflicts)
 
 
@@ -288,3 +368,27 @@ def adjudicate(docs: Mapping[str, Document], *, policy: str,
         return Adjudicated(None, reason=f"one annotator ({next(iter(docs))}); a majority "
                            "needs two or more")
     return _majority(doc_id, docs)
+
+
+def resolve_adjudicator(name: str, pulled: Mapping[str, Mapping[str, Any]]) -> str:
+    """The pseudonymous id of an adjudicator given by id or e-mail address (hashed with the
+    team key); one who annotated none of the ``pulled`` documents is refused.
+
+    >>> resolve_adjudicator("user-2", {"d": {"user-1": None, "user-2": None}})
+    'user-2'
+    >>> resolve_adjudicator("user-3", {"d": {"user-1": None, "user-2": None}})
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-adjudicator] ...; the pulled annotations
+    know user-1, user-2. Fix: ...
+    """
+    who = pseudonym(name, team_key()) if is_address(name) else name
+    known = sorted({a for docs in pulled.values() for a in docs})
+    if who not in known:
+        said = f"{name} ({who})" if who != name else name
+        raise DatelineError("unknown-adjudicator", f"no pulled annotation is by {said}; the "
+                            f"pulled annotations know {', '.join(known) or 'nobody'}",
+                            where="--adjudicator", fix="pass one of these ids, or the address "
+                            "its pseudonym was made from (with the same team key)",
+                            exit_code=2)
+    return who

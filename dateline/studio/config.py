@@ -13,6 +13,9 @@ Span controls, all on the one ``text`` object:
 - ``quote``: ``QUOTE:direct`` / ``QUOTE:indirect`` / ``QUOTE:mixed`` for quote content,
   ``CUE``, and ``SPEAKER`` for a speaker that is no entity mention.
 
+Per-region text boxes ``entity_cluster`` and ``entity_link`` carry a mention's coreference
+cluster and link (:mod:`dateline.studio.coref`).
+
 >>> xml = labeling_config()
 >>> '<Label value="Conflict.Attack"/>' in xml, '<Relation value="arg:Victim"/>' in xml
 (True, True)
@@ -26,6 +29,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from dateline.schemas import Inventory, inventory
+from dateline.studio.coref import config_lines
 
 __all__ = [
     "ARGUMENT",
@@ -140,5 +144,6 @@ def labeling_config(inv: Inventory | None = None) -> str:
                      "perRegion=\"true\" choice=\"single\">")
         lines += [f"      <Choice value={quoteattr(v)}/>" for v in values]
         lines += ["    </Choices>", "  </View>"]
+    lines += config_lines(ENTITY, TEXT)
     lines.append("</View>")
     return "\n".join(lines) + "\n"

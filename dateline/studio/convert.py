@@ -23,12 +23,14 @@ of an exported task, recording who made it and the Label Studio ids as the layer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dateline.schemas import Document, Incident, LayerInfo, Layers, inventory
 from dateline.studio.config import TEXT
+from dateline.studio.coref import unfilled_parts
+from dateline.studio.pseudonyms import is_address, pseudonym, team_key
 from dateline.studio.results import results_document
 from dateline.studio.shape import (
     ANNOTATION,
@@ -39,22 +41,34 @@ from dateline.studio.shape import (
 )
 from dateline.studio.tasks import text_hash
 
-__all__ = ["Pulled", "annotator_key", "task_documents", "tasks_documents"]
+__all__ = ["Progress", "Pulled", "annotator_key", "task_documents", "tasks_documents"]
+
+Progress = Callable[[str, int, int], None]
+"""Called with (step, done, total) as a long operation advances (a progress display)."""
 
 
-def annotator_key(user: Any, users: Mapping[int, str] | None = None) -> str:
-    """A stable annotator name from a ``completed_by`` value (an id or a user object).
+def annotator_key(user: Any, users: Mapping[int, str] | None = None,
+                  key: bytes | None = None) -> str:
+    """A stable annotator name from a ``completed_by`` value (an id or a user object), never
+    an e-mail address: an address (of the user object, or in ``users``, id -> address or
+    name) becomes its pseudonym under the team ``key`` (default
+    :func:`~dateline.studio.pseudonyms.team_key`), a bare user id ``user-<id>``.
 
-    >>> annotator_key(3, {3: "ann@example.org"}), annotator_key(4), annotator_key(None)
-    ('ann@example.org', 'user-4', 'unknown')
+    >>> k = b"team key of at least sixteen bytes"
+    >>> annotator_key({"id": 3, "email": "ann@example.org"}, key=k)
+    'ann-6dc30f94c67d'
+    >>> annotator_key(3, {3: "ann@example.org"}, k), annotator_key(4), annotator_key(None)
+    ('ann-6dc30f94c67d', 'user-4', 'unknown')
     """
+    name = None
     if isinstance(user, dict):
-        if user.get("email"):
-            return str(user["email"])
+        name = str(user["email"]) if user.get("email") else None
         user = user.get("id")
-    if isinstance(user, int) and users and user in users:
-        return users[user]
-    return "unknown" if user is None else f"user-{user}"
+    if name is None and isinstance(user, int) and users and user in users:
+        name = users[user]
+    if name is None:
+        return "unknown" if user is None else f"user-{user}"
+    return pseudonym(name, team_key() if key is None else key) if is_address(name) else name
 
 
 @dataclass(frozen=True)
@@ -94,24 +108,26 @@ def _source(project: Any, task_id: Any, origin: str, ls_id: Any) -> str:
 
 def task_documents(task: Any, *, users: Mapping[int, str] | None = None,
                    predictions: bool = False, label: str = "",
-                   index: int | None = None) -> list[Pulled]:
+                   index: int | None = None, key: bytes | None = None) -> list[Pulled]:
     """Every annotation of an exported task (and its predictions if asked) as a Document.
 
     Annotations become layers of status ``gold`` (made by a person in Label Studio) with the
-    annotator and the Label Studio ids in ``layers.*.source``; predictions become ``silver``
-    layers whose source is their ``model_version``. A task whose text no longer matches the
-    hash it was pushed with is refused as a whole. A task or annotation with a part of the
-    wrong JSON type (:mod:`dateline.studio.shape`) is refused with a ``studio-bad-shape``
-    problem per part; a refused task is one ``Pulled`` of origin ``task``. ``index`` (the
-    task's place in the export) names a task without a usable id.
+    annotator and the Label Studio ids in ``layers.*.source`` (an entity layer whose text
+    boxes were left empty declares ``coreference`` or ``link`` not annotated); predictions
+    become ``silver`` layers whose source is their ``model_version``. A task whose text no
+    longer matches the hash it was pushed with is refused as a whole. A task or annotation
+    with a part of the wrong JSON type (:mod:`dateline.studio.shape`) is refused with a
+    ``studio-bad-shape`` problem per part; a refused task is one ``Pulled`` of origin
+    ``task``. ``index`` (the task's place in the export) names a task without a usable id.
+    Annotators are named by :func:`annotator_key` (``users`` and ``key`` are passed on).
 
     >>> task = {"id": 7, "project": 2, "data": {"text": "Bo.", "doc_id": "d"},
     ...         "annotations": [{"id": 9, "completed_by": 1, "result": [
     ...             {"id": "m1", "type": "labels", "from_name": "entity", "to_name": "text",
     ...              "value": {"start": 0, "end": 2, "text": "Bo", "labels": ["PERSON"]}}]}]}
-    >>> [p] = task_documents(task, users={1: "ann@example.org"})
+    >>> [p] = task_documents(task, users={1: "ann@example.org"}, key=b"sixteen bytes or more")
     >>> p.annotator, p.doc.layers.entities.source, p.doc.entities[0].text
-    ('ann@example.org', 'labelstudio:project/2/task/7/annotation/9', 'Bo')
+    ('ann-872189c69989', 'labelstudio:project/2/task/7/annotation/9', 'Bo')
     >>> [p] = task_documents({"data": ["Bo."]}, index=3)
     >>> p.origin, p.doc_id, [(i.file, i.check, i.path) for i in p.problems]
     ('task', 'labelstudio-task-#3', [('task #3', 'studio-bad-shape', '$.data')])
@@ -157,7 +173,7 @@ def task_documents(task: Any, *, users: Mapping[int, str] | None = None,
                          "the export", where, None, doc_id, path) for path, message in bad)))
             continue
         if origin == "annotation":
-            who = annotator_key(item.get("completed_by"), users)
+            who = annotator_key(item.get("completed_by"), users, key)
             info = LayerInfo(status="gold", source=_source(project, task_id, origin, ls_id),
                              annotators=(who,))
         else:
@@ -177,14 +193,24 @@ def task_documents(task: Any, *, users: Mapping[int, str] | None = None,
                            for layer in ("entities", "events", "quotes")})
         conv = results_document(data, item.get("result") or [], where=where, layers=layers,
                                 doc_id=doc_id)
-        out.append(Pulled(doc_id, task_id, origin, ls_id, who, conv.doc, tuple(conv.problems)))
+        doc = None if conv.doc is None else unfilled_parts(conv.doc)
+        out.append(Pulled(doc_id, task_id, origin, ls_id, who, doc, tuple(conv.problems)))
     return out
 
 
-def tasks_documents(tasks: Iterable[Any], **kwargs: Any) -> list[Pulled]:
-    """:func:`task_documents` over a whole export (each task named by its index too).
+def tasks_documents(tasks: Sequence[Any], *, progress: Progress | None = None,
+                    **kwargs: Any) -> list[Pulled]:
+    """:func:`task_documents` over a whole export (each task named by its index too);
+    ``progress`` is called with ``("reading tasks", done, total)`` after each task.
 
     >>> [(p.origin, p.problems[0].file) for p in tasks_documents([{"id": 1}, 7])]
     [('task', 'task #1')]
+    >>> _ = tasks_documents([{"id": 1}], progress=lambda *step: print(step))
+    ('reading tasks', 1, 1)
     """
-    return [p for k, task in enumerate(tasks) for p in task_documents(task, index=k, **kwargs)]
+    out = []
+    for k, task in enumerate(tasks):
+        out.extend(task_documents(task, index=k, **kwargs))
+        if progress is not None:
+            progress("reading tasks", k + 1, len(tasks))
+    return out

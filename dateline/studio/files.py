@@ -1,28 +1,42 @@
-"""The pulled-annotations folder: where each document's and annotator's stand-off file lives,
-writing what a pull brought (idempotent, edits reported) and reading it back with the texts.
+"""The pulled-annotations folder: writing what a pull brought as a mirror of the server
+(idempotent, every change reported) and reading it back with the texts.
 
 Pulled annotations are stand-off files (:mod:`dateline.schemas.standoff`: the Document without
-its text, anchored by the text's sha256) under ``corpus/annotations/labelstudio/``, one per
-document and annotator (``<doc id>/<annotator>.json``, each name percent-encoded outside a
-safe set by :func:`file_name`, so that no two documents or annotators share a file; a file
-of the earlier, lossy naming is moved to its new name by the next pull). The text comes with
-the export and every annotation is checked against it before writing; only the file leaves it
-out, so no corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
+its text, anchored by the text's sha256) in :func:`~dateline.studio.names.annotations_dir`,
+one per document and annotator (``<doc id>/<annotator>.json``,
+:func:`~dateline.studio.names.annotation_path`); the annotator is a pseudonymous id
+(:mod:`dateline.studio.pseudonyms`). The text comes with the export and every annotation is
+checked against it before writing; only the file leaves it out, so no corpus text is
+committed. Reading them back needs the texts (:func:`document_texts`).
+
+A pull of a project is a mirror (``project`` given): afterwards the folder holds, of that
+project's files, exactly the annotations the server holds and dateline accepts. A file whose
+annotation was deleted (or cancelled) on the server is removed (``deleted``); one whose
+annotation became invalid or was refused is removed (``superseded``); one of an earlier
+naming (an e-mail address in the name) is replaced by the current name (``renamed``). Files
+are removed, not moved aside: the folder is committed, so git keeps every earlier version
+(``git log --diff-filter=D -- corpus/annotations/labelstudio`` lists them). Files of other
+projects are left alone. ``dry_run`` reports the same without writing or removing anything.
 
 >>> import tempfile, pathlib
 >>> from dateline.studio.convert import task_documents
 >>> task = {"id": 1, "project": 1, "data": {"text": "Bo.", "doc_id": "d1"},
 ...         "annotations": [{"id": 5, "completed_by": 1, "result": []}]}
 >>> root = pathlib.Path(tempfile.mkdtemp())
->>> [e.status for e in write_pulled(task_documents(task), root).entries]
+>>> [e.status for e in write_pulled(task_documents(task), root, project=1).entries]
 ['new']
 >>> read_pulled(root, {"d1": "Bo."})["d1"]["user-1"].text
 'Bo.'
+>>> [(e.status, e.detail) for e in write_pulled([], root, project=1).entries]
+[('deleted', 'annotation 5 is no longer on the server')]
+>>> read_pulled(root, {"d1": "Bo."})
+{}
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,67 +46,18 @@ from typing import Any
 
 from dateline.schemas import DatelineError, Document, Incident, atomic_write_text, read_documents
 from dateline.schemas.standoff import from_standoff, is_standoff, read_standoff, standoff_json
-from dateline.studio.convert import Pulled
+from dateline.studio.changes import describe_change, summary
+from dateline.studio.convert import Progress, Pulled
+from dateline.studio.names import annotation_path
+from dateline.studio.pseudonyms import is_address
 from dateline.studio.tasks import text_hash
 
-__all__ = ["ANNOTATIONS_DIR", "PullEntry", "PullReport", "annotation_path", "document_texts",
-           "file_name", "legacy_annotation_path", "legacy_file_name", "read_pulled",
+__all__ = ["STATUSES", "PullEntry", "PullReport", "document_texts", "read_pulled",
            "write_pulled"]
 
-ANNOTATIONS_DIR = Path("corpus/annotations/labelstudio")
-_LEGACY_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
-_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@+-")
-
-
-def file_name(name: str) -> str:
-    """The file-name form of a document id or annotator name: one-to-one, so that no two
-    names share a file. Every character outside ``A-Z a-z 0-9 . _ @ + -`` (``%`` included)
-    becomes ``%XX`` per UTF-8 byte, as does a leading ``.``; the empty name is ``%``.
-
-    >>> [file_name(n) for n in ("news/1", "news_1", "a b@x.org", "a_b@x.org", "50%", "..")]
-    ['news%2F1', 'news_1', 'a%20b@x.org', 'a_b@x.org', '50%25', '%2E.']
-    """
-    out = "".join(c if c in _SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8",
-                                                                             "surrogatepass"))
-                  for c in name)
-    return "%2E" + out[1:] if out.startswith(".") else out or "%"
-
-
-def legacy_file_name(name: str) -> str:
-    """The file-name form of earlier pulls (not one-to-one), to find their files.
-
-    >>> legacy_file_name("news/1"), legacy_file_name("news_1")
-    ('news_1', 'news_1')
-    """
-    return _LEGACY_UNSAFE.sub("_", name).lstrip(".") or "_"
-
-
-def annotation_path(root: str | Path, doc_id: str, annotator: str) -> Path:
-    """Where the annotation of ``doc_id`` by ``annotator`` is kept (see :func:`file_name`).
-
-    >>> annotation_path("ann", "gum_news_x", "a b@example.org").as_posix()
-    'ann/gum_news_x/a%20b@example.org.json'
-    """
-    return Path(root) / file_name(doc_id) / f"{file_name(annotator)}.json"
-
-
-def legacy_annotation_path(root: str | Path, doc_id: str, annotator: str) -> Path:
-    """Where an earlier pull kept it; such a file is moved to :func:`annotation_path` by the
-    next pull when it holds this document and annotator (else it is another's, left alone).
-
-    >>> legacy_annotation_path("ann", "news/1", "a b@example.org").as_posix()
-    'ann/news_1/a_b@example.org.json'
-    """
-    return Path(root) / legacy_file_name(doc_id) / f"{legacy_file_name(annotator)}.json"
-
-
-def _holds(path: Path, doc_id: str, annotator: str) -> bool:
-    """True when the pulled file at ``path`` is the annotation of ``doc_id`` by ``annotator``."""
-    data = read_standoff(path)
-    layers = data.get("layers") if isinstance(data.get("layers"), dict) else {}
-    ents = layers.get("entities") if isinstance(layers.get("entities"), dict) else {}
-    who = ents.get("annotators") if isinstance(ents.get("annotators"), list) else []
-    return data.get("id") == doc_id and (who[:1] or [path.stem]) == [annotator]
+STATUSES = ("new", "changed", "renamed", "unchanged", "deleted", "superseded", "invalid",
+            "refused", "skipped")
+_SOURCE = re.compile(r"labelstudio:project/(\d+)/task/(\d+)/annotation/(\d+)")
 
 
 def document_texts(files: Sequence[str | os.PathLike[str]] = (), *,
@@ -122,18 +87,37 @@ def document_texts(files: Sequence[str | os.PathLike[str]] = (), *,
         raise
 
 
+def _annotator(data: Mapping[str, Any], path: Path) -> str:
+    """The annotator of a pulled file's JSON: the first of ``layers.entities.annotators``."""
+    layers = data.get("layers") if isinstance(data.get("layers"), dict) else {}
+    ents = layers.get("entities") if isinstance(layers.get("entities"), dict) else {}
+    who = ents.get("annotators") if isinstance(ents.get("annotators"), list) else []
+    return str(who[0]) if who else path.stem
+
+
+def _origin(data: Mapping[str, Any]) -> tuple[int, int, int] | None:
+    """(project, task, annotation) ids of a pulled file's JSON, from its entity layer's source."""
+    layers = data.get("layers") if isinstance(data.get("layers"), dict) else {}
+    ents = layers.get("entities") if isinstance(layers.get("entities"), dict) else {}
+    found = _SOURCE.fullmatch(str(ents.get("source") or ""))
+    return (int(found[1]), int(found[2]), int(found[3])) if found else None
+
+
 def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[str, Document]]:
     """Every pulled annotation under ``root``: doc id -> annotator -> Document.
 
     ``texts`` maps document ids to their texts (:func:`document_texts`); an annotation of a
-    document not in it, or made on another text, is a coded error. The annotator is the first
-    of ``layers.entities.annotators`` (the file name is only a one-to-one, filesystem-safe
-    form of it).
+    document not in it, or made on another text, is a coded error, and so are two files of
+    one document and annotator (both would count) and a file that names its annotator by an
+    e-mail address (an earlier version's, renamed by the next pull). The annotator is the first of
+    ``layers.entities.annotators`` (the file name is only a one-to-one, filesystem-safe form
+    of it).
 
     >>> read_pulled("no/such/dir", {})
     {}
     """
     out: dict[str, dict[str, Document]] = {}
+    seen: dict[tuple[str, str], Path] = {}
     base = Path(root)
     if not base.is_dir():
         return out
@@ -151,16 +135,25 @@ def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[st
                                 fix="build the corpus (`dateline corpus build`) if it is a "
                                 "corpus document, else pass the documents pushed to Label "
                                 "Studio with --documents FILE.jsonl")
-        doc = from_standoff(data, texts[doc_id], where=str(path))
-        who = (doc.layers.entities.annotators or (path.stem,))[0]
-        out.setdefault(doc.id, {})[who] = doc
+        who = _annotator(data, path)
+        if is_address(who):
+            raise DatelineError("studio-address-in-file", "the annotator is named by an e-mail "
+                                "address (a file of an earlier version)", where=str(path),
+                                fix="pull the project again: the pull renames the file to the "
+                                "annotator's pseudonymous id (or delete the file)")
+        if (doc_id, who) in seen:
+            raise DatelineError("studio-duplicate-pull", f"{seen[doc_id, who]} and {path} both "
+                                f"hold the annotation of {doc_id!r} by {who!r}",
+                                where=str(path), fix="pull the project again (a pull keeps "
+                                "one file per document and annotator), or delete the older")
+        seen[doc_id, who] = path
+        out.setdefault(doc_id, {})[who] = from_standoff(data, texts[doc_id], where=str(path))
     return out
 
 
 @dataclass(frozen=True)
 class PullEntry:
-    """What happened to one annotation: ``new``, ``changed``, ``unchanged``, ``invalid``,
-    ``refused`` or ``skipped``, with a short detail.
+    """What happened to one annotation (one of :data:`STATUSES`), with a short detail.
 
     >>> PullEntry("d1", "user-1", 5, "new").status
     'new'
@@ -186,28 +179,93 @@ class PullReport:
     entries: list[PullEntry] = field(default_factory=list)
     problems: list[Incident] = field(default_factory=list)
     tasks: int = 0
+    dry_run: bool = False
 
     def count(self, status: str) -> int:
         """How many entries have ``status``."""
         return sum(e.status == status for e in self.entries)
 
 
-def _summary(doc: Document | dict[str, Any]) -> str:
-    """Item counts of a Document or of an earlier pull's JSON."""
-    n = [getattr(doc, k) if isinstance(doc, Document) else doc.get(k)
-         for k in ("entities", "events", "quotes")]
-    e, v, q = (len(x) if isinstance(x, list | tuple) else 0 for x in n)
-    return f"{e} entities, {v} events, {q} quotes"
+def _latest(pulled: Iterable[Pulled], report: PullReport) -> dict[tuple[str, str], Pulled]:
+    """Each annotator's latest annotation per document; the rest reported."""
+    latest: dict[tuple[str, str], Pulled] = {}
+    for p in pulled:
+        if p.origin == "task":  # a task refused as a whole
+            report.problems.extend(p.problems)
+            report.entries.append(PullEntry(p.doc_id, p.annotator, None, "invalid",
+                                            f"task refused: {_problems(len(p.problems))}"))
+            continue
+        if p.origin != "annotation":
+            continue
+        if p.skipped is not None:
+            report.entries.append(PullEntry(p.doc_id, p.annotator, p.ls_id, "skipped",
+                                            p.skipped))
+            continue
+        key = (p.doc_id, p.annotator)
+        prev = latest.get(key)
+        if prev is not None:
+            older, p = sorted((prev, p), key=lambda x: x.ls_id or 0)
+            report.entries.append(PullEntry(older.doc_id, older.annotator, older.ls_id,
+                                            "skipped", f"superseded by annotation {p.ls_id}"))
+        latest[key] = p
+    return latest
+
+
+def _problems(n: int) -> str:
+    return f"{n} problem" if n == 1 else f"{n} problems"
+
+
+def _check_paths(root: str | Path, keys: Iterable[tuple[str, str]]) -> None:
+    paths: dict[str, tuple[str, str]] = {}
+    for doc_id, who in keys:
+        # Injective names collide only where the file system folds case or normalises.
+        key = os.path.normcase(str(annotation_path(root, doc_id, who))).casefold()
+        if key in paths:
+            raise DatelineError("studio-path-clash", f"the annotations of {paths[key]!r} and "
+                                f"{(doc_id, who)!r} would be written to one file, {key}",
+                                where=str(root), fix="rename one of the documents or "
+                                "annotators in Label Studio")
+        paths[key] = (doc_id, who)
+
+
+def _owned(root: Path, project: int) -> dict[Path, tuple[dict[str, Any], tuple[int, int, int]]]:
+    """The files under ``root`` that a pull of ``project`` wrote: path -> (JSON, origin)."""
+    out = {}
+    for path in sorted(root.glob("*/*.json")) if root.is_dir() else ():
+        data = read_standoff(path)
+        origin = _origin(data)
+        if origin is not None and origin[0] == project:
+            out[path] = (data, origin)
+    return out
+
+
+class _Writer:
+    """Writes and removes files, or only counts what it would do (a dry run)."""
+
+    def __init__(self, dry_run: bool) -> None:
+        self.dry_run = dry_run
+
+    def write(self, path: Path, text: str) -> None:
+        if not self.dry_run:
+            atomic_write_text(path, text)
+
+    def remove(self, path: Path) -> None:
+        if not self.dry_run:
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # when it was the folder's last file
 
 
 def write_pulled(pulled: Iterable[Pulled], root: str | Path,
-                 corpus_texts: Mapping[str, str] | None = None) -> PullReport:
+                 corpus_texts: Mapping[str, str] | None = None, *, project: int | None = None,
+                 dry_run: bool = False, progress: Progress | None = None) -> PullReport:
     """Write the Documents of ``pulled`` under ``root`` as stand-off files (atomic,
-    idempotent) and report.
+    idempotent) and report; with ``project``, mirror that project (see the module docstring).
 
     When one annotator has several annotations of a task, the latest (highest id) wins and
     the others are reported as skipped. ``corpus_texts`` (doc id -> text), when given, refuses
-    annotations of documents whose corpus text has changed since the push.
+    annotations of documents whose corpus text has changed since the push. ``progress`` is
+    called with ``("writing annotations", done, total)`` after each annotation.
 
     >>> import tempfile
     >>> from dateline.studio.convert import task_documents
@@ -223,42 +281,37 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
     >>> [e.status for e in report.entries], [i.check for i in report.problems]
     (['skipped', 'refused'], ['studio-text-hash'])
     """
-    report = PullReport()
-    latest: dict[tuple[str, str], Pulled] = {}
-    for p in pulled:
-        if p.origin == "task":  # a task refused as a whole
-            report.problems.extend(p.problems)
-            report.entries.append(PullEntry(p.doc_id, p.annotator, None, "invalid",
-                                            f"task refused: {len(p.problems)} problems"))
-            continue
-        if p.origin != "annotation":
-            continue
-        if p.skipped is not None:
-            report.entries.append(PullEntry(p.doc_id, p.annotator, p.ls_id, "skipped",
-                                            p.skipped))
-            continue
-        key = (p.doc_id, p.annotator)
-        prev = latest.get(key)
-        if prev is not None:
-            older, p = sorted((prev, p), key=lambda x: x.ls_id or 0)
-            report.entries.append(PullEntry(older.doc_id, older.annotator, older.ls_id,
-                                            "skipped", f"superseded by annotation {p.ls_id}"))
-        latest[key] = p
-    paths: dict[str, tuple[str, str]] = {}
-    for doc_id, who in latest:
-        # Injective names collide only where the file system folds case or normalises.
-        key = os.path.normcase(str(annotation_path(root, doc_id, who))).casefold()
-        if key in paths:
-            raise DatelineError("studio-path-clash", f"the annotations of {paths[key]!r} and "
-                                f"{(doc_id, who)!r} would be written to one file, {key}",
-                                where=str(root), fix="rename one of the documents or "
-                                "annotators in Label Studio")
-        paths[key] = (doc_id, who)
-    for (doc_id, who), p in sorted(latest.items()):
+    report = PullReport(dry_run=dry_run)
+    out = _Writer(dry_run)
+    base = Path(root)
+    latest = _latest(pulled, report)
+    _check_paths(root, latest)
+    owned = _owned(base, project) if project is not None else {}
+    by_annotation: dict[int, list[Path]] = {}
+    for path, (_, origin) in owned.items():
+        by_annotation.setdefault(origin[2], []).append(path)
+    kept: set[Path] = set()
+
+    def gone(doc_id: str, who: str, ls_id: int | None, why: str) -> None:
+        """Remove the earlier file(s) of an annotation that is no longer valid."""
+        olds = [annotation_path(root, doc_id, who), *by_annotation.get(ls_id or -1, [])]
+        for old in dict.fromkeys(olds):
+            if old.is_file() and old not in kept and (project is None or old in owned):
+                out.remove(old)
+                report.entries.append(PullEntry(doc_id, who, ls_id, "superseded",
+                                                f"its earlier file {old.name} removed: {why}"))
+                kept.add(old)  # handled
+
+    for done, ((doc_id, who), p) in enumerate(sorted(latest.items())):
+        if progress is not None:
+            progress("writing annotations", done, len(latest))
+        path = annotation_path(root, doc_id, who)
         if p.doc is None:
             report.problems.extend(p.problems)
-            report.entries.append(PullEntry(doc_id, who, p.ls_id, "invalid",
-                                            f"{len(p.problems)} problems"))
+            why = _problems(len(p.problems))
+            report.entries.append(PullEntry(doc_id, who, p.ls_id, "invalid", why))
+            if project is not None:
+                gone(doc_id, who, p.ls_id, f"annotation {p.ls_id} is invalid ({why})")
             continue
         if corpus_texts is not None and doc_id in corpus_texts \
                 and corpus_texts[doc_id] != p.doc.text:
@@ -268,40 +321,56 @@ def write_pulled(pulled: Iterable[Pulled], root: str | Path,
                 "task", f"task {p.task_id} annotation {p.ls_id}", None, doc_id, "$.data.text"))
             report.entries.append(PullEntry(doc_id, who, p.ls_id, "refused", "corpus text "
                                             "changed"))
+            if project is not None:
+                gone(doc_id, who, p.ls_id, "the corpus text changed")
             continue
-        path = annotation_path(root, doc_id, who)
-        legacy = legacy_annotation_path(root, doc_id, who)
-        if not path.exists() and legacy != path and legacy.is_file() \
-                and _holds(legacy, doc_id, who):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(legacy, path)  # the one-time rename of an earlier pull's file
-            with contextlib.suppress(OSError):
-                legacy.parent.rmdir()  # when it was the folder's last file
+        earlier = [q for q in by_annotation.get(p.ls_id or -1, []) if q != path]
+        previous = path if path.exists() else (earlier[0] if earlier else None)
         new = standoff_json(p.doc)
-        if path.exists():
-            old_bytes = path.read_bytes()
-            if old_bytes == new.encode("utf-8"):
-                report.entries.append(PullEntry(doc_id, who, p.ls_id, "unchanged"))
-                continue
-            old = read_standoff(path)
+        status, detail = "new", summary(json.loads(new))
+        if previous is not None:
+            old_bytes = previous.read_bytes()
+            old = read_standoff(previous)
             # A pull of an earlier version holds the text itself: compare its hash all the same.
             was = text_hash(old["text"]) if isinstance(old.get("text"), str) \
                 else str(old.get("text_sha256"))
             if was != text_hash(p.doc.text):
                 report.problems.append(Incident(
-                    2, "studio-text-hash", f"the text differs from the earlier pull in {path} "
-                    f"(sha256 {was[:12]}… → {text_hash(p.doc.text)[:12]}…); "
-                    "refusing to replace it", f"task {p.task_id} annotation {p.ls_id}", None,
-                    doc_id, "$.text_sha256"))
+                    2, "studio-text-hash", f"the text differs from the earlier pull in "
+                    f"{previous} (sha256 {was[:12]}… → {text_hash(p.doc.text)[:12]}…); "
+                    "refusing to write this annotation", f"task {p.task_id} annotation "
+                    f"{p.ls_id}", None, doc_id, "$.text_sha256"))
                 report.entries.append(PullEntry(doc_id, who, p.ls_id, "refused", "text changed"))
+                if project is not None:
+                    gone(doc_id, who, p.ls_id, "the task's text changed")
                 continue
-            atomic_write_text(path, new)
-            report.entries.append(PullEntry(doc_id, who, p.ls_id, "changed",
-                                            f"{_summary(old)} → {_summary(p.doc)}"))
+            same = old_bytes == new.encode("utf-8")
+            status, detail = ("unchanged", "") if same else \
+                ("changed", describe_change(old, json.loads(new)))
+            if earlier:
+                names = ", ".join(f"{q.parent.name}/{q.name}" for q in earlier)
+                status, detail = "renamed", f"from {names}" + (f"; {detail}" if detail else "")
+        if not (path.is_file() and path.read_bytes() == new.encode("utf-8")):
+            out.write(path, new)
+        kept.add(path)
+        for q in earlier:
+            out.remove(q)
+            kept.add(q)
+        report.entries.append(PullEntry(doc_id, who, p.ls_id, status, detail))
+    if progress is not None:
+        progress("writing annotations", len(latest), len(latest))
+    for path, (data, origin) in owned.items():
+        if path in kept:
             continue
-        atomic_write_text(path, new)
-        report.entries.append(PullEntry(doc_id, who, p.ls_id, "new", _summary(p.doc)))
+        out.remove(path)
+        doc_id, who = str(data.get("id")), _annotator(data, path)
+        refused = any(e.status == "invalid" and e.ls_id is None and e.doc_id == doc_id
+                      for e in report.entries)
+        why = next((f"annotation {e.ls_id} {e.detail}" for e in report.entries
+                    if e.status == "skipped" and (e.doc_id, e.annotator) == (doc_id, who)
+                    and e.detail.startswith("cancelled")),
+                   f"annotation {origin[2]} is no longer on the server")
+        report.entries.append(PullEntry(doc_id, who, origin[2], "superseded", "its file removed: "
+                                        "the task is refused") if refused else
+                              PullEntry(doc_id, who, origin[2], "deleted", why))
     return report
-
-
-# --- server side -------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from dateline.studio.config import (
     quote_label,
     relation_labels,
 )
+from dateline.studio.coref import mention_fields, read_note
 from dateline.studio.regiontext import mismatch_message, region_text_matches
 from dateline.studio.shape import result_problems
 
@@ -214,6 +215,7 @@ def results_document(data: Mapping[str, Any], result: Sequence[Any], *, where: s
                 and isinstance(item.get("id"), str):
             bad.add(item["id"])
     picks: list[tuple[str, str, str, str]] = []  # region id, control, value, path
+    notes: list[tuple[str, str, str, str]] = []  # the same, of text boxes (coreference)
     links: list[tuple[str, str, str, str]] = []  # from, to, role, path
     for i, item in enumerate(result):
         if i in misshapen:
@@ -265,9 +267,12 @@ def results_document(data: Mapping[str, Any], result: Sequence[Any], *, where: s
                         "in the labeling config", f"{path}.labels[0]")
             else:
                 links.append((str(src), str(dst), labels[0], path))
+        elif kind == "textarea":
+            note = read_note(item, path, out.add)
+            notes += [note] if note is not None else []
         else:
             out.add("studio-bad-result", f"result item of type {quote_value(kind)} is not a "
-                    "labels, choices or relation item; remove it", path)
+                    "labels, choices, textarea or relation item; remove it", path)
 
     # Per-region choices: mention kind and event attributes.
     kinds: dict[str, str] = {}
@@ -327,9 +332,10 @@ def results_document(data: Mapping[str, Any], result: Sequence[Any], *, where: s
         attached.add(dst)
         typed.append((src, dst, role, path))
 
+    coref = mention_fields(notes, {rid: r.kind for rid, r in regions.items()}, bad, out.add)
     mentions = tuple(
         Mention(id=rid, start=r.span.start, end=r.span.end, text=r.span.text, label=r.label,
-                kind=kinds.get(rid))
+                kind=kinds.get(rid), **coref.get(rid, {}))
         for rid, r in regions.items() if r.kind == "mention")
     arguments: dict[str, list[Argument]] = {}
     speakers: dict[str, list[tuple[str, str]]] = {}

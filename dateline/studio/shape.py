@@ -142,6 +142,8 @@ RESULT_ITEMS: dict[str, Obj] = {
     "choices": Obj({"id": str, "from_name": str, "to_name": str,
                     "value": Obj({"choices": Arr(str)})}),
     "relation": Obj({"from_id": str, "to_id": str, "labels": Arr(str), "direction": str}),
+    "textarea": Obj({"id": str, "from_name": str, "to_name": str,
+                     "value": Obj({"text": Arr(str)})}),
 }
 #: A result list: objects, each of the shape its ``type`` declares.
 RESULT = Arr(Obj({"type": str}))

@@ -1,14 +1,15 @@
 """Push documents to a Label Studio project and pull annotations back into the repository.
 
-Pulled annotations are stand-off files under ``corpus/annotations/labelstudio/``, one per
-document and annotator (:mod:`dateline.studio.files` writes and reads them; its names are
-re-exported here), with the Label Studio project, task and annotation ids in
-``layers.*.source`` and region ids as item ids. The text comes with the
-export and every annotation is checked against it before writing; only the file leaves it out,
-so no corpus text is committed. Reading them back needs the texts (:func:`document_texts`).
-Writing is idempotent: an unchanged annotation leaves its file byte for byte; an edited one
-replaces it and is reported as changed; a document whose text differs from the earlier pull
-is refused.
+Pulled annotations are stand-off files in ``annotations/labelstudio/`` of the corpus folder
+(:func:`~dateline.studio.names.annotations_dir`), one per document and pseudonymous annotator
+(:mod:`dateline.studio.files` writes and reads them; its names are re-exported here), with
+the Label Studio project, task and annotation ids in ``layers.*.source`` and region ids as
+item ids. The text comes with the export and every annotation is checked against it before
+writing; only the file leaves it out, so no corpus text is committed. Reading them back needs
+the texts (:func:`document_texts`). A pull mirrors the project: an unchanged annotation leaves
+its file byte for byte; an edited one replaces it and is reported as changed; one deleted on
+the server, or no longer valid, loses its file; a document whose text differs from the
+earlier pull is refused.
 
 >>> import tempfile, pathlib
 >>> from dateline.studio.convert import task_documents
@@ -35,24 +36,24 @@ from typing import Any
 from dateline.schemas import DatelineError, Document, Incident
 from dateline.studio.client import Connection, api_errors
 from dateline.studio.config import labeling_config
-from dateline.studio.convert import tasks_documents
+from dateline.studio.convert import Progress, tasks_documents
 from dateline.studio.files import (
-    ANNOTATIONS_DIR,
     PullEntry,
     PullReport,
-    annotation_path,
     document_texts,
     read_pulled,
     write_pulled,
 )
+from dateline.studio.names import annotation_path, annotations_dir
+from dateline.studio.pseudonyms import pseudonym, team_key
 from dateline.studio.tasks import document_task, text_hash
 
 __all__ = [
-    "ANNOTATIONS_DIR",
     "PullEntry",
     "PullReport",
     "PushReport",
     "annotation_path",
+    "annotations_dir",
     "document_texts",
     "ensure_project",
     "export_tasks",
@@ -60,6 +61,7 @@ __all__ = [
     "pull",
     "push",
     "read_pulled",
+    "set_instructions",
     "write_pulled",
 ]
 
@@ -129,6 +131,45 @@ def ensure_project(conn: Connection, title: str) -> tuple[Any, str]:
     return project, done
 
 
+def set_instructions(conn: Connection, project: Any, guidelines: str | Path) -> str:
+    """Show the Markdown file ``guidelines`` as the project's instructions (as HTML, opened
+    before each task); return ``updated`` or ``unchanged``.
+
+    With a stand-in for the SDK client:
+
+    >>> import tempfile
+    >>> from types import SimpleNamespace as NS
+    >>> from dateline.studio.client import Connection
+    >>> md = Path(tempfile.mkdtemp()) / "GUIDELINES.md"
+    >>> _ = md.write_text("# Entities\\n\\nMark *every* person.\\n")
+    >>> proj = NS(id=1, expert_instruction="", show_instruction=False)
+    >>> def update(id, **fields):
+    ...     proj.__dict__.update(fields)
+    ...     return proj
+    >>> conn = Connection(NS(projects=NS(update=update)), "http://ls", "token")
+    >>> set_instructions(conn, proj, md), set_instructions(conn, proj, md)
+    ('updated', 'unchanged')
+    >>> proj.expert_instruction
+    '<h1>Entities</h1>\\n<p>Mark <em>every</em> person.</p>\\n'
+    """
+    from markdown_it import MarkdownIt
+
+    from dateline.schemas.oserrors import os_error
+
+    try:
+        source = Path(guidelines).read_text("utf-8")
+    except OSError as exc:
+        raise os_error(exc, guidelines, "read") from None
+    html = MarkdownIt("commonmark").enable("table").render(source)
+    if getattr(project, "expert_instruction", None) == html \
+            and getattr(project, "show_instruction", False):
+        return "unchanged"
+    with api_errors(conn, f"setting the instructions of project {project.id}"):
+        conn.client.projects.update(id=project.id, expert_instruction=html,
+                                    show_instruction=True)
+    return "updated"
+
+
 def export_tasks(conn: Connection, project_id: int, timeout: float = 600.0) -> list[Any]:
     """Every task of a project with annotations and full predictions (a snapshot export:
     the quick export gives prediction ids only).
@@ -192,12 +233,14 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str | None = None,
          predictions: Mapping[str, Document] | None = None, model_version: str | None = None,
-         batch: int = BATCH) -> PushReport:
+         batch: int = BATCH, progress: Progress | None = None) -> PushReport:
     """Create or update ``project`` and import one task per document, idempotently.
 
     ``predictions`` (doc id -> predicted Document) are attached with ``model_version``; a
     document already in the project gains only a prediction of a model version it lacks. A
-    document whose text differs from its task's is refused (reported), never overwritten.
+    document whose text differs from its task's (as pushed, or as edited on the server since)
+    is refused (reported), never overwritten. ``progress`` is called with ``(step, done,
+    total)`` as documents are compared and tasks imported.
 
     Skipped here, as it needs a running Label Studio server (a second push creates nothing):
 
@@ -220,7 +263,10 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
             existing[str(doc_id)] = task
     new_tasks: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
-    for doc in docs:
+    docs = list(docs)
+    for done, doc in enumerate(docs):
+        if progress is not None:
+            progress("comparing documents", done, len(docs))
         if doc.id in seen:
             raise DatelineError("duplicate-document-id", f"document {doc.id!r} is given twice",
                                 fix="push each document once")
@@ -232,13 +278,18 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
             new_tasks.append((doc.id, document_task(doc, split=split, predictions=pairs,
                                                     as_annotation=False)))
             continue
-        stored = (task.get("data") or {}).get("text_sha256")
-        if stored != text_hash(doc.text):
+        data = task.get("data") or {}
+        stored, now = data.get("text_sha256"), text_hash(doc.text)
+        server = text_hash(data["text"]) if isinstance(data.get("text"), str) else None
+        if stored != now or server != now:
+            what = (f"holds another text for this document (sha256 {str(stored)[:12]}… vs "
+                    f"{now[:12]}…)" if stored != now else
+                    f"has a text edited on the server since the push (sha256 "
+                    f"{str(server)[:12]}… vs the pushed {now[:12]}…)")
             report.problems.append(Incident(
-                2, "studio-text-hash", f"task {task.get('id')} holds another text for this "
-                f"document (sha256 {str(stored)[:12]}… vs {text_hash(doc.text)[:12]}…); "
-                "annotations on the old text stay there. Push the new text to a new project",
-                f"project {proj.id}", None, doc.id, "$.text"))
+                2, "studio-text-hash", f"task {task.get('id')} {what}; annotations made on it "
+                "cannot be carried over. Push the document to a new project (or restore the "
+                "task's text in Label Studio)", f"project {proj.id}", None, doc.id, "$.text"))
             continue
         versions = {p.get("model_version") for p in task.get("predictions") or ()
                     if isinstance(p, dict)}
@@ -250,10 +301,16 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
             report.predictions_added.append(doc.id)
         else:
             report.unchanged.append(doc.id)
+    if progress is not None:
+        progress("comparing documents", len(docs), len(docs))
     for chunk in _batches(new_tasks, batch):
+        if progress is not None:
+            progress("importing tasks", len(report.created), len(new_tasks))
         with api_errors(conn, f"importing {len(chunk)} tasks into project {proj.id}"):
             conn.client.projects.import_tasks(id=proj.id, request=[t for _, t in chunk])
         report.created.extend(doc_id for doc_id, _ in chunk)
+    if progress is not None and new_tasks:
+        progress("importing tasks", len(report.created), len(new_tasks))
     if model_version and predictions is not None and proj.model_version != model_version:
         # The project's model version picks which predictions annotators start from.
         with api_errors(conn, f"setting the model version of project {proj.id}"):
@@ -261,9 +318,14 @@ def push(conn: Connection, docs: Iterable[Document], *, project: str, split: str
     return report
 
 
-def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
-         corpus_texts: Mapping[str, str] | None = None) -> PullReport:
-    """Export ``project`` and write every annotation as a stand-off file per annotator.
+def pull(conn: Connection, *, project: str, root: str | Path | None = None,
+         corpus_texts: Mapping[str, str] | None = None, dry_run: bool = False,
+         key: bytes | None = None, progress: Progress | None = None) -> PullReport:
+    """Export ``project`` and mirror its annotations as stand-off files per annotator under
+    ``root`` (default :func:`~dateline.studio.names.annotations_dir`), annotators named by
+    their pseudonyms under the team ``key`` (default
+    :func:`~dateline.studio.pseudonyms.team_key`); ``dry_run`` only reports; ``progress`` as
+    in :func:`~dateline.studio.files.write_pulled`.
 
     A project that does not exist is refused (here with a stand-in for the SDK client):
 
@@ -286,12 +348,19 @@ def pull(conn: Connection, *, project: str, root: str | Path = ANNOTATIONS_DIR,
         raise DatelineError("studio-no-project", f"no project titled {project!r}",
                             where=conn.url, fix="push documents first, or check the title",
                             exit_code=2)
+    key = team_key() if key is None else key
     with api_errors(conn, "listing users"):
-        users = {u.id: u.email for u in conn.client.users.list() if u.email}
+        users = {u.id: pseudonym(u.email, key) for u in conn.client.users.list() if u.email}
+    if progress is not None:
+        progress("exporting the project", 0, 1)
     tasks = export_tasks(conn, proj.id)
+    if progress is not None:
+        progress("exporting the project", 1, 1)
     if not isinstance(tasks, list):
         raise DatelineError("studio-bad-export", f"the export of project {proj.id} holds no "
                             "list of tasks", where=conn.url, fix="look at the server log")
-    report = write_pulled(tasks_documents(tasks, users=users), root, corpus_texts)
+    report = write_pulled(tasks_documents(tasks, users=users, key=key, progress=progress),
+                          annotations_dir() if root is None else root, corpus_texts,
+                          project=proj.id, dry_run=dry_run, progress=progress)
     report.tasks = len(tasks)
     return report

@@ -6,8 +6,9 @@ the metadata and the split; its items become ``result`` regions and relations (s
 predictions accepted by an annotator keep them; extra regions get derived ids (``q2-p1`` for a
 quote's second content span, ``q2-cue``, ``q2-speaker``, ``v1-a0`` for an argument span).
 
-Not represented in Label Studio (dropped on the way there): a mention's coreference cluster,
-link and source label, an event's source label, and layer provenance (rebuilt on the way back
+A mention's coreference cluster and link travel as per-region text boxes
+(:mod:`dateline.studio.coref`). Not represented in Label Studio (dropped on the way there): a
+mention's source label, an event's source label, and layer provenance (rebuilt on the way back
 by :mod:`dateline.studio.results`).
 
 >>> from dateline.schemas import Document, Mention
@@ -42,6 +43,7 @@ from dateline.studio.config import (
     attribute_control,
     quote_label,
 )
+from dateline.studio.coref import mention_results
 
 __all__ = ["document_results", "document_task", "text_hash"]
 
@@ -98,6 +100,7 @@ def document_results(doc: Document) -> list[dict[str, Any]]:
         if m.kind is not None:
             regions.append(_choice(m.id, KIND, Span(start=m.start, end=m.end, text=m.text),
                                    m.kind))
+        regions += mention_results(m, TEXT)
     for e in doc.events:
         t = e.trigger
         regions.append(_region(e.id, EVENT, t.start, t.end, t.text, e.type or UNTYPED))

@@ -19,6 +19,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
+# The team key of pseudonymous annotator ids, for the tests only (a real team keeps its own
+# outside the repository).
+ANNOTATOR_KEY = "dateline-test-annotator-key-0123456789"
 LS_BIN = Path(os.environ.get("LS_BIN") or ROOT / ".venv-studio" / "bin" / "label-studio")
 USER, PASSWORD = "admin@example.com", "admin-password-123"
 TOKEN = "dateline-test-token-0123456789abcdef0123"  # legacy token, test server only
@@ -127,7 +130,23 @@ def studio_env(label_studio_server):
     env = {k: v for k, v in os.environ.items() if k not in _SCRUB}
     env["LABEL_STUDIO_URL"] = label_studio_server["url"]
     env["LABEL_STUDIO_API_KEY"] = label_studio_server["api_key"]
+    env["DATELINE_ANNOTATOR_KEY"] = ANNOTATOR_KEY
     return env
+
+
+@pytest.fixture(autouse=True)
+def annotator_key(monkeypatch):
+    """Every studio test has the test team key (a test of a missing key removes it)."""
+    monkeypatch.setenv("DATELINE_ANNOTATOR_KEY", ANNOTATOR_KEY)
+    return ANNOTATOR_KEY.encode()
+
+
+@pytest.fixture
+def pseudo(annotator_key):
+    """The pseudonymous id of an e-mail address under the test key."""
+    from dateline.studio.pseudonyms import pseudonym
+
+    return lambda address: pseudonym(address, annotator_key)
 
 
 @pytest.fixture(scope="session")

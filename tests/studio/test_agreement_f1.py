@@ -3,11 +3,14 @@
 import json
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from dateline.evaluation.agreement import LAYER_UNITS, UNIT_METRICS, agreement
+from dateline.baselines.tokens import grapheme_tokens
+from dateline.evaluation.agreement import LAYER_UNITS, UNIT_METRICS
+from dateline.evaluation.agreement import agreement as _agreement
 from dateline.schemas import (
     Argument,
     Document,
@@ -21,6 +24,9 @@ from dateline.schemas import (
 )
 from dateline.studio.convert import tasks_documents
 from dateline.studio.sync import write_pulled
+
+# The tokenizer the `agreement` command uses.
+agreement = partial(_agreement, tokenizer=grapheme_tokens)
 
 DATA = Path(__file__).parents[1] / "data" / "studio"
 ALL_GOLD = Layers(entities=LayerInfo(status="gold"), events=LayerInfo(status="gold"),

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import krippendorff
@@ -10,12 +11,17 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from dateline.evaluation.agreement import agreement, token_labels
+from dateline.baselines.tokens import grapheme_tokens
+from dateline.evaluation.agreement import agreement as _agreement
+from dateline.evaluation.agreement import token_labels
 from dateline.schemas import Document, LayerInfo, Layers, Mention, check_document, write_jsonl
 from dateline.schemas.standoff import from_standoff, is_standoff, standoff_json
 from dateline.studio.adjudicate import adjudicate
 from dateline.studio.convert import tasks_documents
 from dateline.studio.sync import read_pulled, write_pulled
+
+# The tokenizer the `agreement` command uses.
+agreement = partial(_agreement, tokenizer=grapheme_tokens)
 
 DATA = Path(__file__).parents[1] / "data" / "studio"
 TEXT = "Ann Lee met Bo Chan in Rome on Monday."
@@ -44,7 +50,8 @@ def test_kappa_and_alpha_are_the_libraries_values():
     del b_labels["Monday"]
     a, b = ann("a", SPANS), ann("b", b_labels)
     r = agreement({"d1": {"a": a, "b": b}}, layers=("entities",))
-    ta, tb = token_labels(a, "entities"), token_labels(b, "entities")
+    ta, tb = token_labels(a, "entities", grapheme_tokens(a.text)), token_labels(
+        b, "entities", grapheme_tokens(b.text))
     assert r["pairs"]["a | b"]["entities"]["kappa"] == pytest.approx(cohen_kappa_score(ta, tb))
     codes = {v: i for i, v in enumerate(sorted(set(ta) | set(tb)))}
     data = np.array([[codes[t] for t in ta], [codes[t] for t in tb]], dtype=float)

@@ -38,10 +38,9 @@ def _no_text(data):
 
 
 def _lossy_fields_cleared(doc: Document) -> Document:
-    """What Label Studio cannot carry: coreference clusters, links, source labels."""
+    """What Label Studio cannot carry: source labels (clusters and links travel)."""
     return doc.model_copy(update={
-        "entities": tuple(m.model_copy(update={"entity": None, "link": None,
-                                               "source_label": None}) for m in doc.entities),
+        "entities": tuple(m.model_copy(update={"source_label": None}) for m in doc.entities),
         "events": tuple(e.model_copy(update={"source_label": None}) for e in doc.events)})
 
 
@@ -112,14 +111,14 @@ def test_second_annotator_speaker_span_argument_span_and_ui_ids():
     assert check_document(doc) == []
 
 
-def test_provenance_and_cancelled_annotations():
+def test_provenance_and_cancelled_annotations(pseudo):
     [task] = _export()
     pulled = task_documents(task, users={1: "ann@example.org"}, predictions=True)
     by = {(p.origin, p.annotator): p for p in pulled}
-    gold = by["annotation", "ann@example.org"].doc.layers
+    gold = by["annotation", pseudo("ann@example.org")].doc.layers
     assert gold.entities.status == "gold"
     assert gold.quotes.source == "labelstudio:project/3/task/41/annotation/101"
-    assert gold.events.annotators == ("ann@example.org",)
+    assert gold.events.annotators == (pseudo("ann@example.org"),)
     assert by["annotation", "user-3"].doc is None
     assert by["annotation", "user-3"].skipped.startswith("cancelled")
     silver = by["prediction", "quotes-rules-0.1"].doc.layers
@@ -140,7 +139,7 @@ def test_every_problem_is_reported_with_its_location():
         ("studio-dangling-relation", "$.result[8]"),
         ("studio-unlabeled-relation", "$.result[9]"),
         ("studio-relation-kinds", "$.result[10]"),
-        ("studio-bad-result", "$.result[11]"),
+        ("studio-unknown-control", "$.result[11].from_name"),  # a text box not in the config
         ("studio-orphan-region", "$.result[7]"),
     }
     assert all(i.file == "task 42 annotation 201" and i.doc_id == "studio-bad"
@@ -257,3 +256,11 @@ def test_cli_agreement_without_texts_names_the_document(tmp_path):
     assert done.returncode == 1
     assert "[annotation-document-missing]" in done.stderr and "studio-unicode" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_result_item_of_an_unknown_type_is_reported():
+    rating = {"id": "r1", "type": "rating", "from_name": "stars", "to_name": "text",
+              "value": {"rating": 4}}
+    conv = results_document({"text": "Bo.", "doc_id": "d"}, [rating], where="task 1")
+    assert conv.doc is None
+    assert [(i.check, i.path) for i in conv.problems] == [("studio-bad-result", "$.result[0]")]

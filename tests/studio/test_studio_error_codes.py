@@ -6,11 +6,13 @@ import json
 import socket
 import sys
 import types
+from functools import partial
 
 import pytest
 
+from dateline.baselines.tokens import grapheme_tokens
 from dateline.cli import main
-from dateline.evaluation.agreement import agreement
+from dateline.evaluation.agreement import agreement as _agreement
 from dateline.schemas import (
     DatelineError,
     Document,
@@ -27,6 +29,9 @@ from dateline.studio.client import Connection, connect
 from dateline.studio.config import labeling_config
 from dateline.studio.sync import annotation_path, export_tasks, find_project, pull, push
 from dateline.studio.tasks import document_results, document_task
+
+# The tokenizer the `agreement` command uses.
+agreement = partial(_agreement, tokenizer=grapheme_tokens)
 
 TOKEN = {"LABEL_STUDIO_API_KEY": "test-token-0000"}
 

@@ -11,13 +11,8 @@ from dateline.cli import main
 from dateline.schemas import DatelineError
 from dateline.schemas.codes import CODES
 from dateline.studio.convert import Pulled, task_documents, tasks_documents
-from dateline.studio.files import (
-    annotation_path,
-    file_name,
-    legacy_annotation_path,
-    read_pulled,
-    write_pulled,
-)
+from dateline.studio.files import STATUSES, read_pulled, write_pulled
+from dateline.studio.names import MAX_NAME, annotation_path, file_name
 from dateline.studio.results import STUDIO_CHECKS
 from dateline.studio.shape import result_problems
 
@@ -181,8 +176,7 @@ def test_any_value_in_any_part_gives_a_coded_result(tmp_path, where, value, pred
     from dateline.schemas import CHECKS
 
     assert checks <= known | set(CHECKS), checks
-    assert all(e.status in ("new", "changed", "unchanged", "invalid", "refused", "skipped")
-               for e in report.entries)
+    assert all(e.status in STATUSES for e in report.entries)
 
 
 def test_result_problems_of_a_result_that_is_no_list():
@@ -207,47 +201,56 @@ def _annotation(doc_id, user_email, ann_id, start=0):
                              "result": [_region(start=start, end=2)]}]}
 
 
-def test_colliding_ids_and_annotators_keep_every_annotation(tmp_path):
+def test_colliding_ids_and_annotators_keep_every_annotation(tmp_path, pseudo):
     tasks = [_annotation("news/1", "a b@x.org", 1), _annotation("news_1", "a b@x.org", 2),
              _annotation("news/1", "a_b@x.org", 3), _annotation("news_1", "a_b@x.org", 4)]
     report = write_pulled(tasks_documents(tasks), tmp_path)
     assert [e.status for e in report.entries] == ["new"] * 4 and not report.problems
     back = read_pulled(tmp_path, {"news/1": TEXT, "news_1": TEXT})
-    assert {d: sorted(by) for d, by in back.items()} == {
-        "news/1": ["a b@x.org", "a_b@x.org"], "news_1": ["a b@x.org", "a_b@x.org"]}
+    who = sorted([pseudo("a b@x.org"), pseudo("a_b@x.org")])
+    assert {d: sorted(by) for d, by in back.items()} == {"news/1": who, "news_1": who}
     sources = {back[d][w].layers.entities.source for d in back for w in back[d]}
     assert len(sources) == 4
     again = write_pulled(tasks_documents(tasks), tmp_path)
     assert [e.status for e in again.entries] == ["unchanged"] * 4
 
 
-def test_a_file_of_the_old_naming_is_renamed_once_and_kept(tmp_path):
-    [p] = task_documents(_annotation("news/1", "a b@x.org", 1))
-    old = legacy_annotation_path(tmp_path, "news/1", "a b@x.org")
-    write_pulled([p], tmp_path)
-    annotation_path(tmp_path, "news/1", "a b@x.org").rename(old.parent.mkdir() or old)
-    report = write_pulled([p], tmp_path)
-    assert [e.status for e in report.entries] == ["unchanged"]
-    assert not old.exists() and annotation_path(tmp_path, "news/1", "a b@x.org").is_file()
-
-
-def test_an_old_file_of_another_document_is_left_alone(tmp_path):
-    # news_1 was written under the old naming; news/1 would have overwritten it.
-    [other] = task_documents(_annotation("news_1", "ann", 2))
-    write_pulled([other], tmp_path)
-    assert annotation_path(tmp_path, "news_1", "ann") == legacy_annotation_path(
-        tmp_path, "news/1", "ann")
-    [p] = task_documents(_annotation("news/1", "ann", 1))
-    assert [e.status for e in write_pulled([p], tmp_path).entries] == ["new"]
-    assert sorted(read_pulled(tmp_path, {"news/1": TEXT, "news_1": TEXT})) == [
-        "news/1", "news_1"]
+def _user(doc_id, user_id, ann_id):
+    return {"id": ann_id, "project": 1, "data": {"text": TEXT, "doc_id": doc_id},
+            "annotations": [{"id": ann_id, "completed_by": user_id, "result": [_region()]}]}
 
 
 def test_two_entries_that_would_share_a_file_are_refused(tmp_path):
     # One-to-one names still meet on a file system that folds case.
-    pulled = tasks_documents([_annotation("d1", "Ann@x.org", 1),
-                              _annotation("d1", "ann@x.org", 2)])
+    pulled = tasks_documents([_user("D1", 1, 1), _user("d1", 1, 2)])
     with pytest.raises(DatelineError) as exc:
         write_pulled(pulled, tmp_path)
-    assert exc.value.code == "studio-path-clash" and "Ann@x.org" in exc.value.message
+    assert exc.value.code == "studio-path-clash" and "'D1'" in exc.value.message
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("doc_id", ["é" * 300, "x" * 400, "a/" * 150, "%" * 100 + "b" * 200])
+def test_long_names_are_bounded_and_still_one_to_one(tmp_path, doc_id):
+    near = doc_id[:-1] + ("y" if doc_id[-1] != "y" else "z")
+    names = {file_name(doc_id), file_name(near), file_name(doc_id[:-1])}
+    assert len(names) == 3
+    assert all(len(n.encode()) <= MAX_NAME for n in names)
+    pulled = tasks_documents([_user(doc_id, 1, 1), _user(near, 1, 2)])
+    assert [e.status for e in write_pulled(pulled, tmp_path).entries] == ["new", "new"]
+    assert sorted(read_pulled(tmp_path, {doc_id: TEXT, near: TEXT})) == sorted([doc_id, near])
+
+
+def test_a_cut_name_never_equals_an_uncut_one():
+    cut = file_name("x" * 300)
+    assert "~" in cut and file_name(cut) != cut  # "~" is escaped in every uncut name
+
+
+def test_two_files_of_one_document_and_annotator_are_refused(tmp_path):
+    write_pulled(tasks_documents([_user("d1", 1, 1)]), tmp_path)
+    path = annotation_path(tmp_path, "d1", "user-1")
+    copy = path.with_name("old-name.json")
+    copy.write_bytes(path.read_bytes())
+    with pytest.raises(DatelineError) as exc:
+        read_pulled(tmp_path, {"d1": TEXT})
+    assert exc.value.code == "studio-duplicate-pull"
+    assert "old-name.json" in exc.value.message and "user-1.json" in exc.value.message

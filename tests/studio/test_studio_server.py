@@ -46,7 +46,8 @@ def _tasks(ls_client, project_id):
     return {t.data["doc_id"]: t for t in ls_client.tasks.list(project=project_id, fields="all")}
 
 
-def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
+def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators, pseudo):
+    admin, second_ = pseudo("admin@example.com"), pseudo("annotator2@example.com")
     # -- config: generated, validated by the server, set on a new project
     done = cli(studio_env, "studio", "config", "--project", PROJECT)
     assert "created" in done.stdout
@@ -94,8 +95,8 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     assert "new 3" in done.stdout
     texts = document_texts([DOCS])
     pulled = read_pulled(out, texts)
-    doc_a = pulled["studio-cafe"]["admin@example.com"]
-    doc_b = pulled["studio-cafe"]["annotator2@example.com"]
+    doc_a = pulled["studio-cafe"][admin]
+    doc_b = pulled["studio-cafe"][second_]
     assert check_document(doc_a) == [] and check_document(doc_b) == []
     assert doc_a.entities == cafe.entities and doc_a.events == cafe.events
     assert doc_a.quotes == cafe.quotes  # curly quotes, emoji with skin tone, in the content
@@ -122,8 +123,9 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     second[0]["value"]["labels"] = ["ORGANIZATION"]  # m1 -> the renamed first entity
     ls_client.annotations.update(id=ann_b.id, result=second)
     done = cli(studio_env, "studio", "pull", "--project", PROJECT, "--out", str(out))
-    assert "changed 1" in done.stdout and "annotator2@example.com" in done.stdout
-    path = annotation_path(out, "studio-cafe", "annotator2@example.com")
+    assert "changed 1" in done.stdout and second_ in done.stdout
+    assert "entities: 1 relabelled (Xk3lP0aQ1z PERSON → ORGANIZATION)" in done.stdout
+    path = annotation_path(out, "studio-cafe", second_)
     edited = from_standoff(json.loads(path.read_bytes()), texts["studio-cafe"], where=str(path))
     assert edited.entities[0].label == "ORGANIZATION"
 
@@ -137,7 +139,7 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     assert done.returncode == 1
     assert "studio-unknown-label" in done.stdout and "studio-dangling-relation" in done.stdout
     assert f"annotation {bad_ann.id}" in done.stdout
-    assert not annotation_path(out, "studio-council", "annotator3@example.com").exists()
+    assert not annotation_path(out, "studio-council", pseudo("annotator3@example.com")).exists()
     ls_client.annotations.delete(id=bad_ann.id)
 
     # -- agreement: the doubly annotated document is measured, the single one counted
@@ -146,8 +148,8 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     report = json.loads(done.stdout)
     assert report["documents"]["annotated_by_2_or_more"] == 1
     assert report["documents"]["single"] == ["studio-council"]
-    pair = report["pairs"]["admin@example.com | annotator2@example.com"]
-    assert (pair["gold"], pair["prediction"]) == ("admin@example.com", "annotator2@example.com")
+    pair = report["pairs"][f"{admin} | {second_}"]
+    assert (pair["gold"], pair["prediction"]) == (admin, second_)
     assert pair["quotes"]["f1"] == 1.0 and pair["events"]["f1"] == 1.0
     # the speaker mention got a new region id: still the same speaker, at both levels
     assert pair["quotes"]["metrics"]["speaker_mention"]["f1"] == 1.0
@@ -166,7 +168,7 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     # -- adjudication: the designated adjudicator's version, with provenance
     corpus_ann = tmp_path / "corpus-annotations"
     done = cli(studio_env, "adjudicate", str(out), "--policy", "adjudicator",
-               "--adjudicator", "admin@example.com", "--out", str(corpus_ann),
+               "--adjudicator", "admin@example.com", "--out", str(corpus_ann),  # its pseudonym
                "--documents", str(DOCS))
     assert "new 2" in done.stdout
     path = corpus_ann / "studio-cafe.json"
@@ -174,7 +176,7 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     assert merged.entities == cafe.entities and merged.quotes == cafe.quotes
     info = merged.layers.events
     assert info.status == "gold"
-    assert info.annotators == ("admin@example.com", "annotator2@example.com")
+    assert info.annotators == tuple(sorted((admin, second_)))
     assert f"annotation/{ann_a.id}" in info.source and f"annotation/{ann_b.id}" in info.source
     assert check_document(merged) == []
     # majority of two: what both agree on is kept, the rest listed for review
@@ -184,6 +186,17 @@ def test_round_trip(tmp_path, studio_env, ls_client, gold, annotators):
     assert "not adjudicated studio-council" in done.stdout
     conflicts = json.loads((tmp_path / "c.json").read_text())
     assert any(c["item"].startswith("argument Time") for c in conflicts)
+    path = tmp_path / "majority" / "studio-cafe.json"
+    majority = from_standoff(json.loads(path.read_bytes()), texts["studio-cafe"], where=str(path))
+    layers = {c["layer"] for c in conflicts}
+    assert {k: getattr(majority.layers, k).coverage for k in ("entities", "events", "quotes")} \
+        == {k: "partial" if k in layers else "exhaustive" for k in ("entities", "events", "quotes")}
+    # no e-mail address reaches any file written
+    for f in [*out.rglob("*"), *corpus_ann.rglob("*"), *(tmp_path / "majority").rglob("*"),
+              tmp_path / "c.json"]:
+        assert "@" not in f.name
+        if f.is_file():
+            assert b"@" not in f.read_bytes(), f
 
 
 

@@ -1,0 +1,120 @@
+"""Pseudonymous annotator ids: what the pulled files carry instead of e-mail addresses.
+
+An annotator known by an e-mail address (every Label Studio user is) is written as
+``ann-`` plus the first 12 hex digits of HMAC-SHA256(team key, the address in lower case):
+stable across pulls, servers and machines that share the key, and no address in any file.
+A user known only by a server's user id stays ``user-<id>`` (it carries no address).
+
+The team key is kept outside the repository, never committed: ``$DATELINE_ANNOTATOR_KEY``
+(the key itself), else the file ``$DATELINE_ANNOTATOR_KEY_FILE``, else
+``~/.config/dateline/annotator-key`` (``$XDG_CONFIG_HOME`` honoured), readable by its owner
+only. One person makes it once (``python3 -c 'import secrets; print(secrets.token_hex(32))'``)
+and hands it to the team the way the team shares passwords; whoever pulls, adjudicates by
+address or looks up an annotator needs it. Without it nobody can tell which address an id
+belongs to, short of guessing addresses and hashing them with the key.
+
+>>> pseudonym("Ann@Example.org", b"team key of at least sixteen bytes")
+'ann-6dc30f94c67d'
+>>> pseudonym("ann@example.org", b"team key of at least sixteen bytes")
+'ann-6dc30f94c67d'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+
+from dateline.schemas import DatelineError
+
+__all__ = ["KEY_ENV", "KEY_FILE_ENV", "is_address", "key_file", "pseudonym", "team_key"]
+
+KEY_ENV = "DATELINE_ANNOTATOR_KEY"
+KEY_FILE_ENV = "DATELINE_ANNOTATOR_KEY_FILE"
+MIN_KEY = 16  # characters
+PREFIX = "ann-"
+_MAKE = ("python3 -c 'import secrets; print(secrets.token_hex(32))' > KEYFILE && chmod 600 "
+         "KEYFILE (once per team; share it like a password), or export DATELINE_ANNOTATOR_KEY")
+
+
+def is_address(name: str) -> bool:
+    """True when ``name`` looks like an e-mail address (and must not be written as it is).
+
+    >>> is_address("ann@example.org"), is_address("ann-6dc30f94c67d"), is_address("user-3")
+    (True, False, False)
+    """
+    return "@" in name
+
+
+def pseudonym(identity: str, key: bytes) -> str:
+    """The stable pseudonymous id of an annotator's address under the team ``key``.
+
+    >>> pseudonym("bo@example.org", b"another team key, 16+ bytes")
+    'ann-5b62998d992e'
+    """
+    digest = hmac.new(key, identity.strip().lower().encode("utf-8"), hashlib.sha256)
+    return PREFIX + digest.hexdigest()[:12]
+
+
+def key_file(env: Mapping[str, str] | None = None) -> Path:
+    """Where the team key file is looked for (see the module docstring).
+
+    >>> key_file({"DATELINE_ANNOTATOR_KEY_FILE": "/secrets/k"}).as_posix()
+    '/secrets/k'
+    >>> key_file({"XDG_CONFIG_HOME": "/home/a/.config"}).as_posix()
+    '/home/a/.config/dateline/annotator-key'
+    """
+    env = os.environ if env is None else env
+    if env.get(KEY_FILE_ENV):
+        return Path(env[KEY_FILE_ENV]).expanduser()
+    config = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") \
+        else Path.home() / ".config"
+    return config / "dateline" / "annotator-key"
+
+
+def _inside(path: Path, folders: list[Path]) -> Path | None:
+    real = path.resolve()
+    return next((f for f in folders if real.is_relative_to(f.resolve())), None)
+
+
+def team_key(env: Mapping[str, str] | None = None) -> bytes:
+    """The team key (see the module docstring), or a coded error that says how to make one.
+
+    >>> team_key({"DATELINE_ANNOTATOR_KEY": "0123456789abcdef0123"})
+    b'0123456789abcdef0123'
+    >>> team_key({"DATELINE_ANNOTATOR_KEY": "short"})
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [studio-weak-annotator-key] ...
+    """
+    from dateline.loading import default_corpus_dir, repository_root
+
+    env = os.environ if env is None else env
+    value = env.get(KEY_ENV, "").strip()
+    where = f"${KEY_ENV}"
+    if not value:
+        path = key_file(env)
+        where = str(path)
+        folder = _inside(path, [repository_root(), default_corpus_dir()])
+        if folder is not None:
+            raise DatelineError("studio-key-in-repository", f"the annotator key file is inside "
+                                f"{folder}, where it could be committed", where=where,
+                                fix=f"move it out of the repository (default {key_file({})})",
+                                exit_code=2)
+        if not path.is_file():
+            raise DatelineError("studio-no-annotator-key", "no team key to make pseudonymous "
+                                "annotator ids with (addresses are never written to files)",
+                                where=where, fix=_MAKE.replace("KEYFILE", where), exit_code=2)
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            raise DatelineError("studio-key-readable", "the annotator key file can be read by "
+                                "other users", where=where, fix=f"chmod 600 {where}",
+                                exit_code=2)
+        value = path.read_text("utf-8").strip()
+    if len(value) < MIN_KEY:
+        raise DatelineError("studio-weak-annotator-key", f"the annotator key has {len(value)} "
+                            f"characters; at least {MIN_KEY} are needed", where=where,
+                            fix=_MAKE.replace("KEYFILE", where), exit_code=2)
+    return value.encode("utf-8")
