@@ -21,7 +21,14 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dateline.baselines import Extractor, extract_all, is_trainable, load_or_train, strip
+from dateline.baselines import (
+    Extractor,
+    extract_all,
+    is_trainable,
+    load_or_train,
+    mark_unscored,
+    strip,
+)
 from dateline.schemas import Document
 
 __all__ = ["predict_documents", "prepare"]
@@ -79,16 +86,20 @@ def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
     ((), 'Yes', 'silver')
     """
     inputs = [strip(d) for d in docs]
+    scored = getattr(extractor, "layers", None)
     started = time.perf_counter()
     out: list[Document] = []
     if console is None:
         out = list(extract_all(extractor, inputs))
-        return out, time.perf_counter() - started
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(description or extractor.name, total=len(inputs))
-        for doc in extract_all(extractor, inputs, batch_size=16):
-            out.append(doc)
-            progress.advance(task)
-    return out, time.perf_counter() - started
+    else:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task(description or extractor.name, total=len(inputs))
+            for doc in extract_all(extractor, inputs, batch_size=16):
+                out.append(doc)
+                progress.advance(task)
+    seconds = time.perf_counter() - started
+    if scored:  # layers written but not declared (a quote's speaker mentions): partial
+        out = [mark_unscored(d, scored) if isinstance(d, Document) else d for d in out]
+    return out, seconds

@@ -129,6 +129,10 @@ _ALL: list[ErrorCode] = [
         ("labels-outside-inventory", "Predicted items carry labels that are not in the label "
          "inventory (printed as a warning; an error with --strict).",
          "map the extractor's labels to those of schemas/labels.json"),
+        ("invalid-predictions", "Predicted Documents (an extractor's output or a file) fail "
+         "the validator's checks of levels 1 to 3: the refusal counts them per check id and "
+         "quotes the first.", "correct the extractor's output; `dateline validate FILE` lists "
+         "every incident; --no-validate scores it as it is"),
         ("duplicate-document-id", "Two documents of one collection share an id.",
          "give every document a unique id, or remove the copy"),
         ("document-ids-differ", "The gold and predicted files hold different document ids.",

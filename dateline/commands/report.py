@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     o = scoring_options(args)
     gold, corpus_version = load_gold(args.gold)
     source = gold_source(args.gold)
-    pred = load_predictions(args.pred, gold, strict=args.strict)
+    pred = load_predictions(args.pred, gold, strict=args.strict,
+                            validate=args.validate)
     name = args.name or system_names([args.pred])[0]
     out = write_error_report(
         gold, pred, args.output_dir, system=name,

@@ -26,7 +26,7 @@ from dateline.commands.options import (
     scoring_options,
 )
 from dateline.evaluation.report import FORMATS, render, score
-from dateline.evaluation.signature import check_signature, parse_signature
+from dateline.evaluation.signature import check_signature, parse_signature, protocol_part
 from dateline.provenance import gold_source
 
 __all__ = ["register", "run"]
@@ -76,9 +76,12 @@ def run(args: argparse.Namespace) -> int:
     o = scoring_options(args)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
+    if args.protocol is not None:
+        protocol_part(args.protocol)  # so is a malformed protocol
     gold, corpus_version = load_gold(args.gold)
     source = gold_source(args.gold)
-    pred = load_predictions(args.pred, gold, strict=args.strict)
+    pred = load_predictions(args.pred, gold, strict=args.strict,
+                            validate=args.validate)
     report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
                    kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
                    manifest_hash=source.manifest_hash,

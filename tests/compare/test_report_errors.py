@@ -112,8 +112,9 @@ def test_report_scores_carry_the_gold_files_signature(tmp_path):
     from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
 
     text = "Ann met Bo."
-    gold = [Document(id="d", text=text, layers=Layers(entities=LayerInfo(status="gold")),
-                     entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))]
+    gold = [Document(id="d", text=text, layers=Layers(entities=LayerInfo(
+        status="gold", labels=("PERSON",))), entities=(
+        Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))]
     write_jsonl(gold, tmp_path / "gold.jsonl")
     write_jsonl(gold, tmp_path / "pred.jsonl")
     assert main(["report", str(tmp_path / "gold.jsonl"), str(tmp_path / "pred.jsonl"),
