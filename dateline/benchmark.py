@@ -297,8 +297,11 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
             {n: {task.layer: systems[n]} for n in names}, task.options(statuses), gold=gold,
             baseline={task.layer: base if len(names) > 1 else None}, resamples=resamples,
             trials=trials, seed=seed, corpus_version=corpus_version, manifest_hash=digest,
-            protocol=proto.label, not_predicted={
-                n: {task.layer: "not predicted (the extractor does not declare the layer)"}
-                for n in report["extractors"] if n not in systems})
+            protocol=proto.label)
+        # The extractors that do not declare the task's layer: n/a, never charged for it.
+        for part in report["comparison"][task.name]["layers"].values():
+            part["not_predicted"] = {
+                n: "not predicted (the extractor does not declare the layer)"
+                for n in report["extractors"] if n not in systems}
     atomic_write_text(out / "report.json", json.dumps(report, indent=2) + "\n")
     return report

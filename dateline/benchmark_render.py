@@ -97,8 +97,10 @@ def _task_table(report: dict[str, Any], task: Task) -> TaskTable | None:
     if ref is not None:
         notes.append(f"*: differs from the reference {ref}{REF} (approximate randomisation, "
                      f"Holm p < {s['alpha']})")
-    else:
+    elif len(s["systems"]) > 1:
         notes.append("no reference point ran: intervals only, no test (--reference NAME)")
+    else:
+        notes.append("one system: intervals only, no test")
     absent = layer.get("not_predicted", {})
     if absent:
         notes.append(f"n/a, not predicted: {', '.join(absent)}")
@@ -142,7 +144,7 @@ def _groups(t: TaskTable, width: int | None) -> Iterator[tuple[int, ...]]:
     if width is None or n == 0:
         yield tuple(range(n))
         return
-    label = min(24, max((len(r[1]) for r in t.rows), default=9)) + 4
+    label = min(width // 3, max((len(r[1]) for r in t.rows), default=9)) + 3
     first = max(1, (width - label - 30) // CELL)
     rest = max(1, (width - label) // CELL)
     start, size = 0, first
@@ -151,32 +153,39 @@ def _groups(t: TaskTable, width: int | None) -> Iterator[tuple[int, ...]]:
         start, size = start + size, rest
 
 
+def _parts(t: TaskTable, width: int | None, *, caption: bool) -> list[Any]:
+    # The rich tables of one task: one per group of columns; the notes under the last.
+    from rich.table import Table
+
+    out = []
+    parts = list(_groups(t, width))
+    for k, group in enumerate(parts):
+        part = f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""
+        extra = ("docs", "tokens/s (wall)") if k == 0 else ()
+        last = k == len(parts) - 1
+        table = Table(title=t.title + part, caption="\n".join(t.notes) if last and caption
+                      else None, caption_justify="left")
+        table.add_column("extractor", overflow="fold")  # a long name wraps, never cut
+        for i in group:
+            table.add_column(t.columns[i].heading, min_width=CELL - 3, overflow="fold")
+        for heading in extra:
+            table.add_column(heading, overflow="fold")
+        for _, label, cells, docs, speed in t.rows:
+            table.add_row(label, *(f"{cells[i][0]}\n{cells[i][1]}".rstrip() for i in group),
+                          *((docs, speed) if k == 0 else ()))
+        out.append(table)
+    return out
+
+
 def tables(report: dict[str, Any], width: int | None = None) -> list[Any]:
-    """Rich tables of every task; with ``width``, a task too wide for it is split into
-    several tables of the same rows (one per group of columns), each fitting ``width``.
+    """Rich tables of every task, the notes as the caption of each task's last; with
+    ``width``, a task too wide for it is split into several tables of the same rows (one per
+    group of columns), each fitting ``width``.
 
     >>> tables({"comparison": {}, "extractors": {}})
     []
     """
-    from rich.table import Table
-
-    out = []
-    for t in task_tables(report):
-        parts = list(_groups(t, width))
-        for k, group in enumerate(parts):
-            part = f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""
-            extra = ("docs", "tokens/s (wall)") if k == 0 else ()
-            last = k == len(parts) - 1
-            table = Table("extractor", *(t.columns[i].heading for i in group), *extra,
-                          title=t.title + part,
-                          caption="\n".join(t.notes) if last else None,
-                          caption_justify="left")
-            for _, label, cells, docs, speed in t.rows:
-                table.add_row(label, *(f"{cells[i][0]}\n{cells[i][1]}".rstrip()
-                                       for i in group),
-                              *((docs, speed) if k == 0 else ()))
-            out.append(table)
-    return out
+    return [x for t in task_tables(report) for x in _parts(t, width, caption=True)]
 
 
 def _markdown(report: dict[str, Any]) -> str:
@@ -213,9 +222,10 @@ def _latex(report: dict[str, Any]) -> str:
             if any(ci for _, ci in cells):
                 lines.append(" & ".join(["", *(f"{{\\scriptsize {ci}}}" if ci else ""
                                                for _, ci in cells), "", ""]) + r" \\")
-        notes = [n for n in t.notes if not n.startswith("signature:")]
+        notes = [latex_escape(n).replace("*", "$^{*}$").replace("α", r"$\alpha$")
+                 for n in t.notes if not n.startswith("signature:")]
         lines += ["\\bottomrule", "\\end{tabular}",
-                  f"\\caption{{{latex_escape(t.title)}. {latex_escape('; '.join(notes))}.}}",
+                  f"\\caption{{{latex_escape(t.title)}. {'; '.join(notes)}.}}",
                   "\\end{table}",
                   *(f"% {n}" for n in t.notes if n.startswith("signature:"))]
     lines += [f"% {x}" for x in _skipped(report)]
@@ -274,8 +284,12 @@ def render(report: dict[str, Any], fmt: str, *, width: int | None = None) -> str
     from rich.console import Console
 
     console = Console(file=io.StringIO(), width=width or 80, highlight=False)
-    for table in tables(report, width=width or 80):
-        console.print(table)
+    for t in task_tables(report):
+        for table in _parts(t, width or 80, caption=False):
+            console.print(table)
+        for note in t.notes:  # under the table, the whole width
+            console.print(note, markup=False)
+        console.print()
     for line in _skipped(report):
         console.print(line, markup=False)
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]

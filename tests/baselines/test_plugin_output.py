@@ -33,7 +33,7 @@ GOLD = Document(
 @pytest.fixture
 def sloppy(tmp_path, monkeypatch):
     """The sloppy plug-in registered, and a one-document corpus."""
-    monkeypatch.setitem(registry.BUILTINS, "sloppy", "sloppy_plugin:Sloppy")
+    monkeypatch.setitem(registry.BUILTINS, "sloppy", "plugin_extractors:Sloppy")
     monkeypatch.setenv("DATELINE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(loading, "documents", lambda split, **_: iter([GOLD]))
     monkeypatch.setattr(loading, "corpus_version", lambda *_: "9.9.9-test")
