@@ -360,7 +360,7 @@ _ALL: list[ErrorCode] = [
         ("not-an-extractor", "A registered extractor is no Extractor (name, version, extract).",
          "implement the dateline.baselines.Extractor protocol"),
         ("bad-setting", "An extractor setting that is malformed or unknown.",
-         "check the setting names (`dateline extractors`)"),
+         "check the setting names (`dateline extractors --verbose` lists them)"),
         ("extractor-not-trained", "An extractor that learns has no trained model.",
          "run `dateline train NAME`"),
         ("not-trainable", "An extractor that learns nothing was asked to train.",

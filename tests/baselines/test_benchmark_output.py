@@ -103,3 +103,18 @@ def test_settings_and_reference(corpus, capsys):
         assert f"[{code}]" in capsys.readouterr().err
     assert main(["benchmark", "--output-dir", str(corpus / "b"), "-o", str(corpus)]) == 2
     assert "--output-dir" in capsys.readouterr().err
+
+
+def test_extractors_verbose_lists_every_setting(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["extractors", "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "crf settings" in out and "c2_grid" in out and "Sequence[float]" in out
+    assert "L2 penalties tried on validation" in out and "(0.01, 0.1)" in out
+    assert "lexicon: no settings" in out
+    assert main(["extractors", "--format", "json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert {s["name"] for s in rows["quotes-rules"]["settings"]} == {
+        "min_uncued_words", "indirect", "with_marks"}
+    assert main(["predict", "crf", "--split", "test", "-o", "x.jsonl", "--set", "c3=1"]) == 2
+    assert "dateline extractors --verbose" in capsys.readouterr().err
