@@ -30,6 +30,7 @@ from dateline.baselines import (
     strip,
 )
 from dateline.schemas import Document
+from dateline.training_progress import training_progress
 
 __all__ = ["predict_documents", "prepare"]
 
@@ -67,8 +68,9 @@ def prepare(extractor: Extractor, *, force: bool = False, console: Console | Non
     if console is not None:
         console.print(f"{extractor.name}: model for {version} "
                       f"({'training' if force else 'loading or training'})")
-    return load_or_train(extractor, version, train_fn, validation_fn, force=force,
-                         settings=settings)
+    with training_progress(console, extractor.name):  # a bar on a terminal, else quiet
+        return load_or_train(extractor, version, train_fn, validation_fn, force=force,
+                             settings=settings)
 
 
 def predict_documents(extractor: Extractor, docs: Sequence[Document], *,

@@ -118,3 +118,22 @@ def test_extractors_verbose_lists_every_setting(capsys, monkeypatch):
         "min_uncued_words", "indirect", "with_marks"}
     assert main(["predict", "crf", "--split", "test", "-o", "x.jsonl", "--set", "c3=1"]) == 2
     assert "dateline extractors --verbose" in capsys.readouterr().err
+
+
+def test_training_shows_each_candidate_setting_on_a_terminal_only(corpus):
+    import io
+
+    from rich.console import Console
+
+    from dateline.baselines import get_extractor
+    from dateline.predicting import prepare
+
+    settings = {"max_iterations": 5, "c2_grid": [0.01, 0.1]}
+    tty = Console(file=io.StringIO(), force_terminal=True, width=100)
+    prepare(get_extractor("crf", **settings), console=tty, settings=settings, force=True)
+    shown = tty.file.getvalue()
+    assert "crf: training (c1=0.1, c2=0.01)" in shown and "c2=0.1)" in shown
+    assert "/5" in shown  # iterations of at most max_iterations
+    pipe = Console(file=io.StringIO(), width=100)
+    prepare(get_extractor("crf", **settings), console=pipe, settings=settings, force=True)
+    assert "training (" not in pipe.file.getvalue()
