@@ -118,7 +118,8 @@ def test_report_scores_carry_the_gold_files_signature(tmp_path):
     write_jsonl(gold, tmp_path / "gold.jsonl")
     write_jsonl(gold, tmp_path / "pred.jsonl")
     assert main(["report", str(tmp_path / "gold.jsonl"), str(tmp_path / "pred.jsonl"),
-                 "-o", str(tmp_path / "out"), "--resamples", "10", "--layer", "entities"]) == 0
+                 "--output-dir", str(tmp_path / "out"), "--resamples", "10", "--layer",
+                 "entities"]) == 0
     scores = json.loads((tmp_path / "out" / "scores.json").read_text())
     assert "|corpus:unknown|" not in scores["signature"]
     assert "|protocol:test|" in scores["signature"]
