@@ -53,3 +53,20 @@ def test_report_takes_its_folder_as_output_dir(files, tmp_path, capsys):
     assert "-o DIR is deprecated" in capsys.readouterr().err
     assert main(["report", files, files]) == 2
     assert "--output-dir" in capsys.readouterr().err
+
+
+def test_corpus_actions_take_only_their_own_options(tmp_path, capsys):
+    part = {"documents": 1, "tokens": 1200, "clusters": 2, "events": {"total": 0},
+            "mentions": {"total": 3, "named_core_outermost": 2},
+            "quotes": {"total": 1, "with_cue": 1}}
+    stats = {"corpus_version": "9.9.9", "by_split": {"test": part}, "by_source": {},
+             "total": part}
+    (tmp_path / "stats.json").write_text(json.dumps(stats), "utf-8")
+    assert main(["corpus", "stats", "--json", "--corpus", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out) == stats  # JSON, not a table
+    for argv in (["corpus", "stats", "--update"], ["corpus", "export", "out", "--repo", "a=b"],
+                 ["corpus", "build", "--format", "conll"], ["corpus", "lock", "--json"]):
+        assert main([*argv, "--corpus", str(tmp_path)]) == 2, argv
+        assert "[usage]" in capsys.readouterr().err
+    assert "--update" in _help(["corpus", "build"]) and "--update" not in _help(
+        ["corpus", "stats"])
