@@ -28,7 +28,7 @@ from dateline.schemas import DatelineError
 
 __all__ = ["BENCHMARK_FORMATS", "TaskTable", "render", "tables", "task_tables"]
 
-BENCHMARK_FORMATS = ("table", "markdown", "latex", "json", "csv")
+BENCHMARK_FORMATS = ("table", "json", "markdown", "latex", "csv")
 CELL = 17  # a metric column: "0.123*" over "[0.100, 0.150]", padding and border
 REF = " (ref)"
 

@@ -1,4 +1,4 @@
-"""Score every layer at once, and write the report as JSON, a table, Markdown or CSV.
+"""Score every layer at once, and write the report as JSON, a table, Markdown, LaTeX or CSV.
 
 The report is one JSON object (its shape is documented in the README and pinned by a golden
 test): the scorer's name and version, the corpus version (when scoring against the corpus),
@@ -39,9 +39,10 @@ from dateline.evaluation.signature import format_signature, protocol_part, signa
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document
 
-__all__ = ["FORMATS", "SCORER", "render", "report", "rows", "score", "to_csv", "to_markdown"]
+__all__ = ["FORMATS", "SCORER", "render", "report", "rows", "score", "to_csv", "to_latex",
+           "to_markdown"]
 
-FORMATS = ("table", "json", "markdown", "csv")
+FORMATS = ("table", "json", "markdown", "latex", "csv")
 SCORER = "dateline.evaluation"
 COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual",
                  "pred_correct", "pred_incorrect", "pred_partial",
@@ -202,6 +203,29 @@ def to_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_latex(report: dict[str, Any]) -> str:
+    """The rows as a LaTeX (booktabs) tabular, what was scored and the signature as comments.
+
+    >>> r = {"scorer": {"name": "dateline.evaluation", "version": "0.1.0"}, "layers": {"events": {
+    ...     "documents": {"scored": 1, "skipped": {}},
+    ...     "metrics": {"m_x": {"precision": 1.0, "counts": {"tp": 1}}}}}}
+    >>> print(to_latex(r).splitlines()[5])
+    events & m\\_x & all & 1.0000 & -- & -- & -- \\\\
+    """
+    from dateline.evaluation.tables import latex_escape
+
+    lines = ["% requires \\usepackage{booktabs}", "\\begin{tabular}{lllrrrr}", "\\toprule",
+             "layer & metric & group & $P$ & $R$ & $F_1$ & accuracy \\\\", "\\midrule"]
+    for r in rows(report):
+        cells = [latex_escape(str(r[k])) for k in ("layer", "metric", "group")]
+        cells += [c.replace("–", "--") for c in _ratio_cells(r)]
+        lines.append(" & ".join(cells) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}", f"% {_header(report)}"]
+    if report.get("signature"):
+        lines.append(f"% signature: {report['signature']}")
+    return "\n".join(lines) + "\n"
+
+
 def render(report: dict[str, Any], fmt: str) -> str:
     """The report in one of :data:`FORMATS` (``table``: a rich terminal table, as text).
 
@@ -221,6 +245,8 @@ def render(report: dict[str, Any], fmt: str) -> str:
         return to_csv(report, signature=True)
     if fmt == "markdown":
         return to_markdown(report)
+    if fmt == "latex":
+        return to_latex(report)
     from rich.console import Console
     from rich.table import Table
 

@@ -70,3 +70,12 @@ def test_corpus_actions_take_only_their_own_options(tmp_path, capsys):
         assert "[usage]" in capsys.readouterr().err
     assert "--update" in _help(["corpus", "build"]) and "--update" not in _help(
         ["corpus", "stats"])
+
+
+def test_score_compare_benchmark_share_one_format_set():
+    sets = {}
+    for command in ("score", "compare", "benchmark"):
+        text = _help([command])
+        sets[command] = text[text.index("--format {") + 10:].split("}")[0]
+    assert len(set(sets.values())) == 1, sets
+    assert set(sets["score"].split(",")) == {"table", "json", "markdown", "latex", "csv"}
