@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from dateline.evaluation.compare_layer import layer_result
 from dateline.evaluation.counts import PARTIAL_DOCUMENTS
 from dateline.evaluation.inputs import unpredicted_layers
 from dateline.evaluation.layers import (
@@ -66,22 +67,9 @@ from dateline.evaluation.layers import (
     score_layers,
 )
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
-from dateline.evaluation.power import (
-    MDD_METHOD,
-    POWER,
-    difference_mdd,
-    layer_power,
-    system_mdd,
-)
+from dateline.evaluation.power import MDD_METHOD, POWER, layer_power
 from dateline.evaluation.results import MetricFunction, Result
 from dateline.evaluation.signature import comparison_signature, protocol_part
-from dateline.evaluation.significance import (
-    Bootstrap,
-    approximate_randomisation,
-    holm,
-    paired_bootstrap,
-    stream,
-)
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Meta
 
@@ -125,50 +113,6 @@ def layer_metrics(scores: Sequence[Result], *, per_label: bool = False
             raise DatelineError("compare-fields-differ", "the systems' results are of "
                                 "different layers", fix="compare results of the same layer")
     return type(scores[0]).aligned(scores, per_label=per_label)
-
-
-def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.ndarray],
-                  metrics: MetricFunction, *, resamples: int, trials: int, seed: int,
-                  confidence: float, alpha: float, key: tuple[str, ...],
-                  reason: Callable[[str], str | None] = lambda name: None) -> dict[str, Any]:
-    n = values[0].shape[0]
-    boot: Bootstrap = paired_bootstrap(values, metrics, n_docs=n, resamples=resamples,
-                                       rng=stream(seed, "bootstrap", *key),
-                                       confidence=confidence)
-    others = [s for s in range(len(names)) if s != base]
-    ar = {} if base is None else {
-        s: approximate_randomisation(values[s], values[base], metrics, trials=trials,
-                                     rng=stream(seed, "randomisation", *key, names[s]))
-        for s in others}
-    out: dict[str, Any] = {}
-    for name in boot.values[0]:
-        entry: dict[str, Any] = {"systems": {}}
-        if (why := reason(name)) is not None:
-            entry["not_applicable"] = why
-        for s, sys_name in enumerate(names):
-            lo, hi = boot.interval(s, name)
-            e: dict[str, Any] = {"value": boot.values[s][name],
-                                 "interval": None if lo is None else [lo, hi],
-                                 "mdd": system_mdd(boot, s, name, alpha=alpha)}
-            if boot.values[s][name] is not None and (u := boot.undefined(s, name)):
-                e["undefined_resamples"] = u
-            entry["systems"][sys_name] = e
-        if base is not None:
-            raw = [ar[s][name].p_value for s in others]
-            adjusted = holm(raw)
-            diffs = {}
-            for s, p, q in zip(others, raw, adjusted, strict=True):
-                lo, hi = boot.difference(s, base, name)
-                diffs[names[s]] = {"difference": ar[s][name].difference,
-                                   "interval": None if lo is None else [lo, hi],
-                                   "mdd": difference_mdd(boot, s, base, name, alpha=alpha),
-                                   "p": p, "p_holm": q,
-                                   "significant": None if q is None else bool(q < alpha)}
-                if p is not None and (u := ar[s][name].undefined):
-                    diffs[names[s]]["undefined_trials"] = u
-            entry["differences"] = diffs
-        out[name] = entry
-    return out
 
 
 def compare_scores(scores: Mapping[str, Mapping[str, Result]], *,
@@ -248,7 +192,7 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *,
         ids = per_sys[0].counts.doc_ids
         prepared[layer] = (ids, values, fn)
         doc_info = per_sys[0].documents()
-        metrics = (_layer_result(here, base, values, fn, key=(layer, ALL),
+        metrics = (layer_result(here, base, values, fn, key=(layer, ALL),
                                  reason=_reasons(per_sys, doc_info), **kw)
                    if ids else {})
         result["layers"][layer] = {"documents": doc_info, "metrics": metrics,
@@ -270,7 +214,7 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *,
                 here, ref = present[layer], refs[layer]
                 sub = [v[rows] for v in values]
                 docs = _slice_documents(scores[here[0]][layer], rows)
-                sliced = _layer_result(
+                sliced = layer_result(
                     here, here.index(ref) if ref is not None else None, sub, fn,
                     key=(layer, str(by), g),
                     reason=_reasons([scores[n][layer] for n in here], docs), **kw)
