@@ -163,8 +163,8 @@ _ALL: list[ErrorCode] = [
          "choose another name, or register it with replace=True"),
         ("unknown-mode", "An entity scoring mode that does not exist.",
          "use strict, exact, partial or type"),
-        ("unknown-baseline", "The baseline is not among the compared systems.",
-         "give --baseline one of the system names"),
+        ("unknown-baseline", "The reference (--reference, formerly --baseline) is not among "
+         "the compared systems.", "give --reference one of the system names"),
         ("unknown-meta-field", "A breakdown field that is not a document metadata field.",
          "use a field of Document.meta (genre, collection, publisher, ...)"),
         ("bad-overlap-threshold", "A minimum overlap outside [0, 1].",
