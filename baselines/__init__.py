@@ -21,6 +21,7 @@ from dateline.baselines.base import (
     Trainable,
     extract_all,
     layers_of,
+    mark_unscored,
     predictions,
     strip,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "is_trainable",
     "layers_of",
     "load_or_train",
+    "mark_unscored",
     "model_dir",
     "predictions",
     "strip",

@@ -36,6 +36,7 @@ __all__ = [
     "Trainable",
     "extract_all",
     "layers_of",
+    "mark_unscored",
     "predictions",
     "require_trained",
     "strip",
@@ -100,14 +101,21 @@ def predictions(doc: Document, extractor: Extractor, *,
                 entities: tuple[Iterable[Mention], Sequence[str]] | None = None,
                 events: tuple[Iterable[Event], Sequence[str]] | None = None,
                 quotes: tuple[Iterable[Quote], Sequence[str]] | None = None) -> Document:
-    """``doc``'s id, text and meta with the given layers as silver ``(items, labels)`` pairs.
+    """``doc``'s id, text and meta with the given layers as silver ``(items, labels)`` pairs;
+    a given layer outside the extractor's declared ``layers`` (the mentions its quotes point
+    to) has ``partial`` coverage, so it is not scored as a prediction of that layer.
 
     >>> class E: name, version = "e", "1"
     >>> d = predictions(Document(id="d", text="x"), E(), quotes=([], ("direct",)))
     >>> d.layers.quotes.status, d.layers.quotes.labels, d.layers.events.status
     ('silver', ('direct',), 'absent')
+    >>> class Q: name, version, layers = "q", "1", ("quotes",)
+    >>> d = predictions(Document(id="d", text="x"), Q(), entities=([], ()), quotes=([], ()))
+    >>> d.layers.entities.coverage, d.layers.quotes.coverage
+    ('partial', 'exhaustive')
     """
     source = f"{extractor.name}@{extractor.version}"
+    scored = getattr(extractor, "layers", None)
     update: dict[str, Any] = {}
     layer_info: dict[str, LayerInfo] = {}
     for layer, given in (("entities", entities), ("events", events), ("quotes", quotes)):
@@ -117,7 +125,10 @@ def predictions(doc: Document, extractor: Extractor, *,
         else:
             items, labels = given
             update[layer] = tuple(items)
-            layer_info[layer] = LayerInfo(status="silver", source=source, labels=tuple(labels))
+            # A layer the extractor is not scored on (speaker mentions of quotes): partial.
+            coverage = "partial" if scored and layer not in scored else "exhaustive"
+            layer_info[layer] = LayerInfo(status="silver", source=source, labels=tuple(labels),
+                                          coverage=coverage)
     return Document(id=doc.id, text=doc.text, meta=doc.meta, layers=Layers(**layer_info),
                     **update)
 
@@ -129,6 +140,26 @@ def strip(doc: Document) -> Document:
     Layers(entities=LayerInfo(...), events=LayerInfo(...), quotes=LayerInfo(status='absent', ...))
     """
     return Document(id=doc.id, text=doc.text, meta=doc.meta)
+
+
+def mark_unscored(doc: Document, scored: Sequence[str]) -> Document:
+    """``doc`` with every silver layer outside ``scored`` (the layers its extractor declares)
+    of ``partial`` coverage: a plug-in that writes the mentions its quotes point to is not
+    scored as an entity tagger. Unchanged when nothing is to mark.
+
+    >>> d = Document(id="d", text="x", layers=Layers(entities=LayerInfo(status="silver")))
+    >>> mark_unscored(d, ("quotes",)).layers.entities.coverage
+    'partial'
+    >>> mark_unscored(d, ("entities",)) is d
+    True
+    """
+    update = {layer: getattr(doc.layers, layer).model_copy(update={"coverage": "partial"})
+              for layer in LAYERS if layer not in scored
+              and getattr(doc.layers, layer).status == "silver"
+              and getattr(doc.layers, layer).coverage != "partial"}
+    if not update:
+        return doc
+    return doc.model_copy(update={"layers": doc.layers.model_copy(update=update)})
 
 
 def layers_of(extractor: Extractor) -> tuple[str, ...]:

@@ -126,7 +126,9 @@ def check_settings(name: str, factory: Any, settings: dict[str, Any]) -> dict[st
     for key, value in settings.items():
         if key not in params and not open_ended:
             raise DatelineError("bad-setting", f"extractor {name!r} has no setting {key!r}",
-                                fix=f"use one of {', '.join(names) or '(none)'}", exit_code=2)
+                                fix=f"use one of {', '.join(names) or '(none)'} (`dateline "
+                                    "extractors --verbose` says what each means)",
+                                exit_code=2)
         hint = hints.get(key)
         if hint is None:
             out[key] = value
@@ -137,7 +139,8 @@ def check_settings(name: str, factory: Any, settings: dict[str, Any]) -> dict[st
             why = exc.errors(include_url=False)[0]["msg"]
             raise DatelineError("bad-setting", f"extractor {name!r}: setting {key} = {value!r} "
                                 f"is not {getattr(hint, '__name__', hint)}: {why}",
-                                fix=f"give --set {key}=VALUE a value of that type",
+                                fix=f"give --set {key}=VALUE a value of that type (`dateline "
+                                    "extractors --verbose` lists each setting's type)",
                                 exit_code=2) from None
     return out
 
@@ -165,7 +168,8 @@ def get_extractor(name: str, **settings: Any) -> Extractor:
             made = obj(**settings)
         except TypeError as exc:
             raise DatelineError("bad-setting", f"extractor {name!r}: {exc}",
-                                fix="check the setting names (`dateline extractors`)",
+                                fix="check the setting names (`dateline extractors "
+                                    "--verbose` lists them)",
                                 exit_code=2) from exc
     elif settings:
         raise DatelineError("bad-setting",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,8 @@ from dateline.baselines import (
 from dateline.baselines.text import tokenize
 from dateline.evaluation.compare import DEFAULT_SEED, comparison
 from dateline.evaluation.layers import ScoreOptions, get_layer, layers
-from dateline.evaluation.power import power_lines
 from dateline.evaluation.results import Result
+from dateline.output_checks import output_incidents, refuse_invalid
 from dateline.protocols import Protocol, check_extractor, parse_protocol, predict_under
 from dateline.schemas import (
     LAYERS,
@@ -53,7 +53,7 @@ from dateline.schemas import (
 )
 from dateline.schemas.io import make_dirs
 
-__all__ = ["CORE", "Task", "benchmark", "get_task", "tables", "tasks"]
+__all__ = ["CORE", "Task", "benchmark", "get_task", "tasks"]
 
 CORE = "entities-core"
 
@@ -129,12 +129,13 @@ def _ensure_corpus(console: Console) -> str:
 
 
 def _make(item: str | Extractor, explicit: bool, report: dict[str, Any], console: Console,
-          protocol: Protocol) -> Extractor | None:
-    # An extractor object is used as it is; a name is looked up, and one that cannot be
-    # installed here is skipped with the reason (unless the user named it). Under the all
-    # protocol an extractor that trains on the corpus is refused when named, else skipped.
+          protocol: Protocol, settings: dict[str, Any]) -> Extractor | None:
+    # An extractor object is used as it is; a name is looked up (made with its settings), and
+    # one that cannot be installed here is skipped with the reason (unless the user named
+    # it). Under the all protocol an extractor that trains on the corpus is refused when
+    # named, else skipped.
     try:
-        extractor = item if not isinstance(item, str) else get_extractor(item)
+        extractor = item if not isinstance(item, str) else get_extractor(item, **settings)
         check_extractor(protocol, extractor)
         return extractor
     except DatelineError as err:
@@ -169,9 +170,10 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
               protocol: Protocol | str = "test", folds: Sequence[Sequence[str]] | None = None,
               statuses: Sequence[str] = ("gold",), output_dir: str | Path = "out/benchmark",
               retrain: bool = False, console: Console | None = None,
-              baseline: str | None = None, resamples: int = 1000, trials: int = 10000,
+              reference: str | None = None, resamples: int = 1000, trials: int = 10000,
               seed: int = DEFAULT_SEED, gold: Sequence[Document] | None = None,
-              corpus_version: str | None = None, gold_name: str | None = None
+              corpus_version: str | None = None, gold_name: str | None = None,
+              validate: bool = True, settings: Mapping[str, Mapping[str, Any]] | None = None
               ) -> dict[str, Any]:
     """Run the benchmark and return the report (also written to ``output_dir/report.json``,
     with each extractor's predictions as ``<name>.jsonl``).
@@ -193,9 +195,17 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         ``gold``), e.g. a converted dataset (``dateline convert``); ``gold_name`` names them
         in the report and tables. Each system is scored on the labels the gold layers
         declare only (coverage-aware scoring).
-    baseline, resamples, trials, seed
-        The comparison's settings: each task's baseline is ``baseline`` when it ran, else the
-        task's reference point (``lexicon``, ``quote-marks``), else the first extractor.
+    settings
+        Extractor name -> its settings (``--set NAME.KEY=VALUE``; checked against the
+        extractor's parameters; they key the model cache).
+    validate
+        Check each extractor's output with the validator (levels 1-3) and refuse it
+        (``invalid-predictions``) when it has incidents; the predictions are written first.
+    reference, resamples, trials, seed
+        The comparison's settings: each task's reference (what ``*`` tests against) is
+        ``reference`` when it predicts the task's layer, else the task's reference point
+        (``lexicon``, ``quote-marks``) when it ran, else none (intervals only, no test);
+        never the first extractor by position.
 
     Returns
     -------
@@ -228,9 +238,20 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
     gold = list(gold)
     if digest is None:  # gold given: its signature names the documents' content
         digest = hashlib.sha256("\n".join(dumps(d) for d in gold).encode("utf-8")).hexdigest()
-    out = make_dirs(output_dir)
     infos = available()
     chosen: list[str | Extractor] = list(extractors) if extractors else list(infos)
+    names = [x if isinstance(x, str) else x.name for x in chosen]
+    settings = dict(settings or {})
+    for name in settings:
+        if name not in names:
+            raise DatelineError("bad-setting", f"--set {name}.KEY=VALUE: {name!r} is not an "
+                                "extractor of this run", fix=f"use one of {', '.join(names)}",
+                                exit_code=2)
+    if reference is not None and reference not in names:
+        raise DatelineError("unknown-baseline", f"--reference {reference!r} is not an "
+                            "extractor of this run", fix=f"use one of {', '.join(names)}",
+                            exit_code=2)
+    out = make_dirs(output_dir)
     report: dict[str, Any] = {
         "corpus_version": corpus_version, "gold": gold_name, "protocol": proto.label,
         "split": split if proto.name == "test" else "all", "documents": len(gold),
@@ -243,7 +264,9 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
     coverage = gold_coverage(gold, statuses)
     for item in chosen:
         # 1. Make the extractor.
-        extractor = _make(item, bool(extractors), report, console, proto)
+        key = item if isinstance(item, str) else item.name
+        extractor = _make(item, bool(extractors), report, console, proto,
+                          dict(settings.get(key, {})))
         if extractor is None:
             continue
         name = extractor.name
@@ -254,9 +277,14 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         started = time.perf_counter()
         preds, seconds, trained = predict_under(
             proto, extractor, gold, corpus_version=corpus_version, folds=folds,
-            retrain=retrain, console=console, description=f"{name} on {report['split']}")
+            retrain=retrain, console=console, description=f"{name} on {report['split']}",
+            settings=dict(settings[key]) if settings.get(key) else None)
         train_seconds = time.perf_counter() - started - seconds
         write_jsonl(preds, out / f"{name}.jsonl")
+        if validate:  # a plug-in's mistakes are never scored silently
+            refuse_invalid(output_incidents(preds, name), f"output of extractor {name!r}",
+                           see=f"`dateline validate {out / (name + '.jsonl')}` lists every "
+                               "incident")
         # 4. Score every task on a layer it predicts: once per (system, task).
         predicted = layers_of(extractor)
         entry: dict[str, Any] = {
@@ -282,109 +310,16 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
             continue
         names = list(systems)
         refs = [n for n in names if report["extractors"][n]["reference"]]
-        base = baseline if baseline in names else (refs[0] if refs else names[0])
+        base = reference if reference in names else (refs[0] if refs else None)
         report["comparison"][task.name] = comparison(
             {n: {task.layer: systems[n]} for n in names}, task.options(statuses), gold=gold,
-            baseline=base if len(names) > 1 else None, resamples=resamples, trials=trials,
-            seed=seed, corpus_version=corpus_version, manifest_hash=digest,
+            baseline={task.layer: base if len(names) > 1 else None}, resamples=resamples,
+            trials=trials, seed=seed, corpus_version=corpus_version, manifest_hash=digest,
             protocol=proto.label)
+        # The extractors that do not declare the task's layer: n/a, never charged for it.
+        for part in report["comparison"][task.name]["layers"].values():
+            part["not_predicted"] = {
+                n: "not predicted (the extractor does not declare the layer)"
+                for n in report["extractors"] if n not in systems}
     atomic_write_text(out / "report.json", json.dumps(report, indent=2) + "\n")
     return report
-
-
-def _cell(entry: dict[str, Any] | None, name: str) -> str:
-    """The score, ``*`` when it differs significantly from the baseline, and its interval."""
-    if entry is None:
-        return "-"
-    if entry.get("not_applicable"):
-        return "n/a"
-    v = entry["systems"][name]
-    if v["value"] is None:
-        return "-"
-    ci = v["interval"]
-    star = "*" if entry.get("differences", {}).get(name, {}).get("significant") else ""
-    return f"{v['value']:.3f}{star}" + (f"\n[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
-
-
-def _scope(report: dict[str, Any]) -> str:
-    # What was scored: the test split, or every document under the all or cv protocol; the
-    # documents of a gold file (benchmark --gold), under any protocol.
-    protocol = report.get("protocol", "test")
-    if report.get("gold"):
-        how = {"test": "", "all": " (protocol all)"}.get(
-            protocol, f", {protocol.split(':')[-1]}-fold cross-validation (protocol cv)")
-        return f"{report['documents']} documents of {report['gold']}{how}"
-    if protocol == "test":
-        return f"{report['split']} split"
-    if protocol == "all":
-        return f"all {report['documents']} documents (protocol all)"
-    return (f"all {report['documents']} documents, {protocol.split(':')[1]}-fold "
-            "cross-validation (protocol cv)")
-
-
-def _docs(documents: dict[str, Any]) -> str:
-    # Documents scored; "P n / R m" when documents of partial coverage entered recall only.
-    scored, p = documents.get("scored"), documents.get("precision")
-    if scored is None:
-        return "-"
-    return str(scored) if p is None or p == scored else f"P {p} / R {documents['recall']}"
-
-
-def _fmt(value: Any) -> str:
-    return "-" if value is None else str(value)
-
-
-def tables(report: dict[str, Any]) -> list[Any]:
-    """One rich table per task from a benchmark report: every column's value and interval
-    from the task's comparison; a column naming a metric the layer lacks is an error
-    (``unknown-metric``), never a blank.
-
-    >>> tables({"comparison": {}, "extractors": {}})
-    []
-    """
-    from rich.table import Table
-
-    out = []
-    for task in tasks():
-        comp = report["comparison"].get(task.name)
-        if comp is None:
-            continue
-        spec = get_layer(task.layer)
-        layer = comp["layers"].get(task.layer, {"metrics": {}, "documents": {}})
-        s = comp["settings"]
-        corpus = f"corpus {report['corpus_version']}, " if report["corpus_version"] else ""
-        title = (f"{task.title} — {_scope(report)}, {corpus}"
-                 f"{'/'.join(report['statuses'])} layers; {round(100 * s['confidence'])}% "
-                 "bootstrap intervals")
-        if s["baseline"] is not None:
-            title += (f"; * = differs from {s['baseline']} (approximate randomisation, Holm p "
-                      f"< {s['alpha']})")
-        title += f"; seed {s['seed']}"
-        caption = [*power_lines(comp, [("all", task.layer)], digits=3),
-                   f"signature: {comp['signature']}"]
-        # Documents of partial coverage give recall only: then their recall columns too.
-        docs = layer["documents"]
-        partial = docs.get("precision", 0) < docs.get("recall", 0)
-        columns = (spec.columns if docs.get("precision", 1) else ()) + (
-            spec.recall_columns if partial else ())
-        table = Table("extractor", *(c.heading for c in columns), "docs",
-                      "tokens/s (wall)", title=title, caption="\n".join(caption),
-                      caption_justify="left")
-        metrics = layer["metrics"]
-        if metrics:
-            for c in columns:
-                if c.metric not in metrics:
-                    raise DatelineError("unknown-metric", f"the {task.layer} layer has no "
-                                        f"metric {c.metric!r} (a column of its table)",
-                                        fix="correct the column in the layer's registry entry")
-        for name in s["systems"]:
-            entry = report["extractors"][name]
-            label = f"{name} (reference)" if entry["reference"] else name
-            if s["baseline"] == name:
-                label += "\nbaseline"
-            table.add_row(label, *(_cell(metrics.get(c.metric), name)
-                                   for c in columns),
-                          _docs(layer["documents"]),
-                          _fmt(entry["tokens_per_second"]))
-        out.append(table)
-    return out

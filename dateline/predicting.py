@@ -21,8 +21,16 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dateline.baselines import Extractor, extract_all, is_trainable, load_or_train, strip
+from dateline.baselines import (
+    Extractor,
+    extract_all,
+    is_trainable,
+    load_or_train,
+    mark_unscored,
+    strip,
+)
 from dateline.schemas import Document
+from dateline.training_progress import training_progress
 
 __all__ = ["predict_documents", "prepare"]
 
@@ -60,8 +68,9 @@ def prepare(extractor: Extractor, *, force: bool = False, console: Console | Non
     if console is not None:
         console.print(f"{extractor.name}: model for {version} "
                       f"({'training' if force else 'loading or training'})")
-    return load_or_train(extractor, version, train_fn, validation_fn, force=force,
-                         settings=settings)
+    with training_progress(console, extractor.name):  # a bar on a terminal, else quiet
+        return load_or_train(extractor, version, train_fn, validation_fn, force=force,
+                             settings=settings)
 
 
 def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
@@ -79,16 +88,20 @@ def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
     ((), 'Yes', 'silver')
     """
     inputs = [strip(d) for d in docs]
+    scored = getattr(extractor, "layers", None)
     started = time.perf_counter()
     out: list[Document] = []
     if console is None:
         out = list(extract_all(extractor, inputs))
-        return out, time.perf_counter() - started
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(description or extractor.name, total=len(inputs))
-        for doc in extract_all(extractor, inputs, batch_size=16):
-            out.append(doc)
-            progress.advance(task)
-    return out, time.perf_counter() - started
+    else:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task(description or extractor.name, total=len(inputs))
+            for doc in extract_all(extractor, inputs, batch_size=16):
+                out.append(doc)
+                progress.advance(task)
+    seconds = time.perf_counter() - started
+    if scored:  # layers written but not declared (a quote's speaker mentions): partial
+        out = [mark_unscored(d, scored) if isinstance(d, Document) else d for d in out]
+    return out, seconds

@@ -106,11 +106,13 @@ def check_extractor(protocol: Protocol, extractor: Extractor) -> None:
 def predict_under(protocol: Protocol, extractor: Extractor, gold: Sequence[Document], *,
                   corpus_version: str | None, folds: Sequence[Sequence[str]] | None = None,
                   retrain: bool = False, console: Console | None = None,
-                  description: str = "") -> tuple[list[Document], float, Any]:
+                  description: str = "", settings: dict[str, Any] | None = None
+                  ) -> tuple[list[Document], float, Any]:
     """Predictions for every gold document under ``protocol`` (in gold order), the seconds
     spent predicting, and the training report (per fold under ``cv``; None when untrained).
 
     ``folds`` (``cv`` only): the published folds as id lists; default: made from ``gold``.
+    ``settings``: those the extractor was made with (they key the model cache).
 
     >>> from dateline.baselines import get_extractor
     >>> from dateline.schemas import Document
@@ -124,7 +126,7 @@ def predict_under(protocol: Protocol, extractor: Extractor, gold: Sequence[Docum
     if protocol.name != "cv" or not trains_on_corpus(extractor):
         report = None
         if protocol.name == "test":
-            report = prepare(extractor, force=retrain, console=console)
+            report = prepare(extractor, force=retrain, console=console, settings=settings)
         preds, seconds = predict_documents(extractor, gold, console=console,
                                            description=description)
         return preds, seconds, report
@@ -143,7 +145,7 @@ def predict_under(protocol: Protocol, extractor: Extractor, gold: Sequence[Docum
         ).encode("utf-8")).hexdigest()[:8]
         key = f"{corpus_version or 'gold'}+cv{len(fold_ids)}.{i}-{digest}"
         reports.append(prepare(extractor, force=retrain, console=console, train=train,
-                               validation=validation, key=key))
+                               validation=validation, key=key, settings=settings))
         started = time.perf_counter()
         preds, _ = predict_documents(extractor, [by_id[d] for d in held_out], console=console,
                                      description=f"{description} (fold {i + 1}/{len(fold_ids)})")

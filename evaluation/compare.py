@@ -56,25 +56,20 @@ from typing import Any
 
 import numpy as np
 
+from dateline.evaluation.compare_layer import layer_result
 from dateline.evaluation.counts import PARTIAL_DOCUMENTS
-from dateline.evaluation.layers import ScoreOptions, check_layers, layer_names, score_layers
-from dateline.evaluation.matching import ANY_OVERLAP, Overlap
-from dateline.evaluation.power import (
-    MDD_METHOD,
-    POWER,
-    difference_mdd,
-    layer_power,
-    system_mdd,
+from dateline.evaluation.inputs import unpredicted_layers
+from dateline.evaluation.layers import (
+    ScoreOptions,
+    check_layers,
+    get_layer,
+    layer_names,
+    score_layers,
 )
+from dateline.evaluation.matching import ANY_OVERLAP, Overlap
+from dateline.evaluation.power import MDD_METHOD, POWER, layer_power
 from dateline.evaluation.results import MetricFunction, Result
 from dateline.evaluation.signature import comparison_signature, protocol_part
-from dateline.evaluation.significance import (
-    Bootstrap,
-    approximate_randomisation,
-    holm,
-    paired_bootstrap,
-    stream,
-)
 from dateline.evaluation.tables import check_metric_patterns
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Meta
@@ -121,61 +116,24 @@ def layer_metrics(scores: Sequence[Result], *, per_label: bool = False
     return type(scores[0]).aligned(scores, per_label=per_label)
 
 
-def _layer_result(names: Sequence[str], base: int | None, values: Sequence[np.ndarray],
-                  metrics: MetricFunction, *, resamples: int, trials: int, seed: int,
-                  confidence: float, alpha: float, key: tuple[str, ...],
-                  reason: Callable[[str], str | None] = lambda name: None) -> dict[str, Any]:
-    n = values[0].shape[0]
-    boot: Bootstrap = paired_bootstrap(values, metrics, n_docs=n, resamples=resamples,
-                                       rng=stream(seed, "bootstrap", *key),
-                                       confidence=confidence)
-    others = [s for s in range(len(names)) if s != base]
-    ar = {} if base is None else {
-        s: approximate_randomisation(values[s], values[base], metrics, trials=trials,
-                                     rng=stream(seed, "randomisation", *key, names[s]))
-        for s in others}
-    out: dict[str, Any] = {}
-    for name in boot.values[0]:
-        entry: dict[str, Any] = {"systems": {}}
-        if (why := reason(name)) is not None:
-            entry["not_applicable"] = why
-        for s, sys_name in enumerate(names):
-            lo, hi = boot.interval(s, name)
-            e: dict[str, Any] = {"value": boot.values[s][name],
-                                 "interval": None if lo is None else [lo, hi],
-                                 "mdd": system_mdd(boot, s, name, alpha=alpha)}
-            if boot.values[s][name] is not None and (u := boot.undefined(s, name)):
-                e["undefined_resamples"] = u
-            entry["systems"][sys_name] = e
-        if base is not None:
-            raw = [ar[s][name].p_value for s in others]
-            adjusted = holm(raw)
-            diffs = {}
-            for s, p, q in zip(others, raw, adjusted, strict=True):
-                lo, hi = boot.difference(s, base, name)
-                diffs[names[s]] = {"difference": ar[s][name].difference,
-                                   "interval": None if lo is None else [lo, hi],
-                                   "mdd": difference_mdd(boot, s, base, name, alpha=alpha),
-                                   "p": p, "p_holm": q,
-                                   "significant": None if q is None else bool(q < alpha)}
-                if p is not None and (u := ar[s][name].undefined):
-                    diffs[names[s]]["undefined_trials"] = u
-            entry["differences"] = diffs
-        out[name] = entry
-    return out
-
-
-def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str | None = None,
+def compare_scores(scores: Mapping[str, Mapping[str, Result]], *,
+                   baseline: str | Mapping[str, str | None] | None = None,
                    resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                    confidence: float = 0.95, alpha: float = 0.05,
                    slices: Mapping[str, str | None] | None = None, by: str | None = None,
-                   per_label: bool = False, metrics: Sequence[str] = ()) -> dict[str, Any]:
+                   per_label: bool = False,
+                   not_predicted: Mapping[str, Mapping[str, str]] | None = None,
+                   metrics: Sequence[str] = ()) -> dict[str, Any]:
     """Compare systems from their scorer results (system -> layer -> scores).
 
     The statistics part of :func:`compare_systems`, for callers that already scored the
     systems (each system and layer scored once; every value, interval and p-value comes from
     the same counts).
     ``slices`` maps document ids to the slice value of each (with ``by`` naming the field).
+    A system without a result for a layer is not compared there: the layer lists it under
+    ``not_predicted`` with the reason (``not_predicted``: system -> layer -> reason).
+    ``baseline``: the reference of every layer the system has a result for, or a mapping
+    layer -> reference (None: no test on that layer); each layer's is under ``reference``.
     ``metrics``, fnmatch patterns of the metrics to be shown, are checked before any resampling:
     a pattern that matches no metric is ``unknown-metric`` at once.
 
@@ -195,10 +153,12 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                             fix="give one or more prediction files")
     if baseline is None:
         baseline = names[0] if len(names) > 1 else None
-    if baseline is not None and baseline not in scores:
-        raise DatelineError("unknown-baseline", f"baseline {baseline!r} is not among the "
-                            f"systems {', '.join(map(repr, names))}",
-                            fix="give --baseline one of the system names", exit_code=2)
+    wanted = baseline.values() if isinstance(baseline, Mapping) else [baseline]
+    for ref in wanted:
+        if ref is not None and ref not in scores:
+            raise DatelineError("unknown-baseline", f"reference {ref!r} is not among the "
+                                f"systems {', '.join(map(repr, names))}",
+                                fix="give --reference one of the system names", exit_code=2)
     for what, x in (("resamples", resamples), ("trials", trials)):
         if x < 1:
             raise DatelineError("bad-option", f"{what} must be at least 1, got {x}",
@@ -206,14 +166,16 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
     if not 0 < confidence < 1:
         raise DatelineError("bad-option", f"confidence {confidence} is outside (0, 1)",
                             fix="give a level such as 0.95", exit_code=2)
-    base = names.index(baseline) if baseline is not None else None
-    layers = [layer for layer in dict.fromkeys(k for n in names for k in scores[n])
-              if all(layer in scores[n] for n in names)]
+    layers = list(dict.fromkeys(k for n in names for k in scores[n]))
+    present = {layer: [n for n in names if layer in scores[n]] for layer in layers}
+    refs = {layer: _reference(baseline, layer, present[layer]) for layer in layers}
+    distinct = set(refs.values())
     kw = {"resamples": resamples, "trials": trials, "seed": seed, "confidence": confidence,
           "alpha": alpha}
     result: dict[str, Any] = {
         "settings": {
-            "systems": names, "baseline": baseline, "resamples": resamples, "trials": trials,
+            "systems": names, "baseline": distinct.pop() if len(distinct) == 1 else None,
+            "reference": refs, "resamples": resamples, "trials": trials,
             "seed": seed, "confidence": confidence, "alpha": alpha, "by": by,
             "per_label": per_label,
             "interval": "percentile bootstrap over documents, the same resamples for every "
@@ -226,20 +188,25 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
     }
     prepared = {}
     for layer in layers:
-        values, fn = layer_metrics([scores[n][layer] for n in names], per_label=per_label)
-        prepared[layer] = (scores[names[0]][layer].counts.doc_ids, values, fn)
+        values, fn = layer_metrics([scores[n][layer] for n in present[layer]],
+                                   per_label=per_label)
+        prepared[layer] = (scores[present[layer][0]][layer].counts.doc_ids, values, fn)
     if metrics:  # the names cost one metric evaluation per layer; the resampling comes after
         check_metric_patterns({"layers": {layer: {"metrics": fn(values[0].sum(axis=0))}
                                           for layer, (ids, values, fn) in prepared.items()
                                           if ids}}, metrics)
     for layer, (ids, values, fn) in prepared.items():
-        per_sys = [scores[n][layer] for n in names]
+        here, ref = present[layer], refs[layer]
+        base = here.index(ref) if ref is not None else None
+        per_sys = [scores[n][layer] for n in here]
         doc_info = per_sys[0].documents()
-        metrics = (_layer_result(names, base, values, fn, key=(layer, ALL),
+        metrics = (layer_result(here, base, values, fn, key=(layer, ALL),
                                  reason=_reasons(per_sys, doc_info), **kw)
                    if ids else {})
         result["layers"][layer] = {"documents": doc_info, "metrics": metrics,
-                                   "power": layer_power(layer, metrics, baseline=baseline,
+                                   "reference": ref,
+                                   "not_predicted": _absent(names, here, layer, not_predicted),
+                                   "power": layer_power(layer, metrics, baseline=ref,
                                                         alpha=alpha,
                                                         partial=_has_partial(doc_info))}
     if slices is not None:
@@ -252,17 +219,35 @@ def compare_scores(scores: Mapping[str, Mapping[str, Result]], *, baseline: str 
                         if (UNSET if slices.get(d) is None else str(slices.get(d))) == g]
                 if not rows:
                     continue
+                here, ref = present[layer], refs[layer]
                 sub = [v[rows] for v in values]
-                docs = _slice_documents(scores[names[0]][layer], rows)
-                sliced = _layer_result(
-                    names, base, sub, fn, key=(layer, str(by), g),
-                    reason=_reasons([scores[n][layer] for n in names], docs), **kw)
+                docs = _slice_documents(scores[here[0]][layer], rows)
+                sliced = layer_result(
+                    here, here.index(ref) if ref is not None else None, sub, fn,
+                    key=(layer, str(by), g),
+                    reason=_reasons([scores[n][layer] for n in here], docs), **kw)
                 entry["layers"][layer] = {
-                    "documents": docs, "metrics": sliced,
-                    "power": layer_power(layer, sliced, baseline=baseline, alpha=alpha,
+                    "documents": docs, "metrics": sliced, "reference": ref,
+                    "not_predicted": _absent(names, here, layer, not_predicted),
+                    "power": layer_power(layer, sliced, baseline=ref, alpha=alpha,
                                          partial=_has_partial(docs))}
             result["slices"][g] = entry
     return result
+
+
+def _reference(baseline: str | Mapping[str, str | None] | None, layer: str,
+               present: Sequence[str]) -> str | None:
+    # The reference of one layer: the mapping's entry, or the one name when it was scored on
+    # the layer; none when only one system is.
+    ref = baseline.get(layer) if isinstance(baseline, Mapping) else baseline
+    return ref if ref in present and len(present) > 1 else None
+
+
+def _absent(names: Sequence[str], present: Sequence[str], layer: str,
+            reasons: Mapping[str, Mapping[str, str]] | None) -> dict[str, str]:
+    # The systems not compared on a layer, and why.
+    return {n: (reasons or {}).get(n, {}).get(layer, "not predicted")
+            for n in names if n not in present}
 
 
 def _slice_documents(result: Result, rows: Sequence[int]) -> dict[str, int]:
@@ -293,7 +278,8 @@ def _reasons(results: Sequence[Result], documents: Mapping[str, Any]
 
 
 def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Document]], *,
-                    baseline: str | None = None, layers: Sequence[str] | None = None,
+                    baseline: str | Mapping[str, str | None] | None = None,
+                    layers: Sequence[str] | None = None,
                     statuses: Sequence[str] = ("gold",), labels: Sequence[str] | None = None,
                     kinds: Sequence[str] | None = None, overlap: Overlap = ANY_OVERLAP,
                     resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
@@ -310,7 +296,10 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
     systems
         System name -> predicted Documents (same ids and texts as gold); the order is kept.
     baseline
-        The system the others are compared with (default: the first).
+        The reference the others are compared with: one name (for every layer it predicts),
+        or layer -> name (None: no test on that layer); default: the first system.
+        A system is scored only on the layers it predicts
+        (:func:`~dateline.evaluation.inputs.unpredicted_layers`).
     layers, statuses, labels, kinds, overlap
         What is scored, as in :func:`dateline.evaluation.report.score` (default: every
         registered layer).
@@ -340,10 +329,17 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
         ``significant``; and ``power``, the MDD of the headline metrics) and, with ``by``,
         ``slices`` (slice value -> ``layers``).
 
+    >>> from dateline.schemas import LayerInfo, Layers
     >>> d = [Document(id="d", text="x")]
     >>> r = compare_systems(d, {"a": d, "b": d}, layers=("quotes",), resamples=10, trials=10)
-    >>> r["settings"]["baseline"], r["layers"]["quotes"]["documents"]["skipped"]
-    ('a', {'absent': 1})
+    >>> r["settings"]["layers"], r["layers"]  # neither system predicts quotes
+    ([], {})
+    >>> q = [d[0].model_copy(update={"layers": Layers(quotes=LayerInfo(status="silver"))})]
+    >>> r = compare_systems(d, {"a": d, "b": q}, layers=("quotes",), resamples=10, trials=10)
+    >>> r["layers"]["quotes"]["not_predicted"], r["layers"]["quotes"]["reference"]
+    ({'a': 'not predicted (absent in every document)'}, None)
+    >>> r["layers"]["quotes"]["documents"]["skipped"]
+    {'absent': 1}
     >>> compare_systems(d, {"a": d}, by="author")
     Traceback (most recent call last):
     ...
@@ -357,19 +353,29 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
                             exit_code=2)
     gold = list(gold)
     options = ScoreOptions.of(statuses, labels, kinds, overlap)
-    scores = {name: score_layers(gold, pred, names, options) for name, pred in systems.items()}
+    scores, missing = {}, {}
+    for name, pred in systems.items():
+        pred = list(pred)
+        absent = unpredicted_layers(pred)
+        missing[name] = {n: absent[get_layer(n).data] for n in names
+                         if get_layer(n).data in absent}
+        scores[name] = score_layers(gold, pred, [n for n in names if n not in missing[name]],
+                                    options)
     return comparison(scores, options, gold=gold, baseline=baseline, resamples=resamples,
                       trials=trials, seed=seed, confidence=confidence, alpha=alpha, by=by,
                       per_label=per_label, corpus_version=corpus_version,
-                      manifest_hash=manifest_hash, protocol=protocol, metrics=metrics)
+                      manifest_hash=manifest_hash, protocol=protocol, not_predicted=missing,
+                      metrics=metrics)
 
 
 def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions, *,
-               gold: Sequence[Document] = (), baseline: str | None = None,
+               gold: Sequence[Document] = (),
+               baseline: str | Mapping[str, str | None] | None = None,
                resamples: int = 1000, trials: int = 10000, seed: int = DEFAULT_SEED,
                confidence: float = 0.95, alpha: float = 0.05, by: str | None = None,
                per_label: bool = False, corpus_version: str | None = None,
                manifest_hash: str | None = None, protocol: str = "test",
+               not_predicted: Mapping[str, Mapping[str, str]] | None = None,
                metrics: Sequence[str] = ()) -> dict[str, Any]:
     """The full comparison report of systems already scored with ``options``: the result of
     :func:`compare_scores` with the scorer, corpus version, signature
@@ -385,9 +391,10 @@ def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions
     slices = None if by is None else {d.id: getattr(d.meta, by) for d in gold}
     result = compare_scores(scores, baseline=baseline, resamples=resamples, trials=trials,
                             seed=seed, confidence=confidence, alpha=alpha, slices=slices,
-                            by=by, per_label=per_label, metrics=metrics)
-    first = next(iter(scores.values()), {})
-    settings = {"layers": list(first), **options.to_dict(), **result["settings"]}
+                            by=by, per_label=per_label, not_predicted=not_predicted,
+                            metrics=metrics)
+    scored = list(dict.fromkeys(k for per in scores.values() for k in per))
+    settings = {"layers": scored, **options.to_dict(), **result["settings"]}
     out = {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
            "corpus_version": corpus_version, "signature": None, "settings": settings,
            **{k: v for k, v in result.items() if k != "settings"}}

@@ -22,9 +22,10 @@ from collections.abc import Iterable, Sequence
 from dateline.schemas.checks import check_document
 from dateline.schemas.errors import DatelineError, contrast, first_difference
 from dateline.schemas.labels import inventory
-from dateline.schemas.model import Document
+from dateline.schemas.model import LAYERS, Document
 
-__all__ = ["check_spans", "first_difference", "foreign_labels", "pair_documents"]
+__all__ = ["check_spans", "first_difference", "foreign_labels", "pair_documents",
+           "unpredicted_layers"]
 
 
 def _index(docs: Iterable[Document], side: str) -> dict[str, Document]:
@@ -140,4 +141,34 @@ def foreign_labels(docs: Iterable[Document]) -> Counter[str]:
         out.update(m.label for m in doc.entities if m.label not in entity)
         out.update(e.type for e in doc.events if e.type is not None and e.type not in events)
         out.update(q.kind for q in doc.quotes if q.kind not in kinds)
+    return out
+
+
+def unpredicted_layers(docs: Sequence[Document]) -> dict[str, str]:
+    """The Document layers a collection of predictions does not predict, with the reason: in
+    every document the layer is ``absent`` (and empty), or ``silver`` with ``partial``
+    coverage (what an extractor writes for the mentions its quotes or events point to, in a
+    layer it is not scored on). A system is never charged for a layer it does not predict.
+
+    >>> from dateline.schemas import LayerInfo, Layers
+    >>> silver = LayerInfo(status="silver", source="quotes-rules@1", coverage="partial")
+    >>> d = Document(id="d", text="x", layers=Layers(entities=silver,
+    ...                                              quotes=LayerInfo(status="silver")))
+    >>> unpredicted_layers([d])
+    {'entities': 'not predicted (partial silver layer: the mentions its other layers refer \
+to)', 'events': 'not predicted (absent in every document)'}
+    >>> unpredicted_layers([])
+    {}
+    """
+    out: dict[str, str] = {}
+    if not docs:
+        return out
+    for layer in LAYERS:
+        infos = [(getattr(d.layers, layer), bool(getattr(d, layer))) for d in docs]
+        if all(i.status == "absent" and not has for i, has in infos):
+            out[layer] = "not predicted (absent in every document)"
+        elif all((i.status == "absent" and not has)
+                 or (i.status == "silver" and i.coverage == "partial") for i, has in infos):
+            out[layer] = ("not predicted (partial silver layer: the mentions its other layers "
+                          "refer to)")
     return out

@@ -210,12 +210,12 @@ def power_lines(result: Mapping[str, Any], parts: Collection[tuple[str, str]] | 
     quotes speaker_entity.f1: no minimum detectable difference for b vs a
     (the resamples never vary, or leave it undefined)
     """
-    baseline = result.get("settings", {}).get("baseline")
     lines = []
     for key, label, layer, res in _parts(result):
         p = res.get("power")
         if not p or (parts is not None and (key, layer) not in parts):
             continue
+        baseline = res.get("reference", result.get("settings", {}).get("baseline"))
         for name, per_system in p["mdd"].items():
             pair = {s: f"{s} vs {baseline}" if baseline is not None else
                     f"{s} vs an independent system like it" for s in per_system}

@@ -1,4 +1,4 @@
-"""Score every layer at once, and write the report as JSON, a table, Markdown or CSV.
+"""Score every layer at once, and write the report as JSON, a table, Markdown, LaTeX or CSV.
 
 The report is one JSON object (its shape is documented in the README and pinned by a golden
 test): the scorer's name and version, the corpus version (when scoring against the corpus),
@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from typing import Any
 
+from dateline.evaluation.inputs import unpredicted_layers
 from dateline.evaluation.layers import (
     ScoreOptions,
     check_layers,
@@ -38,9 +39,10 @@ from dateline.evaluation.signature import format_signature, protocol_part, signa
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document
 
-__all__ = ["FORMATS", "SCORER", "render", "report", "rows", "score", "to_csv", "to_markdown"]
+__all__ = ["FORMATS", "SCORER", "render", "report", "rows", "score", "to_csv", "to_latex",
+           "to_markdown"]
 
-FORMATS = ("table", "json", "markdown", "csv")
+FORMATS = ("table", "json", "markdown", "latex", "csv")
 SCORER = "dateline.evaluation"
 COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual",
                  "pred_correct", "pred_incorrect", "pred_partial",
@@ -70,16 +72,23 @@ def score(gold: Sequence[Document], pred: Sequence[Document], *,
     names = check_layers(layers if layers is not None else layer_names())
     protocol_part(protocol)
     options = ScoreOptions.of(statuses, labels, kinds, overlap)
-    return report(score_layers(gold, pred, names, options), statuses=statuses,
+    pred = list(pred)
+    missing = unpredicted_layers(pred)
+    skipped = {n: missing[get_layer(n).data] for n in names if get_layer(n).data in missing}
+    scored = [n for n in names if n not in skipped]
+    return report(score_layers(gold, pred, scored, options), statuses=statuses,
                   corpus_version=corpus_version, options=options,
-                  manifest_hash=manifest_hash, protocol=protocol)
+                  manifest_hash=manifest_hash, protocol=protocol, not_predicted=skipped)
 
 
 def report(results: dict[str, Result], *, statuses: Sequence[str] = ("gold",),
            corpus_version: str | None = None, options: ScoreOptions | None = None,
-           manifest_hash: str | None = None, protocol: str = "test") -> dict[str, Any]:
+           manifest_hash: str | None = None, protocol: str = "test",
+           not_predicted: dict[str, str] | None = None) -> dict[str, Any]:
     """The JSON-ready report of results already scored (layer name -> result) with
-    ``options`` (default: the given ``statuses``, no filter, any overlap).
+    ``options`` (default: the given ``statuses``, no filter, any overlap); ``not_predicted``:
+    the layers asked for that the predictions do not predict, with the reason (under
+    ``not_predicted``; they are not scored, and render as n/a).
 
     >>> from dateline.evaluation.layers import score_layers
     >>> r = report(score_layers([], [], ("quotes",)))
@@ -99,6 +108,7 @@ def report(results: dict[str, Result], *, statuses: Sequence[str] = ("gold",),
         "signature": sig,
         "settings": settings,
         "layers": {name: r.to_dict() for name, r in results.items()},
+        **({"not_predicted": dict(not_predicted)} if not_predicted else {}),
     }
 
 
@@ -112,6 +122,9 @@ def rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for layer, res in report["layers"].items():
         for r in get_layer(layer).result.rows_of(res):
             yield {"layer": layer, **r}
+    for layer, why in report.get("not_predicted", {}).items():
+        yield {"layer": layer, "metric": "(every metric)", "group": "all", "precision": None,
+               "recall": None, "f1": None, "not_applicable": why}
 
 
 def _ratio_cells(r: dict[str, Any]) -> list[str]:
@@ -159,28 +172,57 @@ def _header(report: dict[str, Any]) -> str:
                      + (f", skipped {res['documents']['skipped']}"
                         if res["documents"]["skipped"] else "")
                      for layer, res in report["layers"].items())
-    return f"{s['name']} {s['version']}{corpus}. {docs}"
+    if report.get("not_predicted"):
+        docs += "".join(f"; {layer}: n/a, {why}" for layer, why in
+                        report["not_predicted"].items())
+    return f"{s['name']} {s['version']}{corpus}. {docs.removeprefix('; ')}"
 
 
 def to_markdown(report: dict[str, Any]) -> str:
-    """The rows as a Markdown table, the signature under it.
+    """The rows as a Markdown table (the first line), what was scored and the signature
+    under it.
 
     >>> r = {"scorer": {"name": "dateline.evaluation", "version": "0.1.0"}, "layers": {"events": {
     ...     "documents": {"scored": 1, "skipped": {}},
     ...     "metrics": {"m": {"precision": 1.0, "counts": {"tp": 1}}}}}}
     >>> lines = to_markdown(r).splitlines()
-    >>> print(lines[0]); print(lines[-1])
-    dateline.evaluation 0.1.0. events: 1 documents scored
+    >>> print(lines[0]); print(lines[2]); print(lines[-1])
+    | layer | metric | group | P | R | F1 | accuracy | counts |
     | events | m | all | 1.0000 | – | – | – | tp=1 |
+    dateline.evaluation 0.1.0. events: 1 documents scored
     """
-    lines = [_header(report), "", "| layer | metric | group | P | R | F1 | accuracy | counts |",
+    lines = ["| layer | metric | group | P | R | F1 | accuracy | counts |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows(report):
         p, rc, f, acc = _ratio_cells(r)
         lines.append(f"| {r['layer']} | {r['metric']} | {r['group']} | {p} | {rc} | {f} | "
                      f"{acc} | {_short_counts(r)} |")
+    lines += ["", _header(report)]
     if report.get("signature"):
         lines += ["", f"signature: `{report['signature']}`"]
+    return "\n".join(lines) + "\n"
+
+
+def to_latex(report: dict[str, Any]) -> str:
+    """The rows as a LaTeX (booktabs) tabular, what was scored and the signature as comments.
+
+    >>> r = {"scorer": {"name": "dateline.evaluation", "version": "0.1.0"}, "layers": {"events": {
+    ...     "documents": {"scored": 1, "skipped": {}},
+    ...     "metrics": {"m_x": {"precision": 1.0, "counts": {"tp": 1}}}}}}
+    >>> print(to_latex(r).splitlines()[5])
+    events & m\\_x & all & 1.0000 & -- & -- & -- \\\\
+    """
+    from dateline.evaluation.tables import latex_escape
+
+    lines = ["% requires \\usepackage{booktabs}", "\\begin{tabular}{lllrrrr}", "\\toprule",
+             "layer & metric & group & $P$ & $R$ & $F_1$ & accuracy \\\\", "\\midrule"]
+    for r in rows(report):
+        cells = [latex_escape(str(r[k])) for k in ("layer", "metric", "group")]
+        cells += [c.replace("–", "--") for c in _ratio_cells(r)]
+        lines.append(" & ".join(cells) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}", f"% {_header(report)}"]
+    if report.get("signature"):
+        lines.append(f"% signature: {report['signature']}")
     return "\n".join(lines) + "\n"
 
 
@@ -203,6 +245,8 @@ def render(report: dict[str, Any], fmt: str) -> str:
         return to_csv(report, signature=True)
     if fmt == "markdown":
         return to_markdown(report)
+    if fmt == "latex":
+        return to_latex(report)
     from rich.console import Console
     from rich.table import Table
 

@@ -43,11 +43,21 @@ def comparison_rows(result: dict[str, Any], metrics: Sequence[str] = ("*",)
     """
     parts = [(ALL, result["layers"])]
     parts += [(g, s["layers"]) for g, s in result.get("slices", {}).items()]
+    default = result.get("settings", {}).get("baseline")
     for slice_name, layers in parts:
         for layer, res in layers.items():
+            ref = res.get("reference", default)
+            absent = res.get("not_predicted", {})
             for name, entry in res["metrics"].items():
                 if not any(fnmatch.fnmatchcase(name, p) for p in metrics):
                     continue
+                for sys_name, why in absent.items():  # no result: n/a, never a 0
+                    yield {"slice": slice_name, "layer": layer, "metric": name,
+                           "system": sys_name, "value": None, "low": None, "high": None,
+                           "difference": None, "diff_low": None, "diff_high": None,
+                           "p": None, "p_holm": None, "significant": None,
+                           "not_applicable": why, "mdd": None, "diff_mdd": None,
+                           "reference": ref}
                 for sys_name, v in entry["systems"].items():
                     d = entry.get("differences", {}).get(sys_name, {})
                     ci = v.get("interval") or [None, None]
@@ -58,7 +68,8 @@ def comparison_rows(result: dict[str, Any], metrics: Sequence[str] = ("*",)
                            "diff_low": dci[0], "diff_high": dci[1], "p": d.get("p"),
                            "p_holm": d.get("p_holm"), "significant": d.get("significant"),
                            "not_applicable": entry.get("not_applicable"),
-                           "mdd": v.get("mdd"), "diff_mdd": d.get("mdd")}
+                           "mdd": v.get("mdd"), "diff_mdd": d.get("mdd"),
+                           "reference": ref}
 
 
 def check_metric_patterns(result: dict[str, Any], metrics: Sequence[str]) -> None:
@@ -100,9 +111,10 @@ def _p(x: Any) -> str:
     return "" if x is None else (f"{x:.4f}" if x >= 1e-4 else f"{x:.1e}")
 
 
-def _cells(r: dict[str, Any], baseline: str | None) -> list[str]:
+def _cells(r: dict[str, Any], baseline: str | None = None) -> list[str]:
     mark = "*" if r["significant"] else ""
-    sys_name = f"{r['system']} (baseline)" if r["system"] == baseline else r["system"]
+    ref = r.get("reference", baseline)
+    sys_name = f"{r['system']} (reference)" if r["system"] == ref else r["system"]
     value = "n/a" if r.get("not_applicable") else _f(r["value"])
     return [sys_name, value, _ci(r["low"], r["high"]), _signed(r["difference"]) + mark,
             _ci(r["diff_low"], r["diff_high"]), _p(r["p"]), _p(r["p_holm"])]
@@ -114,15 +126,19 @@ def _header(result: dict[str, Any]) -> str:
     corpus = f", corpus {result['corpus_version']}" if result.get("corpus_version") else ""
     scorer = result.get("scorer", {})
     who = f"{scorer['name']} {scorer['version']}{corpus}. " if scorer else ""
+    refs = {layer: r for layer, r in s.get("reference", {}).items() if r is not None}
+    if not refs and s.get("baseline") is not None:
+        refs = {layer: s["baseline"] for layer in result.get("layers", {})}
+    against = ", ".join(f"{layer} vs {r}" for layer, r in refs.items())
     tests = (f"p: paired approximate randomisation ({s['trials']} trials), "
-             f"p = (c + 1) / (n + 1); Holm-adjusted over {len(s['systems']) - 1} "
-             f"system(s) vs baseline {s['baseline']}; * = adjusted p < {s['alpha']}; "
-             if s["baseline"] is not None else "one system, no test; ")
+             f"p = (c + 1) / (n + 1); Holm-adjusted over the systems compared with each "
+             f"layer's reference ({against}); * = adjusted p < {s['alpha']}; "
+             if refs else "no reference system, no test (give --reference NAME); ")
     return (f"{who}{conf}% paired-bootstrap intervals over documents ({s['resamples']} "
             f"resamples); {tests}seed {s['seed']}.")
 
 
-COLUMNS = ("system", "score", "interval", "Δ vs baseline", "Δ interval", "p", "p (Holm)")
+COLUMNS = ("system", "score", "interval", "Δ vs reference", "Δ interval", "p", "p (Holm)")
 
 
 def footer(result: dict[str, Any], metrics: Sequence[str] = ("*",)) -> list[str]:
@@ -145,14 +161,14 @@ def _markdown(result: dict[str, Any], metrics: Sequence[str]) -> str:
     by = result["settings"].get("by")
     lead = ["slice"] if by else []
     cols = [*lead, "layer", "metric", *COLUMNS]
-    lines = [_header(result), "", "| " + " | ".join(cols) + " |",
-             "|" + "---|" * len(cols)]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in comparison_rows(result, metrics):
         first = [f"{by}={r['slice']}" if r["slice"] != ALL else ALL] if by else []
         cells = [*first, r["layer"], r["metric"], *_cells(r, result["settings"]["baseline"])]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     power = power_lines(result, _shown(result, metrics))
     sig = [f"signature: `{result['signature']}`"] if result.get("signature") else []
+    lines += ["", _header(result)]  # the table first: markdown output starts with it
     if power or sig:
         lines += ["", *(f"- {x}" for x in (*power, *sig))]
     return "\n".join(lines) + "\n"
@@ -198,7 +214,7 @@ def _csv(result: dict[str, Any], metrics: Sequence[str]) -> str:
     buf = io.StringIO()
     cols = ["slice", "layer", "metric", "system", "value", "low", "high", "difference",
             "diff_low", "diff_high", "p", "p_holm", "significant", "not_applicable", "mdd",
-            "diff_mdd", "signature"]
+            "diff_mdd", "reference", "signature"]
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     sig = result.get("signature") or ""
@@ -215,7 +231,7 @@ def render_comparison(result: dict[str, Any], fmt: str, metrics: Sequence[str] =
     ...        "trials": 10, "systems": ["a"], "alpha": 0.05, "seed": 1},
     ...        "layers": {"quotes": {"metrics": {"quote.f1": {
     ...        "systems": {"a": {"value": 0.5, "interval": [0.4, 0.6]}}}}}}}
-    >>> print(render_comparison(res, "markdown").splitlines()[-1])
+    >>> print(render_comparison(res, "markdown").splitlines()[2])
     | quotes | quote.f1 | a | 0.5000 | [0.4000, 0.6000] |  |  |  |  |
     """
     if fmt == "json":

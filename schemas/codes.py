@@ -131,6 +131,10 @@ _ALL: list[ErrorCode] = [
         ("labels-outside-inventory", "Predicted items carry labels that are not in the label "
          "inventory (printed as a warning; an error with --strict).",
          "map the extractor's labels to those of schemas/labels.json"),
+        ("invalid-predictions", "Predicted Documents (an extractor's output or a file) fail "
+         "the validator's checks of levels 1 to 3: the refusal counts them per check id and "
+         "quotes the first.", "correct the extractor's output; `dateline validate FILE` lists "
+         "every incident; --no-validate scores it as it is"),
         ("duplicate-document-id", "Two documents of one collection share an id.",
          "give every document a unique id, or remove the copy"),
         ("document-ids-differ", "The gold and predicted files hold different document ids.",
@@ -161,8 +165,8 @@ _ALL: list[ErrorCode] = [
          "choose another name, or register it with replace=True"),
         ("unknown-mode", "An entity scoring mode that does not exist.",
          "use strict, exact, partial or type"),
-        ("unknown-baseline", "The baseline is not among the compared systems.",
-         "give --baseline one of the system names"),
+        ("unknown-baseline", "The reference (--reference, formerly --baseline) is not among "
+         "the compared systems.", "give --reference one of the system names"),
         ("unknown-meta-field", "A breakdown field that is not a document metadata field.",
          "use a field of Document.meta (genre, collection, publisher, ...)"),
         ("bad-overlap-threshold", "A minimum overlap outside [0, 1].",
@@ -410,7 +414,7 @@ _ALL: list[ErrorCode] = [
         ("not-an-extractor", "A registered extractor is no Extractor (name, version, extract).",
          "implement the dateline.baselines.Extractor protocol"),
         ("bad-setting", "An extractor setting that is malformed or unknown.",
-         "check the setting names (`dateline extractors`)"),
+         "check the setting names (`dateline extractors --verbose` lists them)"),
         ("extractor-not-trained", "An extractor that learns has no trained model.",
          "run `dateline train NAME`"),
         ("not-trainable", "An extractor that learns nothing was asked to train.",

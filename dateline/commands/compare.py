@@ -1,11 +1,15 @@
 """``dateline compare GOLD PRED_A PRED_B [...]``: every metric of each system with a 95%
-paired-bootstrap interval, and each system against the baseline: the difference, its
-interval, and an approximate-randomisation p-value (raw and Holm-adjusted).
+paired-bootstrap interval, and each system against the reference: the difference, its
+interval, and an approximate-randomisation p-value (raw and Holm-adjusted). A system is
+scored only on the layers its predictions predict (n/a elsewhere, with the reason).
 
 GOLD is a ``.jsonl``/``.json`` file of Documents or a corpus split (``corpus:test``). Systems
-are named after their files (``--names`` overrides); the baseline is the first unless
-``--baseline`` names another. Exit codes: 0 compared, 1 refused (the data has a problem, or
-the run's signature differs from ``--signature``), 2 usage error.
+are named after their files (``--names`` overrides); each layer's reference is
+``--reference NAME``, else the layer's reference point (``lexicon``, ``quote-marks``) when it
+is among them, never the first by position: without one a layer has intervals, no test.
+Prediction files are validated (levels 1-3) unless ``--no-validate``. Exit codes: 0
+compared, 1 refused (the data has a problem, or the run's signature differs from
+``--signature``), 2 usage error.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -21,11 +25,13 @@ import argparse
 import sys
 
 from dateline.commands.options import (
+    add_reference_option,
     add_resampling_options,
     add_scoring_options,
     add_signature_option,
     load_gold,
     load_predictions,
+    reference_of,
     scoring_options,
     system_names,
 )
@@ -38,6 +44,7 @@ from dateline.evaluation.tables import (
     render_comparison,
 )
 from dateline.provenance import gold_source
+from dateline.references import check_reference, references
 from dateline.schemas import DatelineError, Meta, atomic_write_text
 
 __all__ = ["register", "run"]
@@ -49,21 +56,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     >>> import argparse
     >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
     >>> args = p.parse_args(["compare", "gold.jsonl", "a.jsonl", "b.jsonl"])
-    >>> args.func is run, args.baseline, args.confidence, args.alpha, args.format
+    >>> args.func is run, args.reference, args.confidence, args.alpha, args.format
     (True, None, 0.95, 0.05, 'table')
     """
     p = sub.add_parser(
         "compare", help="compare systems: intervals, differences and significance",
         description="Score several systems against the same gold documents: every metric "
                     "with a paired-bootstrap confidence interval over documents, and each "
-                    "system against the baseline with the difference, its interval and a "
+                    "system against the reference with the difference, its interval and a "
                     "paired approximate-randomisation p-value, Holm-corrected.")
     p.add_argument("gold", metavar="GOLD", help="gold .jsonl/.json file, or corpus:SPLIT")
     p.add_argument("preds", metavar="PRED", nargs="+", help="predicted .jsonl/.json files")
     p.add_argument("--names", default=None, metavar="N[,N...]",
                    help="system names, one per PRED (default: the file names)")
-    p.add_argument("--baseline", default=None, metavar="NAME",
-                   help="the system the others are compared with (default: the first)")
+    add_reference_option(p, "a name or a PRED path")
     add_scoring_options(p)
     add_resampling_options(p)
     p.add_argument("--confidence", type=probability, default=0.95, metavar="C",
@@ -103,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     >>> with contextlib.redirect_stdout(io.StringIO()) as out:
     ...     code = run(p.parse_args(["compare", gold_file, gold_file, pred_file, "--layer",
     ...                              "entities", "--resamples", "20", "--trials", "20",
-    ...                              "--format", "json"]))
+    ...                              "--reference", "gold", "--format", "json"]))
     >>> f1 = json.loads(out.getvalue())["layers"]["entities"]["metrics"]["strict.f1"]
     >>> code, f1["systems"]["gold"]["value"], round(f1["differences"]["pred"]["difference"], 4)
     (0, 1.0, -0.3333)
@@ -114,17 +120,20 @@ def run(args: argparse.Namespace) -> int:
     if len(names) != len(args.preds) or len(set(names)) != len(names):
         raise DatelineError("bad-option", f"--names {args.names!r}: give one distinct name "
                             f"per prediction file ({len(args.preds)})", exit_code=2)
-    baseline = args.baseline
-    if baseline is not None and baseline not in names and baseline in args.preds:
-        baseline = names[args.preds.index(baseline)]  # a path is accepted too
+    reference = reference_of(args)
+    if reference is not None and reference not in names and reference in args.preds:
+        reference = names[args.preds.index(reference)]  # a path is accepted too
+    check_reference(reference, names)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
     gold, corpus_version = load_gold(args.gold)
     source = gold_source(args.gold)
-    systems = {name: load_predictions(path, gold, strict=args.strict)
+    systems = {name: load_predictions(path, gold, strict=args.strict,
+                                             validate=args.validate)
                for name, path in zip(names, args.preds, strict=True)}
     result = compare_systems(
-        gold, systems, baseline=baseline, layers=o.layers, statuses=o.statuses, labels=o.labels,
+        gold, systems, baseline=references(systems, o.layers, explicit=reference),
+        layers=o.layers, statuses=o.statuses, labels=o.labels,
         kinds=o.kinds, overlap=o.overlap, resamples=args.resamples, trials=args.trials,
         seed=args.seed, confidence=args.confidence, alpha=args.alpha, by=args.by,
         per_label=args.per_label, corpus_version=corpus_version,

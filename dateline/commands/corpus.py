@@ -7,12 +7,17 @@
 >>> args = p.parse_args(["corpus", "build", "--sources", "src", "--update"])
 >>> args.action, args.sources, args.update
 ('build', 'src', True)
+>>> p.parse_args(["corpus", "stats", "--update"])  # an option of another action
+Traceback (most recent call last):
+...
+SystemExit: 2
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,34 +33,42 @@ __all__ = ["print_stats", "read_stats", "register", "run", "stats_tables"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``corpus`` subcommand.
+    """Add the ``corpus`` subcommand: one sub-parser per action, each with its own options
+    (an option another action takes is refused, a usage error).
 
     >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
-    >>> args = p.parse_args(["corpus", "stats"])
-    >>> args.func is run, args.corpus, args.sources, args.targets
-    (True, None, None, [])
+    >>> args = p.parse_args(["corpus", "stats", "--json"])
+    >>> args.func is run, args.action, args.corpus, args.sources, args.json
+    (True, 'stats', None, None, True)
     """
     p = sub.add_parser("corpus", help="build the corpus from its pinned sources; show statistics",
                        description="Build corpus/data from the pinned sources (corpus/"
                                    "sources.lock), validate it, and update stats.json, the "
-                                   "card and MANIFEST.")
-    p.add_argument("action", choices=("build", "stats", "lock", *corpus_release.ACTIONS),
-                   help="build: build and check; stats: print corpus/stats.json; "
-                        "lock: pin the source files (rewrites corpus/sources.lock); "
-                        "release VERSION; diff A B; export DIR; fetch-sources [DIR]")
-    p.add_argument("--sources", metavar="DIR", default=None,
-                   help="folder of the sources (default $DATELINE_SOURCES, else "
-                        "../shared/sources beside a checkout, else the per-user data folder's "
-                        "dateline/sources)")
-    p.add_argument("--corpus", metavar="DIR", default=None,
-                   help="corpus folder; build makes a new or empty one a corpus folder "
-                        "(default $DATELINE_CORPUS, else corpus/ of a checkout, else the "
-                        "per-user data folder's dateline/corpus)")
-    p.add_argument("--update", action="store_true",
-                   help="accept built files that differ from corpus/MANIFEST (and new splits)")
-    p.add_argument("--quiet", action="store_true", help="no progress, no table")
-    corpus_release.add_arguments(p)
-    p.set_defaults(func=run)
+                                   "card and MANIFEST; show its statistics; pin the sources; "
+                                   "release, diff and export versions; fetch the sources.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--sources", metavar="DIR", default=None,
+                        help="folder of the sources (default $DATELINE_SOURCES, else "
+                             "../shared/sources beside the repository)")
+    common.add_argument("--corpus", metavar="DIR", default=None,
+                        help="corpus folder (default $DATELINE_CORPUS, else corpus/ in the "
+                             "repository)")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    build = actions.add_parser("build", parents=[common], help="build and check the corpus",
+                               description="Build corpus/data from the pinned sources, check "
+                                           "it, and update stats.json, the card and MANIFEST.")
+    build.add_argument("--update", action="store_true",
+                       help="accept built files that differ from corpus/MANIFEST (and new "
+                            "splits)")
+    build.add_argument("--quiet", action="store_true", help="no progress, no table")
+    stats = actions.add_parser("stats", parents=[common], help="print the corpus statistics",
+                               description="Print the statistics of the built corpus "
+                                           "(stats.json) and its coverage audit.")
+    stats.add_argument("--json", action="store_true", help="print stats.json as JSON")
+    actions.add_parser("lock", parents=[common], help="pin the source files",
+                       description="Pin the source files: rewrite corpus/sources.lock.")
+    corpus_release.add_actions(actions, common)
+    p.set_defaults(func=run, parser=p)
 
 
 def print_stats(stats: dict[str, Any], console: Console) -> None:
@@ -173,15 +186,16 @@ def run(args: argparse.Namespace) -> int:
     corpus, sources = corpus_path(args.corpus), sources_path(args.sources)
     if args.action in corpus_release.ACTIONS:
         return corpus_release.run(args, corpus, sources)
-    if args.targets:
-        raise DatelineError("usage", f"`dateline corpus {args.action}` takes no arguments",
-                            exit_code=2)
     if args.action == "stats":
         path = corpus / "stats.json"
         if not path.exists():
             raise DatelineError("corpus-not-built", f"no {path}",
                                 fix="run `dateline corpus build`")
-        print_stats(read_stats(path), console)
+        stats = read_stats(path)
+        if args.json:
+            sys.stdout.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
+        else:
+            print_stats(stats, console)
         return 0
     if args.action == "lock":
         lock = lock_sources(corpus, sources)

@@ -4,7 +4,8 @@ The work is done in :mod:`dateline.release`, :mod:`dateline.diff`, :mod:`datelin
 :mod:`dateline.fetch`; these functions parse arguments and print.
 
 >>> import argparse
->>> p = argparse.ArgumentParser(); _ = p.add_argument("action"); add_arguments(p)
+>>> p = argparse.ArgumentParser()
+>>> add_actions(p.add_subparsers(dest="action"), argparse.ArgumentParser(add_help=False))
 >>> a = p.parse_args(["diff", "corpus-v0.1.0", "HEAD", "--json", "out.json"])
 >>> a.targets, a.json
 (['corpus-v0.1.0', 'HEAD'], 'out.json')
@@ -31,45 +32,68 @@ from dateline.commands.types import non_negative_int, positive_int
 from dateline.diff import LAYERS, CorpusDiff, diff_folders
 from dateline.schemas import DatelineError, atomic_write_text
 
-__all__ = ["ACTIONS", "add_arguments", "render_diff", "resolve_side", "run"]
+__all__ = ["ACTIONS", "add_actions", "render_diff", "resolve_side", "run"]
 
 ACTIONS = ("release", "diff", "export", "fetch-sources")
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """Add the positional TARGETS and the options of the release actions to ``corpus``.
+def add_actions(actions: argparse._SubParsersAction, common: argparse.ArgumentParser  # type: ignore[type-arg]
+                ) -> None:
+    """Add the sub-parsers of :data:`ACTIONS` to ``corpus``'s, each with its own positional
+    ARGs (``targets``) and options only (``common``: the options every action takes).
 
-    >>> p = argparse.ArgumentParser(); _ = p.add_argument("action"); add_arguments(p)
+    >>> p = argparse.ArgumentParser(); add_actions(p.add_subparsers(dest="action"),
+    ...                                            argparse.ArgumentParser(add_help=False))
     >>> a = p.parse_args(["export", "--format", "conll", "out"])
-    >>> a.targets, a.format, a.limit, a.json
-    (['out'], 'conll', 20, None)
+    >>> a.targets, a.format
+    (['out'], 'conll')
     """
-    p.add_argument("targets", nargs="*", metavar="ARG",
-                   help="release: VERSION; diff: A B (tag, commit or built folder); "
-                        "export: DIR; fetch-sources: [DIR]")
-    p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
-                   help="diff: write JSON to FILE (or to stdout instead of the table)")
-    p.add_argument("--limit", type=non_negative_int, default=20, metavar="N",
-                   help="diff: rows of the details table (default 20; the JSON has all)")
-    p.add_argument("--format", choices=("parquet", "conll", "docbin"), default="parquet",
-                   help="export: file format (default parquet)")
-    p.add_argument("--labels", default=None, metavar="L[,L...]|all",
-                   help="export conll/docbin: the entity labels to tag (default PERSON,"
-                        "ORGANIZATION,LOCATION; all: every label the layers cover)")
-    p.add_argument("--kinds", default=None, metavar="K[,K...]|all",
-                   help="export conll/docbin: the mention kinds to tag (default named; all: "
-                        "every kind)")
-    p.add_argument("--repo", action="append", default=[], metavar="NAME=URL",
-                   help="fetch-sources: fetch source NAME from URL instead of the lock's "
-                        "repository (repeatable)")
-    p.add_argument("--issue", action="append", type=positive_int, default=[], metavar="N",
-                   help="release: issue the changes link to (repeatable; default: the (#N) "
-                        "references of the commits since the last corpus-v* tag)")
-    p.add_argument("--since", default=None, metavar="REV",
-                   help="release: the previous release (default: the highest corpus-v* tag)")
-    p.add_argument("--date", default=None, metavar="YYYY-MM-DD",
-                   help="release: date of the CHANGELOG entry (default: today, UTC)")
-    _positionals_after_options(p)
+    release = actions.add_parser("release", parents=[common], help="tag a corpus release",
+                                 description="Release the built corpus as VERSION: CHANGELOG "
+                                             "entry, card, MANIFEST and a corpus-vVERSION tag.")
+    release.add_argument("targets", nargs="*", metavar="VERSION", help="the new version")
+    release.add_argument("--issue", action="append", type=positive_int, default=[],
+                         metavar="N", help="issue the changes link to (repeatable; default: "
+                                           "the (#N) references of the commits since the last "
+                                           "corpus-v* tag)")
+    release.add_argument("--since", default=None, metavar="REV",
+                         help="the previous release (default: the highest corpus-v* tag)")
+    release.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                         help="date of the CHANGELOG entry (default: today, UTC)")
+    release.add_argument("--limit", type=non_negative_int, default=20, metavar="N",
+                         help="rows of the table of changes since the previous release "
+                              "(default 20)")
+    diff = actions.add_parser("diff", parents=[common], help="what changed between two "
+                              "corpus versions", description="Compare two corpus versions (a "
+                              "tag, a commit or a built folder each): documents and items "
+                              "added, removed and changed.")
+    diff.add_argument("targets", nargs="*", metavar="A B",
+                      help="two versions: a tag, a commit or a built folder")
+    diff.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
+                      help="write JSON to FILE (or to stdout instead of the table)")
+    diff.add_argument("--limit", type=non_negative_int, default=20, metavar="N",
+                      help="rows of the details table (default 20; the JSON has all)")
+    export = actions.add_parser("export", parents=[common], help="export the corpus",
+                                description="Export the built corpus to DIR as Parquet, "
+                                            "CoNLL or spaCy DocBin files.")
+    export.add_argument("targets", nargs="*", metavar="DIR", help="the folder to write")
+    export.add_argument("--format", choices=("parquet", "conll", "docbin"), default="parquet",
+                        help="file format (default parquet)")
+    export.add_argument("--labels", default=None, metavar="L[,L...]|all",
+                        help="conll/docbin: the entity labels to tag (default PERSON,"
+                             "ORGANIZATION,LOCATION; all: every label the layers cover)")
+    export.add_argument("--kinds", default=None, metavar="K[,K...]|all",
+                        help="conll/docbin: the mention kinds to tag (default named; all: "
+                             "every kind)")
+    fetch = actions.add_parser("fetch-sources", parents=[common], help="fetch the pinned "
+                               "sources", description="Fetch the source files pinned in "
+                               "corpus/sources.lock into DIR (default: --sources).")
+    fetch.add_argument("targets", nargs="*", metavar="DIR", help="where to put them")
+    fetch.add_argument("--repo", action="append", default=[], metavar="NAME=URL",
+                       help="fetch source NAME from URL instead of the lock's repository "
+                            "(repeatable)")
+    for parser in (release, diff, export, fetch):
+        _positionals_after_options(parser)
 
 
 def _positionals_after_options(p: argparse.ArgumentParser) -> None:
@@ -79,7 +103,7 @@ def _positionals_after_options(p: argparse.ArgumentParser) -> None:
 
     def parse_known_args(args: Any = None, namespace: Any = None) -> Any:
         ns, extra = parse(args, namespace)
-        if getattr(ns, "action", None) in ACTIONS:
+        if getattr(ns, "targets", None) is not None:
             ns.targets = [*ns.targets, *(a for a in extra if not a.startswith("-"))]
             extra = [a for a in extra if a.startswith("-")]
         return ns, extra
@@ -120,7 +144,8 @@ def run(args: argparse.Namespace, corpus: Path, sources: Path) -> int:
     1
     >>> write_jsonl([Document(id="d1", text="One.")], folder / "b" / "test.jsonl")
     1
-    >>> p = argparse.ArgumentParser(); _ = p.add_argument("action"); add_arguments(p)
+    >>> p = argparse.ArgumentParser()
+    >>> add_actions(p.add_subparsers(dest="action"), argparse.ArgumentParser(add_help=False))
     >>> args = p.parse_args(["diff", str(folder / "a"), str(folder / "b"),
     ...                      "--json", str(folder / "diff.json")])
     >>> with contextlib.redirect_stdout(io.StringIO()) as out:

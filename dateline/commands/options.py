@@ -20,17 +20,23 @@ from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
 from dateline.evaluation.layers import layer_names, layers
 from dateline.evaluation.matching import Overlap
-from dateline.schemas import DatelineError, Document, read_jsonl
+from dateline.output_checks import file_incidents, read_incidents, refuse_invalid
+from dateline.schemas import CHECKS, DatelineError, Document, read_jsonl
 from dateline.schemas.labels import inventory
+
+LEVEL_1 = frozenset(c for c, (level, _) in CHECKS.items() if level == 1)
 
 __all__ = [
     "ScoringOptions",
+    "add_reference_option",
     "add_resampling_options",
     "add_scoring_options",
     "add_signature_option",
+    "add_validate_option",
     "load_gold",
     "load_predictions",
     "parse_list",
+    "reference_of",
     "scoring_options",
     "system_names",
 ]
@@ -61,8 +67,50 @@ def add_scoring_options(p: argparse.ArgumentParser) -> None:
                    help="the protocol the predictions were made under, for the signature: "
                         "test, all or cv:K (default: all for corpus:all, test otherwise)")
     p.add_argument("--strict", action="store_true",
-                   help="refuse predicted labels outside the label inventory (default: a "
-                        "warning; they are scored as labels of their own)")
+                   help="with --no-validate: refuse predicted labels outside the label "
+                        "inventory (default: a warning; they are scored as labels of their "
+                        "own)")
+    add_validate_option(p)
+
+
+def add_reference_option(p: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--reference NAME`` (``what``: what NAME may be), and the deprecated spelling
+    ``--baseline`` (hidden; :func:`reference_of` warns).
+
+    >>> p = argparse.ArgumentParser(); add_reference_option(p, "a system name")
+    >>> reference_of(p.parse_args(["--reference", "lexicon"]))
+    'lexicon'
+    """
+    p.add_argument("--reference", default=None, metavar="NAME",
+                   help=f"test every other system against this one ({what}), on the layers "
+                        "it predicts (default: the layer's reference point, lexicon or "
+                        "quote-marks, when it is among them; else intervals only, no test)")
+    p.add_argument("--baseline", dest="old_baseline", default=None, help=argparse.SUPPRESS)
+
+
+def reference_of(args: argparse.Namespace) -> str | None:
+    """The ``--reference`` given, or the deprecated ``--baseline`` (with a warning).
+
+    >>> reference_of(argparse.Namespace(reference=None, old_baseline=None)) is None
+    True
+    """
+    if args.old_baseline is not None:
+        print("warning: --baseline is deprecated; use --reference", file=sys.stderr)
+        return args.reference or args.old_baseline
+    return args.reference  # type: ignore[no-any-return]
+
+
+def add_validate_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--no-validate``: skip the validator's checks (levels 1-3) of predictions.
+
+    >>> p = argparse.ArgumentParser(); add_validate_option(p)
+    >>> p.parse_args([]).validate, p.parse_args(["--no-validate"]).validate
+    (True, False)
+    """
+    p.add_argument("--no-validate", dest="validate", action="store_false",
+                   help="do not check the predictions with the validator (levels 1-3: "
+                        "schema, offsets, cross-references and label inventory) before "
+                        "scoring; offsets are still checked")
 
 
 def add_resampling_options(p: argparse.ArgumentParser, *, trials: bool = True) -> None:
@@ -182,10 +230,12 @@ def load_gold(spec: str) -> tuple[list[Document], str | None]:
 
 
 def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
-                     strict: bool = False) -> list[Document]:
+                     strict: bool = False, validate: bool = True) -> list[Document]:
     """The predicted Documents of a ``.jsonl``/``.json`` file. With ``gold``: paired with it
-    (same ids and texts), then their spans checked (level 2). Labels outside the inventory
-    are a warning (with ``strict``, an error).
+    (same ids and texts), then their spans checked (level 2). With ``validate`` (the
+    default) every level 1-3 incident refuses the file (``invalid-predictions``, with the
+    summary and the first incidents). Labels outside the inventory are a warning (with
+    ``strict``, an error).
 
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "pred.json"
@@ -196,9 +246,18 @@ def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
     if not Path(path).exists():
         raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
                             fix="give a .jsonl file of predicted Documents", exit_code=2)
-    docs = list(read_jsonl(path))
+    see = f"`dateline validate {path}` lists every incident"
+    try:
+        docs = list(read_jsonl(path))
+    except DatelineError as err:
+        if validate and err.code in LEVEL_1:  # a schema problem: list them all, not the first
+            refuse_invalid(read_incidents(path), path, see=see)
+        raise
     if gold is not None:
         pair_documents(gold, docs)  # a differing text is named first, then bad spans
+    if validate:
+        refuse_invalid(file_incidents(docs, path), path, see=see)
+    elif gold is not None:
         check_spans(docs, path)
     foreign = foreign_labels(docs)
     if foreign:

@@ -1,8 +1,9 @@
 """``dateline predict NAME (--split S | --input FILE) -o OUT``: run an extractor over Documents.
 
 The extractor sees only each document's id, text and meta (every layer is stripped first), and
-its predictions are written as Documents, one per line. A trainable extractor is trained first
-when no model for the current corpus version is cached (``dateline train NAME``).
+its predictions are written as Documents, one per line, once the validator (levels 1-3) found
+nothing wrong with them (``--no-validate`` writes them as they are). A trainable extractor is
+trained first when no model for the current corpus version is cached (``dateline train NAME``).
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -23,6 +24,8 @@ from typing import Any
 from rich.console import Console
 
 from dateline.baselines import Extractor, get_extractor
+from dateline.commands.options import add_validate_option
+from dateline.output_checks import output_incidents, refuse_invalid
 from dateline.predicting import predict_documents, prepare
 from dateline.schemas import DatelineError, Document, read_jsonl, write_jsonl
 
@@ -48,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     source.add_argument("--input", metavar="FILE", help="a .jsonl/.json file of Documents")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .jsonl file")
     add_settings_option(p)
+    add_validate_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run, parser=p)
 
@@ -133,6 +137,11 @@ def run(args: argparse.Namespace) -> int:
     prepare(extractor, console=console, settings=settings)
     preds, seconds = predict_documents(extractor, docs, console=console,
                                        description=f"{extractor.name} on {what}")
+    if args.validate:  # a plug-in's mistakes are refused before they are written
+        refuse_invalid(output_incidents(preds, extractor.name),
+                       f"output of extractor {extractor.name!r}",
+                       see=f"write it anyway with --no-validate, then `dateline validate "
+                           f"{args.output}` lists every incident")
     n = write_jsonl(preds, args.output)
     console.print(f"{extractor.name}@{extractor.version}: {n} documents in {seconds:.2f} s "
                   f"-> {args.output}")

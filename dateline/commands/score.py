@@ -3,7 +3,8 @@
 GOLD is a ``.jsonl``/``.json`` file of Documents or a corpus split (``corpus:test``); PRED a file
 of Documents with the same ids and texts. Exit codes: 0 scored, 1 refused (the data has a
 problem: ids or texts differ, a file is invalid; or the run's signature differs from
-``--signature``), 2 usage error.
+``--signature``), 2 usage error. PRED is validated first (levels 1-3; ``--no-validate``
+skips it); a layer PRED does not predict is n/a, never scored as all missed.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
@@ -26,8 +27,9 @@ from dateline.commands.options import (
     scoring_options,
 )
 from dateline.evaluation.report import FORMATS, render, score
-from dateline.evaluation.signature import check_signature, parse_signature
+from dateline.evaluation.signature import check_signature, parse_signature, protocol_part
 from dateline.provenance import gold_source
+from dateline.schemas import atomic_write_text
 
 __all__ = ["register", "run"]
 
@@ -49,6 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_scoring_options(p)
     add_signature_option(p)
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("-o", "--output", default=None, metavar="FILE",
+                   help="write to FILE instead of standard output")
     p.set_defaults(func=run, parser=p)
 
 
@@ -76,14 +80,21 @@ def run(args: argparse.Namespace) -> int:
     o = scoring_options(args)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
+    if args.protocol is not None:
+        protocol_part(args.protocol)  # so is a malformed protocol
     gold, corpus_version = load_gold(args.gold)
     source = gold_source(args.gold)
-    pred = load_predictions(args.pred, gold, strict=args.strict)
+    pred = load_predictions(args.pred, gold, strict=args.strict,
+                            validate=args.validate)
     report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
                    kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
                    manifest_hash=source.manifest_hash,
                    protocol=args.protocol or source.protocol)
     if args.signature is not None:
         check_signature(args.signature, report["signature"])
-    sys.stdout.write(render(report, args.format))
+    text = render(report, args.format)
+    if args.output:
+        atomic_write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
     return 0

@@ -33,6 +33,7 @@ __all__ = [
     "fold_count",
     "fraction",
     "non_negative_int",
+    "plain_text",
     "positive_int",
     "probability",
     "seed",
@@ -148,8 +149,23 @@ _ARGPARSE_VALUE = re.compile(r"^invalid (choice|\w+ value): ")  # argparse's own
 _ARGUMENT = re.compile(r"^argument (?P<option>[^:]+): (?P<message>.*)$", re.DOTALL)
 
 
+_ROLE = re.compile(r":[a-z]+:`~?(?:[\w.]*\.)?([^`<]+?)(?: <[^>]+>)?`")
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def plain_text(text: str) -> str:
+    """reStructuredText markup of docstrings as plain text, for ``--help``: literals lose
+    their double backquotes, roles show their target's last name.
+
+    >>> plain_text("``push`` (see :func:`~dateline.studio.push` and :mod:`dateline.loading`)")
+    'push (see push and loading)'
+    """
+    return _LITERAL.sub(r"\1", _ROLE.sub(lambda m: m.group(1).rsplit(".", 1)[-1], text))
+
+
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are coded one-line messages (exit 2).
+    """An argument parser whose errors are coded one-line messages (exit 2), and whose help
+    is plain text (:func:`plain_text`: descriptions taken from docstrings lose their markup).
 
     >>> import contextlib, io
     >>> p = Parser(prog="demo"); _ = p.add_argument("--n", type=positive_int)
@@ -158,6 +174,10 @@ class Parser(argparse.ArgumentParser):
     >>> print(err.getvalue().splitlines()[-1])
     error: [usage] demo: unrecognized arguments: extra. Fix: run demo --help.
     """
+
+    def format_help(self) -> str:
+        """The help text, plain."""
+        return plain_text(super().format_help())
 
     def error(self, message: str) -> NoReturn:
         """Print the usage and the coded error to stderr; exit 2."""

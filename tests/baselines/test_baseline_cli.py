@@ -90,7 +90,7 @@ def test_predict_with_a_setting(tiny_corpus) -> None:
 def test_benchmark_writes_predictions_report_and_tables(tiny_corpus, capsys) -> None:
     out = tiny_corpus / "bench"
     names = "quotes-rules,quote-marks,crf,lexicon,events-rules"
-    assert main(["benchmark", "--extractors", names, "-o", str(out), "--quiet"]) == 0
+    assert main(["benchmark", "--extractors", names, "--output-dir", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
     for title in ("entities —", "entities, core task", "events —", "quotes —"):
         assert title in printed
@@ -102,7 +102,7 @@ def test_benchmark_writes_predictions_report_and_tables(tiny_corpus, capsys) -> 
     for name in names.split(","):
         assert all(check_document(d) == [] for d in read_jsonl(out / f"{name}.jsonl"))
     # The second run reuses the trained models.
-    assert main(["benchmark", "--extractors", "crf", "-o", str(out), "--quiet"]) == 0
+    assert main(["benchmark", "--extractors", "crf", "--output-dir", str(out), "--quiet"]) == 0
     again = json.loads((out / "report.json").read_text())
     assert again["extractors"]["crf"]["train"]["cached"] is True
 

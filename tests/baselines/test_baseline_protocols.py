@@ -81,7 +81,7 @@ def loading_docs():
 
 def test_all_refuses_an_extractor_trained_on_the_corpus(tiny_corpus, capsys):
     out = tiny_corpus / "bench"
-    code = main(["benchmark", "--protocol", "all", "--extractors", "events-rules", "-o",
+    code = main(["benchmark", "--protocol", "all", "--extractors", "events-rules", "--output-dir",
                  str(out), "--quiet"])
     assert code == 2 and "protocol-refuses-trained" in capsys.readouterr().err
     with pytest.raises(DatelineError, match="protocol-refuses-trained"):
@@ -100,7 +100,7 @@ def test_all_scores_every_document_and_skips_trained_extractors(tiny_corpus):
 def test_cv_end_to_end(tiny_corpus, capsys):
     out = tiny_corpus / "cv"
     assert main(["benchmark", "--protocol", "cv", "--folds", "3", "--extractors",
-                 "crf,events-rules,quotes-rules", "-o", str(out), "--quiet",
+                 "crf,events-rules,quotes-rules", "--output-dir", str(out), "--quiet",
                  "--resamples", "50", "--trials", "50"]) == 0
     printed = capsys.readouterr().out
     assert f"all {len(DOCS)} documents, 3-fold cross-validation" in printed
@@ -112,7 +112,7 @@ def test_cv_end_to_end(tiny_corpus, capsys):
     assert report["extractors"]["quotes-rules"]["train"] is None
     # a second run reuses the three fold models
     assert main(["benchmark", "--protocol", "cv", "--folds", "3", "--extractors", "crf",
-                 "-o", str(out), "--quiet", "--resamples", "20", "--trials", "20"]) == 0
+                 "--output-dir", str(out), "--quiet", "--resamples", "20", "--trials", "20"]) == 0
     again = json.loads((out / "report.json").read_text())
     assert all(r["cached"] for r in again["extractors"]["crf"]["train"])
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from dateline.schemas import Document, LayerInfo, read_jsonl
+from dateline.schemas import Document, LayerInfo, inventory, read_jsonl
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "valid" / "example.json"
 GENRES = ("news", "interview", "opinion")
+ATTACK = "Conflict.Attack"
+ATTACK_ROLES = frozenset(inventory().event_roles[ATTACK])
 # Mentions no event argument or quote speaker refers to: safe to drop.
 DROPPABLE = {"m1", "m2", "m4", "m5", "m6", "m8"}
 OTHER = {"PERSON": "ORGANIZATION", "LOCATION": "ORGANIZATION", "TIME": "PERSON",
@@ -51,8 +53,10 @@ def perturb(docs: list[Document], seed: int, p: float) -> list[Document]:
             elif r < p and m.end - m.start > 2:
                 m = m.model_copy(update={"start": m.start + 1, "text": d.text[m.start + 1:m.end]})
             ents.append(m)
-        events = [e.model_copy(update={"type": "Conflict.Attack"}) if rng.random() < p else e
-                  for e in d.events]
+        # Retyped events keep the arguments their new type has the role of: valid output.
+        events = [e.model_copy(update={"type": ATTACK, "arguments": tuple(
+                      a for a in e.arguments if a.role in ATTACK_ROLES)})
+                  if rng.random() < p else e for e in d.events]
         quotes = []
         for q in d.quotes:
             r = rng.random()
@@ -61,6 +65,9 @@ def perturb(docs: list[Document], seed: int, p: float) -> list[Document]:
             if r < p and q.speaker is not None:
                 q = q.model_copy(update={"speaker": "m10"})
             quotes.append(q)
+        labels = tuple(dict.fromkeys((*d.layers.events.labels, ATTACK)))
+        layers = d.layers.model_copy(update={
+            "events": d.layers.events.model_copy(update={"labels": labels})})
         out.append(d.model_copy(update={"entities": tuple(ents), "events": tuple(events),
-                                        "quotes": tuple(quotes)}))
+                                        "quotes": tuple(quotes), "layers": layers}))
     return out

@@ -31,7 +31,8 @@ def run(capsys, *argv):
 
 
 def test_json_output_has_settings_and_every_layer(files, capsys):
-    code, out, _ = run(capsys, *files, *FAST, "--seed", "5", "--format", "json")
+    code, out, _ = run(capsys, *files, *FAST, "--seed", "5", "--format", "json",
+                       "--reference", "base")
     assert code == 0
     res = json.loads(out)
     s = res["settings"]
@@ -44,13 +45,14 @@ def test_json_output_has_settings_and_every_layer(files, capsys):
 
 
 def test_table_markdown_latex_csv(files, capsys):
-    argv = [*files, *FAST, "--layer", "entities", "--metric", "strict.f1"]
+    argv = [*files, *FAST, "--layer", "entities", "--metric", "strict.f1", "--reference",
+            "base"]
     code, table, _ = run(capsys, *argv)
-    assert code == 0 and "strict.f1" in table and "base (baseline)" in table
+    assert code == 0 and "strict.f1" in table and "base (reference)" in table
     assert "seed 12345" in table and "strict.recall" not in table
     _, md, _ = run(capsys, *argv, "--format", "markdown")
     lines = md.splitlines()
-    assert lines[2].startswith("| layer | metric | system | score | interval |")
+    assert lines[0].startswith("| layer | metric | system | score | interval |")
     assert len([x for x in lines if x.startswith("| entities | strict.f1 |")]) == 3
     _, tex, _ = run(capsys, *argv, "--format", "latex")
     assert "\\begin{tabular}" in tex and "strict.f1" in tex and "\\bottomrule" in tex
@@ -58,6 +60,42 @@ def test_table_markdown_latex_csv(files, capsys):
     _, csv, _ = run(capsys, *argv, "--format", "csv")
     assert csv.splitlines()[0].startswith("slice,layer,metric,system,value,low,high")
     assert len(csv.splitlines()) == 4
+
+
+def test_the_reference_is_never_the_first_by_position(files, capsys):
+    code, out, _ = run(capsys, *files, *FAST, "--layer", "entities", "--format", "json")
+    assert code == 0
+    res = json.loads(out)
+    assert res["layers"]["entities"]["reference"] is None
+    assert "differences" not in res["layers"]["entities"]["metrics"]["strict.f1"]
+    # named after a reference point (lexicon), a system is the default reference
+    code, out, _ = run(capsys, *files, *FAST, "--layer", "entities", "--format", "json",
+                       "--names", "mine,lexicon,other")
+    assert json.loads(out)["layers"]["entities"]["reference"] == "lexicon"
+    code, _, err = run(capsys, *files, *FAST, "--baseline", "worse", "--layer", "quotes")
+    assert code == 0 and "--baseline is deprecated" in err
+
+
+def test_a_layer_a_system_does_not_predict_is_na(files, capsys, tmp_path):
+    from dateline.schemas import LayerInfo, read_jsonl
+
+    entity_only = tmp_path / "entity-only.jsonl"
+    write_jsonl([d.model_copy(update={"events": (), "quotes": (), "layers": d.layers.model_copy(
+        update={"events": LayerInfo(), "quotes": LayerInfo()})}) for d in read_jsonl(files[1])],
+        entity_only)
+    code, out, _ = run(capsys, files[0], files[2], str(entity_only), *FAST, "--reference",
+                       "entity-only", "--format", "json")
+    assert code == 0
+    res = json.loads(out)
+    events = res["layers"]["events"]
+    assert events["not_predicted"] == {"entity-only": "not predicted (absent in every document)"}
+    assert events["reference"] is None  # the reference does not predict events
+    assert set(events["metrics"]["trigger_identification.f1"]["systems"]) == {"worse"}
+    assert res["layers"]["entities"]["reference"] == "entity-only"
+    code, table, _ = run(capsys, files[0], files[2], str(entity_only), *FAST, "--layer",
+                         "events", "--metric", "trigger_identification.f1")
+    row = next(x for x in table.splitlines() if "entity-only" in x)
+    assert "n/a" in row and "0.0000" not in row
 
 
 def test_slices_by_genre(files, capsys):
@@ -76,18 +114,18 @@ def test_slices_by_genre(files, capsys):
 
 def test_baseline_by_name_or_path_and_output_file(files, capsys, tmp_path):
     out = tmp_path / "c.json"
-    code, _, _ = run(capsys, *files, *FAST, "--baseline", files[2], "--layer", "events",
+    code, _, _ = run(capsys, *files, *FAST, "--reference", files[2], "--layer", "events",
                      "--format", "json", "-o", str(out))
     assert code == 0
     res = json.loads(out.read_text("utf-8"))
     assert res["settings"]["baseline"] == "worse"
-    code, _, _ = run(capsys, *files[:3], *FAST, "--names", "x,y", "--baseline", "y",
+    code, _, _ = run(capsys, *files[:3], *FAST, "--names", "x,y", "--reference", "y",
                      "--layer", "events", "--format", "json", "-o", str(out))
     assert json.loads(out.read_text("utf-8"))["settings"]["systems"] == ["x", "y"]
 
 
 def test_errors_exit_codes(files, capsys):
-    code, _, err = run(capsys, *files, "--baseline", "nobody")
+    code, _, err = run(capsys, *files, "--reference", "nobody")
     assert code == 2 and "unknown-baseline" in err
     code, _, err = run(capsys, files[0], "missing.jsonl")
     assert code == 2 and "no-such-file" in err
@@ -103,7 +141,8 @@ def test_benchmark_tables_show_intervals_and_significance(tmp_path):
 
     from rich.console import Console
 
-    from dateline.benchmark import benchmark, tables
+    from dateline.benchmark import benchmark
+    from dateline.benchmark_render import tables
 
     gold = corpus(30)
     preds = {"good": perturb(gold, 1, 0.1), "ref": perturb(gold, 2, 0.6)}
@@ -119,12 +158,12 @@ def test_benchmark_tables_show_intervals_and_significance(tmp_path):
             return out
 
     report = benchmark([Replay("good"), Replay("ref")], gold=gold, corpus_version="x",
-                       output_dir=tmp_path, resamples=100, trials=200, baseline="ref")
+                       output_dir=tmp_path, resamples=100, trials=200, reference="ref")
     assert report["comparison"]["entities"]["settings"]["baseline"] == "ref"
     console = Console(file=io.StringIO(), width=200)
     for t in tables(report):
         console.print(t)
     text = console.file.getvalue()
-    assert "* = differs from ref" in text and "seed 12345" in text
+    assert "*: differs from the reference ref (ref)" in text and "seed 12345" in text
     good = text[text.index("│ good"):].splitlines()
     assert "*" in good[0] and "[" in good[1]  # score marked significant, interval below it

@@ -148,7 +148,8 @@ def files(tmp_path_factory):
 
 
 def compare(capsys, *argv):
-    assert main(["compare", *argv, "--resamples", "100", "--trials", "100"]) == 0
+    assert main(["compare", *argv, "--resamples", "100", "--trials", "100",
+                 "--reference", "base"]) == 0
     return capsys.readouterr().out
 
 

@@ -233,7 +233,7 @@ def test_bad_input_is_refused(data):
     from dateline.schemas import DatelineError
 
     gold, systems = data
-    with pytest.raises(DatelineError, match="baseline 'zzz'"):
+    with pytest.raises(DatelineError, match="reference 'zzz'"):
         compare_systems(gold, systems, baseline="zzz", **FAST)
     with pytest.raises(DatelineError, match="not a document metadata field"):
         compare_systems(gold, systems, by="colour", **FAST)

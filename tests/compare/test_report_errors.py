@@ -112,12 +112,14 @@ def test_report_scores_carry_the_gold_files_signature(tmp_path):
     from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
 
     text = "Ann met Bo."
-    gold = [Document(id="d", text=text, layers=Layers(entities=LayerInfo(status="gold")),
-                     entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))]
+    gold = [Document(id="d", text=text, layers=Layers(entities=LayerInfo(
+        status="gold", labels=("PERSON",))), entities=(
+        Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))]
     write_jsonl(gold, tmp_path / "gold.jsonl")
     write_jsonl(gold, tmp_path / "pred.jsonl")
     assert main(["report", str(tmp_path / "gold.jsonl"), str(tmp_path / "pred.jsonl"),
-                 "-o", str(tmp_path / "out"), "--resamples", "10", "--layer", "entities"]) == 0
+                 "--output-dir", str(tmp_path / "out"), "--resamples", "10", "--layer",
+                 "entities"]) == 0
     scores = json.loads((tmp_path / "out" / "scores.json").read_text())
     assert "|corpus:unknown|" not in scores["signature"]
     assert "|protocol:test|" in scores["signature"]

@@ -90,7 +90,8 @@ def written(tmp_path_factory):
     pred = perturb(gold, 5, 0.4)
     write_jsonl(gold, d / "gold.jsonl")
     write_jsonl(pred, d / "sys.jsonl")
-    code = main(["report", str(d / "gold.jsonl"), str(d / "sys.jsonl"), "-o", str(d / "out"),
+    code = main(["report", str(d / "gold.jsonl"), str(d / "sys.jsonl"), "--output-dir",
+                 str(d / "out"),
                  "--resamples", "100", "--seed", "3"])
     assert code == 0
     return d / "out"
@@ -117,7 +118,7 @@ def test_report_refuses_bad_input(tmp_path, capsys):
     write_jsonl(gold, tmp_path / "g.jsonl")
     write_jsonl(gold[:1], tmp_path / "p.jsonl")
     assert main(["report", str(tmp_path / "g.jsonl"), str(tmp_path / "p.jsonl"),
-                 "-o", str(tmp_path / "o")]) == 1
+                 "--output-dir", str(tmp_path / "o")]) == 1
     assert "document-ids-differ" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "g.jsonl"), str(tmp_path / "nope.jsonl"),
-                 "-o", str(tmp_path / "o")]) == 2
+                 "--output-dir", str(tmp_path / "o")]) == 2

@@ -116,10 +116,10 @@ def test_wheel_builds_the_corpus_in_any_folder_and_benchmarks_from_another(insta
     assert (corpus / "MANIFEST").read_bytes() == (REPO / "corpus" / "MANIFEST").read_bytes()
     assert (corpus / "data" / "default" / "test-00000-of-00001.jsonl").is_file()
     env = {**env, "DATELINE_CORPUS": str(corpus)}
-    # COORDINATOR: switch to `--format markdown` once the output helper's option is merged.
-    out = _run([str(bin_dir / "dateline"), "benchmark", "--quiet", "--extractors",
-                "quote-marks", "--resamples", "50", "--trials", "50"], root / "another", env)
-    assert "quote-marks" in out
+    out = _run([str(bin_dir / "dateline"), "benchmark", "--quiet", "--format", "markdown",
+                "--extractors", "quote-marks", "--resamples", "50", "--trials", "50"],
+               root / "another", env)
+    assert out.startswith("|") and "quote-marks" in out
     assert (root / "another" / "out" / "benchmark" / "report.json").is_file()
     # load and load_dataset(<path>) from yet another folder, fresh caches
     out = _run([str(python), "-c", "import sys, datasets, dateline; "

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from dateline.benchmark import benchmark, tables
+from dateline.benchmark import benchmark
+from dateline.benchmark_render import tables
 from dateline.cli import main
 from dateline.evaluation import (
     Column,
@@ -56,7 +57,7 @@ TEXT = "Ann met Bo and Cy in Rome."
 
 
 def doc(i, spans, status="gold"):
-    info = LayerInfo(status=status)
+    info = LayerInfo(status=status, labels=("PERSON", "LOCATION"))
     return Document(id=f"d{i}", text=TEXT, layers=Layers(entities=info), entities=tuple(
         Mention(id=f"m{k}", start=s, end=e, text=TEXT[s:e], label=lab)
         for k, (s, e, lab) in enumerate(spans)))
@@ -94,7 +95,9 @@ def test_builtin_registry():
 def test_fourth_layer_through_score_and_the_cli(tmp_path, capsys):
     with registered(SPEC):
         r = score(GOLD, GOOD)
-        assert list(r["layers"]) == ["entities", "events", "quotes", "people"]
+        # GOOD predicts entities only: its events and quotes are not scored (n/a), not 0
+        assert list(r["layers"]) == ["entities", "people"]
+        assert set(r["not_predicted"]) == {"events", "quotes"}
         people = r["layers"]["people"]
         assert people["metrics"]["person"]["counts"] == {"tp": 36, "pred": 36, "gold": 36}
         assert people["scores"]["person.f1"] == 1.0
@@ -121,7 +124,8 @@ def test_fourth_layer_through_compare_and_the_benchmark_table(tmp_path):
         assert m["systems"]["good"]["value"] == 1.0
         assert m["differences"]["half"]["significant"] is True
         report = benchmark([Replay("good", GOOD), Replay("half", HALF)], gold=GOLD,
-                           corpus_version="x", output_dir=tmp_path, resamples=100, trials=200)
+                           corpus_version="x", output_dir=tmp_path, resamples=100, trials=200,
+                           reference="good")
         assert "people" in report["comparison"]
         console = Console(file=io.StringIO(), width=250)
         for t in tables(report):

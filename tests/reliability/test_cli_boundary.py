@@ -71,7 +71,8 @@ def test_compare_output_under_a_file(gold: str, tmp_path: Path, capsys) -> None:
 
 def test_report_into_an_existing_file(gold: str, tmp_path: Path, capsys) -> None:
     (tmp_path / "file").write_text("keep")
-    code, err = _run(["report", gold, gold, "--resamples", "5", "-o", str(tmp_path / "file")],
+    code, err = _run(["report", gold, gold, "--resamples", "5", "--output-dir",
+                      str(tmp_path / "file")],
                      capsys)
     assert code == 2 and "[not-a-directory]" in err
     assert (tmp_path / "file").read_text() == "keep"

@@ -32,7 +32,8 @@ BAD = [
     (["validate", G, "--max-line-bytes", "-1"], "--max-line-bytes", "'-1'", "1 or more"),
     (["validate", G, "--max-errors", "0"], "--max-errors", "'0'", "1 or more"),
     (["validate", G, "--level", "7"], "--level", "invalid choice", "choose from"),
-    (["report", G, G, "-o", "out", "--max-docs", "-1"], "--max-docs", "'-1'", "0 or more"),
+    (["report", G, G, "--output-dir", "out", "--max-docs", "-1"], "--max-docs", "'-1'",
+     "0 or more"),
     (["benchmark", "--folds", "1"], "--folds", "'1'", "3 or more"),
     (["benchmark", "--folds", "2"], "--folds", "'2'", "3 or more"),
     (["agreement", "--bootstrap", "0"], "--bootstrap", "'0'", "1 or more"),
@@ -63,7 +64,7 @@ def test_edge_values_are_accepted(argv, gold, capsys) -> None:
 
 
 def test_max_docs_zero_still_means_all(tmp_path: Path, gold: str, capsys) -> None:
-    assert main(["report", gold, gold, "-o", str(tmp_path / "r"), "--resamples", "2",
+    assert main(["report", gold, gold, "--output-dir", str(tmp_path / "r"), "--resamples", "2",
                  "--max-docs", "0"]) == 0
 
 

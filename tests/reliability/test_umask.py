@@ -52,7 +52,7 @@ def test_command_outputs_follow_the_umask(umask, tmp_path: Path, capsys) -> None
     assert main(["predict", "quote-marks", "--input", str(gold), "-o",
                  str(tmp_path / "pred.jsonl"), "--quiet"]) == 0
     assert main(["report", str(gold), str(tmp_path / "pred.jsonl"), "--resamples", "2",
-                 "-o", str(tmp_path / "report")]) == 0
+                 "--output-dir", str(tmp_path / "report")]) == 0
     files = [tmp_path / "pred.jsonl", *(tmp_path / "report").iterdir()]
     assert files and {_mode(p) for p in files} == {0o644}
 

@@ -37,7 +37,7 @@ def test_compare_output(files, monkeypatch, capsys) -> None:
 def test_report_output_folder(files, monkeypatch, capsys) -> None:
     gold, pred, out = files
     argv = ["report", gold, pred, "--layer", "entities", "--resamples", "5",
-            "-o", str(out / "report")]
+            "--output-dir", str(out / "report")]
     writes = check_write_faults(monkeypatch, capsys, argv, out,
                                 faults=((errno.ENOSPC, "fsync"), (errno.EROFS, "open")))
     assert writes == 5 and {p.name for p in (out / "report").iterdir()} == {

@@ -85,4 +85,4 @@ def test_an_unreadable_file_is_reported(tmp_path, monkeypatch, capsys) -> None:
 def test_wrong_arguments_are_a_usage_error(argv, tmp_path, capsys) -> None:
     assert main([*argv, "--corpus", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: [usage]") and "Fix:" in err
+    assert "error: [usage]" in err and "Fix:" in err
