@@ -137,6 +137,10 @@ _ALL: list[ErrorCode] = [
          "predict on the same corpus version as the gold documents"),
         ("unresolved-mention", "A quote or argument names a mention id the document lacks.",
          "run `dateline validate` on the file"),
+        ("too-many-candidates", "A document has more candidate pairs of overlapping gold and "
+         "predicted spans than the matching's limit ($DATELINE_MAX_CANDIDATES, default "
+         "1,000,000).", "remove overlapping duplicate predictions, or raise "
+         "$DATELINE_MAX_CANDIDATES"),
         ("signature-mismatch", "This run's signature differs from the one given: its numbers "
          "are not comparable with those of the given signature.",
          "rerun with the settings, corpus and protocol the signature names"),

@@ -20,7 +20,8 @@ from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
 from dateline.evaluation.layers import layer_names, layers
 from dateline.evaluation.matching import Overlap
-from dateline.schemas import DatelineError, Document, read_jsonl
+from dateline.schemas import DatelineError
+from dateline.schemas.fast import AnyDocument, read_fast
 from dateline.schemas.labels import inventory
 
 __all__ = [
@@ -147,13 +148,13 @@ def parse_list(value: str | None, allowed: Sequence[str], option: str) -> list[s
     return items
 
 
-def load_gold(spec: str) -> tuple[list[Document], str | None]:
+def load_gold(spec: str) -> tuple[list[AnyDocument], str | None]:
     """The gold Documents and the corpus version (None for a file): a path, ``corpus:SPLIT``
     or ``corpus:all`` (every split, sorted by id: the documents of the ``all`` and ``cv``
     protocols).
 
     >>> import tempfile
-    >>> from dateline.schemas import write_jsonl
+    >>> from dateline.schemas import Document, write_jsonl
     >>> path = Path(tempfile.mkdtemp()) / "gold.jsonl"
     >>> write_jsonl([Document(id="d", text="Hi.")], path)
     1
@@ -176,13 +177,13 @@ def load_gold(spec: str) -> tuple[list[Document], str | None]:
         raise DatelineError("no-such-file", f"{spec!r} does not exist", where=spec,
                             fix="give a .jsonl file of Documents, corpus:SPLIT or corpus:all",
                             exit_code=2)
-    docs = list(read_jsonl(spec))
+    docs = list(read_fast(spec))  # the fast path: same checks and errors as read_jsonl
     check_spans(docs, spec)  # the corpus was validated by its build; a file is checked here
     return docs, None
 
 
-def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
-                     strict: bool = False) -> list[Document]:
+def load_predictions(path: str, gold: Sequence[AnyDocument] | None = None, *,
+                     strict: bool = False) -> list[AnyDocument]:
     """The predicted Documents of a ``.jsonl``/``.json`` file. With ``gold``: paired with it
     (same ids and texts), then their spans checked (level 2). Labels outside the inventory
     are a warning (with ``strict``, an error).
@@ -196,7 +197,7 @@ def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
     if not Path(path).exists():
         raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
                             fix="give a .jsonl file of predicted Documents", exit_code=2)
-    docs = list(read_jsonl(path))
+    docs = list(read_fast(path))
     if gold is not None:
         pair_documents(gold, docs)  # a differing text is named first, then bad spans
         check_spans(docs, path)
