@@ -114,7 +114,7 @@ def pair_documents(gold: Iterable[Document],
     return out
 
 
-def check_spans(docs: Sequence[Document], source: str) -> None:
+def check_spans(docs: Sequence[Document], source: str, *, first: int = 1) -> None:
     """Refuse Documents whose spans the scorers cannot trust: the validator's level-2 checks
     (offsets inside the text, start before end, no empty span, ``text`` equal to the slice),
     with the validator's check id as the code, the document and the JSON path. Scoring such a
@@ -132,7 +132,7 @@ def check_spans(docs: Sequence[Document], source: str) -> None:
     ...
     dateline.schemas.errors.DatelineError: [text-mismatch] pred.jsonl, document 2 ('d') ...
     """
-    for k, doc in enumerate(docs, start=1):
+    for k, doc in enumerate(docs, start=first):  # first: the position of docs[0] in source
         if _entity_spans_ok(doc):
             continue
         found = check_document(doc, level=2)

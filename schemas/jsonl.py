@@ -32,6 +32,7 @@ from dateline.schemas.oserrors import os_error
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
     "Record",
+    "decode_line",
     "dumps",
     "duplicate_key",
     "iter_records",
@@ -282,6 +283,17 @@ def _decode_and_parse(chunk: bytes, name: str, lineno: int | None, parse: Parser
                          "blank line; remove it (JSON Lines has one document on every line)",
                          name, lineno)
     return parse(text, file=name, line=lineno)
+
+
+def decode_line(chunk: bytes, file: str, line: int | None,
+                parse: Parser = parse_document) -> Record:
+    """One line's bytes (its newline included or not) as a Record: UTF-8 decoded, blank lines
+    and invalid UTF-8 reported as :func:`iter_records` reports them, then ``parse``\\d.
+
+    >>> [i.check for i in decode_line(b"\\n", "f.jsonl", 4).incidents]
+    ['blank-line']
+    """
+    return _decode_and_parse(chunk, file, line, parse)
 
 
 def _iter_json_file(name: str, max_bytes: int, parse: Parser) -> Iterator[Record]:

@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dateline.commands.types import fraction, positive_int, seed
 from dateline.evaluation.compare import DEFAULT_SEED
@@ -26,12 +29,14 @@ from dateline.schemas.labels import inventory
 
 __all__ = [
     "ScoringOptions",
+    "add_engine_options",
     "add_resampling_options",
     "add_scoring_options",
     "add_signature_option",
     "load_gold",
     "load_predictions",
     "parse_list",
+    "score_scaled",
     "scoring_options",
     "system_names",
 ]
@@ -201,15 +206,7 @@ def load_predictions(path: str, gold: Sequence[AnyDocument] | None = None, *,
     if gold is not None:
         pair_documents(gold, docs)  # a differing text is named first, then bad spans
         check_spans(docs, path)
-    foreign = foreign_labels(docs)
-    if foreign:
-        listing = ", ".join(f"{lab} ×{n}" for lab, n in foreign.most_common(5))
-        err = DatelineError("labels-outside-inventory", f"{sum(foreign.values())} predicted "
-                            f"item(s) carry labels outside the label inventory ({listing}); "
-                            "they are scored as labels of their own", where=path)
-        if strict:
-            raise err
-        print(f"warning: {err}", file=sys.stderr)
+    _warn_foreign(foreign_labels(docs), path, strict)
     return docs
 
 
@@ -227,3 +224,91 @@ def system_names(paths: Sequence[str]) -> list[str]:
             name, k = f"{stem}-{k}", k + 1
         out.append(name)
     return out
+
+
+def add_engine_options(p: argparse.ArgumentParser) -> None:
+    """Add ``--engine memory|stream|dask``, ``--scheduler ADDRESS`` and ``--workers N``.
+
+    >>> p = argparse.ArgumentParser(); add_engine_options(p)
+    >>> a = p.parse_args(["--engine", "dask", "--workers", "2"])
+    >>> a.engine, a.scheduler, a.workers
+    ('dask', None, 2)
+    """
+    p.add_argument("--engine", choices=("memory", "stream", "dask"), default="memory",
+                   help="memory (default): read both inputs, then score; stream: pair and "
+                        "score the documents as they are read (memory bounded by a chunk; "
+                        "JSONL or Parquet); dask: map over shards on a Dask cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --engine dask: a running scheduler (tcp://HOST:8786); default: "
+                        "a LocalCluster on this machine")
+    p.add_argument("--workers", type=positive_int, default=2, metavar="N",
+                   help="with --engine dask and no --scheduler: local worker processes "
+                        "(default: 2)")
+
+
+def _warn_foreign(foreign: Counter[str], path: str, strict: bool) -> None:
+    if not foreign:
+        return
+    listing = ", ".join(f"{lab} ×{n}" for lab, n in foreign.most_common(5))
+    err = DatelineError("labels-outside-inventory", f"{sum(foreign.values())} predicted "
+                        f"item(s) carry labels outside the label inventory ({listing}); "
+                        "they are scored as labels of their own", where=path)
+    if strict:
+        raise err
+    print(f"warning: {err}", file=sys.stderr)
+
+
+def score_scaled(args: argparse.Namespace, o: ScoringOptions) -> dict[str, Any]:
+    """The report of ``score --engine stream|dask``: the same numbers as in memory.
+
+    >>> import tempfile
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> path = Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> write_jsonl([Document(id="d", text="Hi.")], path)
+    1
+    >>> p = argparse.ArgumentParser(); add_scoring_options(p); add_engine_options(p)
+    >>> a = p.parse_args(["--engine", "stream"]); a.gold = a.pred = str(path)
+    >>> score_scaled(a, scoring_options(a))["layers"]["entities"]["documents"]["skipped"]
+    {'absent': 1}
+    """
+    from dateline.engines import make_engine
+    from dateline.evaluation.layers import ScoreOptions
+    from dateline.evaluation.report import report
+    from dateline.evaluation.signature import protocol_part
+    from dateline.provenance import gold_source
+
+    options = ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap)
+    sharded = glob.has_magic(args.gold)
+    source = None if sharded else gold_source(args.gold)
+    protocol = args.protocol or (source.protocol if source else "test")
+    protocol_part(protocol)
+    corpus_version = None
+    if args.engine == "stream":
+        from dateline.columnar import iter_documents
+        from dateline.streaming import score_stream
+
+        if args.gold.startswith("corpus:"):
+            gold, corpus_version = load_gold(args.gold)
+        else:
+            _exists(args.gold)
+            gold = iter_documents(args.gold)
+        _exists(args.pred)
+        results, foreign = score_stream(gold, iter_documents(args.pred), o.layers, options,
+                                        gold_name=args.gold, pred_name=args.pred,
+                                        check_gold=not args.gold.startswith("corpus:"))
+    else:
+        from dateline.shards import score_sharded, score_shards
+
+        shards = score_shards(args.gold, args.pred, 4 * args.workers)
+        with make_engine("dask", args.scheduler, args.workers) as engine:
+            results, foreign = score_sharded(engine, shards, o.layers, options)
+    _warn_foreign(foreign, args.pred, args.strict)
+    return report(results, statuses=o.statuses, corpus_version=corpus_version,
+                  options=options, manifest_hash=source.manifest_hash if source else None,
+                  protocol=protocol)
+
+
+def _exists(path: str) -> None:
+    if not Path(path).exists():
+        raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
+                            fix="give a .jsonl or .parquet file of Documents", exit_code=2)

@@ -19,10 +19,12 @@ import argparse
 import sys
 
 from dateline.commands.options import (
+    add_engine_options,
     add_scoring_options,
     add_signature_option,
     load_gold,
     load_predictions,
+    score_scaled,
     scoring_options,
 )
 from dateline.evaluation.report import FORMATS, render, score
@@ -49,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_scoring_options(p)
     add_signature_option(p)
     p.add_argument("--format", choices=FORMATS, default="table")
+    add_engine_options(p)
     p.set_defaults(func=run, parser=p)
 
 
@@ -76,13 +79,16 @@ def run(args: argparse.Namespace) -> int:
     o = scoring_options(args)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
-    gold, corpus_version = load_gold(args.gold)
-    source = gold_source(args.gold)
-    pred = load_predictions(args.pred, gold, strict=args.strict)
-    report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
-                   kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
-                   manifest_hash=source.manifest_hash,
-                   protocol=args.protocol or source.protocol)
+    if args.engine != "memory":
+        report = score_scaled(args, o)
+    else:
+        gold, corpus_version = load_gold(args.gold)
+        source = gold_source(args.gold)
+        pred = load_predictions(args.pred, gold, strict=args.strict)
+        report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
+                       kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
+                       manifest_hash=source.manifest_hash,
+                       protocol=args.protocol or source.protocol)
     if args.signature is not None:
         check_signature(args.signature, report["signature"])
     sys.stdout.write(render(report, args.format))
