@@ -107,7 +107,15 @@ def _to_row(doc: AnyDocument) -> dict[str, Any]:
 def write_parquet(docs: Iterable[AnyDocument], path: str | os.PathLike[str], *,
                   batch_rows: int = BATCH_ROWS) -> int:
     """Write Documents to a Parquet file atomically, a record batch at a time; return how
-    many were written."""
+    many were written.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import Document
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.parquet"
+    >>> write_parquet([Document(id="a", text="x"), Document(id="b", text="y")], path,
+    ...               batch_rows=1)
+    2
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -167,7 +175,15 @@ def _records(path: str, batch_rows: int) -> Iterator[Record]:
 def read_parquet(path: str | os.PathLike[str], *,
                  batch_rows: int = BATCH_ROWS) -> Iterator[FastDocument]:
     """Yield the documents of a Parquet file, a record batch at a time; raise at the first
-    bad row (a coded error naming the file, the row and the JSON path)."""
+    bad row (a coded error naming the file, the row and the JSON path).
+
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import Document
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.parquet"
+    >>> _ = write_parquet([Document(id="a", text="x")], path)
+    >>> [(d.id, d.layers.entities.status) for d in read_parquet(path)]
+    [('a', 'absent')]
+    """
     yield from raise_first(_records(str(path), batch_rows), path)
 
 

@@ -30,7 +30,11 @@ ENGINES = ("local", "dask")
 
 
 class Engine:
-    """Runs ``fn`` over shards; results come back in the order of the shards."""
+    """Runs ``fn`` over shards; results come back in the order of the shards.
+
+    >>> [cls.name for cls in (LocalEngine, DaskEngine)]
+    ['local', 'dask']
+    """
 
     name = "engine"
 
@@ -75,7 +79,11 @@ class DaskEngine(Engine):
     """A ``dask.distributed`` client: on ``scheduler`` (an address), or on a ``LocalCluster``
     of ``workers`` processes with one thread each, listening on 127.0.0.1 only, no dashboard.
     Code that starts a LocalCluster must run under ``if __name__ == "__main__":`` (workers
-    are spawned processes); the ``dateline`` command does."""
+    are spawned processes); the ``dateline`` command does.
+
+    >>> DaskEngine.name, callable(DaskEngine.map)
+    ('dask', True)
+    """
 
     name = "dask"
 

@@ -55,7 +55,14 @@ __all__ = [
 @dataclass(frozen=True)
 class Part:
     """A whole file (``start`` None) or the lines from byte ``start`` to ``end`` of a JSONL
-    file, the first of them being line ``first``."""
+    file, the first of them being line ``first``.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> _ = p.write_text('{"id": "a", "text": "x"}\\n{"id": "b", "text": "y"}\\n')
+    >>> [d.id for d in Part(str(p), 25, 50, 2).documents()]
+    ['b']
+    """
 
     path: str
     start: int | None = None
@@ -84,7 +91,11 @@ class Part:
 
 @dataclass(frozen=True)
 class ShardPair:
-    """The gold and predicted parts one task scores."""
+    """The gold and predicted parts one task scores.
+
+    >>> ShardPair(Part("g.jsonl"), Part("p.jsonl")).pred.path
+    'p.jsonl'
+    """
 
     gold: Part
     pred: Part
@@ -131,7 +142,13 @@ def expand(spec: str) -> list[str]:
 
 def score_shards(gold: str, pred: str, n: int) -> list[ShardPair]:
     """The shards of a score: file by file for globs (or Parquet), else ``n`` ranges of
-    lines of two JSONL files of the same number of lines."""
+    lines of two JSONL files of the same number of lines (the module doc has an example).
+
+    >>> score_shards("g.parquet", "p.parquet", 4)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [no-such-file] g.parquet: no file matches ...
+    """
     g_files, p_files = expand(gold), expand(pred)
     if len(g_files) != len(p_files):
         raise DatelineError("shards-differ", f"{len(g_files)} gold file(s) but "
@@ -154,7 +171,16 @@ def score_shards(gold: str, pred: str, n: int) -> list[ShardPair]:
 
 def score_shard(task: tuple[ShardPair, tuple[str, ...], ScoreOptions | None]
                 ) -> tuple[dict[str, Result], Counter[str], list[str]]:
-    """One task: the shard's summed results, foreign labels and document ids."""
+    """One task: the shard's summed results, foreign labels and document ids.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> _ = p.write_text('{"id": "a", "text": "x"}\\n')
+    >>> results, foreign, ids = score_shard((ShardPair(Part(str(p)), Part(str(p))),
+    ...                                      ("entities",), None))
+    >>> results["entities"].documents(), ids
+    ({'scored': 0, 'skipped': {'absent': 1}, 'precision': 0, 'recall': 0}, ['a'])
+    """
     from dateline.streaming import score_stream
 
     shard, layers, options = task
@@ -174,7 +200,17 @@ def score_shard(task: tuple[ShardPair, tuple[str, ...], ScoreOptions | None]
 def score_sharded(engine: Engine, shards: Sequence[ShardPair], layers: Sequence[str],
                   options: ScoreOptions | None = None
                   ) -> tuple[dict[str, Result], Counter[str]]:
-    """Map :func:`score_shard` over the shards with ``engine``; reduce the counts."""
+    """Map :func:`score_shard` over the shards with ``engine``; reduce the counts.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.engines import LocalEngine
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> _ = p.write_text('{"id": "a", "text": "x"}\\n{"id": "a", "text": "x"}\\n')
+    >>> score_sharded(LocalEngine(), score_shards(str(p), str(p), 2), ("entities",))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [duplicate-document-id] gold document 'a': ...
+    """
     parts = list(engine.map(score_shard, [(s, tuple(layers), options) for s in shards]))
     seen: set[str] = set()
     for _, _, ids in parts:

@@ -142,7 +142,14 @@ def score_stream(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument],
     """Score the paired documents a chunk at a time: the merged result of every layer (counts
     summed to one row unless ``per_document``) and the predicted labels outside the
     inventory with their counts (for the caller's warning). ``*_first``: the position of
-    the first document in its file (for the messages of a shard's problems)."""
+    the first document in its file (for the messages of a shard's problems).
+
+    >>> from dateline.schemas import Document
+    >>> results, _ = score_stream([Document(id="a", text="x")], [Document(id="a", text="x")],
+    ...                           ("quotes",))
+    >>> results["quotes"].documents()["skipped"]
+    {'absent': 1}
+    """
     names = check_layers(layers)
     results: dict[str, Result] = {}
     foreign: Counter[str] = Counter()

@@ -33,6 +33,7 @@ __all__ = [
     "add_resampling_options",
     "add_scoring_options",
     "add_signature_option",
+    "check_engine",
     "load_gold",
     "load_predictions",
     "parse_list",
@@ -244,6 +245,19 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=positive_int, default=2, metavar="N",
                    help="with --engine dask and no --scheduler: local worker processes "
                         "(default: 2)")
+
+
+def check_engine(args: argparse.Namespace) -> None:
+    """Refuse ``--scheduler`` without ``--engine dask`` (a usage error).
+
+    >>> check_engine(argparse.Namespace(engine="stream", scheduler="tcp://h:8786"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] --scheduler is for --engine dask. ...
+    """
+    if args.scheduler is not None and args.engine != "dask":
+        raise DatelineError("bad-option", "--scheduler is for --engine dask",
+                            fix="add --engine dask, or leave out --scheduler", exit_code=2)
 
 
 def _warn_foreign(foreign: Counter[str], path: str, strict: bool) -> None:

@@ -22,6 +22,7 @@ from dateline.commands.options import (
     add_engine_options,
     add_scoring_options,
     add_signature_option,
+    check_engine,
     load_gold,
     load_predictions,
     score_scaled,
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     (0, 0.5, 1.0)
     """
     o = scoring_options(args)
+    check_engine(args)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
     if args.engine != "memory":
