@@ -227,7 +227,7 @@ def system_names(paths: Sequence[str]) -> list[str]:
     return out
 
 
-def add_engine_options(p: argparse.ArgumentParser) -> None:
+def add_engine_options(p: argparse.ArgumentParser, *, stream: bool = True) -> None:
     """Add ``--engine memory|stream|dask``, ``--scheduler ADDRESS`` and ``--workers N``.
 
     >>> p = argparse.ArgumentParser(); add_engine_options(p)
@@ -235,7 +235,8 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     >>> a.engine, a.scheduler, a.workers
     ('dask', None, 2)
     """
-    p.add_argument("--engine", choices=("memory", "stream", "dask"), default="memory",
+    p.add_argument("--engine", choices=("memory", "stream", "dask") if stream
+                   else ("memory", "dask"), default="memory",
                    help="memory (default): read both inputs, then score; stream: pair and "
                         "score the documents as they are read (memory bounded by a chunk; "
                         "JSONL or Parquet); dask: map over shards on a Dask cluster")

@@ -15,6 +15,7 @@ when no model for the current corpus version is cached (``dateline train NAME``)
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Any
 from rich.console import Console
 
 from dateline.baselines import Extractor, get_extractor
-from dateline.predicting import predict_documents, prepare
+from dateline.commands.options import add_engine_options, check_engine
+from dateline.predicting import predict_documents, predict_shard, prepare
 from dateline.schemas import DatelineError, Document, read_jsonl, write_jsonl
 
 __all__ = ["make_extractor", "parse_settings", "register", "run"]
@@ -46,8 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     source.add_argument("--split", choices=("train", "validation", "test"),
                         help="a split of the built corpus")
     source.add_argument("--input", metavar="FILE", help="a .jsonl/.json file of Documents")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .jsonl file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="output .jsonl (or .parquet) file; a folder for shards (--input with "
+                        "a glob, or --engine dask): one output per input shard, same name")
     add_settings_option(p)
+    add_engine_options(p, stream=False)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run, parser=p)
 
@@ -100,6 +105,28 @@ def _read(source: Iterable[Document]) -> list[Document]:
     return list(source)
 
 
+def _predict_shards(args: argparse.Namespace, extractor: Extractor, settings: dict[str, Any],
+                    console: Console) -> int:
+    # One task per input shard, each streamed a batch at a time into OUTDIR/<shard name>.
+    from dateline.engines import make_engine
+    from dateline.shards import expand
+
+    shards = expand(args.input)
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise DatelineError("not-a-directory", f"{out} is a file; shards are written into a "
+                            "folder", fix="give a folder for -o", exit_code=2)
+    out.mkdir(parents=True, exist_ok=True)
+    prepare(extractor, console=console, settings=settings)  # trained once, here
+    tasks = [(args.name, settings, s, str(out / Path(s).name)) for s in shards]
+    engine_name = "dask" if args.engine == "dask" else "local"
+    with make_engine(engine_name, args.scheduler, args.workers) as engine:
+        n = sum(engine.map(predict_shard, tasks))
+    console.print(f"{extractor.name}@{extractor.version}: {n} documents in {len(tasks)} "
+                  f"shard(s) -> {out}/")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Predict and write; return the exit code.
 
@@ -117,7 +144,10 @@ def run(args: argparse.Namespace) -> int:
     """
     console = Console(stderr=True, highlight=False, quiet=args.quiet)
     settings = parse_settings(args.settings)
+    check_engine(args)
     extractor = make_extractor(args.name, settings)
+    if args.input is not None and (args.engine == "dask" or glob.has_magic(args.input)):
+        return _predict_shards(args, extractor, settings, console)
     if args.split is not None:
         from dateline.loading import documents
 
