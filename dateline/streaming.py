@@ -22,9 +22,14 @@ reject (naming the document's position in its file), ids on one side only (at th
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import SimpleNamespace
 
+import numpy as np
+
+from dateline.evaluation.counts import DocCounts
 from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
 from dateline.evaluation.layers import ScoreOptions, check_layers, score_layers
 from dateline.evaluation.merge import merge_results
@@ -32,7 +37,7 @@ from dateline.evaluation.results import Result
 from dateline.schemas import DatelineError
 from dateline.schemas.fast import AnyDocument
 
-__all__ = ["BUFFER", "CHUNK", "paired", "score_stream"]
+__all__ = ["BUFFER", "CHUNK", "paired", "score_stream", "score_systems"]
 
 CHUNK = 1000
 """Documents scored at a time."""
@@ -164,3 +169,51 @@ def score_stream(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument],
         part = score_layers([], [], names, options)
         results = {n: merge_results([part[n]], collapse=not per_document) for n in names}
     return results, foreign
+
+
+def _in_order(result: Result, position: Mapping[str, int]) -> Result:
+    # Rows in the gold file's order (pairs arrive in another when the files' orders differ).
+    ids = result.counts.doc_ids
+    order = np.argsort(np.fromiter((position[i] for i in ids), dtype=np.int64,
+                                   count=len(ids)), kind="stable")
+    counts = DocCounts(tuple(ids[k] for k in order), result.counts.fields,
+                       result.counts.values[order])
+    return dataclasses.replace(result, counts=counts)
+
+
+def score_systems(gold: Callable[[], Iterable[AnyDocument]],
+                  systems: Mapping[str, tuple[str, Iterable[AnyDocument]]],
+                  layers: Sequence[str], options: ScoreOptions | None = None, *,
+                  gold_name: str = "gold", by: str | None = None
+                  ) -> tuple[dict[str, dict[str, Result]], dict[str, Counter[str]], list[object]]:
+    """Per-document results of every system (name -> (file name, documents)), streamed: the
+    gold documents are read again for each system (``gold()`` gives them anew); rows are in
+    the gold order, as the comparison needs. Also each system's foreign labels, and for
+    ``by`` the documents' ids and that metadata field (all the comparison's slices read).
+
+    >>> from dateline.schemas import Document
+    >>> docs = [Document(id="a", text="x"), Document(id="b", text="y")]
+    >>> scores, _, _ = score_systems(lambda: docs, {"s": ("s.jsonl", docs[::-1])}, ("quotes",))
+    >>> scores["s"]["quotes"].documents()["skipped"]
+    {'absent': 2}
+    """
+    scores: dict[str, dict[str, Result]] = {}
+    foreign: dict[str, Counter[str]] = {}
+    stubs: list[object] = []
+    for k, (name, (pred_name, pred)) in enumerate(systems.items()):
+        position: dict[str, int] = {}
+
+        def read(first: bool = k == 0, position: dict[str, int] = position) -> Iterator[
+                AnyDocument]:
+            for doc in gold():
+                position[doc.id] = len(position)
+                if first and by is not None:
+                    stubs.append(SimpleNamespace(id=doc.id, meta=SimpleNamespace(
+                        **{by: getattr(doc.meta, by)})))
+                yield doc
+
+        results, foreign[name] = score_stream(read(), pred, layers, options, per_document=True,
+                                              gold_name=gold_name, pred_name=pred_name,
+                                              check_gold=k == 0)
+        scores[name] = {n: _in_order(r, position) for n, r in results.items()}
+    return scores, foreign, stubs

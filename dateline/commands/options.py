@@ -34,6 +34,7 @@ __all__ = [
     "add_scoring_options",
     "add_signature_option",
     "check_engine",
+    "compare_streamed",
     "load_gold",
     "load_predictions",
     "parse_list",
@@ -227,7 +228,8 @@ def system_names(paths: Sequence[str]) -> list[str]:
     return out
 
 
-def add_engine_options(p: argparse.ArgumentParser, *, stream: bool = True) -> None:
+def add_engine_options(p: argparse.ArgumentParser,
+                       engines: Sequence[str] = ("memory", "stream", "dask")) -> None:
     """Add ``--engine memory|stream|dask``, ``--scheduler ADDRESS`` and ``--workers N``.
 
     >>> p = argparse.ArgumentParser(); add_engine_options(p)
@@ -235,8 +237,7 @@ def add_engine_options(p: argparse.ArgumentParser, *, stream: bool = True) -> No
     >>> a.engine, a.scheduler, a.workers
     ('dask', None, 2)
     """
-    p.add_argument("--engine", choices=("memory", "stream", "dask") if stream
-                   else ("memory", "dask"), default="memory",
+    p.add_argument("--engine", choices=tuple(engines), default="memory",
                    help="memory (default): read both inputs, then score; stream: pair and "
                         "score the documents as they are read (memory bounded by a chunk; "
                         "JSONL or Parquet); dask: map over shards on a Dask cluster")
@@ -327,3 +328,55 @@ def _exists(path: str) -> None:
     if not Path(path).exists():
         raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
                             fix="give a .jsonl or .parquet file of Documents", exit_code=2)
+
+
+def compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: Sequence[str],
+                     baseline: str | None) -> dict[str, Any]:
+    """The report of ``compare --engine stream``: every system scored as its file is read
+    (per-document counts, in the gold order), then compared as in memory.
+
+    >>> import tempfile
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> path = Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> write_jsonl([Document(id="d", text="Hi.")], path)
+    1
+    >>> p = argparse.ArgumentParser(); add_scoring_options(p); add_resampling_options(p)
+    >>> a = p.parse_args(["--layer", "quotes", "--resamples", "5", "--trials", "5"])
+    >>> vars(a).update(gold=str(path), preds=[str(path)] * 2, by=None, per_label=False,
+    ...                confidence=0.95, alpha=0.05)
+    >>> compare_streamed(a, scoring_options(a), ["x", "y"], None)["settings"]["baseline"]
+    'x'
+    """
+    from dateline.columnar import iter_documents
+    from dateline.evaluation.compare import comparison
+    from dateline.evaluation.layers import ScoreOptions
+    from dateline.provenance import gold_source
+    from dateline.streaming import score_systems
+
+    options = ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap)
+    source = gold_source(args.gold)
+    corpus_version = None
+    if args.gold.startswith("corpus:"):
+        docs, corpus_version = load_gold(args.gold)
+
+        def gold() -> Any:
+            return docs
+    else:
+        _exists(args.gold)
+
+        def gold() -> Any:
+            return iter_documents(args.gold)
+    for path in args.preds:
+        _exists(path)
+    systems = {name: (path, iter_documents(path))
+               for name, path in zip(names, args.preds, strict=True)}
+    scores, foreign, stubs = score_systems(gold, systems, o.layers, options,
+                                           gold_name=args.gold, by=args.by)
+    for name, path in zip(names, args.preds, strict=True):
+        _warn_foreign(foreign[name], path, args.strict)
+    return comparison(scores, options, gold=stubs, baseline=baseline,  # type: ignore[arg-type]
+                      resamples=args.resamples, trials=args.trials, seed=args.seed,
+                      confidence=args.confidence, alpha=args.alpha, by=args.by,
+                      per_label=args.per_label, corpus_version=corpus_version,
+                      manifest_hash=source.manifest_hash,
+                      protocol=args.protocol or source.protocol)

@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="output .jsonl (or .parquet) file; a folder for shards (--input with "
                         "a glob, or --engine dask): one output per input shard, same name")
     add_settings_option(p)
-    add_engine_options(p, stream=False)
+    add_engine_options(p, ("memory", "dask"))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run, parser=p)
 

@@ -206,3 +206,18 @@ def test_predict_over_shards_locally_and_with_dask(tmp_path: Path) -> None:
         got = {d.id: to_document(d) for k in range(3)
                for d in read_parquet(out / f"part-{k}.parquet")}
         assert got == whole
+
+
+@pytest.mark.parametrize("extra", [[], ["--by", "genre", "--per-label"]])
+def test_compare_streamed_is_the_in_memory_comparison(tmp_path: Path, extra) -> None:
+    gold, pred = _files(tmp_path, n=12, shuffle=True)
+    other = tmp_path / "other.jsonl"
+    write_jsonl(perturb(corpus(12), seed=9, p=0.5), other)
+
+    def run(*engine: str) -> str:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["compare", str(gold), str(pred), str(other), "--resamples", "50",
+                         "--trials", "50", "--format", "json", *extra, *engine]) == 0
+        return out.getvalue()
+    assert run("--engine", "stream") == run()
