@@ -236,7 +236,9 @@ def iter_records(path: str | os.PathLike[str], *,
     if Path(path).suffix == ".json":
         yield from _iter_json_file(name, max_line_bytes, parse)
         return
-    with open(path, "rb") as f:
+    # A 1 MiB buffer: with the default 8 KiB, readline refills every few lines (half the
+    # time of reading a file of 20,000 documents).
+    with open(path, "rb", buffering=1 << 20) as f:
         lineno = 0
         while True:
             chunk = f.readline(max_line_bytes + 1)
