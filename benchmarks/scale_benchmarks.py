@@ -190,6 +190,8 @@ def match(sizes: list[int]) -> None:
     from dateline.evaluation.large_matching import max_candidates
     from dateline.schemas import DatelineError
 
+    import scipy.optimize  # noqa: F401 - imported before timing, not in the first size
+
     print(f"\n## Worst case of matching: every span overlaps every other "
           f"(limit {max_candidates():,} candidate pairs)\n")
     print("| spans a side | candidate pairs | CPU s | result |")
