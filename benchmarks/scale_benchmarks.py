@@ -186,11 +186,11 @@ def e2e(folder: Path, n_docs: int, reps: int) -> None:
 
 
 def match(sizes: list[int]) -> None:
+    import scipy.optimize  # noqa: F401 - imported before timing, not in the first size
+
     from dateline.evaluation import score_entity_spans
     from dateline.evaluation.large_matching import max_candidates
     from dateline.schemas import DatelineError
-
-    import scipy.optimize  # noqa: F401 - imported before timing, not in the first size
 
     print(f"\n## Worst case of matching: every span overlaps every other "
           f"(limit {max_candidates():,} candidate pairs)\n")
