@@ -24,9 +24,11 @@ from typing import Any
 from rich.console import Console
 
 from dateline.baselines import Extractor, get_extractor
+from dateline.columnar import iter_documents, write_documents
 from dateline.commands.options import add_engine_options, check_engine
 from dateline.predicting import predict_documents, predict_shard, prepare
-from dateline.schemas import DatelineError, Document, read_jsonl, write_jsonl
+from dateline.schemas import DatelineError, Document
+from dateline.schemas.fast import to_document
 
 __all__ = ["make_extractor", "parse_settings", "register", "run"]
 
@@ -47,7 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--split", choices=("train", "validation", "test"),
                         help="a split of the built corpus")
-    source.add_argument("--input", metavar="FILE", help="a .jsonl/.json file of Documents")
+    source.add_argument("--input", metavar="FILE",
+                        help="a .jsonl/.json/.parquet file of Documents, or a glob of shards")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="output .jsonl (or .parquet) file; a folder for shards (--input with "
                         "a glob, or --engine dask): one output per input shard, same name")
@@ -158,12 +161,12 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise DatelineError("no-such-file", f"{path} does not exist", fix="check the path",
                                 exit_code=2)
-        docs = _read(read_jsonl(path))
+        docs = _read(map(to_document, iter_documents(path)))  # .jsonl, .json or .parquet
         what = str(path)
     prepare(extractor, console=console, settings=settings)
     preds, seconds = predict_documents(extractor, docs, console=console,
                                        description=f"{extractor.name} on {what}")
-    n = write_jsonl(preds, args.output)
+    n = write_documents(preds, args.output)  # .parquet: Parquet; anything else: JSONL
     console.print(f"{extractor.name}@{extractor.version}: {n} documents in {seconds:.2f} s "
                   f"-> {args.output}")
     return 0
