@@ -32,7 +32,10 @@ from dateline.baselines import (
 from dateline.schemas import Document
 from dateline.training_progress import training_progress
 
-__all__ = ["predict_documents", "prepare"]
+__all__ = ["BATCH", "predict_documents", "predict_file", "predict_shard", "prepare"]
+
+BATCH = 256
+"""Documents predicted at a time when streaming a file."""
 
 
 def prepare(extractor: Extractor, *, force: bool = False, console: Console | None = None,
@@ -105,3 +108,52 @@ def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
     if scored:  # layers written but not declared (a quote's speaker mentions): partial
         out = [mark_unscored(d, scored) if isinstance(d, Document) else d for d in out]
     return out, seconds
+
+
+def predict_file(extractor: Extractor, source: str, dest: str, *, batch: int = BATCH) -> int:
+    """Predict the documents of ``source`` (``.jsonl`` or ``.parquet``) a batch at a time
+    and write them to ``dest`` (its suffix picks the format) atomically: memory stays bounded
+    by a batch. Return how many were written.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.baselines import get_extractor
+    >>> from dateline.schemas import read_jsonl, write_jsonl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_jsonl([Document(id="d", text='Bo said: "Yes."')], folder / "in.jsonl")
+    >>> predict_file(get_extractor("quote-marks"), str(folder / "in.jsonl"),
+    ...              str(folder / "out.parquet"))
+    1
+    """
+    from dateline.columnar import iter_documents, write_documents
+    from dateline.schemas.fast import to_document
+
+    def predictions() -> Any:
+        chunk: list[Document] = []
+        for doc in iter_documents(source):
+            chunk.append(to_document(doc))
+            if len(chunk) == batch:
+                yield from predict_documents(extractor, chunk)[0]
+                chunk = []
+        if chunk:
+            yield from predict_documents(extractor, chunk)[0]
+
+    return write_documents(predictions(), dest)
+
+
+def predict_shard(task: tuple[str, dict[str, Any], str, str]) -> int:
+    """One task of ``predict --engine dask``: ``(extractor name, settings, input shard,
+    output file)``; the extractor is made (its model loaded from the cache) in the worker.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import write_jsonl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_jsonl([Document(id="d", text="x")], folder / "in.jsonl")
+    >>> predict_shard(("quote-marks", {}, str(folder / "in.jsonl"), str(folder / "o.jsonl")))
+    1
+    """
+    from dateline.baselines import get_extractor
+
+    name, settings, source, dest = task
+    extractor = get_extractor(name, **settings)
+    prepare(extractor, settings=settings)
+    return predict_file(extractor, source, dest)

@@ -73,6 +73,7 @@ from dateline.evaluation.entity_scores import (
 from dateline.evaluation.entity_tally import tally
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Item, Overlap
+from dateline.schemas.errors import DatelineError
 from dateline.schemas.model import Document, Mention
 
 __all__ = [
@@ -302,7 +303,14 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
         if check and len(set(all_ids)) != len(all_ids):
             raise _Unpaired
 
-    labels, values, confusion = tally(rows(), overlap)
+    try:
+        labels, values, confusion = tally(rows(), overlap)
+    except DatelineError as exc:  # name the document being matched
+        if exc.code != "too-many-candidates" or not doc_ids:
+            raise
+        raise DatelineError("too-many-candidates", exc.message,
+                            where=f"document {doc_ids[-1]!r}",
+                            fix=exc.fix) from None
     replay = None
     if keep_items:
         replay = (g_items, p_items, scopes, overlap, _LazyIds(kept, 0, label_set, kind_set),

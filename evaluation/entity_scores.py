@@ -171,6 +171,7 @@ class EntityScores(Result):
     skipped: dict[str, int] = field(default_factory=dict)
     _replay: tuple[Any, ...] | None = field(default=None, repr=False)
     not_applicable: dict[str, str] = field(default_factory=dict)
+    scored: int | None = None
 
     def _cube(self, rows: Sequence[int] | np.ndarray | None = None, block: int = 0
               ) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 
 from dateline.evaluation.coverage import FULL_SCOPE, Scope
 from dateline.evaluation.entity_scores import _BG, _BP, _E, _MIS, _NC, _ODG, _ODP, _OL, _SPU
-from dateline.evaluation.matching import Item, Overlap, match_spans, solve, span_edges
+from dateline.evaluation.matching import Item, Overlap, match_spans, solve_spans
 
 __all__ = ["tally"]
 
@@ -96,8 +96,7 @@ def tally(rows: Iterable[tuple[Sequence[Item], Sequence[Item], Scope]], overlap:
             lp: Sequence[Item] = sorted(pset - common)
             pairs = _isolated_pairs(lg, lp, any_overlap, admits)
             if pairs is None:  # some item has two candidates: the optimal matching decides
-                rg, rp = range(len(lg)), range(len(lp))
-                pairs = solve(lg, lp, rg, rp, span_edges(lg, lp, rg, rp, overlap))
+                pairs = solve_spans(lg, lp, range(len(lg)), range(len(lp)), overlap)
         else:  # duplicate items: the general path
             len_app(0)
             lg, lp = g, p

@@ -47,13 +47,12 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from dateline.evaluation.ties import _by_key, _pair_identical, _share_out
 from dateline.schemas.errors import DatelineError
 
 __all__ = ["ANY_OVERLAP", "EXACT", "Item", "Matching", "Overlap", "Tie", "match_items",
-           "match_spans", "span_edge"]
+           "match_spans", "solve_spans", "span_edge"]
 
 Item = tuple[int, int, Any]
 """A span item ``(start, end, label)``: half-open character offsets and a hashable label."""
@@ -227,6 +226,10 @@ def _solve_component(gold: Sequence[T], pred: Sequence[T], comp_g: list[int],
     if len(comp_g) == 1 or len(comp_p) == 1:
         a, b = np.unravel_index(int(np.argmax(w)), w.shape)  # first maximum in content order
         return [(comp_g[int(a)], comp_p[int(b)])]
+    # Imported here: scipy.optimize costs about a second to import, and most documents
+    # never get this far.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(w, maximize=True)
     return [(comp_g[a], comp_p[b]) for a, b in zip(rows, cols, strict=True) if w[a, b] > 0]
 
@@ -260,11 +263,28 @@ def match_spans(gold: Sequence[Item], pred: Sequence[Item],
         left_g = [i for i, j in enumerate(g2p) if j < 0]
         left_p = [j for j, i in enumerate(p2g) if i < 0]
         if left_g and left_p:
-            for i, j in solve(gold, pred, left_g, left_p,
-                              span_edges(gold, pred, left_g, left_p, overlap)):
+            for i, j in solve_spans(gold, pred, left_g, left_p, overlap):
                 g2p[i] = j
                 p2g[j] = i
     return Matching(tuple(g2p), tuple(p2g))
+
+
+def solve_spans(gold: Sequence[Item], pred: Sequence[Item], gold_idx: Sequence[int],
+                pred_idx: Sequence[int], overlap: Overlap) -> list[tuple[int, int]]:
+    """:func:`solve` on the :func:`span_edges` of span items: pair by pair in Python for
+    small leftovers, with numpy and scipy for large ones
+    (:mod:`dateline.evaluation.large_matching`: the same matching, a bounded cost, and
+    ``too-many-candidates`` past the limit of candidate pairs per document).
+
+    >>> solve_spans([(0, 4, "A"), (5, 9, "B")], [(1, 4, "A")], [0, 1], [0], Overlap())
+    [(0, 0)]
+    """
+    from dateline.evaluation.large_matching import SMALL, solve_large
+
+    if len(gold_idx) * len(pred_idx) > SMALL:
+        return solve_large(gold, pred, gold_idx, pred_idx, overlap)
+    return solve(gold, pred, gold_idx, pred_idx,
+                 span_edges(gold, pred, gold_idx, pred_idx, overlap))
 
 
 def span_edges(gold: Sequence[Item], pred: Sequence[Item], gold_idx: Sequence[int],

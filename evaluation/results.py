@@ -80,6 +80,7 @@ class Result:
     settings: dict[str, Any]
     skipped: dict[str, int]
     not_applicable: dict[str, str]
+    scored: int | None
     #: Ratio names a metric name may end with.
     RATIOS: ClassVar[tuple[str, ...]] = ("precision", "recall", "f1", "accuracy",
                                          "recall_partial", "recall_all")
@@ -88,7 +89,8 @@ class Result:
         """How many documents were scored and skipped and, for results with coverage blocks
         (every built-in scorer's), how many entered precision (exhaustive coverage) and recall
         (all scored documents)."""
-        n = len(self.counts.doc_ids)
+        # scored: set when the counts were summed to fewer rows (evaluation.merge)
+        n = len(self.counts.doc_ids) if self.scored is None else self.scored
         out: dict[str, Any] = {"scored": n, "skipped": dict(self.skipped)}
         if PARTIAL_DOCUMENTS in self.counts.fields:
             k = int(self.counts.column(PARTIAL_DOCUMENTS).sum())
@@ -202,6 +204,7 @@ class LayerScores(Result):
     skipped: dict[str, int] = field(default_factory=dict)
     not_applicable: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    scored: int | None = None
 
     def metric(self, name: str) -> dict[str, Any]:
         """Ratios (None when undefined or not applicable) and counts of one metric: precision,

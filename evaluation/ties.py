@@ -12,7 +12,6 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 T = TypeVar("T")
 Tie = Callable[[Any, Any], float]
@@ -145,6 +144,8 @@ def _best_shares(members: list[int], g2p: list[int], p2g: list[int],
 
     w = np.array([[score(m, s) for s in slots] for m in members])
     current = float(np.trace(w))
+    from scipy.optimize import linear_sum_assignment  # slow to import: only when needed
+
     rows, cols = linear_sum_assignment(w, maximize=True)
     # Strictly better only (beyond rounding): an equal total keeps the content order.
     if float(w[rows, cols].sum()) <= current + 1e-9 * max(1.0, abs(current)):

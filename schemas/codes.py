@@ -81,6 +81,11 @@ _ALL: list[ErrorCode] = [
             ("duplicate-key", "A JSON object names the same key twice."),
             ("skipped-file", "A file in a folder looks like Documents but is not read (only "
              ".json and .jsonl files are)."))),
+        ("not-parquet", "A .parquet file that pyarrow cannot read as Parquet.",
+         "write the export's schema (`dateline corpus export --format parquet`)"),
+        ("not-in-export-schema", "A Document value that the Parquet schema has no column or "
+         "type for (an unknown event attribute, a published date that is no date).",
+         "use the values of schemas/labels.json, or write JSONL"),
         ("unreadable-file", "A file cannot be read (permissions, or an I/O error).",
          "check that the file exists and is readable"),
         ("too-deep", "Data nested too deeply to be processed.",
@@ -117,6 +122,11 @@ _ALL: list[ErrorCode] = [
          "run the command with --help"),
         ("unknown-format", "An output format that the command does not write.",
          "run the command with --help for its formats"),
+        ("shards-differ", "Gold and predicted inputs cannot be cut into the same shards "
+         "(different numbers of files or of lines).",
+         "give one prediction shard per gold shard, in the same document order"),
+        ("no-scheduler", "The Dask scheduler given with --scheduler cannot be reached.",
+         "start one (`dask scheduler`) and give its address, or leave out --scheduler"),
         ("missing-dependency", "An optional package the command needs is not installed.",
          "pip install the extra the message names")),
     *_entries("input", INTERNAL_ERROR,
@@ -143,6 +153,13 @@ _ALL: list[ErrorCode] = [
          "predict on the same corpus version as the gold documents"),
         ("unresolved-mention", "A quote or argument names a mention id the document lacks.",
          "run `dateline validate` on the file"),
+        ("streams-out-of-order", "Streamed gold and predicted files are in different "
+         "document orders, past the pairing buffer.",
+         "sort both files by id the same way, or score in memory"),
+        ("too-many-candidates", "A document has more candidate pairs of overlapping gold and "
+         "predicted spans than the matching's limit ($DATELINE_MAX_CANDIDATES, default "
+         "1,000,000).", "remove overlapping duplicate predictions, or raise "
+         "$DATELINE_MAX_CANDIDATES"),
         ("signature-mismatch", "This run's signature differs from the one given: its numbers "
          "are not comparable with those of the given signature.",
          "rerun with the settings, corpus and protocol the signature names"),

@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from dateline.commands.options import (
+    ScoringOptions,
+    add_engine_options,
     add_reference_option,
     add_resampling_options,
     add_scoring_options,
     add_signature_option,
+    check_engine,
+    compare_streamed,
     load_gold,
     load_predictions,
     reference_of,
@@ -85,6 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="show only metrics matching this pattern (fnmatch, e.g. '*.f1'; "
                         "repeatable; JSON always has all)")
     add_signature_option(p)
+    add_engine_options(p, ("memory", "stream"))
     p.add_argument("--format", choices=COMPARE_FORMATS, default="table")
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="write to FILE instead of standard output")
@@ -115,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     (0, 1.0, -0.3333)
     """
     o = scoring_options(args)
+    check_engine(args)
     names = system_names(args.preds) if args.names is None else \
         [x.strip() for x in args.names.split(",")]
     if len(names) != len(args.preds) or len(set(names)) != len(names):
@@ -126,19 +133,11 @@ def run(args: argparse.Namespace) -> int:
     check_reference(reference, names)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
-    gold, corpus_version = load_gold(args.gold)
-    source = gold_source(args.gold)
-    systems = {name: load_predictions(path, gold, strict=args.strict,
-                                             validate=args.validate)
-               for name, path in zip(names, args.preds, strict=True)}
-    result = compare_systems(
-        gold, systems, baseline=references(systems, o.layers, explicit=reference),
-        layers=o.layers, statuses=o.statuses, labels=o.labels,
-        kinds=o.kinds, overlap=o.overlap, resamples=args.resamples, trials=args.trials,
-        seed=args.seed, confidence=args.confidence, alpha=args.alpha, by=args.by,
-        per_label=args.per_label, corpus_version=corpus_version,
-        manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol,
-        metrics=args.metric or ())
+    if args.engine == "stream":  # the files are not held: reference points by name
+        result = compare_streamed(args, o, names, references(
+            {name: [] for name in names}, o.layers, explicit=reference))
+    else:
+        result = _compare_in_memory(args, o, names, reference)
     if args.signature is not None:
         check_signature(args.signature, result["signature"])
     if args.metric:
@@ -149,3 +148,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _compare_in_memory(args: argparse.Namespace, o: ScoringOptions, names: list[str],
+                       reference: str | None) -> dict[str, Any]:
+    gold, corpus_version = load_gold(args.gold)
+    source = gold_source(args.gold)
+    systems = {name: load_predictions(path, gold, strict=args.strict, validate=args.validate)
+               for name, path in zip(names, args.preds, strict=True)}
+    return compare_systems(
+        gold, systems, baseline=references(systems, o.layers, explicit=reference),
+        layers=o.layers, statuses=o.statuses, labels=o.labels,
+        kinds=o.kinds, overlap=o.overlap, resamples=args.resamples, trials=args.trials,
+        seed=args.seed, confidence=args.confidence, alpha=args.alpha, by=args.by,
+        per_label=args.per_label, corpus_version=corpus_version,
+        manifest_hash=source.manifest_hash, protocol=args.protocol or source.protocol,
+        metrics=args.metric or ())

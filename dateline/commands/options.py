@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dateline.commands.types import fraction, positive_int, seed
 from dateline.evaluation.compare import DEFAULT_SEED
@@ -21,22 +24,27 @@ from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documen
 from dateline.evaluation.layers import layer_names, layers
 from dateline.evaluation.matching import Overlap
 from dateline.output_checks import file_incidents, read_incidents, refuse_invalid
-from dateline.schemas import CHECKS, DatelineError, Document, read_jsonl
+from dateline.schemas import CHECKS, DatelineError
+from dateline.schemas.fast import AnyDocument, read_fast
 from dateline.schemas.labels import inventory
 
 LEVEL_1 = frozenset(c for c, (level, _) in CHECKS.items() if level == 1)
 
 __all__ = [
     "ScoringOptions",
+    "add_engine_options",
     "add_reference_option",
     "add_resampling_options",
     "add_scoring_options",
     "add_signature_option",
     "add_validate_option",
+    "check_engine",
+    "compare_streamed",
     "load_gold",
     "load_predictions",
     "parse_list",
     "reference_of",
+    "score_scaled",
     "scoring_options",
     "system_names",
 ]
@@ -195,13 +203,13 @@ def parse_list(value: str | None, allowed: Sequence[str], option: str) -> list[s
     return items
 
 
-def load_gold(spec: str) -> tuple[list[Document], str | None]:
+def load_gold(spec: str) -> tuple[list[AnyDocument], str | None]:
     """The gold Documents and the corpus version (None for a file): a path, ``corpus:SPLIT``
     or ``corpus:all`` (every split, sorted by id: the documents of the ``all`` and ``cv``
     protocols).
 
     >>> import tempfile
-    >>> from dateline.schemas import write_jsonl
+    >>> from dateline.schemas import Document, write_jsonl
     >>> path = Path(tempfile.mkdtemp()) / "gold.jsonl"
     >>> write_jsonl([Document(id="d", text="Hi.")], path)
     1
@@ -224,13 +232,13 @@ def load_gold(spec: str) -> tuple[list[Document], str | None]:
         raise DatelineError("no-such-file", f"{spec!r} does not exist", where=spec,
                             fix="give a .jsonl file of Documents, corpus:SPLIT or corpus:all",
                             exit_code=2)
-    docs = list(read_jsonl(spec))
+    docs = list(read_fast(spec))  # the fast path: same checks and errors as read_jsonl
     check_spans(docs, spec)  # the corpus was validated by its build; a file is checked here
     return docs, None
 
 
-def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
-                     strict: bool = False, validate: bool = True) -> list[Document]:
+def load_predictions(path: str, gold: Sequence[AnyDocument] | None = None, *,
+                     strict: bool = False, validate: bool = True) -> list[AnyDocument]:
     """The predicted Documents of a ``.jsonl``/``.json`` file. With ``gold``: paired with it
     (same ids and texts), then their spans checked (level 2). With ``validate`` (the
     default) every level 1-3 incident refuses the file (``invalid-predictions``, with the
@@ -248,7 +256,7 @@ def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
                             fix="give a .jsonl file of predicted Documents", exit_code=2)
     see = f"`dateline validate {path}` lists every incident"
     try:
-        docs = list(read_jsonl(path))
+        docs = list(read_fast(path))
     except DatelineError as err:
         if validate and err.code in LEVEL_1:  # a schema problem: list them all, not the first
             refuse_invalid(read_incidents(path), path, see=see)
@@ -259,15 +267,7 @@ def load_predictions(path: str, gold: Sequence[Document] | None = None, *,
         refuse_invalid(file_incidents(docs, path), path, see=see)
     elif gold is not None:
         check_spans(docs, path)
-    foreign = foreign_labels(docs)
-    if foreign:
-        listing = ", ".join(f"{lab} ×{n}" for lab, n in foreign.most_common(5))
-        err = DatelineError("labels-outside-inventory", f"{sum(foreign.values())} predicted "
-                            f"item(s) carry labels outside the label inventory ({listing}); "
-                            "they are scored as labels of their own", where=path)
-        if strict:
-            raise err
-        print(f"warning: {err}", file=sys.stderr)
+    _warn_foreign(foreign_labels(docs), path, strict)
     return docs
 
 
@@ -285,3 +285,159 @@ def system_names(paths: Sequence[str]) -> list[str]:
             name, k = f"{stem}-{k}", k + 1
         out.append(name)
     return out
+
+
+def add_engine_options(p: argparse.ArgumentParser,
+                       engines: Sequence[str] = ("memory", "stream", "dask")) -> None:
+    """Add ``--engine memory|stream|dask``, ``--scheduler ADDRESS`` and ``--workers N``.
+
+    >>> p = argparse.ArgumentParser(); add_engine_options(p)
+    >>> a = p.parse_args(["--engine", "dask", "--workers", "2"])
+    >>> a.engine, a.scheduler, a.workers
+    ('dask', None, 2)
+    """
+    p.add_argument("--engine", choices=tuple(engines), default="memory",
+                   help="memory (default): read both inputs, then score; stream: pair and "
+                        "score the documents as they are read (memory bounded by a chunk; "
+                        "JSONL or Parquet); dask: map over shards on a Dask cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --engine dask: a running scheduler (tcp://HOST:8786); default: "
+                        "a LocalCluster on this machine")
+    p.add_argument("--workers", type=positive_int, default=2, metavar="N",
+                   help="with --engine dask and no --scheduler: local worker processes "
+                        "(default: 2)")
+
+
+def check_engine(args: argparse.Namespace) -> None:
+    """Refuse ``--scheduler`` without ``--engine dask`` (a usage error).
+
+    >>> check_engine(argparse.Namespace(engine="stream", scheduler="tcp://h:8786"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] --scheduler is for --engine dask. ...
+    """
+    if args.scheduler is not None and args.engine != "dask":
+        raise DatelineError("bad-option", "--scheduler is for --engine dask",
+                            fix="add --engine dask, or leave out --scheduler", exit_code=2)
+
+
+def _warn_foreign(foreign: Counter[str], path: str, strict: bool) -> None:
+    if not foreign:
+        return
+    listing = ", ".join(f"{lab} ×{n}" for lab, n in foreign.most_common(5))
+    err = DatelineError("labels-outside-inventory", f"{sum(foreign.values())} predicted "
+                        f"item(s) carry labels outside the label inventory ({listing}); "
+                        "they are scored as labels of their own", where=path)
+    if strict:
+        raise err
+    print(f"warning: {err}", file=sys.stderr)
+
+
+def score_scaled(args: argparse.Namespace, o: ScoringOptions) -> dict[str, Any]:
+    """The report of ``score --engine stream|dask``: the same numbers as in memory.
+
+    >>> import tempfile
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> path = Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> write_jsonl([Document(id="d", text="Hi.")], path)
+    1
+    >>> p = argparse.ArgumentParser(); add_scoring_options(p); add_engine_options(p)
+    >>> a = p.parse_args(["--engine", "stream"]); a.gold = a.pred = str(path)
+    >>> score_scaled(a, scoring_options(a))["layers"]["entities"]["documents"]["skipped"]
+    {'absent': 1}
+    """
+    from dateline.engines import make_engine
+    from dateline.evaluation.layers import ScoreOptions
+    from dateline.evaluation.report import report
+    from dateline.evaluation.signature import protocol_part
+    from dateline.provenance import gold_source
+
+    options = ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap)
+    sharded = glob.has_magic(args.gold)
+    source = None if sharded else gold_source(args.gold)
+    protocol = args.protocol or (source.protocol if source else "test")
+    protocol_part(protocol)
+    corpus_version = None
+    if args.engine == "stream":
+        from dateline.columnar import iter_documents
+        from dateline.streaming import score_stream
+
+        if args.gold.startswith("corpus:"):
+            gold, corpus_version = load_gold(args.gold)
+        else:
+            _exists(args.gold)
+            gold = iter_documents(args.gold)
+        _exists(args.pred)
+        results, foreign = score_stream(gold, iter_documents(args.pred), o.layers, options,
+                                        gold_name=args.gold, pred_name=args.pred,
+                                        check_gold=not args.gold.startswith("corpus:"),
+                                        validate=getattr(args, "validate", True))
+    else:
+        from dateline.shards import score_sharded, score_shards
+
+        shards = score_shards(args.gold, args.pred, 4 * args.workers)
+        with make_engine("dask", args.scheduler, args.workers) as engine:
+            results, foreign = score_sharded(engine, shards, o.layers, options)
+    _warn_foreign(foreign, args.pred, args.strict)
+    return report(results, statuses=o.statuses, corpus_version=corpus_version,
+                  options=options, manifest_hash=source.manifest_hash if source else None,
+                  protocol=protocol)
+
+
+def _exists(path: str) -> None:
+    if not Path(path).exists():
+        raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
+                            fix="give a .jsonl or .parquet file of Documents", exit_code=2)
+
+
+def compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: Sequence[str],
+                     baseline: str | Mapping[str, str | None] | None) -> dict[str, Any]:
+    """The report of ``compare --engine stream``: every system scored as its file is read
+    (per-document counts, in the gold order), then compared as in memory.
+
+    >>> import tempfile
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> path = Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> write_jsonl([Document(id="d", text="Hi.")], path)
+    1
+    >>> p = argparse.ArgumentParser(); add_scoring_options(p); add_resampling_options(p)
+    >>> a = p.parse_args(["--layer", "quotes", "--resamples", "5", "--trials", "5"])
+    >>> vars(a).update(gold=str(path), preds=[str(path)] * 2, by=None, per_label=False,
+    ...                confidence=0.95, alpha=0.05)
+    >>> compare_streamed(a, scoring_options(a), ["x", "y"], None)["settings"]["baseline"]
+    'x'
+    """
+    from dateline.columnar import iter_documents
+    from dateline.evaluation.compare import comparison
+    from dateline.evaluation.layers import ScoreOptions
+    from dateline.provenance import gold_source
+    from dateline.streaming import score_systems
+
+    options = ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap)
+    source = gold_source(args.gold)
+    corpus_version = None
+    if args.gold.startswith("corpus:"):
+        docs, corpus_version = load_gold(args.gold)
+
+        def gold() -> Any:
+            return docs
+    else:
+        _exists(args.gold)
+
+        def gold() -> Any:
+            return iter_documents(args.gold)
+    for path in args.preds:
+        _exists(path)
+    systems = {name: (path, iter_documents(path))
+               for name, path in zip(names, args.preds, strict=True)}
+    scores, foreign, stubs = score_systems(gold, systems, o.layers, options,
+                                           gold_name=args.gold, by=args.by,
+                                           validate=getattr(args, "validate", True))
+    for name, path in zip(names, args.preds, strict=True):
+        _warn_foreign(foreign[name], path, args.strict)
+    return comparison(scores, options, gold=stubs, baseline=baseline,  # type: ignore[arg-type]
+                      resamples=args.resamples, trials=args.trials, seed=args.seed,
+                      confidence=args.confidence, alpha=args.alpha, by=args.by,
+                      per_label=args.per_label, corpus_version=corpus_version,
+                      manifest_hash=source.manifest_hash,
+                      protocol=args.protocol or source.protocol)

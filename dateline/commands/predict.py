@@ -16,6 +16,7 @@ trained first when no model for the current corpus version is cached (``dateline
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -24,10 +25,12 @@ from typing import Any
 from rich.console import Console
 
 from dateline.baselines import Extractor, get_extractor
-from dateline.commands.options import add_validate_option
+from dateline.columnar import iter_documents, write_documents
+from dateline.commands.options import add_engine_options, add_validate_option, check_engine
 from dateline.output_checks import output_incidents, refuse_invalid
-from dateline.predicting import predict_documents, prepare
-from dateline.schemas import DatelineError, Document, read_jsonl, write_jsonl
+from dateline.predicting import predict_documents, predict_shard, prepare
+from dateline.schemas import DatelineError, Document
+from dateline.schemas.fast import to_document
 
 __all__ = ["make_extractor", "parse_settings", "register", "run"]
 
@@ -48,10 +51,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--split", choices=("train", "validation", "test"),
                         help="a split of the built corpus")
-    source.add_argument("--input", metavar="FILE", help="a .jsonl/.json file of Documents")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .jsonl file")
+    source.add_argument("--input", metavar="FILE",
+                        help="a .jsonl/.json/.parquet file of Documents, or a glob of shards")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="output .jsonl (or .parquet) file; a folder for shards (--input with "
+                        "a glob, or --engine dask): one output per input shard, same name")
     add_settings_option(p)
     add_validate_option(p)
+    add_engine_options(p, ("memory", "dask"))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run, parser=p)
 
@@ -104,6 +111,28 @@ def _read(source: Iterable[Document]) -> list[Document]:
     return list(source)
 
 
+def _predict_shards(args: argparse.Namespace, extractor: Extractor, settings: dict[str, Any],
+                    console: Console) -> int:
+    # One task per input shard, each streamed a batch at a time into OUTDIR/<shard name>.
+    from dateline.engines import make_engine
+    from dateline.shards import expand
+
+    shards = expand(args.input)
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise DatelineError("not-a-directory", f"{out} is a file; shards are written into a "
+                            "folder", fix="give a folder for -o", exit_code=2)
+    out.mkdir(parents=True, exist_ok=True)
+    prepare(extractor, console=console, settings=settings)  # trained once, here
+    tasks = [(args.name, settings, s, str(out / Path(s).name)) for s in shards]
+    engine_name = "dask" if args.engine == "dask" else "local"
+    with make_engine(engine_name, args.scheduler, args.workers) as engine:
+        n = sum(engine.map(predict_shard, tasks))
+    console.print(f"{extractor.name}@{extractor.version}: {n} documents in {len(tasks)} "
+                  f"shard(s) -> {out}/")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Predict and write; return the exit code.
 
@@ -121,7 +150,10 @@ def run(args: argparse.Namespace) -> int:
     """
     console = Console(stderr=True, highlight=False, quiet=args.quiet)
     settings = parse_settings(args.settings)
+    check_engine(args)
     extractor = make_extractor(args.name, settings)
+    if args.input is not None and (args.engine == "dask" or glob.has_magic(args.input)):
+        return _predict_shards(args, extractor, settings, console)
     if args.split is not None:
         from dateline.loading import documents
 
@@ -132,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise DatelineError("no-such-file", f"{path} does not exist", fix="check the path",
                                 exit_code=2)
-        docs = _read(read_jsonl(path))
+        docs = _read(map(to_document, iter_documents(path)))  # .jsonl, .json or .parquet
         what = str(path)
     prepare(extractor, console=console, settings=settings)
     preds, seconds = predict_documents(extractor, docs, console=console,
@@ -142,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
                        f"output of extractor {extractor.name!r}",
                        see=f"write it anyway with --no-validate, then `dateline validate "
                            f"{args.output}` lists every incident")
-    n = write_jsonl(preds, args.output)
+    n = write_documents(preds, args.output)  # .parquet: Parquet; anything else: JSONL
     console.print(f"{extractor.name}@{extractor.version}: {n} documents in {seconds:.2f} s "
                   f"-> {args.output}")
     return 0

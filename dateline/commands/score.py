@@ -20,10 +20,13 @@ import argparse
 import sys
 
 from dateline.commands.options import (
+    add_engine_options,
     add_scoring_options,
     add_signature_option,
+    check_engine,
     load_gold,
     load_predictions,
+    score_scaled,
     scoring_options,
 )
 from dateline.evaluation.report import FORMATS, render, score
@@ -53,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="write to FILE instead of standard output")
+    add_engine_options(p)
     p.set_defaults(func=run, parser=p)
 
 
@@ -78,18 +82,21 @@ def run(args: argparse.Namespace) -> int:
     (0, 0.5, 1.0)
     """
     o = scoring_options(args)
+    check_engine(args)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
     if args.protocol is not None:
         protocol_part(args.protocol)  # so is a malformed protocol
-    gold, corpus_version = load_gold(args.gold)
-    source = gold_source(args.gold)
-    pred = load_predictions(args.pred, gold, strict=args.strict,
-                            validate=args.validate)
-    report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
-                   kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
-                   manifest_hash=source.manifest_hash,
-                   protocol=args.protocol or source.protocol)
+    if args.engine != "memory":
+        report = score_scaled(args, o)
+    else:
+        gold, corpus_version = load_gold(args.gold)
+        source = gold_source(args.gold)
+        pred = load_predictions(args.pred, gold, strict=args.strict, validate=args.validate)
+        report = score(gold, pred, layers=o.layers, statuses=o.statuses, labels=o.labels,
+                       kinds=o.kinds, overlap=o.overlap, corpus_version=corpus_version,
+                       manifest_hash=source.manifest_hash,
+                       protocol=args.protocol or source.protocol)
     if args.signature is not None:
         check_signature(args.signature, report["signature"])
     text = render(report, args.format)

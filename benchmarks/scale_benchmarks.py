@@ -1,0 +1,278 @@
+"""Scale benchmarks, side by side in one run: end to end from files, the matching's worst
+case, streaming a million documents, Dask with 1 and 2 local workers.
+
+Run by hand, from the repository root (not part of the test suite; generated files go to a
+temporary folder that is removed at the end)::
+
+    .venv/bin/python benchmarks/scale_benchmarks.py            # everything (~10-20 min)
+    .venv/bin/python benchmarks/scale_benchmarks.py --quick    # small sizes, a smoke run
+    .venv/bin/python benchmarks/scale_benchmarks.py e2e match  # some sections only
+
+Sections (each tool in a fresh process; wall time, and peak RSS from ``wait4``):
+
+- ``e2e``: the standard workload (``scoring_workload.py``: 20,000 documents a side) written
+  as Document JSONL; ``dateline score GOLD PRED --layer entities --format json`` (in memory
+  and ``--engine stream``) against a script that reads the same files with ``json.loads`` and
+  runs nervaluate, one that runs seqeval (IOB2 tags of the same spans), and a bare
+  ``json.loads`` of both files; the numbers are checked equal to nervaluate's;
+- ``match``: one document whose gold and predicted spans all overlap (n a side), scored with
+  ``score_entity_spans``; past the candidate limit it is refused;
+- ``stream``: 1,000,000 generated documents a side scored with ``--engine stream``: peak RSS;
+- ``dask``: 200,000 documents a side with ``--engine dask --workers 1`` and ``2`` against
+  the single process (``--engine stream``): throughput, speed-up, overhead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from scoring_workload import TYPES, generate  # noqa: E402
+
+_META = ('{"title":null,"publisher":null,"url":null,"published":null,"language":"en",'
+         '"genre":null,"collection":null,"license":null,"attribution":null}')
+_LAYER = ('{{"status":"{}","source":null,"annotators":[],"guidelines":null,"labels":[],'
+          '"regions":null}}')
+_LAYERS = ('{"entities":' + _LAYER.format("gold") + ',"events":' + _LAYER.format("absent")
+           + ',"quotes":' + _LAYER.format("absent") + "}")
+
+
+def _line(doc_id: str, n: int, spans: list) -> str:
+    # token i is the character range [2i, 2i + 1) of a text of "x" separated by spaces
+    text = " ".join("x" * n)
+    ents = ",".join(
+        f'{{"id":"m{k}","start":{2 * s},"end":{2 * e - 1},'
+        f'"text":{json.dumps(text[2 * s:2 * e - 1])},"label":"{t}","kind":null,'
+        '"entity":null,"link":null,"source_label":null}'
+        for k, (s, e, t) in enumerate(spans))
+    return (f'{{"id":"{doc_id}","text":"{text}","meta":{_META},"entities":[{ents}],'
+            f'"events":[],"quotes":[],"layers":{_LAYERS}}}\n')
+
+
+def write_workload(folder: Path, n_docs: int, batch: int = 20000) -> tuple[Path, Path]:
+    """The standard workload's documents (in batches of 20,000 with seeds 13, 14, ...), as
+    gold.jsonl and pred.jsonl; ids are unique across batches."""
+    gold, pred = folder / f"gold-{n_docs}.jsonl", folder / f"pred-{n_docs}.jsonl"
+    with gold.open("w") as g, pred.open("w") as p:
+        for b, start in enumerate(range(0, n_docs, batch)):
+            for k, d in enumerate(generate(min(batch, n_docs - start), seed=13 + b)["docs"]):
+                doc_id = f"doc{start + k:07d}"
+                g.write(_line(doc_id, d["n"], d["gold"]))
+                p.write(_line(doc_id, d["n"], d["pred"]))
+    return gold, pred
+
+
+NERVALUATE = r"""
+import json, sys
+from nervaluate import Evaluator
+def spans(path):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            out.append([{"label": m["label"], "start": m["start"], "end": m["end"] - 1}
+                        for m in d["entities"]])
+    return out
+res = Evaluator(spans(sys.argv[1]), spans(sys.argv[2]), tags=TAGS, loader="dict").evaluate()
+o = res["overall"]
+print(json.dumps({m: [o[k].precision, o[k].recall, o[k].f1] for m, k in
+                  (("strict", "strict"), ("exact", "exact"), ("partial", "partial"),
+                   ("type", "ent_type"))}))
+""".replace("TAGS", repr(TYPES))
+
+SEQEVAL = r"""
+import json, sys
+from seqeval.metrics import f1_score, precision_score, recall_score
+from seqeval.scheme import IOB2
+def tags(path):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            t = ["O"] * ((len(d["text"]) + 1) // 2)
+            for m in d["entities"]:
+                s, e = m["start"] // 2, (m["end"] + 1) // 2
+                t[s] = "B-" + m["label"]
+                for i in range(s + 1, e):
+                    t[i] = "I-" + m["label"]
+            out.append(t)
+    return out
+g, p = tags(sys.argv[1]), tags(sys.argv[2])
+print(json.dumps({"strict": [precision_score(g, p, mode="strict", scheme=IOB2),
+                             recall_score(g, p, mode="strict", scheme=IOB2),
+                             f1_score(g, p, mode="strict", scheme=IOB2)]}))
+"""
+
+JSON_LOADS = r"""
+import json, sys
+n = 0
+for path in sys.argv[1:3]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            json.loads(line)
+            n += 1
+print(json.dumps({"lines": n}))
+"""
+
+
+def _rusage_run(cmd: list[str]) -> dict:
+    # Popen + wait4 (communicate would reap the child first, losing its rusage).
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd[:5])} failed ({proc.returncode}): "
+                             f"{err.read()[-2000:]}")
+        return {"wall": wall, "rss": usage.ru_maxrss / 1024, "out": out.read()}
+
+
+def _dateline(*args: str) -> list[str]:
+    return [sys.executable, "-m", "dateline", "score", *args, "--layer", "entities",
+            "--format", "json"]
+
+
+def _modes(report_text: str) -> dict:
+    modes = json.loads(report_text)["layers"]["entities"]["modes"]
+    return {m: [modes[m]["micro"][k] for k in ("precision", "recall", "f1")] for m in modes}
+
+
+def e2e(folder: Path, n_docs: int, reps: int) -> None:
+    gold, pred = write_workload(folder, n_docs)
+    tools = {
+        "dateline score": _dateline(str(gold), str(pred)),
+        "dateline score --engine stream": _dateline(str(gold), str(pred), "--engine", "stream"),
+        "nervaluate script": [sys.executable, "-c", NERVALUATE, str(gold), str(pred)],
+        "seqeval script": [sys.executable, "-c", SEQEVAL, str(gold), str(pred)],
+        "json.loads only": [sys.executable, "-c", JSON_LOADS, str(gold), str(pred)],
+    }
+    runs: dict[str, list[dict]] = {t: [] for t in tools}
+    for rep in range(reps):
+        for name, cmd in tools.items():
+            if rep == 0 or name != "seqeval script":  # seqeval is slow: once is enough
+                runs[name].append(_rusage_run(cmd))
+    best = {t: min(r["wall"] for r in rs) for t, rs in runs.items()}
+    peak = {t: max(r["rss"] for r in rs) for t, rs in runs.items()}
+    print(f"\n## End to end from files ({n_docs:,} documents a side, best of {reps}; "
+          "seqeval once)\n")
+    print("| tool | wall s | peak RSS MiB | nervaluate / tool | tool / json.loads |")
+    print("|---|---|---|---|---|")
+    for t in tools:
+        print(f"| {t} | {best[t]:.2f} | {peak[t]:.0f} | {best['nervaluate script'] / best[t]:.1f}x"
+              f" | {best[t] / best['json.loads only']:.2f}x |")
+    ours = _modes(runs["dateline score"][0]["out"])
+    nerv = json.loads(runs["nervaluate script"][0]["out"])
+    seq = json.loads(runs["seqeval script"][0]["out"])
+    same = all(abs(a - b) < 1e-12 for m in nerv for a, b in zip(ours[m], nerv[m], strict=True))
+    print(f"\nmicro P/R/F1 identical to nervaluate in all four modes: {same}")
+    print(f"strict P/R/F1 identical to seqeval's strict IOB2: "
+          f"{all(abs(a - b) < 1e-12 for a, b in zip(ours['strict'], seq['strict'], strict=True))}")
+    stream_out = runs["dateline score --engine stream"][0]["out"]
+    print(f"--engine stream report identical to the in-memory one: "
+          f"{stream_out == runs['dateline score'][0]['out']}")
+
+
+def match(sizes: list[int]) -> None:
+    import scipy.optimize  # noqa: F401 - imported before timing, not in the first size
+
+    from dateline.evaluation import score_entity_spans
+    from dateline.evaluation.large_matching import max_candidates
+    from dateline.schemas import DatelineError
+
+    print(f"\n## Worst case of matching: every span overlaps every other "
+          f"(limit {max_candidates():,} candidate pairs)\n")
+    print("| spans a side | candidate pairs | CPU s | result |")
+    print("|---|---|---|---|")
+    for n in sizes:
+        gold = [(i, 10 * n - i, "A") for i in range(n)]
+        pred = [(i, 10 * n - i - 1, "A" if i % 2 else "B") for i in range(n)]
+        start = time.process_time()
+        try:
+            s = score_entity_spans([gold], [pred], keep_items=False)
+            result = f"partial F1 {s.value('partial.f1'):.3f}"
+        except DatelineError as exc:
+            result = f"refused: {exc.code}"
+        print(f"| {n:,} | {n * n:,} | {time.process_time() - start:.2f} | {result} |")
+
+
+def stream(folder: Path, n_docs: int) -> None:
+    gold, pred = write_workload(folder, n_docs)
+    r = _rusage_run(_dateline(str(gold), str(pred), "--engine", "stream"))
+    scored = json.loads(r["out"])["layers"]["entities"]["documents"]["scored"]
+    print(f"\n## Streaming {n_docs:,} documents a side (--engine stream)\n")
+    print(f"scored {scored:,} documents in {r['wall']:.1f} s wall "
+          f"({scored / r['wall']:,.0f} documents/s), peak RSS {r['rss']:.0f} MiB")
+    gold.unlink()
+    pred.unlink()
+
+
+def _parallel_capacity() -> float:
+    # Two CPU-bound processes at once against one: 1.0 when two cores are free, 2.0 when the
+    # others' jobs leave one; the Dask speed-up cannot beat 2 / this.
+    burn = [sys.executable, "-c", "sum(range(3 * 10 ** 7))"]
+    start = time.perf_counter()
+    subprocess.run(burn, check=True)
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    procs = [subprocess.Popen(burn) for _ in range(2)]
+    for p in procs:
+        p.wait()
+    return (time.perf_counter() - start) / one
+
+
+def dask(folder: Path, n_docs: int) -> None:
+    gold, pred = write_workload(folder, n_docs)
+    capacity = _parallel_capacity()
+    single = _rusage_run(_dateline(str(gold), str(pred), "--engine", "stream"))
+    one = _rusage_run(_dateline(str(gold), str(pred), "--engine", "dask", "--workers", "1"))
+    two = _rusage_run(_dateline(str(gold), str(pred), "--engine", "dask", "--workers", "2"))
+    print(f"\n## Dask, {n_docs:,} documents a side (LocalCluster, one thread per worker, "
+          f"{os.cpu_count()} cores)\n")
+    print("| run | wall s | documents/s |")
+    print("|---|---|---|")
+    for name, r in (("single process (--engine stream)", single), ("dask, 1 worker", one),
+                    ("dask, 2 workers", two)):
+        print(f"| {name} | {r['wall']:.1f} | {n_docs / r['wall']:,.0f} |")
+    print(f"\nspeed-up 2 workers / 1 worker: {one['wall'] / two['wall']:.2f}x; "
+          f"overhead of 1 worker against the single process: {one['wall'] / single['wall']:.2f}x;"
+          f" 2 workers against the single process: {single['wall'] / two['wall']:.2f}x")
+    print(f"two CPU-bound processes at once took {capacity:.2f}x the time of one (1.0: two "
+          f"free cores), so the best possible speed-up here is about {2 / capacity:.2f}x")
+    same = _modes(single["out"]) == _modes(one["out"]) == _modes(two["out"])
+    print(f"identical numbers: {same and single['out'] == two['out']}")
+
+
+def main(argv: list[str]) -> None:
+    quick = "--quick" in argv
+    sections = [a for a in argv if not a.startswith("--")] or ["e2e", "match", "stream", "dask"]
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+          "(figures are ratios measured side by side in this run)")
+    folder = Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    try:
+        if "e2e" in sections:
+            e2e(folder, 2000 if quick else 20000, 1 if quick else 3)
+        if "match" in sections:
+            match([100, 200, 400] if quick else [250, 500, 1000, 2000])
+        if "stream" in sections:
+            stream(folder, 20000 if quick else 1_000_000)
+        if "dask" in sections:
+            dask(folder, 20000 if quick else 200_000)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

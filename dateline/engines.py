@@ -1,0 +1,140 @@
+"""Where the work runs: one small interface, :class:`Engine` (``map`` a function over shards,
+in order; ``close``), and two engines: :class:`LocalEngine` (this process) and
+:class:`DaskEngine` (a ``dask.distributed`` cluster: a ``LocalCluster`` on this machine, or
+any running cluster given by its scheduler's address). Ray or Spark would be one more class
+with these two methods. The work itself (:mod:`dateline.shards`) is a map over shards plus an
+additive reduce, so any engine gives the same numbers.
+
+Workers on other machines: start a scheduler (``dask scheduler``, it prints its address,
+``tcp://HOST:8786``), then on every machine ``dask worker tcp://HOST:8786 --nthreads 1``
+(each machine needs dateline installed and the input paths readable, e.g. a shared file
+system), and pass ``--scheduler tcp://HOST:8786``.
+
+>>> with LocalEngine() as engine:
+...     list(engine.map(abs, [-1, 2, -3]))
+[1, 2, 3]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from types import TracebackType
+from typing import Any
+
+from dateline.schemas import DatelineError
+
+__all__ = ["ENGINES", "DaskEngine", "Engine", "LocalEngine", "make_engine"]
+
+ENGINES = ("local", "dask")
+
+
+class Engine:
+    """Runs ``fn`` over shards; results come back in the order of the shards.
+
+    >>> [cls.name for cls in (LocalEngine, DaskEngine)]
+    ['local', 'dask']
+    """
+
+    name = "engine"
+
+    def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
+        """``fn(item)`` for every item, in order."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the engine holds (workers, connections)."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+class LocalEngine(Engine):
+    """This process, one shard after the other.
+
+    >>> LocalEngine().name
+    'local'
+    """
+
+    name = "local"
+
+    def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
+        """``fn(item)`` for every item, in order, here."""
+        return map(fn, items)
+
+
+def _quiet() -> None:
+    # A clean shutdown still logs connection tracebacks from the heartbeats; users would
+    # take them for a failure.
+    for name in ("distributed", "distributed.nanny", "distributed.worker",
+                 "distributed.scheduler", "distributed.core", "distributed.comm"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+class DaskEngine(Engine):
+    """A ``dask.distributed`` client: on ``scheduler`` (an address), or on a ``LocalCluster``
+    of ``workers`` processes with one thread each, listening on 127.0.0.1 only, no dashboard.
+    Code that starts a LocalCluster must run under ``if __name__ == "__main__":`` (workers
+    are spawned processes); the ``dateline`` command does.
+
+    >>> DaskEngine.name, callable(DaskEngine.map)
+    ('dask', True)
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - a dependency
+            raise DatelineError("missing-dependency", f"dask.distributed is not installed "
+                                f"({exc})", fix="pip install 'dask[distributed]'") from None
+        _quiet()
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                        processes=True, host="127.0.0.1",
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise DatelineError("no-scheduler", f"cannot reach the Dask scheduler at "
+                                    f"{scheduler!r} ({exc})",
+                                    fix="start one (`dask scheduler`) and give its address, "
+                                        "e.g. tcp://HOST:8786; or leave out --scheduler",
+                                    exit_code=2) from None
+
+    def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
+        """Submit every shard at once, gather the results in order."""
+        futures = self.client.map(fn, list(items), pure=False)
+        return iter(self.client.gather(futures))
+
+    def close(self) -> None:
+        """The client first, then the cluster (the order that shuts down quietly)."""
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_engine(name: str, scheduler: str | None = None, workers: int = 2) -> Engine:
+    """The engine called ``name`` (:data:`ENGINES`).
+
+    >>> make_engine("local").name
+    'local'
+    >>> make_engine("local", scheduler="tcp://h:8786")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] --scheduler is for --engine dask. ...
+    """
+    if name == "dask":
+        return DaskEngine(scheduler, workers)
+    if scheduler is not None:
+        raise DatelineError("bad-option", "--scheduler is for --engine dask",
+                            fix="add --engine dask, or leave out --scheduler", exit_code=2)
+    return LocalEngine()

@@ -1,0 +1,229 @@
+"""Scoring and predicting over shards: the map (one task per shard) and the reduce (counts
+summed, :func:`~dateline.evaluation.merge.merge_results`) that any
+:class:`~dateline.engines.Engine` runs.
+
+Shards of a score are pairs of gold and predicted inputs: two lists of files (``*.parquet`` or
+``*.jsonl`` globs, paired in sorted order), or two JSONL files cut into ranges of the same
+lines (document k of the gold file is scored with document k of the predictions, so the two
+must hold the same ids in the same order, as ``dateline predict`` writes them). Each task
+reads its own shard, checks and pairs it (:func:`~dateline.streaming.paired`, naming the file
+and line of a problem), scores it a chunk at a time, and returns summed counts plus its ids;
+ids repeated across shards are refused when the results come back.
+
+>>> import pathlib, tempfile
+>>> from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> docs = [Document(id=f"d{k}", text="Ann", layers=Layers(entities=LayerInfo(status="gold")),
+...                  entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
+...         for k in range(5)]
+>>> _ = write_jsonl(docs, folder / "g.jsonl"), write_jsonl(docs, folder / "p.jsonl")
+>>> shards = score_shards(str(folder / "g.jsonl"), str(folder / "p.jsonl"), 2)
+>>> len(shards), [s.gold.first for s in shards]
+(2, [1, 3])
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dateline.engines import Engine
+from dateline.evaluation.layers import ScoreOptions
+from dateline.evaluation.merge import merge_results
+from dateline.evaluation.results import Result
+from dateline.schemas import DatelineError
+from dateline.schemas.fast import AnyDocument, parse_fast
+from dateline.schemas.jsonl import decode_line, raise_first
+
+__all__ = [
+    "Part",
+    "ShardPair",
+    "expand",
+    "line_starts",
+    "score_shard",
+    "score_sharded",
+    "score_shards",
+]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A whole file (``start`` None) or the lines from byte ``start`` to ``end`` of a JSONL
+    file, the first of them being line ``first``.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> _ = p.write_text('{"id": "a", "text": "x"}\\n{"id": "b", "text": "y"}\\n')
+    >>> [d.id for d in Part(str(p), 25, 50, 2).documents()]
+    ['b']
+    """
+
+    path: str
+    start: int | None = None
+    end: int | None = None
+    first: int = 1
+
+    def documents(self) -> Iterator[AnyDocument]:
+        """The part's documents, checked as the whole file's would be."""
+        from dateline.columnar import iter_documents
+
+        if self.start is None:
+            return iter_documents(self.path)
+        return raise_first(self._records(), self.path)
+
+    def _records(self) -> Iterator[object]:
+        assert self.start is not None and self.end is not None
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            data = f.read(self.end - self.start)
+        for k, chunk in enumerate(data.splitlines(keepends=True)):
+            line = self.first + k
+            if line == 1 and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]
+            yield decode_line(chunk, self.path, line, parse_fast)
+
+
+@dataclass(frozen=True)
+class ShardPair:
+    """The gold and predicted parts one task scores.
+
+    >>> ShardPair(Part("g.jsonl"), Part("p.jsonl")).pred.path
+    'p.jsonl'
+    """
+
+    gold: Part
+    pred: Part
+
+
+def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
+    """Byte offsets of the starts of the lines of a file, and its size last (read in blocks).
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
+    >>> _ = p.write_bytes(b"ab\\ncd\\ne")
+    >>> line_starts(str(p)).tolist()
+    [0, 3, 6, 7]
+    """
+    out = [np.zeros(1, dtype=np.int64)]
+    offset = 0
+    with open(path, "rb") as f:
+        while data := f.read(block):
+            nl = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10) + offset + 1
+            out.append(nl.astype(np.int64))
+            offset += len(data)
+    starts = np.concatenate(out)
+    if starts[-1] != offset:  # no newline at the end: the last line ends at the size
+        starts = np.append(starts, offset)
+    return starts
+
+
+def expand(spec: str) -> list[str]:
+    """The files of a path or a glob, sorted (``no-such-file`` when none).
+
+    >>> expand("nowhere/*.parquet")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [no-such-file] nowhere/*.parquet: no file matches ...
+    """
+    files = sorted(glob.glob(spec)) if glob.has_magic(spec) else [spec]
+    files = [f for f in files if Path(f).is_file()]
+    if not files:
+        raise DatelineError("no-such-file", f"no file matches {spec!r}", where=spec,
+                            fix="check the path or the glob (quote it for the shell)",
+                            exit_code=2)
+    return files
+
+
+def score_shards(gold: str, pred: str, n: int) -> list[ShardPair]:
+    """The shards of a score: file by file for globs (or Parquet), else ``n`` ranges of
+    lines of two JSONL files of the same number of lines (the module doc has an example).
+
+    >>> score_shards("g.parquet", "p.parquet", 4)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [no-such-file] g.parquet: no file matches ...
+    """
+    g_files, p_files = expand(gold), expand(pred)
+    if len(g_files) != len(p_files):
+        raise DatelineError("shards-differ", f"{len(g_files)} gold file(s) but "
+                            f"{len(p_files)} predicted one(s)",
+                            fix="give as many prediction shards as gold shards", exit_code=2)
+    if len(g_files) > 1 or g_files[0].endswith(".parquet"):
+        return [ShardPair(Part(g), Part(p)) for g, p in zip(g_files, p_files, strict=True)]
+    gs, ps = line_starts(g_files[0]), line_starts(p_files[0])
+    if len(gs) != len(ps):
+        raise DatelineError("shards-differ", f"{g_files[0]} has {len(gs) - 1:,} lines and "
+                            f"{p_files[0]} {len(ps) - 1:,}: they cannot be cut into the same "
+                            "documents", fix="predict every gold document, in the gold file's "
+                            "order, or score without --engine dask to list the ids that differ")
+    lines = len(gs) - 1
+    cuts = sorted({round(k * lines / n) for k in range(n + 1)})
+    return [ShardPair(Part(g_files[0], int(gs[a]), int(gs[b]), a + 1),
+                      Part(p_files[0], int(ps[a]), int(ps[b]), a + 1))
+            for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def score_shard(task: tuple[ShardPair, tuple[str, ...], ScoreOptions | None]
+                ) -> tuple[dict[str, Result], Counter[str], list[str]]:
+    """One task: the shard's summed results, foreign labels and document ids.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> _ = p.write_text('{"id": "a", "text": "x"}\\n')
+    >>> results, foreign, ids = score_shard((ShardPair(Part(str(p)), Part(str(p))),
+    ...                                      ("entities",), None))
+    >>> results["entities"].documents(), ids
+    ({'scored': 0, 'skipped': {'absent': 1}, 'precision': 0, 'recall': 0}, ['a'])
+    """
+    from dateline.streaming import score_stream
+
+    shard, layers, options = task
+    ids: list[str] = []
+
+    def gold_docs() -> Iterator[AnyDocument]:
+        for doc in shard.gold.documents():
+            ids.append(doc.id)
+            yield doc
+
+    results, foreign = score_stream(gold_docs(), shard.pred.documents(), layers, options,
+                                    gold_name=shard.gold.path, pred_name=shard.pred.path,
+                                    gold_first=shard.gold.first, pred_first=shard.pred.first)
+    return results, foreign, ids
+
+
+def score_sharded(engine: Engine, shards: Sequence[ShardPair], layers: Sequence[str],
+                  options: ScoreOptions | None = None
+                  ) -> tuple[dict[str, Result], Counter[str]]:
+    """Map :func:`score_shard` over the shards with ``engine``; reduce the counts.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.engines import LocalEngine
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
+    >>> _ = p.write_text('{"id": "a", "text": "x"}\\n{"id": "a", "text": "x"}\\n')
+    >>> score_sharded(LocalEngine(), score_shards(str(p), str(p), 2), ("entities",))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [duplicate-document-id] gold document 'a': ...
+    """
+    parts = list(engine.map(score_shard, [(s, tuple(layers), options) for s in shards]))
+    seen: set[str] = set()
+    for _, _, ids in parts:
+        for doc_id in ids:
+            if doc_id in seen:
+                raise DatelineError("duplicate-document-id", f"document id {doc_id!r} occurs "
+                                    "twice in the gold collection (in two shards)",
+                                    where=f"gold document {doc_id!r}",
+                                    fix="give every document a unique id, or remove the copy")
+            seen.add(doc_id)
+    foreign: Counter[str] = Counter()
+    for _, f, _ in parts:
+        foreign.update(f)
+    results = {name: merge_results([r[name] for r, _, _ in parts], collapse=True)
+               for name in layers}
+    return results, foreign

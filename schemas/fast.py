@@ -1,0 +1,286 @@
+"""The fast read path: Documents decoded and type-checked in one pass by msgspec.
+
+Why msgspec structs next to the pydantic model, and not a faster pydantic call: reading a
+Document with ``Document.model_validate_json`` costs about six times a bare ``json.loads``
+of the line, and scoring 20,000 documents a side spent two thirds of its time there.
+``msgspec.json.Decoder`` decodes into typed structs and checks every type in the same pass,
+for less than a ``json.loads``. The structs below mirror :mod:`dateline.schemas.model` field
+for field (same names, types, defaults and refusal of unknown fields; a test holds them
+equal), so the scorers and the validator's checks, which read attributes only, take either.
+
+The guarantees stay those of :func:`dateline.schemas.read_jsonl`: a line the fast decoder
+refuses, for any reason, is parsed again by the pydantic path, which gives the very incident
+(check id, file, line, JSON path, message) it always gave. msgspec keeps the last of two equal
+keys silently, so keys are counted: a line whose raw key count differs from its decoded one
+goes to the pydantic path too, which names the duplicate. :func:`to_document` builds the
+pydantic Document of a struct when a caller needs the model itself (writing, ``model_copy``).
+
+>>> import pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+>>> _ = path.write_text('{"id": "a", "text": "Hi."}\\n{"id": "b", "text": 3}\\n')
+>>> docs = read_fast(path)
+>>> doc = next(docs); doc.id, doc.layers.entities.status, type(to_document(doc)).__name__
+('a', 'absent', 'Document')
+>>> next(docs)
+Traceback (most recent call last):
+...
+dateline.schemas.errors.DatelineError: [invalid-value] ...docs.jsonl:2 b $.text: ...
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import msgspec
+
+from dateline.schemas.jsonl import (
+    DEFAULT_MAX_LINE_BYTES,
+    Record,
+    iter_records,
+    parse_document,
+    raise_first,
+)
+from dateline.schemas.model import Document
+
+__all__ = ["AnyDocument", "FastDocument", "parse_fast", "read_fast", "to_document"]
+
+OptStr = str | None
+
+
+class _S(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
+    """Base of the structs: immutable, unknown fields refused, no cycles (so gc=False)."""
+
+
+# Every field is required (null where the model allows None) except the three the writer
+# leaves out when they hold their default (``exclude_if`` in the model): so every key of a
+# decoded line is known to be present, and counting them finds a duplicate (see _keys_ok). A
+# line that leaves out another field goes to the pydantic path, which fills in the default.
+class FastRegion(_S):
+    """:class:`~dateline.schemas.Region`."""
+
+    start: int
+    end: int
+
+
+class FastSpan(_S):
+    """:class:`~dateline.schemas.Span`."""
+
+    start: int
+    end: int
+    text: str
+
+
+class FastMention(_S):
+    """:class:`~dateline.schemas.Mention`."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    kind: OptStr
+    entity: OptStr
+    link: OptStr
+    source_label: OptStr
+
+
+class FastArgument(_S):
+    """:class:`~dateline.schemas.Argument`."""
+
+    role: str
+    mention: OptStr
+    span: FastSpan | None
+
+
+class FastEvent(_S):
+    """:class:`~dateline.schemas.Event`."""
+
+    id: str
+    trigger: FastSpan
+    type: OptStr
+    arguments: tuple[FastArgument, ...]
+    attributes: dict[str, str]
+    source_label: OptStr
+
+
+class FastQuote(_S):
+    """:class:`~dateline.schemas.Quote`."""
+
+    id: str
+    content: tuple[FastSpan, ...]
+    cue: FastSpan | None
+    speaker: OptStr
+    speaker_span: FastSpan | None
+    kind: str
+
+
+class FastLayerInfo(_S):
+    """:class:`~dateline.schemas.LayerInfo`."""
+
+    status: str
+    source: OptStr
+    annotators: tuple[str, ...]
+    guidelines: OptStr
+    labels: tuple[str, ...]
+    regions: tuple[FastRegion, ...] | None
+    coverage: str = "exhaustive"
+    not_annotated: tuple[str, ...] = ()
+
+
+class FastLayers(_S):
+    """:class:`~dateline.schemas.Layers`."""
+
+    entities: FastLayerInfo
+    events: FastLayerInfo
+    quotes: FastLayerInfo
+
+
+class FastMeta(_S, kw_only=True):
+    """:class:`~dateline.schemas.Meta`."""
+
+    title: OptStr
+    publisher: OptStr
+    url: OptStr
+    published: OptStr
+    language: str
+    genre: OptStr
+    collection: OptStr
+    license: OptStr
+    annotation_license: OptStr = None
+    attribution: OptStr
+
+
+class FastDocument(_S):
+    """:class:`~dateline.schemas.Document`, as read by :func:`read_fast`.
+
+    >>> from dateline.schemas import dumps
+    >>> doc = parse_fast(dumps(Document(id="d", text="Bo"))).doc
+    >>> type(doc).__name__, doc.mention("m1"), doc.meta.language
+    ('FastDocument', None, 'en')
+    """
+
+    id: str
+    text: str
+    meta: FastMeta
+    entities: tuple[FastMention, ...]
+    events: tuple[FastEvent, ...]
+    quotes: tuple[FastQuote, ...]
+    layers: FastLayers
+
+    def mention(self, mention_id: str) -> FastMention | None:
+        """Return the mention with this id, or None (as :meth:`Document.mention`)."""
+        for m in self.entities:
+            if m.id == mention_id:
+                return m
+        return None
+
+
+AnyDocument = Document | FastDocument
+"""What the scorers and the validator's checks read: they use attributes only."""
+
+_DECODER = msgspec.json.Decoder(FastDocument)
+# JSON allows whitespace between a key and its colon; such a line is counted by the regex.
+_SPACED_KEY = re.compile(r'"[ \t\r\n]+:')
+_SPAN_KEYS = len(FastSpan.__struct_fields__)
+
+
+_MENTION_KEYS = len(FastMention.__struct_fields__)
+_FIXED_KEYS = 7 + 9 + 3 + 3 * 6  # document, meta (less the optional), layers, 3 layer infos
+
+
+def _required_keys(doc: FastDocument) -> int:
+    # Keys of the line when it holds each required field once (optional ones: _keys_ok).
+    n = _FIXED_KEYS + len(doc.entities) * _MENTION_KEYS
+    layers = doc.layers
+    for info in (layers.entities, layers.events, layers.quotes):
+        if info.regions:
+            n += 2 * len(info.regions)
+    for e in doc.events:
+        n += 6 + _SPAN_KEYS + len(e.attributes)
+        for a in e.arguments:
+            n += 3 + (_SPAN_KEYS if a.span is not None else 0)
+    for q in doc.quotes:
+        n += 6 + _SPAN_KEYS * (len(q.content) + (q.cue is not None)
+                               + (q.speaker_span is not None))
+    return n
+
+
+def _keys_ok(raw: str, doc: FastDocument) -> bool:
+    """Whether the line names no key twice in one object.
+
+    Every key ends in ``"`` and ``:`` (whitespace between them is counted by a regex); the
+    only other places ``":`` occurs are inside strings. So the count is at least the number
+    of keys, and it equals the number of fields of the decoded structs only when each key
+    occurs once and no string hides a match: every required field is present (the decoder
+    checked), and each optional one is written exactly where it differs from its default
+    (as the writer does), so it occurs once in the objects where its value says it is there,
+    and nowhere else. Any other line, duplicate or not, goes to the exact check of the
+    pydantic path."""
+    layers = doc.layers
+    infos = (layers.entities, layers.events, layers.quotes)
+    coverage = raw.count('"coverage":')
+    if coverage != sum(1 for i in infos if i.coverage != "exhaustive"):
+        return False
+    not_annotated = raw.count('"not_annotated":')
+    if not_annotated != sum(1 for i in infos if i.not_annotated):
+        return False
+    licence = raw.count('"annotation_license":')
+    if licence != (doc.meta.annotation_license is not None):
+        return False
+    n = raw.count('":')
+    if _SPACED_KEY.search(raw) is not None:
+        n += len(_SPACED_KEY.findall(raw))
+    return n == _required_keys(doc) + coverage + not_annotated + licence
+
+
+def parse_fast(raw: bytes | str, *, file: str = "<string>", line: int | None = None) -> Record:
+    """Parse one JSON document into a :class:`FastDocument`; anything the fast decoder does
+    not accept as it stands is parsed by :func:`~dateline.schemas.jsonl.parse_document`
+    (pydantic), so problems are the same incidents as there.
+
+    >>> parse_fast('{"id": "d", "text": "x"}').doc.text
+    'x'
+    >>> [(i.check, i.path) for i in parse_fast('{"id": "d", "text": "x", "text": "y"}').incidents]
+    [('duplicate-key', '$.text')]
+    """
+    try:
+        doc = _DECODER.decode(raw)
+        if _keys_ok(raw if isinstance(raw, str) else raw.decode("utf-8"), doc):
+            return Record(file, line, doc, doc.id)
+    except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+        pass
+    rec = parse_document(raw, file=file, line=line)
+    if rec.doc is not None:  # accepted by the model after all: keep its values
+        rec.doc = msgspec.convert(rec.doc.model_dump(), FastDocument)
+    return rec
+
+
+def read_fast(path: str | os.PathLike[str], *,
+              max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[FastDocument]:
+    """Yield the documents of a ``.jsonl`` (or ``.json``) file as :class:`FastDocument`;
+    raise at the first bad line with the code, place and message of
+    :func:`~dateline.schemas.read_jsonl`.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> _ = path.write_text('{"id": "a", "text": "Hi."}\\n')
+    >>> [d.text for d in read_fast(path)]
+    ['Hi.']
+    """
+    yield from raise_first(iter_records(path, max_line_bytes=max_line_bytes, parse=parse_fast),
+                           path)
+
+
+def to_document(doc: FastDocument | Document) -> Document:
+    """The pydantic :class:`~dateline.schemas.Document` of a struct (built on demand; a
+    Document is returned as it is).
+
+    >>> fast = parse_fast('{"id": "d", "text": "x"}').doc
+    >>> to_document(fast).model_dump()["layers"]["quotes"]["status"]
+    'absent'
+    """
+    if isinstance(doc, Document):
+        return doc
+    return Document.model_validate(msgspec.to_builtins(doc))
