@@ -150,6 +150,8 @@ class FastMeta(_S, kw_only=True):
     license: OptStr
     annotation_license: OptStr = None
     attribution: OptStr
+    text_rule: OptStr = None
+    sentences: tuple[FastRegion, ...] | None = None
 
 
 class FastDocument(_S):

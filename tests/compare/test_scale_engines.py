@@ -124,9 +124,12 @@ def test_streaming_refusals_are_the_in_memory_ones(tmp_path: Path) -> None:
     wrong = gold[2].model_copy(update={"entities": (m.model_copy(update={"text": "zz"}),
                                                     *gold[2].entities[1:])})
     with pytest.raises(DatelineError) as err:
-        list(paired(gold, [*gold[:2], wrong, gold[3]], pred_name="p.jsonl"))
+        list(paired(gold, [*gold[:2], wrong, gold[3]], pred_name="p.jsonl", validate=False))
     assert err.value.code == "text-mismatch" and "p.jsonl, document 3 ('doc0002')" in str(
         err.value)
+    with pytest.raises(DatelineError) as err:  # validated (the default): levels 1-3
+        list(paired(gold, [*gold[:2], wrong, gold[3]], pred_name="p.jsonl"))
+    assert err.value.code == "invalid-predictions" and "text-mismatch" in str(err.value)
     with pytest.raises(DatelineError) as err:
         list(paired(gold, list(reversed(gold)), buffer=1))
     assert err.value.code == "streams-out-of-order"
@@ -136,7 +139,8 @@ def _nested_doc(doc_id: str, n: int, shift: int) -> Document:
     text = "x" * (4 * n)
     from dateline.schemas import LayerInfo, Layers
 
-    return Document(id=doc_id, text=text, layers=Layers(entities=LayerInfo(status="gold")),
+    return Document(id=doc_id, text=text,
+                    layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))),
                     entities=tuple(
         Mention(id=f"m{k}", start=k, end=4 * n - k - shift, text=text[k:4 * n - k - shift],
                 label="PERSON") for k in range(n)))

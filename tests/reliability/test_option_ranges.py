@@ -90,7 +90,7 @@ def test_a_metric_pattern_that_matches_nothing(tmp_path: Path, capsys) -> None:
 
 
 def test_a_metric_pattern_is_refused_before_any_resampling(tmp_path, capsys, monkeypatch):
-    import dateline.evaluation.compare as compare_module
+    import dateline.evaluation.compare_layer as compare_module
     from dateline.schemas import LayerInfo, Layers, Mention
 
     def no_resampling(*args, **kwargs):
