@@ -60,6 +60,7 @@ from dateline.baselines.crf_features import (
     ALL_GROUPS,
     check_groups,
     document_tags,
+    normalised_words,
     token_features,
 )
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
@@ -155,7 +156,8 @@ class CRFTagger:
             toks = tokenize(doc.text)
             tags = bio_tags(toks, spans, policy)
             table = tables if isinstance(tables, dict) else tables[k]
-            lex = match_tags(toks.words, table)
+            words = normalised_words(toks)
+            lex = match_tags(words, table)
             # Document consistency from the gold names of the other sentences.
             named = [(m.start, m.end, m.label, True) for m in doc.entities
                      if m.kind == "named"] if layer != "events" else []
@@ -169,7 +171,7 @@ class CRFTagger:
         ``document`` features are off)."""
         if "document" not in self.features:
             return None
-        return document_tags(toks.words, toks.sentences, set(spans))
+        return document_tags(normalised_words(toks), toks.sentences, set(spans))
 
     # -- training --------------------------------------------------------------------------
 
@@ -309,7 +311,7 @@ class CRFTagger:
         """Step 5: tag ``doc``'s sentences and read the spans back."""
         require_trained(self)
         toks = tokenize(doc.text)
-        lex = match_tags(toks.words, self._lexicon, self._heads)
+        lex = match_tags(normalised_words(toks), self._lexicon, self._heads)
         tagged = [self._tag(toks, a, b, lex, None) for a, b in toks.sentences]
         dc = self._doc_tags(toks, [(f, last, t) for sent in tagged
                                    for m, f, last, t, kind in sent

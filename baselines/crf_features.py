@@ -38,8 +38,8 @@ from dateline.baselines.lexicon import heads_of, match_tags
 from dateline.baselines.mentions import word_lists
 from dateline.baselines.text import Tokens
 
-__all__ = ["ALL_GROUPS", "check_groups", "document_tags", "is_caps_sentence", "shape",
-           "token_features"]
+__all__ = ["ALL_GROUPS", "check_groups", "document_tags", "is_caps_sentence",
+           "normalised_words", "shape", "token_features"]
 
 ALL_GROUPS = ("word", "shape", "affix", "context", "position", "gazetteer", "document")
 
@@ -86,6 +86,21 @@ def is_caps_sentence(words: Sequence[str]) -> bool:
     if len(cased) < 3:
         return False
     return sum(w.isupper() for w in cased) >= 0.8 * len(cased)
+
+
+def normalised_words(toks: Tokens) -> list[str]:
+    """The words of ``toks`` with the sentences in capitals title-cased: what the gazetteer
+    and document-consistency matches look up, so ``ROME`` in a headline matches ``Rome``.
+
+    >>> from dateline.baselines.text import tokenize
+    >>> normalised_words(tokenize("TALKS IN ROME END\nRome and the US agree."))
+    ['Talks', 'In', 'Rome', 'End', 'Rome', 'and', 'the', 'US', 'agree', '.']
+    """
+    words = list(toks.words)
+    for a, b in toks.sentences:
+        if is_caps_sentence(words[a:b]):
+            words[a:b] = [_norm(w, True) for w in words[a:b]]
+    return words
 
 
 def document_tags(words: Sequence[str], sentences: Sequence[tuple[int, int]],

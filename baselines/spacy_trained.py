@@ -81,8 +81,8 @@ class SpacyTrained:
     version = "0.1.0"
     layers = ("entities",)
 
-    def __init__(self, *, max_steps: int = 2000, eval_frequency: int = 200,
-                 patience: int = 800, seed: int = 0, batch_size: int = 32) -> None:
+    def __init__(self, *, max_steps: int = 600, eval_frequency: int = 100,
+                 patience: int = 400, seed: int = 0, batch_size: int = 32) -> None:
         self.max_steps = max_steps
         self.eval_frequency = eval_frequency
         self.patience = patience
