@@ -93,7 +93,7 @@ def normalised_words(toks: Tokens) -> list[str]:
     and document-consistency matches look up, so ``ROME`` in a headline matches ``Rome``.
 
     >>> from dateline.baselines.text import tokenize
-    >>> normalised_words(tokenize("TALKS IN ROME END\nRome and the US agree."))
+    >>> normalised_words(tokenize("TALKS IN ROME END\\nRome and the US agree."))
     ['Talks', 'In', 'Rome', 'End', 'Rome', 'and', 'the', 'US', 'agree', '.']
     """
     words = list(toks.words)
