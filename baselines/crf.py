@@ -108,7 +108,7 @@ class CRFTagger:
     version = "0.3.0"
     layers = ("entities", "events")
 
-    def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.01, 0.1),
+    def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
                  features: Sequence[str] = ALL_GROUPS, kinds: bool = True) -> None:
         self.c1 = c1
