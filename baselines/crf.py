@@ -317,14 +317,17 @@ class CRFTagger:
                                    for m, f, last, t, kind in sent
                                    if m != "events" and kind == "named"])
         if dc is not None:
-            # Second pass, only where a name found elsewhere in the document occurs.
+            # Second pass, only where a name found elsewhere in the document occurs; the
+            # trigger model never saw document features (training gives them no names), so
+            # its first-pass triggers stand.
             for k, (a, b) in enumerate(toks.sentences):
                 if any(t != "O" for t in dc[a:b]):
-                    tagged[k] = self._tag(toks, a, b, lex, dc)
+                    tagged[k] = [*self._tag(toks, a, b, lex, dc, events=False),
+                                 *(t for t in tagged[k] if t[0] == "events")]
         return self._read(doc, toks, [span for sent in tagged for span in sent])
 
-    def _tag(self, toks: Tokens, a: int, b: int, lex: Sequence[str],
-             dc: Sequence[str] | None) -> list[tuple[str, int, int, str, str | None]]:
+    def _tag(self, toks: Tokens, a: int, b: int, lex: Sequence[str], dc: Sequence[str] | None,
+             events: bool = True) -> list[tuple[str, int, int, str, str | None]]:
         """``(model, first, last, tag, kind)`` token ranges the models tag in one sentence."""
         import pycrfsuite
 
@@ -335,12 +338,15 @@ class CRFTagger:
         out = []
         for model, layer, policy in MODELS:
             if layer == "kinds" or model not in self._taggers or (
-                    layer == "entities" and model not in self._use):
+                    layer == "entities" and model not in self._use) or (
+                    layer == "events" and not events):
                 continue
+            spans = list(bio_spans(self._taggers[model].tag(feats)))
+            # The kind model runs only where the entity model found a mention.
             kinds = None
-            if layer == "entities" and f"kinds-{policy}" in self._taggers:
+            if spans and layer == "entities" and f"kinds-{policy}" in self._taggers:
                 kinds = self._taggers[f"kinds-{policy}"].tag(feats)
-            for first, last, tag in bio_spans(self._taggers[model].tag(feats)):
+            for first, last, tag in spans:
                 kind = _kind(kinds[first:last]) if kinds is not None else None
                 out.append((model, a + first, a + last, tag, kind))
         return out
