@@ -37,6 +37,7 @@ from collections.abc import Collection, Sequence
 from dateline.baselines.lexicon import heads_of, match_tags
 from dateline.baselines.mentions import word_lists
 from dateline.baselines.text import Tokens
+from dateline.schemas import DatelineError
 
 __all__ = ["ALL_GROUPS", "check_groups", "document_tags", "is_caps_sentence",
            "normalised_words", "shape", "token_features"]
@@ -45,19 +46,22 @@ ALL_GROUPS = ("word", "shape", "affix", "context", "position", "gazetteer", "doc
 
 
 def check_groups(groups: Sequence[str]) -> tuple[str, ...]:
-    """The feature groups, checked (a ``ValueError`` names an unknown group).
+    """The feature groups, checked (``bad-setting`` names an unknown group).
 
     >>> check_groups(["word", "shape"])
     ('word', 'shape')
     >>> check_groups(["colour"])
     Traceback (most recent call last):
     ...
-    ValueError: unknown crf feature group 'colour' (known: word, shape, affix, ...)
+    dateline.schemas.errors.DatelineError: [bad-setting] extractor 'crf': unknown feature ...
     """
+    if isinstance(groups, str):
+        groups = [groups]
     for g in groups:
         if g not in ALL_GROUPS:
-            raise ValueError(f"unknown crf feature group {g!r} (known: "
-                             f"{', '.join(ALL_GROUPS[:3])}, ...)")
+            raise DatelineError("bad-setting", f"extractor 'crf': unknown feature group {g!r}",
+                                fix=f"use some of {', '.join(ALL_GROUPS)}, e.g. --set "
+                                    '\'features=["word", "shape"]\'', exit_code=2)
     return tuple(groups)
 
 

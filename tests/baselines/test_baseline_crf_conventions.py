@@ -46,3 +46,15 @@ def test_a_sports_table(extractors) -> None:
 def test_every_mention_has_a_kind(extractors) -> None:
     out = extractors["crf"].extract(Document(id="d", text="Ann Lee met Bob Day in Rome."))
     assert out.entities and {m.kind for m in out.entities} == {"named"}
+
+
+def test_an_unknown_feature_group_is_a_coded_setting_error() -> None:
+    import pytest
+
+    from dateline.baselines import get_extractor
+    from dateline.schemas import DatelineError
+
+    with pytest.raises(DatelineError) as err:
+        get_extractor("crf", features=["word", "colour"])
+    assert err.value.code == "bad-setting" and "colour" in str(err.value)
+    assert get_extractor("crf", features=["word"]).features == ("word",)
