@@ -57,7 +57,7 @@ from typing import Any
 from dateline.baselines.base import predictions, require_trained
 from dateline.baselines.bio import bio_spans, bio_tags, in_regions
 from dateline.baselines.crf_features import (
-    ALL_GROUPS,
+    DEFAULT_GROUPS,
     check_groups,
     document_tags,
     normalised_words,
@@ -110,7 +110,7 @@ class CRFTagger:
 
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
-                 features: Sequence[str] = ALL_GROUPS, kinds: bool = True) -> None:
+                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True) -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
