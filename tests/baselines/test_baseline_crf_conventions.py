@@ -58,3 +58,21 @@ def test_an_unknown_feature_group_is_a_coded_setting_error() -> None:
         get_extractor("crf", features=["word", "colour"])
     assert err.value.code == "bad-setting" and "colour" in str(err.value)
     assert get_extractor("crf", features=["word"]).features == ("word",)
+
+
+def test_document_consistency_second_pass_trains_saves_and_loads(tmp_path) -> None:
+    from baseline_fixtures import TRAIN
+
+    from dateline.baselines.crf import CRFTagger
+    from dateline.baselines.crf_features import ALL_GROUPS
+
+    crf = CRFTagger(features=ALL_GROUPS, c2_grid=(0.1,), max_iterations=30, events=False)
+    crf.train(TRAIN * 3, TRAIN)
+    doc = Document(id="d", text="Carl Berg left Oslo.\nLater Berg and Carl Berg met in Oslo.")
+    out = crf.extract(doc)
+    assert check_document(out) == [] and ("Oslo", "LOCATION") in [
+        (m.text, m.label) for m in out.entities]
+    crf.save(tmp_path)
+    again = CRFTagger()
+    again.load(tmp_path)
+    assert again.features == ALL_GROUPS and again.extract(doc) == out
