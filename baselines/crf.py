@@ -9,19 +9,27 @@ same binding whose models are saved by pickling the wrapper).
 The pipeline, step by step:
 
 1. Tokenize with spaCy's rule-based tokenizer and cut the text into sentences (:mod:`.text`).
-2. Turn each token into string features: the word, its lower case, prefix and suffix, shape,
-   capitalisation, digits, membership in the title and time word lists of ``people.json``,
-   the same for the neighbouring words, and the label of a longest match in a lexicon of the
-   train split's mention strings (jackknifed over five folds during training, so the model
-   learns how far such a match can be trusted on unseen text).
-3. Training: convert gold mentions (and triggers) to BIO tags on tokens. Overlapping mentions
-   cannot all be tags, so named mentions are kept first, then longer ones. Sentences outside a
-   layer's annotated regions are left out, so unannotated text does not teach "no entity".
-4. Train two entity models (one keeps the outer of nested mentions, one the inner) and one
-   trigger model on the train split; choose each model's L2 penalty ``c2``, and whether to use
-   one entity model or both together, on the validation split (exact-span F1).
-5. Prediction: tag each sentence, read BIO spans back into Mentions and Events (the trigger tag
-   carries the ACE type, or ``EVENT`` for untyped triggers).
+2. Turn each token into string features (:mod:`.crf_features`, in groups: the word, its
+   shape and capitalisation, prefixes and suffixes, the neighbouring words, the position in
+   the sentence, a gazetteer of the train split's mention strings, jackknifed over five folds
+   during training so the model learns how far such a match can be trusted on unseen text,
+   and document-level consistency, off by default).
+3. Training: convert gold mentions (and triggers) to BIO tags on tokens (:mod:`.bio`).
+   Overlapping mentions cannot all be tags, so named mentions are kept first, then longer
+   ones. Sentences outside a layer's annotated regions are left out, so unannotated text does
+   not teach "no entity".
+4. Train two entity models (one keeps the outer of nested mentions, one the inner), beside
+   each a kind model that tags the same spans with their mention kind (``B-named``,
+   ``I-pronoun``...; trained on documents whose gold gives kinds), and one trigger model on
+   the train split; choose each model's L2 penalty ``c2``, and whether to use one entity
+   model or both together, on the validation split (exact-span F1). A separate kind model
+   (7 tags) costs far less than joining kind and label in one tag set (over 70 tags).
+5. Prediction: tag each sentence, read BIO spans back into Mentions (the kind is the kind
+   model's majority over the span's tokens, so every mention can be scored on the core task,
+   named mentions, as the gold is) and Events (the trigger tag carries the ACE type, or
+   ``EVENT`` for untyped triggers). With the ``document`` features,
+   a first pass finds the names of the document and a second tags the sentences where a name
+   found elsewhere in the document occurs.
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> text = "Ann Lee met Bob Day in Rome."
@@ -41,137 +49,50 @@ from __future__ import annotations
 
 import json
 import tempfile
-from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from dateline.baselines.base import predictions, require_trained
+from dateline.baselines.bio import bio_spans, bio_tags, in_regions
+from dateline.baselines.crf_features import (
+    DEFAULT_GROUPS,
+    check_groups,
+    document_tags,
+    normalised_words,
+    token_features,
+)
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
-from dateline.baselines.mentions import word_lists
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
 
-__all__ = ["CRFTagger", "token_features"]
+__all__ = ["MODELS", "CRFTagger"]
 
 SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 UNTYPED = "EVENT"
 
-
-def _shape(word: str) -> str:
-    out = []
-    for ch in word[:6]:
-        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)
-
-
-def token_features(toks: Tokens, a: int, b: int,
-                   lex: Sequence[str] | None = None) -> list[list[str]]:
-    """Step 2: string features of the tokens ``[a, b)`` of a sentence.
-
-    ``lex`` holds the document's lexicon-match tags (``B-PERSON``, ``O``...), one per token.
-
-    >>> from dateline.baselines.text import tokenize
-    >>> token_features(tokenize("Mr. Obama spoke."), 0, 4)[1][:4]
-    ['b', 'w=Obama', 'l=obama', 's3=ama']
-    """
-    wl = word_lists()
-    titles, times = wl["titles"], wl["time_words"]
-    words = toks.words[a:b]
-    lower = [w.lower() for w in words]
-    shapes = [_shape(w) for w in words]
-    n = len(words)
-    out: list[list[str]] = []
-    for i in range(n):
-        w, lw, sh = words[i], lower[i], shapes[i]
-        f = ["b", "w=" + w, "l=" + lw, "s3=" + lw[-3:], "p3=" + lw[:3], "sh=" + sh]
-        if w[:1].isupper():
-            f.append("cap")
-        if lw in titles:
-            f.append("title")
-        if lw in times:
-            f.append("time")
-        if i == 0:
-            f.append("BOS")
-        else:
-            f += ["-1l=" + lower[i - 1], "-1sh=" + shapes[i - 1]]
-            if lower[i - 1] in titles:
-                f.append("-1title")
-        if i + 1 < n:
-            f += ["+1l=" + lower[i + 1], "+1sh=" + shapes[i + 1]]
-        else:
-            f.append("EOS")
-        if i > 1:
-            f.append("-2l=" + lower[i - 2])
-        if i + 2 < n:
-            f.append("+2l=" + lower[i + 2])
-        if lex is not None:
-            f.append("lx=" + lex[a + i])
-            if i + 1 < n:
-                f.append("+1lx=" + lex[a + i + 1][:1])
-        out.append(f)
-    return out
-
-
-def _in(regions: Sequence[tuple[int, int]] | None, start: int, end: int) -> bool:
-    return regions is None or any(r0 <= start and end <= r1 for r0, r1 in regions)
-
-
-# Which of overlapping gold spans become tags: "outer" keeps named mentions first, then the
-# longer ones; "inner" keeps the shorter ones first.
-_POLICIES: dict[str, Callable[[tuple[int, int, str, bool]], tuple[Any, ...]]] = {
-    "outer": lambda s: (not s[3], -(s[1] - s[0]), s[0]),
-    "inner": lambda s: (s[1] - s[0], s[0]),
-}
-# (model, layer, policy): two entity models see the nested mentions from both sides.
+# (model, layer, policy): two entity models see the nested mentions from both sides; a kind
+# model per entity model tags the mention kinds of the same spans.
 MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities", "inner"),
+          ("kinds-outer", "kinds", "outer"), ("kinds-inner", "kinds", "inner"),
           ("events", "events", "outer"))
 
 
-def _bio(toks: Tokens, spans: list[tuple[int, int, str, bool]],
-         policy: str = "outer") -> list[str]:
-    """Step 3: BIO tags from ``(start, end, tag, named)`` spans, non-overlapping, by policy."""
-    tags = ["O"] * len(toks)
-    spans = sorted(spans, key=_POLICIES[policy])
-    taken = [False] * len(toks)
-    for start, end, tag, _ in spans:
-        # Tokens fully inside the span; a span not on token boundaries is skipped.
-        first = bisect_left(toks.starts, start)
-        if first >= len(toks) or toks.starts[first] != start:
-            continue
-        last = first
-        while last < len(toks) and toks.ends[last] <= end:
-            last += 1
-        if last == first or toks.ends[last - 1] != end or any(taken[first:last]):
-            continue
-        tags[first] = "B-" + tag
-        for i in range(first + 1, last):
-            tags[i] = "I-" + tag
-        for i in range(first, last):
-            taken[i] = True
-    return tags
-
-
-def _spans(tags: Sequence[str]) -> Iterator[tuple[int, int, str]]:
-    """BIO tags back to ``(first, last, tag)`` token ranges (a stray I- opens a span)."""
-    start, label = None, None
-    for i, t in enumerate([*tags, "O"]):
-        if t == "O" or t.startswith("B-") or (t.startswith("I-") and t[2:] != label):
-            if start is not None and label is not None:
-                yield start, i, label
-            start, label = (i, t[2:]) if t != "O" else (None, None)
-    return
+def _kind(tags: Sequence[str]) -> str | None:
+    """The most frequent kind among a span's kind tags (None when all are ``O``)."""
+    counts = Counter(t[2:] for t in tags if t != "O")
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
 
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
 
     Settings: ``c1`` (L1 penalty), ``c2_grid`` (L2 penalties tried on validation),
-    ``max_iterations`` (L-BFGS), ``events`` (also tag event triggers).
+    ``max_iterations`` (L-BFGS), ``events`` (also tag event triggers), ``features`` (the
+    feature groups of :mod:`.crf_features`), ``kinds`` (also predict mention kinds).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -184,15 +105,18 @@ class CRFTagger:
     """
 
     name = "crf"
-    version = "0.2.1"
+    version = "0.3.0"
     layers = ("entities", "events")
 
-    def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.01, 0.1),
-                 max_iterations: int = 100, events: bool = True) -> None:
+    def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
+                 max_iterations: int = 100, events: bool = True,
+                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True) -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
         self.events = events
+        self.features = check_groups(features)
+        self.kinds = kinds
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
@@ -208,8 +132,7 @@ class CRFTagger:
 
     # -- data ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _sequences(docs: Sequence[Document], layer: str,
+    def _sequences(self, docs: Sequence[Document], layer: str,
                    tables: Sequence[dict[str, str]] | dict[str, str], policy: str = "outer",
                    ) -> Iterator[tuple[list[list[str]], list[str]]]:
         """(features, tags) per annotated sentence of ``layer`` in ``docs``.
@@ -217,23 +140,38 @@ class CRFTagger:
         ``tables``: the lexicon for the lexicon features, or one lexicon per document.
         """
         for k, doc in enumerate(docs):
-            info: LayerInfo = getattr(doc.layers, layer)
-            if info.status not in ("gold", "draft"):
+            info: LayerInfo = getattr(doc.layers, "entities" if layer == "kinds" else layer)
+            if info.status not in ("gold", "draft") or (
+                    layer == "kinds" and "kind" in info.not_annotated):
                 continue
             regions = None if info.regions is None else [(r.start, r.end)
                                                            for r in info.regions]
-            if layer == "entities":
-                spans = [(m.start, m.end, m.label, m.kind == "named") for m in doc.entities]
-            else:
+            if layer == "events":
                 spans = [(e.trigger.start, e.trigger.end, e.type or UNTYPED, True)
                          for e in doc.events]
+            else:
+                # The kind model tags exactly the spans the entity model of its policy tags.
+                spans = [(m.start, m.end, (m.kind or "nominal") if layer == "kinds"
+                          else m.label, m.kind == "named") for m in doc.entities]
             toks = tokenize(doc.text)
-            tags = _bio(toks, spans, policy)
+            tags = bio_tags(toks, spans, policy)
             table = tables if isinstance(tables, dict) else tables[k]
-            lex = match_tags(toks.words, table)
+            words = normalised_words(toks)
+            lex = match_tags(words, table)
+            # Document consistency from the gold names of the other sentences.
+            named = [(m.start, m.end, m.label, True) for m in doc.entities
+                     if m.kind == "named"] if layer != "events" else []
+            dc = self._doc_tags(toks, bio_spans(bio_tags(toks, named)))
             for a, b in toks.sentences:
-                if _in(regions, toks.starts[a], toks.ends[b - 1]):
-                    yield token_features(toks, a, b, lex), tags[a:b]
+                if in_regions(regions, toks.starts[a], toks.ends[b - 1]):
+                    yield token_features(toks, a, b, lex, dc, self.features), tags[a:b]
+
+    def _doc_tags(self, toks: Tokens, spans: Iterable[tuple[int, int, str]]) -> list[str] | None:
+        """The document-consistency tags of ``toks`` from named ``spans`` (None when the
+        ``document`` features are off)."""
+        if "document" not in self.features:
+            return None
+        return document_tags(normalised_words(toks), toks.sentences, set(spans))
 
     # -- training --------------------------------------------------------------------------
 
@@ -255,14 +193,17 @@ class CRFTagger:
         self._lexicon = label_table(docs)
         self._heads = heads_of(self._lexicon)
         for model, layer, policy in MODELS:
-            if layer == "events" and not self.events:
+            if (layer == "events" and not self.events) or (layer == "kinds" and not self.kinds):
                 continue
             train = list(self._sequences(docs, layer, per_doc, policy))
             if not train:
                 continue
             valid = list(self._sequences(validation_docs, layer, self._lexicon, policy))
             best: tuple[float, float, Path] | None = None
-            for c2 in self.c2_grid:
+            # A kind model takes the c2 chosen for the entity model of its policy.
+            grid = self.c2_grid if layer != "kinds" else (
+                report.get(f"entities-{policy}", {}).get("c2", self.c2_grid[-1]),)
+            for c2 in grid:
                 trainer = pycrfsuite.Trainer(verbose=False)
                 for xs, ys in train:
                     trainer.append(xs, ys)
@@ -310,7 +251,7 @@ class CRFTagger:
                                                            for r in info.regions]
             gold = {(m.start, m.end, m.label) for m in doc.entities}
             pred = {(m.start, m.end, m.label) for m in self.extract(doc).entities
-                    if _in(regions, m.start, m.end)}
+                    if in_regions(regions, m.start, m.end)}
             tp += len(gold & pred)
             fp += len(pred - gold)
             fn += len(gold - pred)
@@ -320,8 +261,8 @@ class CRFTagger:
     def _f1(tagger: Any, data: list[tuple[list[list[str]], list[str]]]) -> float:
         tp = fp = fn = 0
         for xs, ys in data:
-            gold = set(_spans(ys))
-            pred = set(_spans(tagger.tag(xs)))
+            gold = set(bio_spans(ys))
+            pred = set(bio_spans(tagger.tag(xs)))
             tp += len(gold & pred)
             fp += len(pred - gold)
             fn += len(gold - pred)
@@ -335,6 +276,7 @@ class CRFTagger:
             (directory / f"{model}.crfsuite").write_bytes(path.read_bytes())
         settings = {"extractor": self.name, "version": self.version, "c1": self.c1,
                     "models": sorted(self._files), "entity_models": list(self._use),
+                    "features": list(self.features), "kinds": self.kinds,
                     "labels": {k: list(v) for k, v in self._labels.items()}}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
@@ -356,6 +298,8 @@ class CRFTagger:
                 self._files[model] = directory / f"{model}.crfsuite"
             self._labels = {k: tuple(v) for k, v in settings["labels"].items()}
             self._use = tuple(settings["entity_models"])
+            self.features = check_groups(settings["features"])
+            self.kinds = bool(settings["kinds"])
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
                                 f"{directory}: {exc}",
@@ -366,41 +310,75 @@ class CRFTagger:
     def extract(self, doc: Document) -> Document:
         """Step 5: tag ``doc``'s sentences and read the spans back."""
         require_trained(self)
-        text = doc.text
-        toks = tokenize(text)
-        lex = match_tags(toks.words, self._lexicon, self._heads)
-        # A fixed model order (outer first): where both entity models tag a span, the first
-        # one's label is kept, whether the models were just trained or loaded from disk.
-        models = [m for m, _, _ in MODELS
-                  if m in self._taggers and (m in self._use or m == "events")]
-        found: dict[str, list[tuple[int, int, str]]] = {"entities": [], "events": []}
-        seen: set[tuple[int, int]] = set()
+        toks = tokenize(doc.text)
+        lex = match_tags(normalised_words(toks), self._lexicon, self._heads)
+        tagged = [self._tag(toks, a, b, lex, None) for a, b in toks.sentences]
+        dc = self._doc_tags(toks, [(f, last, t) for sent in tagged
+                                   for m, f, last, t, kind in sent
+                                   if m != "events" and kind == "named"])
+        if dc is not None:
+            # Second pass, only where a name found elsewhere in the document occurs; the
+            # trigger model never saw document features (training gives them no names), so
+            # its first-pass triggers stand.
+            for k, (a, b) in enumerate(toks.sentences):
+                if any(t != "O" for t in dc[a:b]):
+                    tagged[k] = [*self._tag(toks, a, b, lex, dc, events=False),
+                                 *(t for t in tagged[k] if t[0] == "events")]
+        return self._read(doc, toks, [span for sent in tagged for span in sent])
+
+    def _tag(self, toks: Tokens, a: int, b: int, lex: Sequence[str], dc: Sequence[str] | None,
+             events: bool = True) -> list[tuple[str, int, int, str, str | None]]:
+        """``(model, first, last, tag, kind)`` token ranges the models tag in one sentence."""
         import pycrfsuite
 
-        for a, b in toks.sentences:
-            # Convert the features once; every model tags the same item sequence.
-            feats = pycrfsuite.ItemSequence(token_features(toks, a, b, lex))
-            for model in models:
-                layer = "events" if model == "events" else "entities"
-                for first, last, tag in _spans(self._taggers[model].tag(feats)):
-                    span = snap(text, toks.starts[a + first], toks.ends[a + last - 1])
-                    if span is None:
-                        continue
-                    if layer == "entities":
-                        # The two entity models often agree: keep one mention per span.
-                        if span in seen:
-                            continue
-                        seen.add(span)
-                    found[layer].append((span[0], span[1], tag))
+        # Convert the features once; every model tags the same item sequence.
+        feats = pycrfsuite.ItemSequence(token_features(toks, a, b, lex, dc, self.features))
+        # A fixed model order (outer first): where both entity models tag a span, the first
+        # one's label is kept, whether the models were just trained or loaded from disk.
+        out = []
+        for model, layer, policy in MODELS:
+            if layer == "kinds" or model not in self._taggers or (
+                    layer == "entities" and model not in self._use) or (
+                    layer == "events" and not events):
+                continue
+            spans = list(bio_spans(self._taggers[model].tag(feats)))
+            # The kind model runs only where the entity model found a mention.
+            kinds = None
+            if spans and layer == "entities" and f"kinds-{policy}" in self._taggers:
+                kinds = self._taggers[f"kinds-{policy}"].tag(feats)
+            for first, last, tag in spans:
+                kind = _kind(kinds[first:last]) if kinds is not None else None
+                out.append((model, a + first, a + last, tag, kind))
+        return out
+
+    def _read(self, doc: Document, toks: Tokens,
+              tagged: Sequence[tuple[str, int, int, str, str | None]]) -> Document:
+        """Tagged token ranges as Mentions and Events."""
+        text = doc.text
+        found: dict[str, list[tuple[int, int, str, str | None]]] = {"entities": [],
+                                                                     "events": []}
+        seen: set[tuple[int, int]] = set()
+        for model, first, last, tag, kind in tagged:
+            layer = "events" if model == "events" else "entities"
+            span = snap(text, toks.starts[first], toks.ends[last - 1])
+            if span is None:
+                continue
+            if layer == "entities":
+                # The two entity models often agree: keep one mention per span.
+                if span in seen:
+                    continue
+                seen.add(span)
+            found[layer].append((span[0], span[1], tag, kind))
         entities = events = None
         if "entities" in self._labels:
-            found["entities"].sort()
-            entities = ([Mention(id=f"m{i + 1}", start=s, end=e, text=text[s:e], label=t)
-                         for i, (s, e, t) in enumerate(found["entities"])],
+            entities = ([Mention(id=f"m{i + 1}", start=s, end=e, text=text[s:e], label=t,
+                                 kind=kind)
+                         for i, (s, e, t, kind) in enumerate(sorted(
+                             found["entities"], key=lambda x: (x[0], x[1], x[2])))],
                         self._labels["entities"])
         if "events" in self._taggers:
             events = ([Event(id=f"ev{i + 1}", trigger=Span(start=s, end=e, text=text[s:e]),
                              type=None if t == UNTYPED else t)
-                       for i, (s, e, t) in enumerate(found["events"])],
+                       for i, (s, e, t, _) in enumerate(found["events"])],
                       tuple(t for t in self._labels["events"] if t != UNTYPED))
         return predictions(doc, self, entities=entities, events=events)

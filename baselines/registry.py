@@ -42,6 +42,7 @@ BUILTINS: dict[str, str] = {
     "events-rules": "dateline.baselines.events:EventRules",
     "crf": "dateline.baselines.crf:CRFTagger",
     "spacy": "dateline.baselines.spacy_ner:SpacyNER",
+    "spacy-trained": "dateline.baselines.spacy_trained:SpacyTrained",
     "quote-marks": "dateline.baselines.quote_marks:QuoteMarks",
     "lexicon": "dateline.baselines.lexicon:LabelLexicon",
 }

@@ -22,7 +22,7 @@ from dateline.baselines.text import tokenize
 from dateline.schemas import DatelineError
 
 TARGETS = {"quotes-rules": 100_000, "events-rules": 100_000, "quote-marks": 100_000,
-           "lexicon": 100_000, "crf": 30_000, "spacy": None}
+           "lexicon": 100_000, "crf": 30_000, "spacy": None, "spacy-trained": None}
 
 
 @pytest.fixture(scope="module")

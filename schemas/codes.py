@@ -417,7 +417,10 @@ _ALL: list[ErrorCode] = [
          "name the files, or a folder holding them")),
     *_entries("baselines", _D,
         ("model-unreadable", "A trained model cannot be read.",
-         "retrain with `dateline train NAME --force`")),
+         "retrain with `dateline train NAME --force`"),
+        ("no-training-data", "An extractor found no documents it can learn from in the "
+         "training (or validation) documents.",
+         "train on documents with the gold layer the extractor learns (see its docs)")),
     *_entries("baselines", _U,
         ("protocol-refuses-trained", "An extractor that trains on the corpus was asked to be "
          "scored under the all protocol, on documents it trained on.",

@@ -1,0 +1,246 @@
+"""The token features of the ``crf`` tagger, in groups that can be switched off one by one.
+
+Each group is a setting value of ``CRFTagger(features=...)``, so the effect of each on
+validation can be measured (``benchmarks/crf_ablation.py``):
+
+- ``word``: the word and its lower case;
+- ``shape``: the word shape (``Xxxx``, ``XX``, ``dd``...), capitalisation pattern, digits,
+  hyphen, full stop, membership in the title and time word lists of ``people.json``;
+- ``affix``: lower-case prefixes and suffixes of one to four characters;
+- ``context``: the lower case and shape of the neighbouring words (two on each side), and
+  whether the word before is a title;
+- ``position``: first / last token of the sentence, first of the document, and the relative
+  position of the token in the sentence (in thirds);
+- ``gazetteer``: the label of a longest match in the train split's mention strings
+  (jackknifed during training: :class:`~dateline.baselines.crf.CRFTagger`);
+- ``document``: document-level consistency: a string tagged as a name in another sentence of
+  the document marks every occurrence of it here (gold in training, the tagger's own first
+  pass when predicting).
+
+Features are case-normalised where text conventions differ: in a sentence written in
+capitals (a headline in all caps) the case-sensitive features (word, shape, capitalisation)
+are computed on the title-cased word, so ``OBAMA`` looks like ``Obama`` does elsewhere.
+
+>>> from dateline.baselines.text import tokenize
+>>> toks = tokenize("Mr. Obama spoke.")
+>>> token_features(toks, 0, 4)[1][:5]
+['b', 'w=Obama', 'l=obama', 'sh=Xx', 'cap']
+>>> loud = tokenize("PRESIDENT OBAMA SPOKE.")
+>>> [f for f in token_features(loud, 0, 4)[1] if f.startswith(("w=", "sh=", "caps"))]
+['w=Obama', 'sh=Xx', 'capsent']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from functools import lru_cache
+
+from dateline.baselines.lexicon import heads_of, match_tags
+from dateline.baselines.mentions import word_lists
+from dateline.baselines.text import Tokens
+from dateline.schemas import DatelineError
+
+__all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "check_groups", "document_tags", "is_caps_sentence",
+           "normalised_words", "shape", "token_features"]
+
+ALL_GROUPS = ("word", "shape", "affix", "context", "position", "gazetteer", "document")
+# The default: every group but ``document``, which on validation was a wash (+0.007 strict F1
+# on all mentions, -0.008 on the core task) and costs a second tagging pass, without which the
+# tagger meets its speed target (docs/baselines.md).
+DEFAULT_GROUPS = tuple(g for g in ALL_GROUPS if g != "document")
+
+
+def check_groups(groups: Sequence[str]) -> tuple[str, ...]:
+    """The feature groups, checked (``bad-setting`` names an unknown group).
+
+    >>> check_groups(["word", "shape"])
+    ('word', 'shape')
+    >>> check_groups(["colour"])
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-setting] extractor 'crf': unknown feature ...
+    """
+    if isinstance(groups, str):
+        groups = [groups]
+    for g in groups:
+        if g not in ALL_GROUPS:
+            raise DatelineError("bad-setting", f"extractor 'crf': unknown feature group {g!r}",
+                                fix=f"use some of {', '.join(ALL_GROUPS)}, e.g. --set "
+                                    '\'features=["word", "shape"]\'', exit_code=2)
+    return tuple(groups)
+
+
+def shape(word: str) -> str:
+    """The word's shape: ``X`` upper, ``x`` lower, ``d`` digit, other characters kept, runs
+    collapsed, over the first eight characters.
+
+    >>> shape("O'Neill"), shape("U.S."), shape("1990s")
+    ("X'Xx", 'X.X.', 'dx')
+    """
+    out: list[str] = []
+    for ch in word[:8]:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def is_caps_sentence(words: Sequence[str]) -> bool:
+    """True when the words with letters are (nearly) all in capitals: a headline in all caps.
+
+    >>> is_caps_sentence(["OBAMA", "VISITS", "PARIS"]), is_caps_sentence(["The", "US", "won"])
+    (True, False)
+    """
+    cased = [w for w in words if any(c.isalpha() for c in w)]
+    if len(cased) < 3:
+        return False
+    return sum(w.isupper() for w in cased) >= 0.8 * len(cased)
+
+
+def normalised_words(toks: Tokens) -> list[str]:
+    """The words of ``toks`` with the sentences in capitals title-cased: what the gazetteer
+    and document-consistency matches look up, so ``ROME`` in a headline matches ``Rome``.
+
+    >>> from dateline.baselines.text import tokenize
+    >>> normalised_words(tokenize("TALKS IN ROME END\\nRome and the US agree."))
+    ['Talks', 'In', 'Rome', 'End', 'Rome', 'and', 'the', 'US', 'agree', '.']
+    """
+    words = list(toks.words)
+    for a, b in toks.sentences:
+        if is_caps_sentence(words[a:b]):
+            words[a:b] = [_norm(w, True) for w in words[a:b]]
+    return words
+
+
+def document_tags(words: Sequence[str], sentences: Sequence[tuple[int, int]],
+                  spans: Collection[tuple[int, int, str]]) -> list[str]:
+    """Step "document": BIO tags marking every occurrence of a tagged string, where the same
+    string (its words) was tagged in *another* sentence of the document.
+
+    ``spans``: ``(first, last, label)`` token ranges tagged as names. A string tagged only in
+    its own sentence marks nothing there, so training (gold spans) sees what prediction
+    (the tagger's first pass) sees: evidence from elsewhere in the document.
+
+    >>> words = ["Ann", "Lee", "left", ".", "Lee", "and", "Ann", "Lee", "met", "."]
+    >>> document_tags(words, [(0, 4), (4, 10)], {(0, 2, "PERSON")})
+    ['O', 'O', 'O', 'O', 'O', 'O', 'B-PERSON', 'I-PERSON', 'O', 'O']
+    """
+    if not spans:
+        return ["O"] * len(words)
+    sent_of = [0] * len(words)
+    for k, (a, b) in enumerate(sentences):
+        for i in range(a, b):
+            sent_of[i] = k
+    where: dict[str, set[int]] = {}
+    table: dict[str, str] = {}
+    for first, last, label in sorted(spans):
+        key = " ".join(words[first:last])
+        where.setdefault(key, set()).add(sent_of[first])
+        table.setdefault(key, label)
+    tags = match_tags(words, table, heads_of(table))
+    i = 0
+    while i < len(tags):
+        if tags[i].startswith("B-"):
+            j = i + 1
+            while j < len(tags) and tags[j].startswith("I-"):
+                j += 1
+            if not where[" ".join(words[i:j])] - {sent_of[i]}:
+                tags[i:j] = ["O"] * (j - i)
+            i = j
+        else:
+            i += 1
+    return tags
+
+
+def _norm(w: str, caps: bool) -> str:
+    return w.title() if caps and w.isupper() else w
+
+
+@lru_cache(maxsize=1 << 16)
+def _static(w: str, lw: str, sh: str, caps: bool, g_word: bool, g_shape: bool,
+            g_affix: bool) -> tuple[str, ...]:
+    """The features of one word that do not depend on its neighbours (cached: most words
+    repeat)."""
+    f: list[str] = []
+    if g_word:
+        f += ["w=" + w, "l=" + lw]
+    if g_shape:
+        f.append("sh=" + sh)
+        if w[:1].isupper():
+            f.append("cap")
+        if w.isupper() and len(w) > 1:
+            f.append("allcap")
+        if any(c.isdigit() for c in w):
+            f.append("digit")
+        if "-" in w[1:]:
+            f.append("hyphen")
+        if "." in w:
+            f.append("dot")
+        if caps:
+            f.append("capsent")
+        wl = word_lists()
+        if lw in wl["titles"]:
+            f.append("title")
+        if lw in wl["time_words"]:
+            f.append("time")
+    if g_affix:
+        for k in range(1, 5):
+            f += [f"p{k}={lw[:k]}", f"s{k}={lw[-k:]}"]
+    return tuple(f)
+
+
+def token_features(toks: Tokens, a: int, b: int, lex: Sequence[str] | None = None,
+                   doc: Sequence[str] | None = None,
+                   groups: Collection[str] = ALL_GROUPS) -> list[list[str]]:
+    """String features of the tokens ``[a, b)`` of a sentence, for the feature ``groups``.
+
+    ``lex`` holds the document's gazetteer tags and ``doc`` its document-consistency tags
+    (``B-PERSON``, ``O``...), one per token of the document.
+
+    >>> from dateline.baselines.text import tokenize
+    >>> f = token_features(tokenize("Ann Lee won."), 0, 4, groups=("affix", "position"))
+    >>> f[0][:5], f[0][-3:]
+    (['b', 'p1=a', 's1=n', 'p2=an', 's2=nn'], ['BOS', 'DOC0', 'pos=0'])
+    """
+    wl = word_lists()
+    titles = wl["titles"]
+    raw = toks.words[a:b]
+    caps = is_caps_sentence(raw)
+    words = [_norm(w, caps) for w in raw]
+    lower = [w.lower() for w in raw]
+    shapes = [shape(w) for w in words]
+    n = len(words)
+    g_word, g_shape, g_affix = "word" in groups, "shape" in groups, "affix" in groups
+    g_ctx, g_pos = "context" in groups, "position" in groups
+    g_lex = "gazetteer" in groups and lex is not None
+    g_doc = "document" in groups and doc is not None
+    out: list[list[str]] = []
+    for i in range(n):
+        f = ["b", *_static(words[i], lower[i], shapes[i], caps, g_word, g_shape, g_affix)]
+        if g_ctx:
+            if i > 0:
+                f += ["-1l=" + lower[i - 1], "-1sh=" + shapes[i - 1]]
+                if lower[i - 1] in titles:
+                    f.append("-1title")
+            if i + 1 < n:
+                f += ["+1l=" + lower[i + 1], "+1sh=" + shapes[i + 1]]
+            if i > 1:
+                f.append("-2l=" + lower[i - 2])
+            if i + 2 < n:
+                f.append("+2l=" + lower[i + 2])
+        if g_pos:
+            if i == 0:
+                f.append("BOS")
+                if a == 0:
+                    f.append("DOC0")
+            if i + 1 == n:
+                f.append("EOS")
+            f.append(f"pos={3 * i // n}")
+        if g_lex and lex is not None:
+            f.append("lx=" + lex[a + i])
+            if i + 1 < n:
+                f.append("+1lx=" + lex[a + i + 1][:1])
+        if g_doc and doc is not None and doc[a + i] != "O":
+            f.append("dc=" + doc[a + i])
+        out.append(f)
+    return out

@@ -1,0 +1,130 @@
+"""What each feature group (and the joint mention kind) of the ``crf`` adds, measured on the
+validation split or by cross-validation over train + validation: never on the test split.
+
+Run by hand (not part of the test suite; each configuration trains the two entity models)::
+
+    .venv/bin/python benchmarks/crf_ablation.py                  # train -> validation
+    .venv/bin/python benchmarks/crf_ablation.py --cv 4           # 4 folds over train + validation
+    .venv/bin/python benchmarks/crf_ablation.py --configs all,-document
+
+A configuration is ``all`` (every group), ``all`` minus groups (``-document``, ``-affix``),
+``old`` (the 0.2 feature set: word, shape, context, gazetteer, no kinds), or a ``+``-joined
+list of groups (``word+shape``). ``nokind`` appended (``all,nokind``) trains without the kind
+joined to the label. Every configuration trains with one L2 penalty (``--c2``, default 0.1)
+and no event model, so the table compares features alone.
+
+Printed: a Markdown table with strict F1 on all entity mentions, on the core task
+(PERSON/ORGANIZATION/LOCATION, named), per predicted kind (gold mentions of that kind, all
+labels), the training seconds and the tagging speed (tokens per second, one process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+from dateline.baselines.crf import CRFTagger
+from dateline.baselines.crf_features import ALL_GROUPS
+from dateline.baselines.text import tokenize
+from dateline.evaluation import score_entities
+from dateline.schemas import Document, inventory
+
+OLD = ("word", "shape", "context", "gazetteer")
+
+
+def parse_config(spec: str) -> tuple[tuple[str, ...], bool]:
+    """``(groups, kinds)`` of a configuration name (see the module docstring).
+
+    >>> parse_config("all-document-affix")[0] == tuple(g for g in ALL_GROUPS
+    ...                                                if g not in ("document", "affix"))
+    True
+    >>> parse_config("old"), parse_config("word+shape:nokind")
+    ((('word', 'shape', 'context', 'gazetteer'), False), (('word', 'shape'), False))
+    """
+    name, _, flag = spec.partition(":")
+    kinds = flag != "nokind"
+    if name == "old":
+        return OLD, False
+    if name.startswith("all"):
+        drop = set(name[3:].split("-")) - {""}
+        return tuple(g for g in ALL_GROUPS if g not in drop), kinds
+    return tuple(name.split("+")), kinds
+
+
+def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
+        c2: float) -> dict[str, float]:
+    """Train one configuration on each (train, validation, held-out) triple; score the pooled
+    held-out predictions."""
+    groups, kinds = parse_config(spec)
+    gold: list[Document] = []
+    pred: list[Document] = []
+    train_s = tag_s = 0.0
+    tokens = 0
+    for train, validation, held_out in splits:
+        crf = CRFTagger(events=False, c2_grid=(c2,), features=groups, kinds=kinds)
+        started = time.perf_counter()
+        crf.train(train, validation)
+        train_s += time.perf_counter() - started
+        started = time.perf_counter()
+        pred += [crf.extract(Document(id=d.id, text=d.text, meta=d.meta)) for d in held_out]
+        tag_s += time.perf_counter() - started
+        tokens += sum(len(tokenize(d.text)) for d in held_out)
+        gold += held_out
+    core = inventory().core_entity_labels
+    out = {"all": score_entities(gold, pred).scores("strict")["f1"],
+           "core": score_entities(gold, pred, labels=core, kinds=("named",))
+           .scores("strict")["f1"]}
+    for kind in ("named", "nominal", "pronoun"):
+        out[kind] = score_entities(gold, pred, kinds=(kind,)).scores("strict")["f1"]
+    out["train_s"] = train_s / len(splits)
+    out["tokens_s"] = tokens / tag_s if tag_s else 0.0
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the options, run every configuration, print the table."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--configs", default="old,all,all:nokind," + ",".join(
+        f"all-{g}" for g in ALL_GROUPS))
+    p.add_argument("--cv", type=int, default=0, metavar="K",
+                   help="K-fold cross-validation over train + validation (default: train -> "
+                        "validation)")
+    p.add_argument("--c2", type=float, default=0.1)
+    args = p.parse_args(argv)
+    from dateline import loading
+    from dateline.folds import make_folds, train_folds
+
+    train, validation = list(loading.documents("train")), list(loading.documents("validation"))
+    if args.cv:
+        docs = {d.id: d for d in [*train, *validation]}
+        folds = make_folds(list(docs.values()), args.cv)
+        splits = []
+        for i, held in enumerate(folds):
+            on, inner = train_folds(len(folds), i)
+            splits.append(([docs[d] for f in on for d in folds[f]],
+                           [docs[d] for d in folds[inner]], [docs[d] for d in held]))
+        where = f"{args.cv}-fold cross-validation over train + validation"
+    else:
+        splits = [(train, validation, validation)]
+        where = "train -> validation"
+    print(f"crf feature ablation, {where}, c2 {args.c2}, corpus {loading.corpus_version()}; "
+          "strict F1", file=sys.stderr)
+    print("| configuration | all mentions | core task | named | nominal | pronoun | "
+          "train s | tokens/s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for spec in args.configs.split(","):
+        r = run(spec, splits, args.c2)
+        print(f"| `{spec}` | {r['all']:.3f} | {r['core']:.3f} | {r['named']:.3f} | "
+              f"{r['nominal']:.3f} | {r['pronoun']:.3f} | {r['train_s']:.0f} | "
+              f"{r['tokens_s']:,.0f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
