@@ -101,9 +101,9 @@ class EventRules:
     """Rule-based event extractor; ``train`` learns its lexicon, ``extract`` works untrained.
 
     Settings: ``keywords`` (use the ACE keyword lists), ``min_ratio`` and ``min_count`` (how
-    reliably and how often a form must be a trigger in train to be learned), ``arguments``,
-    ``types`` (predict only these event types; default: every type of the lexicon, narrowed
-    in a benchmark to what the gold covers).
+    reliably and how often a form must be a trigger in train to be learned), ``arguments``
+    (attach arguments to the triggers), ``types`` (predict only these event types; default:
+    every type of the lexicon, narrowed in a benchmark to what the gold covers).
 
     >>> rules = EventRules(types=["Life.Die"])
     >>> [e.type for e in rules.extract(Document(id="d", text="He died after the attack.")).events]

@@ -115,7 +115,9 @@ def test_extractors_verbose_lists_every_setting(capsys, monkeypatch):
     assert main(["extractors", "--format", "json"]) == 0
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
     assert {s["name"] for s in rows["quotes-rules"]["settings"]} == {
-        "min_uncued_words", "indirect", "with_marks"}
+        "min_uncued_words", "indirect", "with_marks", "rules"}
+    meanings = {s["name"]: s["meaning"] for s in rows["events-rules"]["settings"]}
+    assert meanings["arguments"] == "attach arguments to the triggers" != meanings["types"]
     assert main(["predict", "crf", "--split", "test", "-o", "x.jsonl", "--set", "c3=1"]) == 2
     assert "dateline extractors --verbose" in capsys.readouterr().err
 
