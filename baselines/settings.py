@@ -7,7 +7,7 @@ extractors; a setting it does not describe says so.
 
 >>> from dateline.baselines.crf import CRFTagger
 >>> [(s.name, s.type, s.default) for s in settings_of(CRFTagger)][:2]
-[('c1', 'float', '0.1'), ('c2_grid', 'Sequence[float]', '(0.01, 0.1)')]
+[('c1', 'float', '0.1'), ('c2_grid', 'Sequence[float]', '(0.1,)')]
 >>> settings_of(CRFTagger)[0].meaning
 'L1 penalty'
 """

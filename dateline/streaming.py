@@ -8,11 +8,13 @@ documents. Pairing: the two files are read in step, so files in the same documen
 pair at once. Out-of-order documents wait in a bounded buffer (``buffer`` documents a side)
 for their partner; past it the run is refused (``streams-out-of-order``): sort both files by
 id, or score in memory (the default engine). Every check of the in-memory path is made, as
-each pair arrives: a repeated id, a differing text, spans the validator's level-2 checks
-reject (naming the document's position in its file), ids on one side only (at the end).
+each pair arrives: a repeated id, a differing text, predictions the validator refuses at
+levels 1-3 (``invalid-predictions``, naming the document's position in its file; gold: its
+spans, level 2), ids on one side only (at the end).
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
->>> g = [Document(id=i, text="Ann", layers=Layers(entities=LayerInfo(status="gold")),
+>>> layers = Layers(entities=LayerInfo(status="gold", labels=("PERSON",)))
+>>> g = [Document(id=i, text="Ann", layers=layers,
 ...               entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
 ...      for i in "abc"]
 >>> results, foreign = score_stream(g, list(reversed(g)), ("entities",), chunk=2)
@@ -78,7 +80,7 @@ class _Side:
                               i.doc_id or doc.id, i.path) for i in check_document(doc, level=3)]
             if found:
                 refuse_invalid(found, self.name, see=f"`dateline validate {self.name}` lists "
-                               "every incident (or score with --no-validate)")
+                               "every incident")
         elif self.check:
             check_spans([doc], self.name, first=self.position)
         return doc

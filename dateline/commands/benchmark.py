@@ -43,6 +43,7 @@ from dateline.commands.types import fold_count
 from dateline.folds import DEFAULT_FOLDS
 from dateline.protocols import PROTOCOLS, parse_protocol
 from dateline.schemas import DatelineError, atomic_write_text
+from dateline.schemas.fast import to_document
 
 __all__ = ["extractor_settings", "register", "run", "width"]
 
@@ -156,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
     statuses = [s.strip() for s in args.status.split(",") if s.strip()]
     out = Path(args.output_dir)
     gold, version = load_gold(args.gold) if args.gold else (None, None)
+    if gold is not None:  # the extractors take Documents (the fast reader gives structs)
+        gold = [to_document(d) for d in gold]
     report = benchmark(names, split=args.split, gold=gold, corpus_version=version,
                        gold_name=args.gold, protocol=protocol, statuses=statuses,
                        output_dir=out, retrain=args.retrain, console=progress,

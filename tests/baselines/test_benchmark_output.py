@@ -110,7 +110,7 @@ def test_extractors_verbose_lists_every_setting(capsys, monkeypatch):
     assert main(["extractors", "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "crf settings" in out and "c2_grid" in out and "Sequence[float]" in out
-    assert "L2 penalties tried on validation" in out and "(0.01, 0.1)" in out
+    assert "L2 penalties tried on validation" in out and "(0.1,)" in out
     assert "lexicon: no settings" in out
     assert main(["extractors", "--format", "json"]) == 0
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}

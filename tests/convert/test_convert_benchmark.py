@@ -32,7 +32,7 @@ def test_a_converted_conll_file_through_benchmark_protocol_all(tmp_path, capsys)
                    "exhaustive")
     capsys.readouterr()
     out = tmp_path / "bench"
-    assert main(["benchmark", "--gold", str(gold), "--protocol", "all", "-o", str(out),
+    assert main(["benchmark", "--gold", str(gold), "--protocol", "all", "--output-dir", str(out),
                  *FAST]) == 0
     printed = flat(capsys.readouterr().out)
     assert f"entities — 2 documents of {gold} (protocol all)" in printed
@@ -59,10 +59,10 @@ def test_a_converted_brat_attribution_collection_through_benchmark(tmp_path, cap
                    str(DATA / "brat" / "map.json"), "--source", "invented-attributions")
     capsys.readouterr()
     out = tmp_path / "bench"
-    assert main(["benchmark", "--gold", str(gold), "--protocol", "all", "-o", str(out),
+    assert main(["benchmark", "--gold", str(gold), "--protocol", "all", "--output-dir", str(out),
                  *FAST]) == 0
     printed = flat(capsys.readouterr().out)
-    assert "quotes — 2 documents of" in printed and "quote-marks (reference)" in printed
+    assert "quotes — 2 documents of" in printed and "quote-marks (ref)" in printed
     assert "quotes-rules" in printed
     report = json.loads((out / "report.json").read_text())
     assert set(report["extractors"]) == UNTRAINED
@@ -80,7 +80,7 @@ def test_trained_extractors_run_under_cv_on_the_gold_file(tmp_path, capsys):
     capsys.readouterr()
     out = tmp_path / "bench"
     assert main(["benchmark", "--gold", str(gold), "--protocol", "cv", "--folds", "3",
-                 "--extractors", "lexicon", "-o", str(out), *FAST]) == 0
+                 "--extractors", "lexicon", "--output-dir", str(out), *FAST]) == 0
     assert "3-fold cross-validation (protocol cv)" in flat(capsys.readouterr().out)
     report = json.loads((out / "report.json").read_text())
     assert report["protocol"] == "cv:3" and len(report["extractors"]["lexicon"]["train"]) == 3
@@ -97,6 +97,6 @@ def test_the_gold_signature_names_the_file_content(tmp_path, capsys, protocol):
     capsys.readouterr()
     out = tmp_path / "bench"
     assert main(["benchmark", "--gold", str(gold), "--protocol", protocol, "--extractors",
-                 "spacy", "-o", str(out), *FAST]) == 0
+                 "spacy", "--output-dir", str(out), *FAST]) == 0
     report = json.loads((out / "report.json").read_text())
     assert "corpus:" in report["comparison"]["entities"]["signature"]
