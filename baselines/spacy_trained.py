@@ -26,8 +26,10 @@ Steps:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -156,7 +158,10 @@ class SpacyTrained:
                 fix="train on a corpus with such documents (the GUM documents of dateline's)")
         self.config(work / "train.spacy", work / "dev.spacy").to_disk(work / "config.cfg")
         started = time.perf_counter()
-        spacy_train(work / "config.cfg", work / "out", use_gpu=-1)
+        # spaCy's training log goes to stderr: stdout is the command's output (a markdown or
+        # JSON table may be on it).
+        with contextlib.redirect_stdout(sys.stderr):
+            spacy_train(work / "config.cfg", work / "out", use_gpu=-1)
         seconds = time.perf_counter() - started
         self._best = work / "out" / "model-best"
         self.nlp = spacy.load(self._best)

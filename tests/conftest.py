@@ -67,3 +67,15 @@ def corpus_env(built_corpus, monkeypatch) -> Path:
     """Point ``dateline.loading`` (and so ``corpus:SPLIT`` arguments) at the built corpus."""
     monkeypatch.setenv("DATELINE_CORPUS", str(built_corpus))
     return built_corpus
+
+
+@pytest.fixture(scope="module")
+def exported(built_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built corpus exported in every format (``parquet``, ``conll``, ``docbin``)."""
+    from dateline.cli import main
+
+    root = tmp_path_factory.mktemp("export")
+    for fmt in ("parquet", "conll", "docbin"):
+        assert main(["corpus", "export", "--format", fmt, str(root / fmt),
+                     "--corpus", str(built_corpus)]) == 0
+    return root

@@ -6,21 +6,11 @@ import json
 
 import pytest
 
-from dateline.cli import main
 from dateline.convert import read_conll, read_docbin, read_hf
 from dateline.export import bio_spans
 from dateline.schemas import read_jsonl
 
 SPLITS = ("train", "validation", "test")
-
-
-@pytest.fixture(scope="module")
-def exported(built_corpus, tmp_path_factory):
-    root = tmp_path_factory.mktemp("export")
-    for fmt in ("parquet", "conll", "docbin"):
-        assert main(["corpus", "export", "--format", fmt, str(root / fmt),
-                     "--corpus", str(built_corpus)]) == 0
-    return root
 
 
 def token_rows(corpus, split):

@@ -35,15 +35,6 @@ def jsonl(corpus, config, split):
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-@pytest.fixture(scope="module")
-def exported(built_corpus, tmp_path_factory):
-    root = tmp_path_factory.mktemp("export")
-    for fmt in ("parquet", "conll", "docbin"):
-        assert main(["corpus", "export", "--format", fmt, str(root / fmt),
-                     "--corpus", str(built_corpus)]) == 0
-    return root
-
-
 def test_parquet_card_is_the_corpus_card_with_parquet_files(exported, built_corpus):
     pq, src = card(exported / "parquet"), card(built_corpus)
     assert pq["dataset_info"] == src["dataset_info"]  # same features and split sizes
