@@ -40,10 +40,15 @@ from scoring_workload import TYPES, generate  # noqa: E402
 
 _META = ('{"title":null,"publisher":null,"url":null,"published":null,"language":"en",'
          '"genre":null,"collection":null,"license":null,"attribution":null}')
-_LAYER = ('{{"status":"{}","source":null,"annotators":[],"guidelines":null,"labels":[],'
+# The workload's six types as labels of the inventory (one to one, so every count is kept):
+# the predictions must pass the validation `dateline score` runs by default.
+LABELS = dict(zip(TYPES, ["PERSON", "ORGANIZATION", "LOCATION", "EVENT", "TIME", "PRODUCT"],
+                  strict=True))
+_LAYER = ('{{"status":"{}","source":null,"annotators":[],"guidelines":null,"labels":{},'
           '"regions":null}}')
-_LAYERS = ('{"entities":' + _LAYER.format("gold") + ',"events":' + _LAYER.format("absent")
-           + ',"quotes":' + _LAYER.format("absent") + "}")
+_LAYERS = ('{"entities":' + _LAYER.format("gold", json.dumps(sorted(LABELS.values())))
+           + ',"events":' + _LAYER.format("absent", "[]")
+           + ',"quotes":' + _LAYER.format("absent", "[]") + "}")
 
 
 def _line(doc_id: str, n: int, spans: list) -> str:
@@ -51,7 +56,7 @@ def _line(doc_id: str, n: int, spans: list) -> str:
     text = " ".join("x" * n)
     ents = ",".join(
         f'{{"id":"m{k}","start":{2 * s},"end":{2 * e - 1},'
-        f'"text":{json.dumps(text[2 * s:2 * e - 1])},"label":"{t}","kind":null,'
+        f'"text":{json.dumps(text[2 * s:2 * e - 1])},"label":"{LABELS[t]}","kind":null,'
         '"entity":null,"link":null,"source_label":null}'
         for k, (s, e, t) in enumerate(spans))
     return (f'{{"id":"{doc_id}","text":"{text}","meta":{_META},"entities":[{ents}],'
@@ -87,7 +92,7 @@ o = res["overall"]
 print(json.dumps({m: [o[k].precision, o[k].recall, o[k].f1] for m, k in
                   (("strict", "strict"), ("exact", "exact"), ("partial", "partial"),
                    ("type", "ent_type"))}))
-""".replace("TAGS", repr(TYPES))
+""".replace("TAGS", repr(list(LABELS.values())))
 
 SEQEVAL = r"""
 import json, sys
@@ -154,6 +159,7 @@ def e2e(folder: Path, n_docs: int, reps: int) -> None:
     gold, pred = write_workload(folder, n_docs)
     tools = {
         "dateline score": _dateline(str(gold), str(pred)),
+        "dateline score --no-validate": _dateline(str(gold), str(pred), "--no-validate"),
         "dateline score --engine stream": _dateline(str(gold), str(pred), "--engine", "stream"),
         "nervaluate script": [sys.executable, "-c", NERVALUATE, str(gold), str(pred)],
         "seqeval script": [sys.executable, "-c", SEQEVAL, str(gold), str(pred)],
