@@ -32,7 +32,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from dateline.evaluation.counts import DocCounts
-from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
+from dateline.evaluation.inputs import LayerUse, check_spans, foreign_labels, pair_documents
 from dateline.evaluation.layers import ScoreOptions, check_layers, score_layers
 from dateline.evaluation.merge import merge_results
 from dateline.evaluation.results import Result
@@ -154,13 +154,14 @@ def score_stream(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument],
                  layers: Sequence[str], options: ScoreOptions | None = None, *,
                  chunk: int = CHUNK, per_document: bool = False, gold_name: str = "gold",
                  pred_name: str = "pred", check_gold: bool = True, gold_first: int = 1,
-                 pred_first: int = 1, validate: bool = True
+                 pred_first: int = 1, validate: bool = True, use: LayerUse | None = None
                  ) -> tuple[dict[str, Result], Counter[str]]:
     """Score the paired documents a chunk at a time: the merged result of every layer (counts
     summed to one row unless ``per_document``) and the predicted labels outside the
     inventory with their counts (for the caller's warning). ``*_first``: the position of
     the first document in its file (for the messages of a shard's problems); ``validate``:
-    the predictions are checked to level 3 (:func:`paired`).
+    the predictions are checked to level 3 (:func:`paired`); ``use``: notes every predicted
+    document's layers (what the predictions do not predict, known at the end).
 
     >>> from dateline.schemas import Document
     >>> results, _ = score_stream([Document(id="a", text="x")], [Document(id="a", text="x")],
@@ -175,6 +176,9 @@ def score_stream(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument],
                    gold_first=gold_first, pred_first=pred_first, validate=validate)
     for g, p in _chunks(pairs, chunk):
         foreign.update(foreign_labels(p))
+        if use is not None:
+            for doc in p:
+                use.add(doc)
         part = score_layers(g, p, names, options)
         results = {n: merge_results([results[n], part[n]] if n in results else [part[n]],
                                     collapse=not per_document) for n in names}

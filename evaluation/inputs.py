@@ -24,7 +24,7 @@ from dateline.schemas.errors import DatelineError, contrast, first_difference
 from dateline.schemas.labels import inventory
 from dateline.schemas.model import LAYERS, Document
 
-__all__ = ["check_spans", "first_difference", "foreign_labels", "pair_documents",
+__all__ = ["LayerUse", "check_spans", "first_difference", "foreign_labels", "pair_documents",
            "unpredicted_layers"]
 
 
@@ -181,15 +181,44 @@ to)', 'events': 'not predicted (absent in every document)'}
     >>> unpredicted_layers([])
     {}
     """
-    out: dict[str, str] = {}
-    if not docs:
-        return out
-    for layer in LAYERS:
-        infos = [(getattr(d.layers, layer), bool(getattr(d, layer))) for d in docs]
-        if all(i.status == "absent" and not has for i, has in infos):
-            out[layer] = "not predicted (absent in every document)"
-        elif all((i.status == "absent" and not has)
-                 or (i.status == "silver" and i.coverage == "partial") for i, has in infos):
-            out[layer] = ("not predicted (partial silver layer: the mentions its other layers "
-                          "refer to)")
-    return out
+    use = LayerUse()
+    for doc in docs:
+        use.add(doc)
+    return use.unpredicted()
+
+
+class LayerUse:
+    """What a stream of predictions does with each layer, kept as they pass (two flags a
+    layer): :meth:`unpredicted` gives what :func:`unpredicted_layers` gives for all of them.
+
+    >>> from dateline.schemas import LayerInfo, Layers
+    >>> use = LayerUse()
+    >>> use.add(Document(id="d", text="x", layers=Layers(quotes=LayerInfo(status="silver"))))
+    >>> use.unpredicted()
+    {'entities': 'not predicted (absent in every document)', 'events': 'not predicted \
+(absent in every document)'}
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.present: set[str] = set()  # some document's layer is not absent and empty
+        self.scored: set[str] = set()   # ... and not a partial silver layer either
+
+    def add(self, doc: Document) -> None:
+        """Note one predicted document's layers."""
+        self.seen = True
+        for layer in LAYERS:
+            info, has = getattr(doc.layers, layer), bool(getattr(doc, layer))
+            if info.status != "absent" or has:
+                self.present.add(layer)
+                if not (info.status == "silver" and info.coverage == "partial"):
+                    self.scored.add(layer)
+
+    def unpredicted(self) -> dict[str, str]:
+        """The layers not predicted so far, with the reason (none before any document)."""
+        if not self.seen:
+            return {}
+        return {layer: "not predicted (absent in every document)" if layer not in self.present
+                else ("not predicted (partial silver layer: the mentions its other layers "
+                      "refer to)")
+                for layer in LAYERS if layer not in self.scored}

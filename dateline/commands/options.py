@@ -343,8 +343,8 @@ def score_scaled(args: argparse.Namespace, o: ScoringOptions) -> dict[str, Any]:
     1
     >>> p = argparse.ArgumentParser(); add_scoring_options(p); add_engine_options(p)
     >>> a = p.parse_args(["--engine", "stream"]); a.gold = a.pred = str(path)
-    >>> score_scaled(a, scoring_options(a))["layers"]["entities"]["documents"]["skipped"]
-    {'absent': 1}
+    >>> score_scaled(a, scoring_options(a))["not_predicted"]["entities"]  # as in memory
+    'not predicted (absent in every document)'
     """
     from dateline.engines import make_engine
     from dateline.evaluation.layers import ScoreOptions
@@ -358,8 +358,11 @@ def score_scaled(args: argparse.Namespace, o: ScoringOptions) -> dict[str, Any]:
     protocol = args.protocol or (source.protocol if source else "test")
     protocol_part(protocol)
     corpus_version = None
+    skipped: dict[str, str] = {}
     if args.engine == "stream":
         from dateline.columnar import iter_documents
+        from dateline.evaluation.inputs import LayerUse
+        from dateline.evaluation.layers import get_layer
         from dateline.streaming import score_stream
 
         if args.gold.startswith("corpus:"):
@@ -368,10 +371,17 @@ def score_scaled(args: argparse.Namespace, o: ScoringOptions) -> dict[str, Any]:
             _exists(args.gold)
             gold = iter_documents(args.gold)
         _exists(args.pred)
+        use = LayerUse()
         results, foreign = score_stream(gold, iter_documents(args.pred), o.layers, options,
                                         gold_name=args.gold, pred_name=args.pred,
                                         check_gold=not args.gold.startswith("corpus:"),
-                                        validate=getattr(args, "validate", True))
+                                        validate=getattr(args, "validate", True), use=use)
+        # A layer the predictions do not predict is n/a, as in memory (scored, then dropped:
+        # that is known only at the end of the stream).
+        missing = use.unpredicted()
+        skipped = {n: missing[get_layer(n).data] for n in results
+                   if get_layer(n).data in missing}
+        results = {n: r for n, r in results.items() if n not in skipped}
     else:
         from dateline.shards import score_sharded, score_shards
 
@@ -381,7 +391,7 @@ def score_scaled(args: argparse.Namespace, o: ScoringOptions) -> dict[str, Any]:
     _warn_foreign(foreign, args.pred, args.strict)
     return report(results, statuses=o.statuses, corpus_version=corpus_version,
                   options=options, manifest_hash=source.manifest_hash if source else None,
-                  protocol=protocol)
+                  protocol=protocol, not_predicted=skipped or None)
 
 
 def _exists(path: str) -> None:
