@@ -201,12 +201,14 @@ def _in_order(result: Result, position: Mapping[str, int]) -> Result:
 def score_systems(gold: Callable[[], Iterable[AnyDocument]],
                   systems: Mapping[str, tuple[str, Iterable[AnyDocument]]],
                   layers: Sequence[str], options: ScoreOptions | None = None, *,
-                  gold_name: str = "gold", by: str | None = None, validate: bool = True
+                  gold_name: str = "gold", by: str | None = None, validate: bool = True,
+                  uses: dict[str, LayerUse] | None = None
                   ) -> tuple[dict[str, dict[str, Result]], dict[str, Counter[str]], list[object]]:
     """Per-document results of every system (name -> (file name, documents)), streamed: the
     gold documents are read again for each system (``gold()`` gives them anew); rows are in
     the gold order, as the comparison needs. Also each system's foreign labels, and for
     ``by`` the documents' ids and that metadata field (all the comparison's slices read).
+    ``uses``: filled with each system's :class:`~dateline.evaluation.inputs.LayerUse`.
 
     >>> from dateline.schemas import Document
     >>> docs = [Document(id="a", text="x"), Document(id="b", text="y")]
@@ -229,8 +231,11 @@ def score_systems(gold: Callable[[], Iterable[AnyDocument]],
                         **{by: getattr(doc.meta, by)})))
                 yield doc
 
+        use = LayerUse()
+        if uses is not None:
+            uses[name] = use
         results, foreign[name] = score_stream(read(), pred, layers, options, per_document=True,
                                               gold_name=gold_name, pred_name=pred_name,
-                                              check_gold=k == 0, validate=validate)
+                                              check_gold=k == 0, validate=validate, use=use)
         scores[name] = {n: _in_order(r, position) for n, r in results.items()}
     return scores, foreign, stubs

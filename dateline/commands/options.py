@@ -419,7 +419,7 @@ def compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: Sequenc
     """
     from dateline.columnar import iter_documents
     from dateline.evaluation.compare import comparison
-    from dateline.evaluation.layers import ScoreOptions
+    from dateline.evaluation.layers import ScoreOptions, get_layer
     from dateline.provenance import gold_source
     from dateline.streaming import score_systems
 
@@ -440,9 +440,16 @@ def compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: Sequenc
         _exists(path)
     systems = {name: (path, iter_documents(path))
                for name, path in zip(names, args.preds, strict=True)}
+    uses: dict[str, Any] = {}
     scores, foreign, stubs = score_systems(gold, systems, o.layers, options,
                                            gold_name=args.gold, by=args.by,
-                                           validate=getattr(args, "validate", True))
+                                           validate=getattr(args, "validate", True), uses=uses)
+    missing: dict[str, dict[str, str]] = {}
+    for name, use in uses.items():  # layers a system does not predict: n/a, as in memory
+        absent = use.unpredicted()
+        missing[name] = {n: absent[get_layer(n).data] for n in scores[name]
+                         if get_layer(n).data in absent}
+        scores[name] = {n: r for n, r in scores[name].items() if n not in missing[name]}
     for name, path in zip(names, args.preds, strict=True):
         _warn_foreign(foreign[name], path, args.strict)
     return comparison(scores, options, gold=stubs, baseline=baseline,  # type: ignore[arg-type]
@@ -450,4 +457,5 @@ def compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: Sequenc
                       confidence=args.confidence, alpha=args.alpha, by=args.by,
                       per_label=args.per_label, corpus_version=corpus_version,
                       manifest_hash=source.manifest_hash,
-                      protocol=args.protocol or source.protocol)
+                      protocol=args.protocol or source.protocol, not_predicted=missing,
+                      metrics=getattr(args, "metric", None) or ())

@@ -250,3 +250,30 @@ def test_a_layer_the_predictions_do_not_predict_is_na_when_streamed_too(tmp_path
     report = json.loads(outputs[1])
     assert set(report["layers"]) == {"entities"}
     assert report["not_predicted"]["quotes"] == "not predicted (absent in every document)"
+
+
+def test_compare_streamed_leaves_unpredicted_layers_out_as_in_memory(tmp_path: Path,
+                                                                      capsys) -> None:
+    from dateline.schemas import LayerInfo, Layers, Quote, Span
+
+    text = 'Ann said "no".'
+    quote = Quote(id="q", kind="direct", content=(Span(start=10, end=12, text="no"),))
+    mention = Mention(id="m", start=0, end=3, text="Ann", label="PERSON")
+    gold = Document(id="d", text=text, entities=(mention,), quotes=(quote,), layers=Layers(
+        entities=LayerInfo(status="gold", labels=("PERSON",)),
+        quotes=LayerInfo(status="gold", labels=("direct",))))
+    entity_only = Document(id="d", text=text, entities=(mention,), layers=Layers(
+        entities=LayerInfo(status="silver", labels=("PERSON",))))
+    write_jsonl([gold], tmp_path / "g.jsonl")
+    write_jsonl([entity_only], tmp_path / "a.jsonl")
+    write_jsonl([gold], tmp_path / "b.jsonl")
+    outputs = []
+    for engine in ("memory", "stream"):
+        assert main(["compare", str(tmp_path / "g.jsonl"), str(tmp_path / "a.jsonl"),
+                     str(tmp_path / "b.jsonl"), "--engine", engine, "--format", "json",
+                     "--resamples", "20", "--trials", "20"]) == 0
+        outputs.append(json.loads(capsys.readouterr().out))
+    memory, stream = outputs
+    assert stream["layers"]["quotes"]["not_predicted"] == memory["layers"]["quotes"][
+        "not_predicted"] == {"a": "not predicted (absent in every document)"}
+    assert stream["layers"] == memory["layers"]
