@@ -414,8 +414,9 @@ def compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: Sequenc
     >>> a = p.parse_args(["--layer", "quotes", "--resamples", "5", "--trials", "5"])
     >>> vars(a).update(gold=str(path), preds=[str(path)] * 2, by=None, per_label=False,
     ...                confidence=0.95, alpha=0.05)
-    >>> compare_streamed(a, scoring_options(a), ["x", "y"], None)["settings"]["baseline"]
-    'x'
+    >>> r = compare_streamed(a, scoring_options(a), ["x", "y"], None)
+    >>> r["settings"]["systems"], r["layers"]  # no system predicts quotes: not compared
+    (['x', 'y'], {})
     """
     from dateline.columnar import iter_documents
     from dateline.evaluation.compare import comparison

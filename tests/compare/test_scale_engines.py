@@ -227,33 +227,9 @@ def test_compare_streamed_is_the_in_memory_comparison(tmp_path: Path, extra) -> 
     assert run("--engine", "stream") == run()
 
 
-def test_a_layer_the_predictions_do_not_predict_is_na_when_streamed_too(tmp_path: Path,
-                                                                         capsys) -> None:
-    from dateline.schemas import LayerInfo, Layers, Quote, Span
-
-    text = 'Ann said "no".'
-    quote = Quote(id="q", kind="direct", content=(Span(start=10, end=12, text="no"),))
-    mention = Mention(id="m", start=0, end=3, text="Ann", label="PERSON")
-    gold = Document(id="d", text=text, entities=(mention,), quotes=(quote,), layers=Layers(
-        entities=LayerInfo(status="gold", labels=("PERSON",)),
-        quotes=LayerInfo(status="gold", labels=("direct",))))
-    pred = Document(id="d", text=text, entities=(mention,), layers=Layers(
-        entities=LayerInfo(status="silver", labels=("PERSON",))))  # quotes absent
-    write_jsonl([gold], tmp_path / "g.jsonl")
-    write_jsonl([pred], tmp_path / "p.jsonl")
-    outputs = []
-    for engine in ("memory", "stream"):
-        assert main(["score", str(tmp_path / "g.jsonl"), str(tmp_path / "p.jsonl"),
-                     "--engine", engine, "--format", "json"]) == 0
-        outputs.append(capsys.readouterr().out)
-    assert outputs[0] == outputs[1]
-    report = json.loads(outputs[1])
-    assert set(report["layers"]) == {"entities"}
-    assert report["not_predicted"]["quotes"] == "not predicted (absent in every document)"
-
-
-def test_compare_streamed_leaves_unpredicted_layers_out_as_in_memory(tmp_path: Path,
-                                                                      capsys) -> None:
+def _entity_only_files(folder: Path) -> None:
+    """g.jsonl: gold entities and quotes; a.jsonl: entities only (quotes absent); b.jsonl:
+    the gold itself."""
     from dateline.schemas import LayerInfo, Layers, Quote, Span
 
     text = 'Ann said "no".'
@@ -264,9 +240,28 @@ def test_compare_streamed_leaves_unpredicted_layers_out_as_in_memory(tmp_path: P
         quotes=LayerInfo(status="gold", labels=("direct",))))
     entity_only = Document(id="d", text=text, entities=(mention,), layers=Layers(
         entities=LayerInfo(status="silver", labels=("PERSON",))))
-    write_jsonl([gold], tmp_path / "g.jsonl")
-    write_jsonl([entity_only], tmp_path / "a.jsonl")
-    write_jsonl([gold], tmp_path / "b.jsonl")
+    write_jsonl([gold], folder / "g.jsonl")
+    write_jsonl([entity_only], folder / "a.jsonl")
+    write_jsonl([gold], folder / "b.jsonl")
+
+
+def test_a_layer_the_predictions_do_not_predict_is_na_when_streamed_too(tmp_path: Path,
+                                                                         capsys) -> None:
+    _entity_only_files(tmp_path)
+    outputs = []
+    for engine in ("memory", "stream"):
+        assert main(["score", str(tmp_path / "g.jsonl"), str(tmp_path / "a.jsonl"),
+                     "--engine", engine, "--format", "json"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    report = json.loads(outputs[1])
+    assert set(report["layers"]) == {"entities"}
+    assert report["not_predicted"]["quotes"] == "not predicted (absent in every document)"
+
+
+def test_compare_streamed_leaves_unpredicted_layers_out_as_in_memory(tmp_path: Path,
+                                                                      capsys) -> None:
+    _entity_only_files(tmp_path)
     outputs = []
     for engine in ("memory", "stream"):
         assert main(["compare", str(tmp_path / "g.jsonl"), str(tmp_path / "a.jsonl"),
