@@ -50,11 +50,9 @@ from dateline.schemas.io import make_dirs
 from dateline.schemas.oserrors import os_error
 
 __all__ = [
-    "PULLED_HELP",
     "TEMPLATE_FILES",
     "checkout_root",
     "corpus_path",
-    "pulled_path",
     "seed_corpus",
     "sources_path",
     "template_dir",
@@ -69,9 +67,6 @@ TEMPLATE_FILES = ("README.md", "CHANGELOG.md", "GUIDELINES.md", "MANIFEST", "sou
 (``tests/corpus/test_wheel.py`` checks both)."""
 
 _PACKAGE = Path(__file__).resolve().parent
-
-PULLED_HELP = "(default: annotations/labelstudio/ of the corpus folder, dateline.corpus_path())"
-"""The help text of the commands whose default folder is :func:`pulled_path`."""
 
 
 def checkout_root() -> Path | None:
@@ -111,18 +106,6 @@ def corpus_path(corpus: str | os.PathLike[str] | None = None) -> Path:
     True
     """
     return _resolve(corpus, "DATELINE_CORPUS", lambda root: root / "corpus", "corpus")
-
-
-def pulled_path(corpus: str | os.PathLike[str] | None = None) -> Path:
-    """Where ``dateline studio pull|import`` write, and ``agreement``/``adjudicate`` read, the
-    pulled Label Studio annotations: ``annotations/labelstudio/`` of :func:`corpus_path`.
-
-    >>> from unittest import mock
-    >>> with mock.patch.dict(os.environ, {"DATELINE_CORPUS": "/data/corpus"}):
-    ...     pulled_path().as_posix()
-    '/data/corpus/annotations/labelstudio'
-    """
-    return corpus_path(corpus) / "annotations" / "labelstudio"
 
 
 def sources_path(sources: str | os.PathLike[str] | None = None) -> Path:

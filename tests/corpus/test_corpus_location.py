@@ -9,8 +9,9 @@ import pytest
 
 import dateline
 from dateline.cli import main
-from dateline.location import corpus_path, pulled_path, seed_corpus, template_files
+from dateline.location import corpus_path, seed_corpus, template_files
 from dateline.schemas import DatelineError, Document, write_jsonl
+from dateline.studio.names import annotations_dir
 
 STUDIO = Path(__file__).resolve().parents[1] / "data" / "studio"
 EXPORT = STUDIO / "export.json"
@@ -32,7 +33,7 @@ def test_studio_import_agreement_adjudicate_default_to_the_corpus_folder(tmp_pat
     assert main(["studio", "import", str(EXPORT)]) == 0
     pulled = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.json"))
     assert pulled and all(p.startswith("annotations/labelstudio/") for p in pulled)
-    assert pulled_path() == corpus / "annotations" / "labelstudio"
+    assert annotations_dir() == corpus / "annotations" / "labelstudio"
     tasks = json.loads(EXPORT.read_text("utf-8"))
     docs = tmp_path / "docs.jsonl"
     write_jsonl([Document(id=t["data"]["doc_id"], text=t["data"]["text"]) for t in tasks], docs)
