@@ -11,7 +11,8 @@ and how to see them all (``dateline validate FILE``); ``--no-validate`` skips th
 
 Level 1 of an extractor's output is its schema: each Document is written out and read back
 (:func:`~dateline.schemas.jsonl.parse_document`), which is what ``predict`` writes and
-``score`` reads; levels 2 and 3 are :func:`~dateline.schemas.check_document`.
+``score`` reads; levels 2 and 3 are :func:`~dateline.schemas.check_document` (for a file,
+through its fast path :func:`~dateline.schemas.fast_checks.check_fast`: the same incidents).
 
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
 >>> bad = Document(id="d", text="He left.", entities=(
@@ -27,7 +28,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from dateline.schemas import DatelineError, Document, Incident, check_document, dumps
+from dateline.schemas.fast_checks import check_fast
 from dateline.schemas.jsonl import parse_document
+from dateline.schemas.labels import inventory
 from dateline.schemas.validate import validate_paths
 
 __all__ = ["LEVEL", "SHOWN", "file_incidents", "output_incidents", "read_incidents",
@@ -75,8 +78,9 @@ def file_incidents(docs: Sequence[Document], path: str) -> list[Incident]:
     """
     out: list[Incident] = []
     line_of = path.endswith(".jsonl")
+    inv = inventory()
     for k, doc in enumerate(docs, start=1):
-        for i in check_document(doc, level=LEVEL):
+        for i in check_fast(doc, level=LEVEL, inv=inv):  # check_document's incidents
             out.append(Incident(i.level, i.check, i.message, path, k if line_of else None,
                                 i.doc_id or doc.id, i.path))
     return out

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from dateline.schemas.errors import Incident, contrast, quote_value
 from dateline.schemas.labels import Inventory, inventory
-from dateline.schemas.model import LAYERS, Document, LayerInfo, Region, Span
+from dateline.schemas.model import LAYERS, Document, LayerInfo, Mention, Region, Span
 
 __all__ = ["CHECKS", "check_collection", "check_document"]
 
@@ -97,10 +97,11 @@ def _span_problems(start: int, end: int, text: str | None, doc: Document,
             doc.id, f"{path}.text")
 
 
-def _spans(doc: Document) -> Iterator[tuple[str, str, Span]]:
-    """(layer, JSON path, span) of every span of the document; mentions count as spans."""
+def _spans(doc: Document) -> Iterator[tuple[str, str, Span | Mention]]:
+    """(layer, JSON path, span) of every span of the document; mentions count as spans (read
+    as one: ``start``, ``end`` and ``text``, without building a Span of each)."""
     for i, m in enumerate(doc.entities):
-        yield "entities", f"$.entities[{i}]", Span(start=m.start, end=m.end, text=m.text)
+        yield "entities", f"$.entities[{i}]", m
     for i, e in enumerate(doc.events):
         yield "events", f"$.events[{i}].trigger", e.trigger
         for j, a in enumerate(e.arguments):
