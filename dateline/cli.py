@@ -24,15 +24,47 @@ from dateline.commands.types import Parser
 from dateline.schemas import DatelineError
 from dateline.schemas.oserrors import os_error
 
-__all__ = ["COMMANDS", "build_parser", "coded", "main"]
+__all__ = ["COMMANDS", "build_parser", "coded", "command_of", "main"]
 
-# Modules under dateline.commands, in the order `dateline --help` lists them.
-COMMANDS = ("validate", "corpus", "convert", "score", "compare", "report", "extractors", "train",
-            "predict", "benchmark", "studio", "agreement", "adjudicate", "errors")
+# Modules under dateline.commands, in the order `dateline --help` lists them, with the one-line
+# help each registers (`dateline --help` lists these without importing the modules; a test
+# holds them equal to what the modules register).
+COMMANDS: dict[str, str] = {
+    "validate": "check Documents (.json/.jsonl files or folders)",
+    "corpus": "build the corpus from its pinned sources; show statistics",
+    "convert": "convert CoNLL, brat, spaCy, OneIE or Hugging Face data into Documents",
+    "score": "score predictions against gold documents",
+    "compare": "compare systems: intervals, differences and significance",
+    "report": "error analysis of one system: outcomes, HTML page, plots",
+    "extractors": "list the installed extractors",
+    "train": "train an extractor on the corpus train split",
+    "predict": "run an extractor over a corpus split or a file",
+    "benchmark": "train, run and score every extractor on the test split",
+    "studio": "annotate in Label Studio: config, push, pull, import, export, server",
+    "agreement": "agreement between annotators (F1, kappa, alpha)",
+    "adjudicate": "merge annotators into the corpus annotation",
+    "errors": "list the error codes: exit code, meaning, fix",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered.
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named by ``argv`` (the first word that is not an option: ``dateline``'s
+    own options take no value), or None (``--help``, ``--version``, an unknown word).
+
+    >>> command_of(["--debug", "score", "g.jsonl", "p.jsonl"]), command_of(["--help"])
+    ('score', None)
+    """
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None, *, lazy: bool = False) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered. With ``lazy``, only the module of
+    ``command`` (None: none) is imported and registered; the other commands are listed with
+    their help all the same (``main`` builds the parser of the command it runs, so start-up
+    does not import every command's libraries).
 
     >>> import contextlib, io
     >>> parser = build_parser()
@@ -42,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     ...     parser.parse_args(["--version"])
     >>> out.getvalue() == f"dateline {__version__}\\n"
     True
+    >>> build_parser("errors", lazy=True).parse_args(["errors"]).command
+    'errors'
     """
     parser = Parser(
         prog="dateline",
@@ -52,8 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an internal error (exit 70)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        importlib.import_module(f"dateline.commands.{name}").register(sub)
+    for name, help_line in COMMANDS.items():
+        if not lazy or name == command:
+            importlib.import_module(f"dateline.commands.{name}").register(sub)
+        else:  # listed by `dateline --help`; never parsed into (main builds that command's)
+            sub.add_parser(name, help=help_line)
     return parser
 
 
@@ -121,8 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        words = sys.argv[1:] if argv is None else argv
+        parser = build_parser(command_of(words), lazy=True)
+        args = parser.parse_args(words)
         code: int = args.func(args)
     except SystemExit as exc:  # argparse: --help, --version, usage errors (printed already)
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
