@@ -186,3 +186,26 @@ def test_invalid_fixtures_refused_alike(name: str) -> None:
         assert str(err.value) == str(exc)
     else:
         assert [to_document(d) for d in read_fast(path)] == list(read_jsonl(path))
+
+
+def test_key_counts_are_not_fooled() -> None:
+    """The two-count shortcut of the key check: a spaced duplicate key, colons and '":'
+    inside strings (which could make up for a missing count) are still found, or read
+    alike."""
+    line = _valid_lines()[0]
+    assert line.startswith('{"id":') and ',"meta":{"title":' in line
+    variants = [
+        line.replace(',"meta":', ',"id" :"z","meta":', 1),  # a spaced duplicate
+        line.replace(',"meta":{"title":', ',"id" :"z","meta":{"title":"a\\":",'
+                                          '"title":', 1),  # ... and a '":' in a string
+        line.replace(',"meta":{"title":', ',"meta":{"title":"a\\":",'
+                                          '"title":', 1),  # a duplicate and a '":'
+        line.replace(',"meta":{"title":', ',"meta":{"title":"10:30",'
+                                          '"title":', 1),
+        line.replace(',"meta":{"title":', ',"meta" : {"title":', 1),  # spaced, valid
+    ]
+    for raw in variants:
+        assert raw != line
+        _same(raw)
+    assert parse_fast(variants[-1]).doc is not None
+    assert [i.check for i in parse_fast(variants[0]).incidents] == ["duplicate-key"]
