@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import msgspec
 
@@ -44,7 +46,7 @@ from dateline.schemas.jsonl import (
 )
 from dateline.schemas.model import Document
 
-__all__ = ["AnyDocument", "FastDocument", "parse_fast", "read_fast", "to_document"]
+__all__ = ["AnyDocument", "FastDocument", "parse_fast", "read_fast", "sharing", "to_document"]
 
 OptStr = str | None
 
@@ -196,9 +198,12 @@ def _required_keys(doc: FastDocument) -> int:
     # Keys of the line when it holds each required field once (optional ones: _keys_ok).
     n = _FIXED_KEYS + len(doc.entities) * _MENTION_KEYS
     layers = doc.layers
-    for info in (layers.entities, layers.events, layers.quotes):
-        if info.regions:
-            n += 2 * len(info.regions)
+    if layers.entities.regions or layers.events.regions or layers.quotes.regions:
+        for info in (layers.entities, layers.events, layers.quotes):
+            if info.regions:
+                n += 2 * len(info.regions)
+    if not doc.events and not doc.quotes:
+        return n
     for e in doc.events:
         n += 6 + _SPAN_KEYS + len(e.attributes)
         for a in e.arguments:
@@ -229,8 +234,10 @@ def _keys_ok(raw: str, doc: FastDocument) -> bool:
     # The structs give K >= the fields present (required, or optional and not at their
     # default); n equal to that number leaves no room for a duplicate, an optional field
     # written at its default, or a '":' inside a string.
-    present = (sum(1 for i in infos if i.coverage != "exhaustive")
-               + sum(1 for i in infos if i.not_annotated)
+    le, lv, lq = infos
+    present = ((le.coverage != "exhaustive") + (lv.coverage != "exhaustive")
+               + (lq.coverage != "exhaustive") + bool(le.not_annotated)
+               + bool(lv.not_annotated) + bool(lq.not_annotated)
                + (doc.meta.annotation_license is not None))
     if n == _required_keys(doc) + present and raw.count(":") == n:
         return True
@@ -284,6 +291,40 @@ def read_fast(path: str | os.PathLike[str], *,
     """
     yield from raise_first(iter_records(path, max_line_bytes=max_line_bytes, parse=parse_fast),
                            path)
+
+
+def sharing(texts: Mapping[str, str] | None = None) -> Callable[[AnyDocument], AnyDocument]:
+    """A function that returns a document with its repeated values held once, for a collection
+    kept in memory (apply it to each document as it is read): equal ``meta`` and ``layers``
+    (most documents of a file have the same), item ids and labels (``m1``, ``PERSON``, ... in
+    every document). With ``texts`` (id -> text, e.g. of the gold documents), a document whose
+    text is equal to its entry's takes that string, so gold and predictions hold one copy. The
+    structs are immutable, so nothing can tell a shared value from a copy; a pydantic
+    Document is returned as it is.
+
+    >>> a, b = (parse_fast('{"id": "%s", "text": "Hi."}' % i).doc for i in "ab")
+    >>> share = sharing({"a": "Hi."})
+    >>> x, y = share(a), share(b)
+    >>> x == a and y == b, x.layers is y.layers
+    (True, True)
+    """
+    seen: dict[Any, Any] = {}
+    keep = seen.setdefault
+    replace = msgspec.structs.replace
+    intern = sys.intern
+    known = texts or {}
+
+    def share(doc: AnyDocument) -> AnyDocument:
+        if not isinstance(doc, FastDocument):
+            return doc
+        entities = tuple([replace(m, id=intern(m.id), label=intern(m.label))
+                          for m in doc.entities])
+        text = known.get(doc.id)
+        return replace(doc, text=text if text == doc.text else doc.text,
+                       meta=keep(doc.meta, doc.meta), layers=keep(doc.layers, doc.layers),
+                       entities=entities)
+
+    return share
 
 
 def to_document(doc: FastDocument | Document) -> Document:

@@ -91,6 +91,9 @@ def inventory_sets(inv: Inventory) -> InventorySets:
     return sets
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def _span_ok(span: Any, text: str, n: int) -> bool:
     # Level 2 of one span: inside the text, not inverted, not empty, its text the slice.
     s, e = span.start, span.end
@@ -115,11 +118,10 @@ def _layer_ok(layer: str, info: Any, items: Any, sets: InventorySets, n: int) ->
         return False
     if info.status == "absent" and items:
         return False
-    known = sets.layer_labels[layer]
-    if not all(label in known for label in info.labels):
+    if not sets.layer_labels[layer].issuperset(info.labels):
         return False
-    parts = sets.layer_parts.get(layer, frozenset())
-    return all(part in parts for part in info.not_annotated)
+    return not info.not_annotated or sets.layer_parts.get(layer, _NONE).issuperset(
+        info.not_annotated)
 
 
 def _covered(info: Any, known: frozenset[str]) -> frozenset[str]:

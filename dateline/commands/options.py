@@ -25,7 +25,7 @@ from dateline.evaluation.layers import layer_names, layers
 from dateline.evaluation.matching import Overlap
 from dateline.output_checks import file_incidents, read_incidents, refuse_invalid
 from dateline.schemas import CHECKS, DatelineError
-from dateline.schemas.fast import AnyDocument, read_fast
+from dateline.schemas.fast import AnyDocument, read_fast, sharing
 from dateline.schemas.labels import inventory
 
 LEVEL_1 = frozenset(c for c, (level, _) in CHECKS.items() if level == 1)
@@ -232,7 +232,8 @@ def load_gold(spec: str) -> tuple[list[AnyDocument], str | None]:
         raise DatelineError("no-such-file", f"{spec!r} does not exist", where=spec,
                             fix="give a .jsonl file of Documents, corpus:SPLIT or corpus:all",
                             exit_code=2)
-    docs = list(read_fast(spec))  # the fast path: same checks and errors as read_jsonl
+    # The fast path (the same checks and errors as read_jsonl), repeated values held once.
+    docs = list(map(sharing(), read_fast(spec)))
     check_spans(docs, spec)  # the corpus was validated by its build; a file is checked here
     return docs, None
 
@@ -255,8 +256,10 @@ def load_predictions(path: str, gold: Sequence[AnyDocument] | None = None, *,
         raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
                             fix="give a .jsonl file of predicted Documents", exit_code=2)
     see = f"`dateline validate {path}` lists every incident"
+    # With gold, a prediction's text is held once with its gold's (when they are equal).
+    share = sharing(None if gold is None else {d.id: d.text for d in gold})
     try:
-        docs = list(read_fast(path))
+        docs = list(map(share, read_fast(path)))
     except DatelineError as err:
         if validate and err.code in LEVEL_1:  # a schema problem: list them all, not the first
             refuse_invalid(read_incidents(path), path, see=see)
