@@ -363,6 +363,8 @@ _ALL: list[ErrorCode] = [
          "pass --model-version NAME-VERSION"),
         ("studio-bad-export", "A file is no Label Studio JSON export.",
          "export as JSON (a list of tasks), not JSON_MIN or CSV"),
+        ("studio-bad-users-file", "A file of Label Studio users is not their JSON list.",
+         "save the server's answer to GET /api/users/ as the file"),
         ("studio-no-pulls", "The folder of pulled annotations does not exist.",
          "run `dateline studio pull` first, or pass the folder of the pulled annotations"),
         ("studio-empty-pulls", "The folder of pulled annotations holds no annotation file.",
