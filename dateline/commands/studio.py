@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +44,7 @@ from dateline.studio.convert import Progress as Step
 from dateline.studio.convert import tasks_documents
 from dateline.studio.files import STATUSES
 from dateline.studio.names import annotations_dir
+from dateline.studio.pseudonyms import is_user_id
 from dateline.studio.sync import PullReport, write_pulled
 from dateline.studio.tasks import document_task
 
@@ -278,8 +278,7 @@ def run(args: argparse.Namespace) -> int:
                                   args.out or annotations_dir(), dry_run=args.dry_run,
                                   progress=progress)
         code = _print_pull(console, report)
-        bare = sorted({e.annotator for e in report.entries if re.fullmatch(r"user-\d+",
-                                                                           e.annotator)})
+        bare = sorted({e.annotator for e in report.entries if is_user_id(e.annotator)})
         if bare:
             console.print(f"note: {len(bare)} annotator(s) named by Label Studio user id only "
                           f"({', '.join(bare)}): the export holds no e-mail address, while a "

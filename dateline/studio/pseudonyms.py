@@ -35,7 +35,8 @@ from typing import Any
 
 from dateline.schemas import DatelineError
 
-__all__ = ["KEY_ENV", "KEY_FILE_ENV", "is_address", "key_file", "pseudonym", "read_users",
+__all__ = ["KEY_ENV", "KEY_FILE_ENV", "is_address", "is_user_id", "key_file", "pseudonym",
+           "read_users",
            "team_key", "user_pseudonyms"]
 
 KEY_ENV = "DATELINE_ANNOTATOR_KEY"
@@ -53,6 +54,16 @@ def is_address(name: str) -> bool:
     (True, False, False)
     """
     return "@" in name
+
+
+def is_user_id(name: str) -> bool:
+    """True when ``name`` is a bare Label Studio user id (``user-<id>``): an annotator that no
+    address, hence no pseudonym, was known for.
+
+    >>> is_user_id("user-3"), is_user_id("ann-6dc30f94c67d"), is_user_id("user-x")
+    (True, False, False)
+    """
+    return name.startswith("user-") and name[5:].isdigit() and name[5:].isascii()
 
 
 def pseudonym(identity: str, key: bytes) -> str:
