@@ -222,14 +222,24 @@ def _changed(x: Any, y: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 _RANGES = {"regions": "whole text", "sentences": "none"}
 
 
-def _show(key: str, value: Any) -> str:
+def _show(key: str, value: Any, exact: bool = False) -> str:
     if value is None:
         return _RANGES.get(key, "none")
-    if key in _RANGES:
+    if key in _RANGES and not exact:
         return f"{len(value)} {key if len(value) != 1 else key[:-1]}"
+    if key in _RANGES:  # as many ranges on both sides: which they are
+        shown = ", ".join(f"[{r['start']}, {r['end']})" for r in value[:3])
+        return shown + (f" … ({len(value)})" if len(value) > 3 else "")
     if isinstance(value, list):
         return ", ".join(map(str, value)) if value else "none"
     return str(value)
+
+
+def _field_change(key: str, before: Any, after: Any) -> str:
+    x, y = _show(key, before), _show(key, after)
+    if x == y:
+        x, y = _show(key, before, exact=True), _show(key, after, exact=True)
+    return f"{key}: {x} → {y}"
 
 
 def describe_change(change: DocumentChange) -> str:
@@ -244,14 +254,15 @@ def describe_change(change: DocumentChange) -> str:
     >>> b = {"d": ("test", Document(id="d", text="Ann ran.", layers=part))}
     >>> [describe_change(c) for c in diff_documents(a, b).document_changes]
     ['regions: whole text → 2 regions; coverage: exhaustive → partial']
+    >>> describe_change(DocumentChange("d", "layer:entities",
+    ...     {"regions": [{"start": 0, "end": 3}]}, {"regions": [{"start": 0, "end": 5}]}))
+    'regions: [0, 3) → [0, 5)'
     >>> describe_change(DocumentChange("d", "split", "train", "test"))
     'train → test'
     """
     if not isinstance(change.before, dict) or not isinstance(change.after, dict):
         return f"{change.before} → {change.after}"
-    if change.kind == "text":
-        return f"length {change.before['length']} → {change.after['length']}"
-    return "; ".join(f"{k}: {_show(k, change.before.get(k))} → {_show(k, change.after.get(k))}"
+    return "; ".join(_field_change(k, change.before.get(k), change.after.get(k))
                      for k in change.before)
 
 
