@@ -38,17 +38,31 @@ LABEL_PART = {"events": "type"}
 class Coverage:
     """What the scored gold documents of one layer cover together.
 
-    ``labels``: the labels some scored document annotates; None when one of them covers every
-    label (its ``labels`` is empty) or no document of the layer is scored; an empty set when
-    no document annotates labels at all (e.g. untyped event triggers). ``missing``: the layer
-    parts (``not_annotated`` names) that no scored document annotates.
+    ``documents``: how many gold documents are scored on the layer (0: none, the layer is not
+    annotated by the gold and not scored). ``labels``: the labels some scored document
+    annotates; None when one of them covers every label (its ``labels`` is empty) or no
+    document is scored (``documents`` tells the two apart); an empty set when no document
+    annotates labels at all (e.g. untyped event triggers). ``missing``: the layer parts
+    (``not_annotated`` names) that no scored document annotates.
 
     >>> Coverage().allows("Life.Die"), Coverage(frozenset({"Life.Die"})).allows("Life.Marry")
     (True, False)
+    >>> Coverage().scored, Coverage(documents=2).scored
+    (False, True)
     """
 
     labels: frozenset[str] | None = None
     missing: frozenset[str] = frozenset()
+    documents: int = 0
+
+    @property
+    def scored(self) -> bool:
+        """Whether some gold document is scored on the layer (the gold annotates it).
+
+        >>> Coverage(frozenset({"PERSON"}), documents=1).scored
+        True
+        """
+        return self.documents > 0
 
     def allows(self, label: str | None) -> bool:
         """Whether a prediction of ``label`` is inside the coverage (None: an unlabelled
@@ -66,22 +80,25 @@ class Coverage:
 
 def gold_coverage(gold: Iterable[Document], statuses: Sequence[str]) -> dict[str, Coverage]:
     """Layer name -> the :class:`Coverage` of the documents whose layer has a status in
-    ``statuses`` (the documents a benchmark scores).
+    ``statuses`` (the documents a benchmark scores; an ``absent`` layer is never scored).
+    The one place that says which layers the gold annotates (``Coverage.scored``).
 
     >>> from dateline.schemas import LayerInfo, Layers
     >>> d = Document(id="d", text="", layers=Layers(quotes=LayerInfo(status="gold",
     ...              labels=("direct",))))
     >>> cov = gold_coverage([d], ("gold",))
-    >>> sorted(cov["quotes"].labels), cov["entities"]
-    (['direct'], Coverage(labels=None, missing=frozenset()))
+    >>> sorted(cov["quotes"].labels), cov["quotes"].documents, cov["entities"]
+    (['direct'], 1, Coverage(labels=None, missing=frozenset(), documents=0))
     """
     labels: dict[str, set[str] | None] = {layer: set() for layer in LAYERS}
     missing: dict[str, set[str]] = {}
+    scored = dict.fromkeys(LAYERS, 0)
     for doc in gold:
         for layer in LAYERS:
             info = getattr(doc.layers, layer)
             if info.status == "absent" or info.status not in statuses:
                 continue
+            scored[layer] += 1
             gaps = set(info.not_annotated)
             missing[layer] = missing[layer] & gaps if layer in missing else gaps
             known = labels[layer]
@@ -92,7 +109,7 @@ def gold_coverage(gold: Iterable[Document], statuses: Sequence[str]) -> dict[str
     for layer in LAYERS:
         found = labels[layer] if layer in missing else None  # None: no document scored
         out[layer] = Coverage(None if found is None else frozenset(found),
-                              frozenset(missing.get(layer, ())))
+                              frozenset(missing.get(layer, ())), scored[layer])
     return out
 
 

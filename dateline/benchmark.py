@@ -43,7 +43,6 @@ from dateline.evaluation.results import Result
 from dateline.output_checks import output_incidents, refuse_invalid
 from dateline.protocols import Protocol, check_extractor, parse_protocol, predict_under
 from dateline.schemas import (
-    LAYERS,
     DatelineError,
     Document,
     atomic_write_text,
@@ -259,8 +258,6 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
         "extractors": {}, "skipped": {}}
     results: dict[str, dict[str, Result]] = {t.name: {} for t in tasks()}
     # A layer no gold document annotates (e.g. quotes of a converted NER dataset) is not scored.
-    annotated = {name for name in LAYERS
-                 if any(getattr(d.layers, name).status in statuses for d in gold)}
     coverage = gold_coverage(gold, statuses)
     for item in chosen:
         # 1. Make the extractor.
@@ -296,7 +293,7 @@ def benchmark(extractors: Sequence[str | Extractor] | None = None, *, split: str
             "train": trained, "prepare_seconds": round(train_seconds, 2), "scores": {}}
         for task in tasks():
             spec = get_layer(task.layer)
-            if spec.data in predicted and spec.data in annotated:
+            if spec.data in predicted and coverage[spec.data].scored:
                 r = spec.score(gold, preds, task.options(statuses))
                 results[task.name][name] = r
                 entry["scores"][task.name] = r.to_dict()

@@ -42,6 +42,7 @@ __all__ = [
     "ItemChange",
     "ItemRef",
     "LayerDiff",
+    "describe_change",
     "diff_documents",
     "diff_folders",
     "find_data",
@@ -197,6 +198,74 @@ class CorpusDiff:
                 "layers": {k: asdict(v) for k, v in self.layers.items()}}
 
 
+def _fields(model: Any) -> dict[str, Any]:
+    """Every field of a model, JSON-ready: also those its dump leaves out at their default
+    (``coverage: exhaustive``, ``not_annotated: []``, a null ``meta`` field), whose change
+    would otherwise show as ``{} → {}``."""
+    dumped = model.model_dump(mode="json")
+    return {k: dumped[k] if k in dumped else _plain(getattr(model, k))
+            for k in type(model).model_fields}
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _changed(x: Any, y: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields of two models of one type that differ: (before, after)."""
+    fx, fy = _fields(x), _fields(y)
+    keys = [k for k in fx if fx[k] != fy[k]]
+    return {k: fx[k] for k in keys}, {k: fy[k] for k in keys}
+
+
+# How a field holding character ranges reads when it is null.
+_RANGES = {"regions": "whole text", "sentences": "none"}
+
+
+def _show(key: str, value: Any, exact: bool = False) -> str:
+    if value is None:
+        return _RANGES.get(key, "none")
+    if key in _RANGES and not exact:
+        return f"{len(value)} {key if len(value) != 1 else key[:-1]}"
+    if key in _RANGES:  # as many ranges on both sides: which they are
+        shown = ", ".join(f"[{r['start']}, {r['end']})" for r in value[:3])
+        return shown + (f" … ({len(value)})" if len(value) > 3 else "")
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "none"
+    return str(value)
+
+
+def _field_change(key: str, before: Any, after: Any) -> str:
+    x, y = _show(key, before), _show(key, after)
+    if x == y:
+        x, y = _show(key, before, exact=True), _show(key, after, exact=True)
+    return f"{key}: {x} → {y}"
+
+
+def describe_change(change: DocumentChange) -> str:
+    """A document change in words: per field ``name: before → after``; character ranges by
+    their number (``regions: whole text → 2 regions``).
+
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Region
+    >>> whole = Layers(entities=LayerInfo(status="gold"))
+    >>> part = Layers(entities=LayerInfo(status="gold", coverage="partial",
+    ...                                  regions=(Region(start=0, end=3), Region(start=5, end=9))))
+    >>> a = {"d": ("test", Document(id="d", text="Ann ran.", layers=whole))}
+    >>> b = {"d": ("test", Document(id="d", text="Ann ran.", layers=part))}
+    >>> [describe_change(c) for c in diff_documents(a, b).document_changes]
+    ['regions: whole text → 2 regions; coverage: exhaustive → partial']
+    >>> describe_change(DocumentChange("d", "layer:entities",
+    ...     {"regions": [{"start": 0, "end": 3}]}, {"regions": [{"start": 0, "end": 5}]}))
+    'regions: [0, 3) → [0, 5)'
+    >>> describe_change(DocumentChange("d", "split", "train", "test"))
+    'train → test'
+    """
+    if not isinstance(change.before, dict) or not isinstance(change.after, dict):
+        return f"{change.before} → {change.after}"
+    return "; ".join(_field_change(k, change.before.get(k), change.after.get(k))
+                     for k in change.before)
+
+
 def _first_difference(a: str, b: str) -> int:
     n = min(len(a), len(b))
     return next((i for i in range(n) if a[i] != b[i]), n)
@@ -248,17 +317,12 @@ def diff_documents(a: Built, b: Built, *, a_name: str = "A", b_name: str = "B") 
         if sa != sb:
             d.document_changes.append(DocumentChange(doc_id, "split", sa, sb))
         if x.meta != y.meta:
-            mx, my = x.meta.model_dump(), y.meta.model_dump()
-            keys = [k for k in mx if mx[k] != my[k]]
-            d.document_changes.append(DocumentChange(doc_id, "meta", {k: mx[k] for k in keys},
-                                                     {k: my[k] for k in keys}))
+            d.document_changes.append(DocumentChange(doc_id, "meta", *_changed(x.meta, y.meta)))
         for name in LAYERS:
             lx, ly = getattr(x.layers, name), getattr(y.layers, name)
             if lx != ly:
-                px, py = lx.model_dump(), ly.model_dump()
-                keys = [k for k in px if px[k] != py[k]]
-                d.document_changes.append(DocumentChange(
-                    doc_id, f"layer:{name}", {k: px[k] for k in keys}, {k: py[k] for k in keys}))
+                d.document_changes.append(DocumentChange(doc_id, f"layer:{name}",
+                                                         *_changed(lx, ly)))
             _diff_layer(doc_id, name, getattr(x, name), getattr(y, name), d.layers[name])
     return d
 

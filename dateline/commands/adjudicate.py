@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("--policy adjudicator needs --adjudicator NAME")
     counts = {"new": 0, "changed": 0, "unchanged": 0, "not adjudicated": 0}
     conflicts = []
-    pulled = read_pulled(args.path or annotations_dir(), document_texts(args.documents))
+    pulled = read_pulled(args.path or annotations_dir(), document_texts(args.documents),
+                         required=True)
     adjudicator = resolve_adjudicator(args.adjudicator, pulled) if args.policy == "adjudicator" \
         else None
     partial = 0

@@ -95,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     from dateline.evaluation.agreement import agreement
 
     expected = [d.id for d in read_documents(args.expect)] if args.expect else []
-    pulled = read_pulled(args.path or annotations_dir(), document_texts(args.documents))
+    pulled = read_pulled(args.path or annotations_dir(), document_texts(args.documents),
+                         required=True)
     report = agreement(pulled, expected=expected, bootstrap=args.bootstrap,
                        seed=args.seed, tokenizer=grapheme_tokens)
     if args.format == "json":

@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dateline.commands.types import non_negative_int, positive_int
-from dateline.diff import LAYERS, CorpusDiff, diff_folders
+from dateline.diff import LAYERS, CorpusDiff, describe_change, diff_folders
 from dateline.schemas import DatelineError, atomic_write_text
 
 __all__ = ["ACTIONS", "add_actions", "render_diff", "resolve_side", "run"]
@@ -254,8 +254,7 @@ def render_diff(d: CorpusDiff, console: Console, limit: int = 20) -> None:
         return
     rows: list[tuple[str, ...]] = [(i, "document", "", "added", "") for i in d.documents_added]
     rows += [(i, "document", "", "removed", "") for i in d.documents_removed]
-    rows += [(c.doc, c.kind, "", "changed", f"{c.before} → {c.after}")
-             for c in d.document_changes]
+    rows += [(c.doc, c.kind, "", "changed", describe_change(c)) for c in d.document_changes]
     for name in LAYERS:
         ld = d.layers[name]
         rows += [(r.doc, name, r.id, "added", f"{r.label} [{r.start}, {r.end})") for r in ld.added]

@@ -44,6 +44,7 @@ from dateline.studio.convert import Progress as Step
 from dateline.studio.convert import tasks_documents
 from dateline.studio.files import STATUSES
 from dateline.studio.names import annotations_dir
+from dateline.studio.pseudonyms import is_user_id
 from dateline.studio.sync import PullReport, write_pulled
 from dateline.studio.tasks import document_task
 
@@ -105,6 +106,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q = acts.add_parser("import", help="convert a Label Studio JSON export file (like pull, "
                         "but removing nothing)")
     q.add_argument("file", type=Path, help="JSON export (a list of tasks)")
+    q.add_argument("--users", type=Path, metavar="FILE", help="the server's users (its answer "
+                   "to GET /api/users/): annotators are then named by pseudonym, as a pull "
+                   "names them (an export holds user ids only)")
     out(q)
 
     q = acts.add_parser("export", help="write Documents as Label Studio tasks (JSON import file)")
@@ -263,12 +267,24 @@ def run(args: argparse.Namespace) -> int:
             raise DatelineError("studio-bad-export", "the file holds no list of tasks",
                                 where=str(args.file), fix="export as JSON (a list of tasks)",
                                 exit_code=2)
+        users = None
+        if args.users:
+            from dateline.studio.pseudonyms import read_users, team_key, user_pseudonyms
+
+            users = user_pseudonyms(read_users(args.users), team_key())
         with _progress(args.quiet) as progress:
-            report = write_pulled(tasks_documents(tasks, label=f"{args.file}: ",
+            report = write_pulled(tasks_documents(tasks, label=f"{args.file}: ", users=users,
                                                   progress=progress),
                                   args.out or annotations_dir(), dry_run=args.dry_run,
                                   progress=progress)
-        return _print_pull(console, report)
+        code = _print_pull(console, report)
+        bare = sorted({e.annotator for e in report.entries if is_user_id(e.annotator)})
+        if bare:
+            console.print(f"note: {len(bare)} annotator(s) named by Label Studio user id only "
+                          f"({', '.join(bare)}): the export holds no e-mail address, while a "
+                          "pull names annotators by pseudonym; pass --users FILE (the server's "
+                          "GET /api/users/) to name them alike", markup=False)
+        return code
 
     from dateline.studio.client import connect
     from dateline.studio.sync import pull, push

@@ -103,7 +103,12 @@ def _origin(data: Mapping[str, Any]) -> tuple[int, int, int] | None:
     return (int(found[1]), int(found[2]), int(found[3])) if found else None
 
 
-def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[str, Document]]:
+_PULL_FIX = ("run `dateline studio pull --project TITLE` (or `dateline studio import "
+             "EXPORT.json`) first, or pass the folder the annotations were pulled to")
+
+
+def read_pulled(root: str | Path, texts: Mapping[str, str], *,
+                required: bool = False) -> dict[str, dict[str, Document]]:
     """Every pulled annotation under ``root``: doc id -> annotator -> Document.
 
     ``texts`` maps document ids to their texts (:func:`document_texts`); an annotation of a
@@ -111,17 +116,35 @@ def read_pulled(root: str | Path, texts: Mapping[str, str]) -> dict[str, dict[st
     one document and annotator (both would count) and a file that names its annotator by an
     e-mail address (an earlier version's, renamed by the next pull). The annotator is the first of
     ``layers.entities.annotators`` (the file name is only a one-to-one, filesystem-safe form
-    of it).
+    of it). A missing folder, or one without files, holds nothing; with ``required`` (a
+    command that measures the annotations) it is a coded error naming the folder instead
+    (``studio-no-pulls``, ``studio-empty-pulls``).
 
     >>> read_pulled("no/such/dir", {})
     {}
+    >>> read_pulled("no/such/dir", {}, required=True)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [studio-no-pulls] no/such/dir: no folder of pulled ...
     """
     out: dict[str, dict[str, Document]] = {}
     seen: dict[tuple[str, str], Path] = {}
     base = Path(root)
     if not base.is_dir():
+        if required:
+            raise DatelineError("studio-no-pulls", "a file, not a folder of pulled "
+                                "annotations" if base.exists() else "no folder of pulled "
+                                "annotations (nothing was pulled there yet)",
+                                where=str(base), fix=_PULL_FIX, exit_code=2)
         return out
-    for path in sorted(base.glob("*/*.json")):
+    paths = sorted(base.glob("*/*.json"))
+    if required and not paths:
+        top = " (its *.json files at the top are adjudicated annotations, not pulls)" \
+            if any(base.glob("*.json")) else ""
+        raise DatelineError("studio-empty-pulls", "the folder holds no pulled annotation "
+                            f"(no <document>/<annotator>.json file){top}", where=str(base),
+                            fix=_PULL_FIX, exit_code=2)
+    for path in paths:
         data = read_standoff(path)
         if not is_standoff(data):
             raise DatelineError("studio-bad-pull-file", f"{path} is no stand-off annotation "

@@ -3,7 +3,10 @@
 An annotator known by an e-mail address (every Label Studio user is) is written as
 ``ann-`` plus the first 12 hex digits of HMAC-SHA256(team key, the address in lower case):
 stable across pulls, servers and machines that share the key, and no address in any file.
-A user known only by a server's user id stays ``user-<id>`` (it carries no address).
+A user known only by a server's user id stays ``user-<id>`` (it carries no address): a Label
+Studio JSON export names annotators by user id only, so ``studio import`` needs the server's
+user list (:func:`read_users`) to name them as ``studio pull`` does (:func:`user_pseudonyms`
+is the one mapping of both).
 
 The team key is kept outside the repository, never committed: ``$DATELINE_ANNOTATOR_KEY``
 (the key itself), else the file ``$DATELINE_ANNOTATOR_KEY_FILE``, else
@@ -23,14 +26,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from dateline.schemas import DatelineError
 
-__all__ = ["KEY_ENV", "KEY_FILE_ENV", "is_address", "key_file", "pseudonym", "team_key"]
+__all__ = ["KEY_ENV", "KEY_FILE_ENV", "is_address", "is_user_id", "key_file", "pseudonym",
+           "read_users",
+           "team_key", "user_pseudonyms"]
 
 KEY_ENV = "DATELINE_ANNOTATOR_KEY"
 KEY_FILE_ENV = "DATELINE_ANNOTATOR_KEY_FILE"
@@ -49,6 +56,16 @@ def is_address(name: str) -> bool:
     return "@" in name
 
 
+def is_user_id(name: str) -> bool:
+    """True when ``name`` is a bare Label Studio user id (``user-<id>``): an annotator that no
+    address, hence no pseudonym, was known for.
+
+    >>> is_user_id("user-3"), is_user_id("ann-6dc30f94c67d"), is_user_id("user-x")
+    (True, False, False)
+    """
+    return name.startswith("user-") and name[5:].isdigit() and name[5:].isascii()
+
+
 def pseudonym(identity: str, key: bytes) -> str:
     """The stable pseudonymous id of an annotator's address under the team ``key``.
 
@@ -57,6 +74,66 @@ def pseudonym(identity: str, key: bytes) -> str:
     """
     digest = hmac.new(key, identity.strip().lower().encode("utf-8"), hashlib.sha256)
     return PREFIX + digest.hexdigest()[:12]
+
+
+def user_pseudonyms(users: Iterable[tuple[int, str | None]], key: bytes) -> dict[int, str]:
+    """Label Studio user id -> pseudonym, from (id, e-mail address) pairs; a user without an
+    address is left out (named ``user-<id>``). Pull and import both name annotators by it.
+
+    >>> user_pseudonyms([(1, "Ann@Example.org"), (2, None)], b"team key of at least sixteen bytes")
+    {1: 'ann-6dc30f94c67d'}
+    """
+    return {uid: pseudonym(email, key) for uid, email in users if email}
+
+
+def _users_error(path: Path, message: str, json_path: str = "") -> DatelineError:
+    return DatelineError("studio-bad-users-file", message,
+                         where=f"{path} {json_path}".rstrip(),
+                         fix="save the server's user list as it answers it: `curl -H "
+                         "\"Authorization: Token $LABEL_STUDIO_API_KEY\" "
+                         "$LABEL_STUDIO_URL/api/users/ > users.json` (keep it out of the "
+                         "repository: it holds e-mail addresses)", exit_code=2)
+
+
+def read_users(path: str | os.PathLike[str]) -> list[tuple[int, str | None]]:
+    """(user id, e-mail address) of each user in a JSON file of Label Studio users: a list of
+    objects with an integer ``id`` and an ``email`` (string or null), as the server's
+    ``GET /api/users/`` answers (extra keys are ignored). Anything else is a
+    ``studio-bad-users-file`` error naming the file and the JSON path.
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "users.json"
+    >>> _ = f.write_text('[{"id": 3, "email": "bo@example.org", "username": "bo"}]')
+    >>> read_users(f)
+    [(3, 'bo@example.org')]
+    >>> _ = f.write_text('[{"id": "3"}]')
+    >>> read_users(f)
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [studio-bad-users-file] ... $[0].id: ...
+    """
+    from dateline.schemas.oserrors import os_error
+
+    path = Path(path)
+    try:
+        data: Any = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise os_error(exc, path, "read") from None
+    except ValueError as exc:
+        raise _users_error(path, f"not JSON: {exc}") from None
+    if not isinstance(data, list):
+        raise _users_error(path, "holds no list of users", "$")
+    out = []
+    for k, user in enumerate(data):
+        if not isinstance(user, dict):
+            raise _users_error(path, "a user is no object", f"$[{k}]")
+        uid, email = user.get("id"), user.get("email")
+        if type(uid) is not int:
+            raise _users_error(path, f"the user id is {uid!r}, not an integer", f"$[{k}].id")
+        if email is not None and not isinstance(email, str):
+            raise _users_error(path, f"the address is {email!r}, not a string", f"$[{k}].email")
+        out.append((uid, email))
+    return out
 
 
 def key_file(env: Mapping[str, str] | None = None) -> Path:

@@ -45,7 +45,7 @@ from dateline.studio.files import (
     write_pulled,
 )
 from dateline.studio.names import annotation_path, annotations_dir
-from dateline.studio.pseudonyms import pseudonym, team_key
+from dateline.studio.pseudonyms import team_key, user_pseudonyms
 from dateline.studio.tasks import document_task, text_hash
 
 __all__ = [
@@ -350,7 +350,7 @@ def pull(conn: Connection, *, project: str, root: str | Path | None = None,
                             exit_code=2)
     key = team_key() if key is None else key
     with api_errors(conn, "listing users"):
-        users = {u.id: pseudonym(u.email, key) for u in conn.client.users.list() if u.email}
+        users = user_pseudonyms(((u.id, u.email) for u in conn.client.users.list()), key)
     if progress is not None:
         progress("exporting the project", 0, 1)
     tasks = export_tasks(conn, proj.id)

@@ -42,14 +42,34 @@ def test_gold_coverage_unions_labels_and_intersects_missing_parts() -> None:
     b = _gold(("Life.Marry",), ("arguments", "attributes"))
     untyped = _gold((), ("type", "arguments"))
     cov = gold_coverage([a, b, untyped], ("gold",))["events"]
-    assert cov == Coverage(frozenset({"Conflict.Attack", "Life.Marry"}), frozenset({"arguments"}))
+    assert cov == Coverage(frozenset({"Conflict.Attack", "Life.Marry"}), frozenset({"arguments"}),
+                           documents=3)
     # A typed layer listing no labels covers every type; untyped only: no type at all.
     assert gold_coverage([a, _gold(())], ("gold",))["events"].labels is None
     assert gold_coverage([untyped], ("gold",))["events"] == Coverage(
-        frozenset(), frozenset({"type", "arguments"}))
+        frozenset(), frozenset({"type", "arguments"}), documents=1)
     # Layers of other statuses are not scored, so they do not count.
     assert gold_coverage([_gold(("Life.Marry",), status="draft")], ("gold",))["events"] == \
         Coverage()
+
+
+def test_no_document_scored_is_told_apart_from_any_label() -> None:
+    any_label = gold_coverage([_gold(())], ("gold",))["events"]
+    assert any_label.labels is None and any_label.scored and any_label.documents == 1
+    for gold, statuses in (([], ("gold",)), ([_gold(("Life.Marry",), status="draft")], ("gold",)),
+                           ([Document(id="x", text=TEXT)], ("gold", "absent"))):
+        nothing = gold_coverage(gold, statuses)["events"]
+        assert nothing.labels is None and not nothing.scored
+
+
+def test_the_benchmark_scores_the_layers_gold_coverage_says_are_scored(tmp_path) -> None:
+    # An absent layer is never scored, even when --status names absent: no task of 0 documents.
+    absent = Document(id="e", text='Bo said: "We lost."')
+    for statuses in (("gold",), ("gold", "absent")):
+        r = benchmark(["quote-marks"], gold=[absent], statuses=statuses, resamples=10,
+                      trials=10, output_dir=tmp_path / "-".join(statuses))
+        assert not gold_coverage([absent], statuses)["quotes"].scored
+        assert r["extractors"]["quote-marks"]["scores"] == {} and r["comparison"] == {}
 
 
 def test_only_covered_types_are_predicted() -> None:

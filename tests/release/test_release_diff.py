@@ -89,6 +89,30 @@ def test_folders_cli_table_and_json(tmp_path, capsys):
     assert diff_folders(a, a).empty
 
 
+def test_a_coverage_change_shows_what_changed(tmp_path, capsys, monkeypatch):
+    from dateline.schemas import Region
+
+    monkeypatch.setenv("COLUMNS", "200")  # rich wraps no cell
+    base = doc("d1")
+    ents = base.layers.entities
+    partial = base.model_copy(update={"layers": base.layers.model_copy(update={
+        "entities": ents.model_copy(update={"coverage": "partial", "regions": (
+            Region(start=0, end=7), Region(start=12, end=20))}),
+        "events": base.layers.events.model_copy(update={"not_annotated": ("arguments",)})})})
+    a = write_built(tmp_path / "a", {"train": [base]})
+    b = write_built(tmp_path / "b", {"train": [partial]})
+    out = tmp_path / "diff.json"
+    assert main(["corpus", "diff", str(a), str(b), "--json", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "{} → {}" not in table
+    assert "coverage: exhaustive → partial" in table and "whole text → 2 regions" in table
+    assert "not_annotated: none → arguments" in table
+    changes = {c["kind"]: c for c in json.loads(out.read_text())["document_changes"]}
+    assert changes["layer:entities"]["before"] == {"regions": None, "coverage": "exhaustive"}
+    assert changes["layer:entities"]["after"]["coverage"] == "partial"
+    assert changes["layer:events"]["after"] == {"not_annotated": ["arguments"]}
+
+
 def test_unknown_side_is_a_usage_error(tmp_path, capsys):
     assert main(["corpus", "diff", str(tmp_path / "nope"), str(tmp_path), "--corpus",
                  str(tmp_path)]) == 2

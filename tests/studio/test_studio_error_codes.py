@@ -77,6 +77,25 @@ def test_import_refuses_a_file_that_is_no_json_export(tmp_path, capsys, content)
     assert "[studio-bad-export]" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["agreement"], ["adjudicate", "--policy", "majority"]])
+def test_a_missing_or_empty_pull_folder_is_an_error_not_zero_documents(tmp_path, capsys,
+                                                                        command) -> None:
+    docs = tmp_path / "docs.jsonl"
+    write_jsonl([_doc()], docs)
+    folder = tmp_path / "pulled"
+    options = ["--documents", str(docs)] + (["--out", str(tmp_path / "adj")]
+                                            if command[0] == "adjudicate" else [])
+    assert main([command[0], str(folder), *command[1:], *options]) == 2
+    err = capsys.readouterr().err
+    assert "[studio-no-pulls]" in err and str(folder) in err and "studio pull" in err
+    (folder / "d1").mkdir(parents=True)  # a folder without files: nothing to measure
+    (folder / "d1.json").write_text("{}")  # an adjudicated file is no pull
+    assert main([command[0], str(folder), *command[1:], *options]) == 2
+    err = capsys.readouterr().err
+    assert "[studio-empty-pulls]" in err and str(folder) in err and "adjudicated" in err
+    assert not (tmp_path / "adj").exists()
+
+
 def test_predictions_without_a_model_version(tmp_path, capsys) -> None:
     docs = tmp_path / "docs.jsonl"
     write_jsonl([_doc()], docs)  # a gold layer: no silver source names the model

@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+from dateline.cli import main
 from dateline.schemas import DatelineError
 from dateline.studio.convert import tasks_documents
 from dateline.studio.files import read_pulled, write_pulled
 from dateline.studio.names import annotation_path
+from dateline.studio.sync import pull
 
 TEXT = "Bo met Al."
 
@@ -145,6 +147,74 @@ def test_the_team_key_file_is_private_and_outside_the_repository(tmp_path, monke
     assert exc.value.code == "studio-key-in-repository"
 
 
+# --------------------------------------------------------------------------- import
+
+
+def _export(tmp_path):
+    """An export as Label Studio 1.23 writes it (annotators by user id only), the server's
+    users, and the same project behind a stand-in SDK client."""
+    from types import SimpleNamespace as NS
+
+    from dateline.studio.client import Connection
+
+    def ann(ann_id, user_id):
+        return {"id": ann_id, "completed_by": user_id, "result": [_region()]}
+
+    tasks = [_task("d1", ann(1, 11), ann(2, 12)), _task("d2", ann(3, 11), task_id=8)]
+    users = [{"id": 11, "email": "Ann.Lee@example.org", "username": "ann"},
+             {"id": 12, "email": "bo@example.org", "username": "bo"}, {"id": 13, "email": None}]
+    export, users_file = tmp_path / "export.json", tmp_path / "users.json"
+    export.write_text(json.dumps(tasks))
+    users_file.write_text(json.dumps(users))
+    exports = NS(create=lambda project_id, **options: NS(id=3),
+                 get=lambda project_id, export_pk: NS(status="completed"),
+                 download=lambda project_id, export_pk, export_type: [json.dumps(tasks).encode()],
+                 delete=lambda project_id, export_pk: None)
+    client = NS(projects=NS(list=lambda title: [NS(id=1, title=title)], exports=exports),
+                users=NS(list=lambda: [NS(**u) for u in users]))
+    return export, users_file, Connection(client, "http://ls", "token")
+
+
+def test_import_with_the_users_writes_what_a_pull_writes(tmp_path, capsys, pseudo):
+    export, users, conn = _export(tmp_path)
+    pull(conn, project="p", root=tmp_path / "pulled")
+    assert main(["studio", "import", str(export), "--users", str(users),
+                 "--out", str(tmp_path / "imported")]) == 0
+    assert "note:" not in capsys.readouterr().out
+    pulled, imported = _files(tmp_path / "pulled"), _files(tmp_path / "imported")
+    assert imported == pulled and len(pulled) == 3  # the same names, byte for byte
+    assert f"d1/{pseudo('ann.lee@example.org')}.json" in imported
+    assert all("@" not in name and b"@" not in data for name, data in imported.items())
+
+
+def test_import_without_the_users_names_annotators_by_user_id_and_says_so(tmp_path, capsys):
+    export, _, conn = _export(tmp_path)
+    assert main(["studio", "import", str(export), "--out", str(tmp_path / "imported")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert sorted(_files(tmp_path / "imported")) == ["d1/user-11.json", "d1/user-12.json",
+                                                     "d2/user-11.json"]
+    assert "note: 2 annotator(s) named by Label Studio user id only (user-11, user-12)" in out
+    assert "--users FILE" in out
+    # A later pull of the project renames them to the pseudonyms: the files of a pull.
+    report = pull(conn, project="p", root=tmp_path / "imported")
+    assert {e.status for e in report.entries} == {"renamed"}
+    pull(conn, project="p", root=tmp_path / "pulled")
+    assert _files(tmp_path / "imported") == _files(tmp_path / "pulled")
+
+
+@pytest.mark.parametrize(("users", "where"), [
+    ("{not json", ""), ('{"results": []}', " $"), ('[{"id": "11", "email": "a@x.org"}]',
+                                                   " $[0].id"), ('[{"id": 11, "email": 5}]',
+                                                                 " $[0].email")])
+def test_a_users_file_that_is_no_list_of_users_is_refused(tmp_path, capsys, users, where):
+    export, users_file, _ = _export(tmp_path)
+    users_file.write_text(users)
+    assert main(["studio", "import", str(export), "--users", str(users_file),
+                 "--out", str(tmp_path / "imported")]) == 2
+    assert f"[studio-bad-users-file] {users_file}{where}:" in capsys.readouterr().err
+    assert not (tmp_path / "imported").exists()
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -159,8 +229,6 @@ def _export_file(tmp_path, n=30):
     (True, False, True), (True, True, False), (False, False, False)])
 def test_progress_is_shown_on_a_terminal_unless_quiet(tmp_path, capsys, monkeypatch, terminal,
                                                       quiet, shown):
-    from dateline.cli import main
-
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     if terminal:
         monkeypatch.setenv("FORCE_COLOR", "1")  # rich: stderr counts as a terminal

@@ -134,3 +134,45 @@ def test_the_guidelines_are_the_projects_instructions(tmp_path, studio_env, ls_c
     ls_client.projects.update(id=project.id, maximum_annotations=2,
                               overlap_cohort_percentage=100)
     assert ls_client.projects.get(id=project.id).maximum_annotations == 2
+
+
+def test_an_import_of_the_servers_export_with_its_users_equals_a_pull(tmp_path, studio_env,
+                                                                      ls_client, pseudo):
+    # docs/annotation.md: the export file (Export > JSON) names annotators by user id only;
+    # with the server's user list (GET /api/users/) the import names them as the pull does.
+    import urllib.request
+
+    project = "dateline-import"
+    cli(studio_env, "studio", "push", "--project", project, "--docs", str(DOCS))
+    [proj] = [p for p in ls_client.projects.list() if p.title == project]
+    tasks = {t.data["doc_id"]: t for t in ls_client.tasks.list(project=proj.id, fields="all")}
+    gold = {d.id: d for d in read_jsonl(DATA / "gold.jsonl")}
+    for k in ("a", "b"):
+        user = ls_client.users.create(email=f"Import-{k}@Example.com", username=f"import{k}")
+        ls_client.annotations.create(id=tasks["studio-cafe"].id, completed_by=user.id,
+                                     result=document_results(gold["studio-cafe"]))
+
+    def get(path):
+        request = urllib.request.Request(studio_env["LABEL_STUDIO_URL"] + path, headers={
+            "Authorization": f"Token {studio_env['LABEL_STUDIO_API_KEY']}"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.read()
+
+    export, users = tmp_path / "export.json", tmp_path / "users.json"
+    export.write_bytes(get(f"/api/projects/{proj.id}/export?exportType=JSON"))
+    users.write_bytes(get("/api/users/"))
+    assert b"@" not in export.read_bytes()  # what the HMAC needs is not in the export
+    cli(studio_env, "studio", "pull", "--project", project, "--out", str(tmp_path / "pulled"))
+    done = cli(studio_env, "studio", "import", str(export), "--users", str(users), "--out",
+               str(tmp_path / "imported"))
+    assert "new 2" in done.stdout and "note:" not in done.stdout
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.json")}
+
+    pulled, imported = files(tmp_path / "pulled"), files(tmp_path / "imported")
+    assert imported == pulled
+    assert sorted(imported) == sorted(f"studio-cafe/{pseudo(f'import-{k}@example.com')}.json"
+                                      for k in ("a", "b"))
+    bare = cli(studio_env, "studio", "import", str(export), "--out", str(tmp_path / "bare"))
+    assert "named by Label Studio user id only" in bare.stdout
