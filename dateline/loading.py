@@ -32,6 +32,7 @@ __all__ = [
     "documents",
     "load",
     "repository_root",
+    "split_files",
 ]
 
 CONFIGS = ("default", "tokens")
@@ -138,6 +139,17 @@ def documents(split: str, *, config: str = "default",
                             exit_code=2)
     for path in _data_files(corpus_path(corpus), config, split):
         yield from read_jsonl(path)
+
+
+def split_files(split: str, *, corpus: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The built JSONL files of one split of the ``default`` config, in the order
+    :func:`documents` reads them (checked against ``MANIFEST`` first): what a map over
+    shards reads instead of the documents.
+
+    >>> [f.name for f in split_files("test")]
+    ['test-00000-of-00001.jsonl']
+    """
+    return _data_files(corpus_path(corpus), "default", split)
 
 
 def _digest(files: list[Path]) -> str:

@@ -26,7 +26,6 @@ from dateline.commands.options import (
     check_engine,
     load_gold,
     load_predictions,
-    score_scaled,
     scoring_options,
 )
 from dateline.evaluation.report import FORMATS, render, score
@@ -88,7 +87,14 @@ def run(args: argparse.Namespace) -> int:
     if args.protocol is not None:
         protocol_part(args.protocol)  # so is a malformed protocol
     if args.engine != "memory":
-        report = score_scaled(args, o)
+        from dateline.evaluation.layers import ScoreOptions
+        from dateline.scaled import score_scaled
+
+        report = score_scaled(args.gold, args.pred, o.layers,
+                              ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap),
+                              engine=args.engine, scheduler=args.scheduler,
+                              workers=args.workers, protocol=args.protocol,
+                              strict=args.strict, validate=args.validate)
     else:
         gold, corpus_version = load_gold(args.gold)
         source = gold_source(args.gold)
