@@ -96,9 +96,11 @@ class DaskEngine(Engine):
         _quiet()
         self.cluster = None
         if scheduler is None:
+            # silence_logs: a task refused with a coded error is reported once, by the
+            # command, not also as the worker's "Compute Failed" log with its traceback.
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                         processes=True, host="127.0.0.1",
-                                        dashboard_address=None)
+                                        dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         else:
             try:

@@ -63,9 +63,11 @@ def _files(spec: str) -> list[str]:
     return expand(spec)
 
 
-def read_all(spec: str) -> Iterator[AnyDocument]:
+def read_all(spec: str, *, validate: bool = False) -> Iterator[AnyDocument]:
     """The documents of a file or of a glob's files (sorted), one after the other, read a
-    record batch (Parquet) or a line (JSONL) at a time.
+    record batch (Parquet) or a line (JSONL) at a time; ``validate``: predictions, whose
+    schema problem lists every incident of the file
+    (:func:`~dateline.streaming.refusing`).
 
     >>> list(read_all("nowhere/*.jsonl"))
     Traceback (most recent call last):
@@ -73,8 +75,10 @@ def read_all(spec: str) -> Iterator[AnyDocument]:
     dateline.schemas.errors.DatelineError: [no-such-file] nowhere/*.jsonl: no file matches ...
     """
     from dateline.columnar import iter_documents
+    from dateline.streaming import refusing
 
-    return itertools.chain.from_iterable(iter_documents(f) for f in _files(spec))
+    return itertools.chain.from_iterable(
+        refusing(iter_documents(f), f) if validate else iter_documents(f) for f in _files(spec))
 
 
 def gold_stream(spec: str) -> tuple[Callable[[], Iterable[AnyDocument]], bool]:
@@ -168,7 +172,7 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
 
         read, check_gold = gold_stream(gold)
         use = LayerUse()
-        results, foreign = score_stream(read(), read_all(pred), layers, options,
+        results, foreign = score_stream(read(), read_all(pred, validate=validate), layers, options,
                                         gold_name=gold, pred_name=pred, check_gold=check_gold,
                                         validate=validate, use=use)
     elif engine == "dask":
@@ -191,14 +195,16 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
 
 
 def compare_streamed(gold: str, preds: Mapping[str, str], layers: Sequence[str],
-                     options: ScoreOptions | None = None, *,
-                     baseline: str | Mapping[str, str | None] | None = None,
+                     options: ScoreOptions | None = None, *, reference: str | None = None,
                      protocol: str | None = None, strict: bool = False, validate: bool = True,
                      **comparing: Any) -> dict[str, Any]:
     """The report of ``compare --engine stream``: every system (name -> file) scored as its
-    file is read (per-document counts, in the gold order), then compared as in memory;
-    ``comparing``: :func:`~dateline.evaluation.compare.comparison`'s resampling and
-    breakdown keywords (``resamples``, ``trials``, ``seed``, ``by``, ``metrics``, ...).
+    file is read (per-document counts, in the gold order), then compared as in memory:
+    each layer's reference is ``reference`` where it predicts the layer, else the reference
+    point that does (:func:`~dateline.references.references`, on each file's first
+    documents and what the whole file predicts); ``comparing``: the resampling and
+    breakdown keywords of :func:`~dateline.evaluation.compare.comparison` (``resamples``,
+    ``trials``, ``seed``, ``by``, ``metrics``, ...).
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -213,12 +219,13 @@ def compare_streamed(gold: str, preds: Mapping[str, str], layers: Sequence[str],
     """
     from dateline.evaluation.compare import comparison
     from dateline.provenance import gold_source
+    from dateline.references import FIRST, references
     from dateline.streaming import score_systems
 
     options = options or ScoreOptions()
     source = gold_source(gold)
     read, check_gold = gold_stream(gold)
-    systems = {name: (path, read_all(path)) for name, path in preds.items()}
+    systems = {name: (path, read_all(path, validate=validate)) for name, path in preds.items()}
     for path in preds.values():
         _files(path)  # a missing file is refused before any scoring
     uses: dict[str, LayerUse] = {}
@@ -230,6 +237,9 @@ def compare_streamed(gold: str, preds: Mapping[str, str], layers: Sequence[str],
         scores[name], missing[name] = _not_predicted(scores[name], use)
     for name, path in preds.items():
         warn_foreign(foreign[name], path, strict)
+    firsts = {name: list(itertools.islice(read_all(path), FIRST)) for name, path in preds.items()}
+    baseline = references(firsts, layers, explicit=reference,  # type: ignore[arg-type]
+                          missing={name: use.unpredicted() for name, use in uses.items()})
     return comparison(scores, options, gold=stubs, baseline=baseline,  # type: ignore[arg-type]
                       corpus_version=_corpus_version(gold),
                       manifest_hash=source.manifest_hash,

@@ -221,7 +221,7 @@ def score_shard(task: Task) -> ShardScore:
     >>> out.results["entities"].documents(), out.ids, out.use.unpredicted()["entities"]
     ({'scored': 0, 'skipped': {'absent': 1}, 'precision': 0, 'recall': 0}, ['a'], 'not ...')
     """
-    from dateline.streaming import score_stream
+    from dateline.streaming import refusing, score_stream
 
     shard = task.shard
     ids: list[str] = []
@@ -233,7 +233,10 @@ def score_shard(task: Task) -> ShardScore:
 
     use = LayerUse()
     left: tuple[list[AnyDocument], list[AnyDocument]] = ([], [])
-    results, foreign = score_stream(gold_docs(), shard.pred.documents(), task.layers,
+    pred = shard.pred.documents()
+    if task.validate:
+        pred = refusing(pred, shard.pred.path)
+    results, foreign = score_stream(gold_docs(), pred, task.layers,
                                     task.options, gold_name=shard.gold.path,
                                     pred_name=shard.pred.path, gold_first=shard.gold.first,
                                     pred_first=shard.pred.first, validate=task.validate,

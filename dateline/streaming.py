@@ -36,11 +36,11 @@ from dateline.evaluation.inputs import LayerUse, check_spans, foreign_labels, pa
 from dateline.evaluation.layers import ScoreOptions, check_layers, score_layers
 from dateline.evaluation.merge import merge_results
 from dateline.evaluation.results import Result
-from dateline.output_checks import refuse_invalid
-from dateline.schemas import DatelineError, Incident, check_document
+from dateline.output_checks import read_incidents, refuse_invalid
+from dateline.schemas import CHECKS, DatelineError, Incident, check_document
 from dateline.schemas.fast import AnyDocument
 
-__all__ = ["BUFFER", "CHUNK", "paired", "score_stream", "score_systems"]
+__all__ = ["BUFFER", "CHUNK", "paired", "refusing", "score_stream", "score_systems"]
 
 CHUNK = 1000
 """Documents scored at a time."""
@@ -48,6 +48,30 @@ BUFFER = 10_000
 """Documents a side that may wait for their partner when the files' orders differ."""
 
 Pair = tuple[AnyDocument, AnyDocument]
+LEVEL_1 = frozenset(c for c, (level, _) in CHECKS.items() if level == 1)
+
+
+def refusing(docs: Iterable[AnyDocument], path: str) -> Iterator[AnyDocument]:
+    """The documents of the predictions file ``path`` as they are read; a schema problem
+    (level 1) in a JSONL file refuses it with every incident of the file listed
+    (``invalid-predictions``), as the in-memory run does.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.columnar import iter_documents
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.jsonl"
+    >>> _ = p.write_text('{"id": "a"}\\n{"id": "b"}\\n')
+    >>> list(refusing(iter_documents(p), str(p)))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [invalid-predictions] ...: 2 validation incident(s): ...
+    """
+    try:
+        yield from docs
+    except DatelineError as err:
+        if err.code in LEVEL_1 and not path.endswith(".parquet"):  # the validator reads JSONL
+            refuse_invalid(read_incidents(path), path, see=f"`dateline validate {path}` lists "
+                           "every incident")
+        raise
 
 
 def _duplicate(doc_id: str, side: str) -> DatelineError:

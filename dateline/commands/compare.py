@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     check_reference(reference, names)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
-    if args.engine == "stream":  # the files are not held: reference points by name
+    if args.engine == "stream":
         result = _compare_streamed(args, o, names, reference)
     else:
         result = _compare_in_memory(args, o, names, reference)
@@ -156,8 +156,7 @@ def _compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: list[s
     return compare_streamed(
         args.gold, dict(zip(names, args.preds, strict=True)), o.layers,
         ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap),
-        baseline=references({name: [] for name in names}, o.layers, explicit=reference),
-        protocol=args.protocol, strict=args.strict, validate=args.validate,
+        reference=reference, protocol=args.protocol, strict=args.strict, validate=args.validate,
         resamples=args.resamples, trials=args.trials, seed=args.seed,
         confidence=args.confidence, alpha=args.alpha, by=args.by, per_label=args.per_label,
         metrics=args.metric or ())
