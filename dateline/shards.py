@@ -3,9 +3,9 @@ summed, :func:`~dateline.evaluation.merge.merge_results`) that any
 :class:`~dateline.engines.Engine` runs.
 
 Shards of a score are pairs of gold and predicted inputs: two lists of files (``*.parquet`` or
-``*.jsonl`` globs, paired in sorted order), or two JSONL files cut into ranges of the same
-lines (lines a to b of the gold file with lines a to b of the predictions: files in the same
-document order, as ``dateline predict`` writes them, pair shard by shard). Each task reads
+``*.jsonl`` globs, paired in sorted order), or two JSONL files each cut into as many ranges
+of its lines (the k-th range of the gold file with the k-th of the predictions: files in the
+same document order, as ``dateline predict`` writes them, pair shard by shard). Each task reads
 its own shard, checks and pairs it (:func:`~dateline.streaming.paired`, naming the file and
 line of a problem; documents out of place wait in its bounded buffer), scores it a chunk at
 a time, and returns summed counts, its ids, and the documents still without a partner. Those
@@ -148,8 +148,8 @@ def expand(spec: str) -> list[str]:
 
 def score_shards(gold: Sequence[str], pred: Sequence[str], n: int) -> list[ShardPair]:
     """The shards of a score from the gold and predicted files (:func:`expand`): file by
-    file for several files (or Parquet), else ``n`` ranges of lines of two JSONL files of
-    the same number of lines (the module doc has an example).
+    file for several files (or Parquet), else each of two JSONL files cut into ``n``
+    ranges of lines (the module doc has an example).
 
     >>> score_shards(["g.jsonl", "h.jsonl"], ["p.jsonl"], 4)
     Traceback (most recent call last):
@@ -163,17 +163,18 @@ def score_shards(gold: Sequence[str], pred: Sequence[str], n: int) -> list[Shard
                             fix="give as many prediction shards as gold shards", exit_code=2)
     if len(g_files) > 1 or g_files[0].endswith(".parquet") or p_files[0].endswith(".parquet"):
         return [ShardPair(Part(g), Part(p)) for g, p in zip(g_files, p_files, strict=True)]
-    gs, ps = line_starts(g_files[0]), line_starts(p_files[0])
-    if len(gs) != len(ps):
-        raise DatelineError("shards-differ", f"{g_files[0]} has {len(gs) - 1:,} lines and "
-                            f"{p_files[0]} {len(ps) - 1:,}: they cannot be cut into the same "
-                            "documents", fix="predict every gold document, in the gold file's "
-                            "order, or score without --engine dask to list the ids that differ")
-    lines = len(gs) - 1
-    cuts = sorted({round(k * lines / n) for k in range(n + 1)})
-    return [ShardPair(Part(g_files[0], int(gs[a]), int(gs[b]), a + 1),
-                      Part(p_files[0], int(ps[a]), int(ps[b]), a + 1))
-            for a, b in itertools.pairwise(cuts) if b > a]
+    # Each file cut into n ranges of its own lines: with as many lines a side, the same
+    # ranges; else documents out of place are paired across shards (score_sharded).
+    g_cuts, p_cuts = _cuts(line_starts(g_files[0]), n), _cuts(line_starts(p_files[0]), n)
+    return [ShardPair(Part(g_files[0], *g), Part(p_files[0], *p))
+            for g, p in zip(g_cuts, p_cuts, strict=True) if g[0] < g[1] or p[0] < p[1]]
+
+
+def _cuts(starts: np.ndarray, n: int) -> list[tuple[int, int, int]]:
+    # n (start byte, end byte, first line) ranges, some empty when there are fewer lines.
+    lines = len(starts) - 1
+    bounds = [round(k * lines / n) for k in range(n + 1)]
+    return [(int(starts[a]), int(starts[b]), a + 1) for a, b in itertools.pairwise(bounds)]
 
 
 @dataclass(frozen=True)
