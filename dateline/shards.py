@@ -160,7 +160,9 @@ def score_shards(gold: Sequence[str], pred: Sequence[str], n: int) -> list[Shard
     if len(g_files) != len(p_files):
         raise DatelineError("shards-differ", f"{len(g_files)} gold file(s) but "
                             f"{len(p_files)} predicted one(s)",
-                            fix="give as many prediction shards as gold shards", exit_code=2)
+                            fix="give as many prediction shards as gold shards (paired in "
+                                "sorted order), or score with --engine stream (any files)",
+                            exit_code=2)
     if len(g_files) > 1 or g_files[0].endswith(".parquet") or p_files[0].endswith(".parquet"):
         return [ShardPair(Part(g), Part(p)) for g, p in zip(g_files, p_files, strict=True)]
     # Each file cut into n ranges of its own lines: with as many lines a side, the same
