@@ -146,8 +146,10 @@ def split_files(split: str, *, corpus: str | os.PathLike[str] | None = None) -> 
     :func:`documents` reads them (checked against ``MANIFEST`` first): what a map over
     shards reads instead of the documents.
 
-    >>> [f.name for f in split_files("test")]
-    ['test-00000-of-00001.jsonl']
+    >>> split_files("dev")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-split] split 'dev' is not one of ...
     """
     return _data_files(corpus_path(corpus), "default", split)
 

@@ -85,9 +85,14 @@ def gold_stream(spec: str) -> tuple[Callable[[], Iterable[AnyDocument]], bool]:
     """A function that gives the gold documents anew at each call, and whether their spans
     must be checked (a file's are; the corpus was checked by its build).
 
-    >>> read, check = gold_stream("corpus:test")
-    >>> len(list(read())), check
-    (17, False)
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dateline.schemas import Document, write_jsonl
+    >>> path = Path(tempfile.mkdtemp()) / "g.jsonl"
+    >>> _ = write_jsonl([Document(id="a", text="x"), Document(id="b", text="y")], path)
+    >>> read, check = gold_stream(str(path))
+    >>> [d.id for d in read()], [d.id for d in read()], check
+    (['a', 'b'], ['a', 'b'], True)
     """
     if spec.startswith("corpus:"):
         from dateline import loading  # imports `datasets`: only when the corpus is asked for
@@ -106,9 +111,13 @@ def gold_files(spec: str) -> tuple[list[str], bool]:
     """The gold files a map over shards reads, and whether their spans must be checked:
     a file, a glob's files, or the built files of ``corpus:SPLIT``.
 
-    >>> files, check = gold_files("corpus:test")
-    >>> [f.rsplit("/", 1)[-1] for f in files], check
-    (['test-00000-of-00001.jsonl'], False)
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "b.jsonl").write_text(""), (folder / "a.jsonl").write_text("")
+    >>> files, check = gold_files(str(folder / "*.jsonl"))
+    >>> [Path(f).name for f in files], check
+    (['a.jsonl', 'b.jsonl'], True)
     >>> gold_files("corpus:all")
     Traceback (most recent call last):
     ...
@@ -154,10 +163,10 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
     ``strict``: predicted labels outside the inventory refused. The module doc has an
     example.
 
-    >>> score_scaled("corpus:all", "p.jsonl", ("entities",), engine="dask")
+    >>> score_scaled("missing.jsonl", "p.jsonl", ("entities",), engine="dask")
     Traceback (most recent call last):
     ...
-    dateline.schemas.errors.DatelineError: [bad-option] --engine dask with GOLD corpus:all: ...
+    dateline.schemas.errors.DatelineError: [no-such-file] missing.jsonl: ...
     """
     from dateline.evaluation.report import report
     from dateline.evaluation.signature import protocol_part
@@ -180,8 +189,11 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
         from dateline.shards import score_sharded, score_shards
 
         files, check_gold = gold_files(gold)
-        shards = score_shards(files, _files(pred), 4 * workers)
+        pred_files = _files(pred)
+        if len(files) != len(pred_files):
+            score_shards(files, pred_files, 1)  # refused before a cluster is started
         with make_engine("dask", scheduler, workers) as cluster:
+            shards = score_shards(files, pred_files, 4 * cluster.slots)  # all of its workers
             results, foreign, use = score_sharded(cluster, shards, layers, options,
                                                   validate=validate, check_gold=check_gold)
     else:
