@@ -148,8 +148,8 @@ def expand(spec: str) -> list[str]:
 
 def score_shards(gold: Sequence[str], pred: Sequence[str], n: int) -> list[ShardPair]:
     """The shards of a score from the gold and predicted files (:func:`expand`): file by
-    file for several files (or Parquet), else each of two JSONL files cut into ``n``
-    ranges of lines (the module doc has an example).
+    file for several files (or Parquet, or a ``.json`` file: one document), else each of two
+    JSONL files cut into ``n`` ranges of lines (the module doc has an example).
 
     >>> score_shards(["g.jsonl", "h.jsonl"], ["p.jsonl"], 4)
     Traceback (most recent call last):
@@ -163,7 +163,8 @@ def score_shards(gold: Sequence[str], pred: Sequence[str], n: int) -> list[Shard
                             fix="give as many prediction shards as gold shards (paired in "
                                 "sorted order), or score with --engine stream (any files)",
                             exit_code=2)
-    if len(g_files) > 1 or g_files[0].endswith(".parquet") or p_files[0].endswith(".parquet"):
+    whole = (".parquet", ".json")  # a .json file is one document: never cut into lines
+    if len(g_files) > 1 or g_files[0].endswith(whole) or p_files[0].endswith(whole):
         return [ShardPair(Part(g), Part(p)) for g, p in zip(g_files, p_files, strict=True)]
     # Each file cut into n ranges of its own lines: with as many lines a side, the same
     # ranges; else documents out of place are paired across shards (score_sharded).

@@ -57,7 +57,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str]
         for name, docs in (("g", gold), ("p", pred)):
             write_jsonl(docs[part], d / "shards" / f"{name}-{k}.jsonl")
             write_parquet(docs[part], d / "shards" / f"{name}-{k}.parquet")
+    # A .json file is one document, over many lines: never cut into ranges of lines.
+    (d / "g.json").write_text(gold[0].model_dump_json(indent=2))
+    (d / "p.json").write_text(pred[0].model_dump_json(indent=2))
     return {"jsonl": (str(d / "g.jsonl"), str(d / "p.jsonl")),
+            "json": (str(d / "g.json"), str(d / "p.json")),
             "other-order": (str(d / "g.jsonl"), str(d / "shuffled.jsonl")),
             "unpredicted-layers": (str(d / "g.jsonl"), str(d / "entities.jsonl")),
             "parquet": (str(d / "g.parquet"), str(d / "p.parquet")),
@@ -84,7 +88,7 @@ MEMORY_INPUT = {"parquet": "jsonl", "jsonl-shards": "jsonl", "parquet-shards": "
 
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: " ".join(o) or "defaults")
 @pytest.mark.parametrize("inputs", ["jsonl", "other-order", "unpredicted-layers", "parquet",
-                                    "jsonl-shards", "parquet-shards"])
+                                    "jsonl-shards", "parquet-shards", "json"])
 def test_every_engine_prints_the_in_memory_report(files, scheduler, inputs: str,
                                                   options: list[str]) -> None:
     fmt = [] if "--format" in options else ["--format", "json"]
