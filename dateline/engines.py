@@ -38,6 +38,11 @@ class Engine:
 
     name = "engine"
 
+    @property
+    def slots(self) -> int:
+        """How many tasks run at once (a map is cut into a few times as many shards)."""
+        return 1
+
     def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
         """``fn(item)`` for every item, in order."""
         raise NotImplementedError
@@ -56,8 +61,8 @@ class Engine:
 class LocalEngine(Engine):
     """This process, one shard after the other.
 
-    >>> LocalEngine().name
-    'local'
+    >>> LocalEngine().name, LocalEngine().slots
+    ('local', 1)
     """
 
     name = "local"
@@ -96,9 +101,11 @@ class DaskEngine(Engine):
         _quiet()
         self.cluster = None
         if scheduler is None:
+            # silence_logs: a task refused with a coded error is reported once, by the
+            # command, not also as the worker's "Compute Failed" log with its traceback.
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                         processes=True, host="127.0.0.1",
-                                        dashboard_address=None)
+                                        dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         else:
             try:
@@ -109,6 +116,11 @@ class DaskEngine(Engine):
                                     fix="start one (`dask scheduler`) and give its address, "
                                         "e.g. tcp://HOST:8786; or leave out --scheduler",
                                     exit_code=2) from None
+
+    @property
+    def slots(self) -> int:
+        """The threads of the cluster's workers (those connected now), at least 1."""
+        return max(1, sum(self.client.nthreads().values()))
 
     def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
         """Submit every shard at once, gather the results in order."""

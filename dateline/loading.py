@@ -32,6 +32,7 @@ __all__ = [
     "documents",
     "load",
     "repository_root",
+    "split_files",
 ]
 
 CONFIGS = ("default", "tokens")
@@ -138,6 +139,19 @@ def documents(split: str, *, config: str = "default",
                             exit_code=2)
     for path in _data_files(corpus_path(corpus), config, split):
         yield from read_jsonl(path)
+
+
+def split_files(split: str, *, corpus: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The built JSONL files of one split of the ``default`` config, in the order
+    :func:`documents` reads them (checked against ``MANIFEST`` first): what a map over
+    shards reads instead of the documents.
+
+    >>> split_files("dev")
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [unknown-split] split 'dev' is not one of ...
+    """
+    return _data_files(corpus_path(corpus), "default", split)
 
 
 def _digest(files: list[Path]) -> str:

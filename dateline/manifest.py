@@ -27,7 +27,9 @@ from pathlib import Path
 
 from dateline.schemas import DatelineError, atomic_write_text
 
-__all__ = ["file_sha256", "manifest_hash", "read_manifest", "verify_manifest", "write_manifest"]
+__all__ = ["file_sha256", "files_sha256", "manifest_hash", "read_manifest", "verify_manifest",
+           "write_manifest"]
+
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
     """The hex sha256 of a file's bytes (read each time: see the module doc).
@@ -38,10 +40,24 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     >>> file_sha256(path)[:16]
     'ba7816bf8f01cfea'
     """
+    return files_sha256([path])
+
+
+def files_sha256(paths: Iterable[str | os.PathLike[str]]) -> str:
+    """The hex sha256 of the bytes of several files one after the other (that of the file
+    they would make together).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a").write_bytes(b"ab"), (folder / "b").write_bytes(b"c")
+    >>> files_sha256([folder / "a", folder / "b"])[:16]
+    'ba7816bf8f01cfea'
+    """
     h = hashlib.sha256()
-    with Path(path).open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    for path in paths:
+        with Path(path).open("rb") as f:
+            for chunk in iter(lambda f=f: f.read(1 << 20), b""):  # type: ignore[misc]
+                h.update(chunk)
     return h.hexdigest()
 
 

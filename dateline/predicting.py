@@ -32,7 +32,8 @@ from dateline.baselines import (
 from dateline.schemas import Document
 from dateline.training_progress import training_progress
 
-__all__ = ["BATCH", "predict_documents", "predict_file", "predict_shard", "prepare"]
+__all__ = ["BATCH", "predict_documents", "predict_file", "predict_shard", "predict_sharded",
+           "prepare"]
 
 BATCH = 256
 """Documents predicted at a time when streaming a file."""
@@ -110,10 +111,13 @@ def predict_documents(extractor: Extractor, docs: Sequence[Document], *,
     return out, seconds
 
 
-def predict_file(extractor: Extractor, source: str, dest: str, *, batch: int = BATCH) -> int:
+def predict_file(extractor: Extractor, source: str, dest: str, *, batch: int = BATCH,
+                 validate: bool = True) -> int:
     """Predict the documents of ``source`` (``.jsonl`` or ``.parquet``) a batch at a time
     and write them to ``dest`` (its suffix picks the format) atomically: memory stays bounded
-    by a batch. Return how many were written.
+    by a batch. Return how many were written. ``validate``: the output is checked (levels
+    1-3) as it is made, and with any incident nothing is written (``invalid-predictions``
+    with every incident, as ``predict`` refuses in memory).
 
     >>> import pathlib, tempfile
     >>> from dateline.baselines import get_extractor
@@ -125,35 +129,84 @@ def predict_file(extractor: Extractor, source: str, dest: str, *, batch: int = B
     1
     """
     from dateline.columnar import iter_documents, write_documents
+    from dateline.output_checks import output_incidents, refuse_invalid
     from dateline.schemas.fast import to_document
+
+    incidents = []
+
+    def predicted(chunk: list[Document]) -> list[Document]:
+        out = predict_documents(extractor, chunk)[0]
+        if validate:
+            incidents.extend(output_incidents(out, extractor.name))
+        return out
 
     def predictions() -> Any:
         chunk: list[Document] = []
         for doc in iter_documents(source):
             chunk.append(to_document(doc))
             if len(chunk) == batch:
-                yield from predict_documents(extractor, chunk)[0]
+                yield from predicted(chunk)
                 chunk = []
         if chunk:
-            yield from predict_documents(extractor, chunk)[0]
+            yield from predicted(chunk)
+        # Raised inside the atomic write: the refused output is never written.
+        refuse_invalid(incidents, f"output of extractor {extractor.name!r}",
+                       see=f"write it anyway with --no-validate, then `dateline validate "
+                           f"{dest}` lists every incident")
 
     return write_documents(predictions(), dest)
 
 
-def predict_shard(task: tuple[str, dict[str, Any], str, str]) -> int:
+def predict_shard(task: tuple[str, dict[str, Any], str, str, bool]) -> int:
     """One task of ``predict --engine dask``: ``(extractor name, settings, input shard,
-    output file)``; the extractor is made (its model loaded from the cache) in the worker.
+    output file, validate)``; the extractor is made (its model loaded from the cache) in the
+    worker.
 
     >>> import pathlib, tempfile
     >>> from dateline.schemas import write_jsonl
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = write_jsonl([Document(id="d", text="x")], folder / "in.jsonl")
-    >>> predict_shard(("quote-marks", {}, str(folder / "in.jsonl"), str(folder / "o.jsonl")))
+    >>> predict_shard(("quote-marks", {}, str(folder / "in.jsonl"), str(folder / "o.jsonl"),
+    ...                True))
     1
     """
     from dateline.baselines import get_extractor
 
-    name, settings, source, dest = task
+    name, settings, source, dest, validate = task
     extractor = get_extractor(name, **settings)
     prepare(extractor, settings=settings)
-    return predict_file(extractor, source, dest)
+    return predict_file(extractor, source, dest, validate=validate)
+
+
+def predict_sharded(name: str, settings: dict[str, Any], shards: Sequence[str], out: str, *,
+                    engine: str = "memory", scheduler: str | None = None, workers: int = 2,
+                    validate: bool = True) -> int:
+    """Predict every shard (:func:`predict_shard`, one task each) into the folder ``out``, one
+    output per shard under its name, with the engine ``engine`` (``dask``: a Dask cluster,
+    ``scheduler`` or a LocalCluster of ``workers``; else this process); return how many
+    documents were written. A trainable extractor must be prepared first (its model cached).
+
+    >>> import pathlib, tempfile
+    >>> from dateline.schemas import write_jsonl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_jsonl([Document(id="d", text="x")], folder / "a.jsonl")
+    >>> predict_sharded("quote-marks", {}, [str(folder / "a.jsonl")], str(folder / "out"))
+    1
+    >>> predict_sharded("quote-marks", {}, [], str(folder / "a.jsonl"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [not-a-directory] ...a.jsonl is a file; shards are ...
+    """
+    from pathlib import Path
+
+    from dateline.engines import make_engine
+    from dateline.schemas import DatelineError
+
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise DatelineError("not-a-directory", f"{folder} is a file; shards are written into "
+                            "a folder", fix="give a folder for -o", exit_code=2)
+    folder.mkdir(parents=True, exist_ok=True)
+    tasks = [(name, settings, s, str(folder / Path(s).name), validate) for s in shards]
+    with make_engine("dask" if engine == "dask" else "local", scheduler, workers) as cluster:
+        return sum(cluster.map(predict_shard, tasks))

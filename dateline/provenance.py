@@ -6,7 +6,10 @@ The evaluation library never reads the corpus; this module does, and hands it th
 - ``corpus:SPLIT``: the corpus version, the sha256 of ``corpus/MANIFEST`` (which pins every
   built file) and the split as the protocol (``test``, ``validation``, ``train``);
 - a gold file: no version, the sha256 of the file's bytes, and the protocol ``test`` (the
-  default; the hash identifies the documents).
+  default; the hash identifies the documents);
+- a glob of gold shards (``--engine stream|dask``): the sha256 of the files' bytes one after
+  the other in sorted order, the hash of the file they would make (JSONL shards cut from
+  one file hash as that file).
 
 >>> import tempfile
 >>> path = Path(tempfile.mkdtemp()) / "gold.jsonl"
@@ -17,10 +20,11 @@ GoldSource(corpus_version=None, manifest_hash='e3b0c442...', protocol='test')
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from dateline.manifest import file_sha256, manifest_hash
+from dateline.manifest import file_sha256, files_sha256, manifest_hash
 from dateline.schemas import DatelineError
 
 __all__ = ["GoldSource", "gold_source"]
@@ -45,7 +49,8 @@ class GoldSource:
 
 
 def gold_source(spec: str) -> GoldSource:
-    """The source of ``spec``, a gold file or ``corpus:SPLIT`` (as the scoring commands take).
+    """The source of ``spec``, a gold file, a glob of them or ``corpus:SPLIT`` (as the
+    scoring commands take).
 
     >>> gold_source("missing.jsonl")
     Traceback (most recent call last):
@@ -58,6 +63,10 @@ def gold_source(spec: str) -> GoldSource:
         folder = loading.default_corpus_dir()
         return GoldSource(loading.corpus_version(folder), manifest_hash(folder),
                           spec.removeprefix("corpus:"))
+    if glob.has_magic(spec):
+        files = sorted(f for f in glob.glob(spec) if Path(f).is_file())
+        if files:
+            return GoldSource(None, files_sha256(files), "test")
     if not Path(spec).is_file():
         raise DatelineError("no-such-file", f"{spec!r} does not exist", where=spec,
                             fix="give a .jsonl file of Documents or corpus:SPLIT", exit_code=2)

@@ -27,7 +27,10 @@ from dateline.evaluation.inputs import unpredicted_layers
 from dateline.evaluation.layers import get_layer
 from dateline.schemas import DatelineError, Document
 
-__all__ = ["check_reference", "is_reference_point", "references"]
+__all__ = ["FIRST", "check_reference", "is_reference_point", "references"]
+
+FIRST = 50
+"""The documents whose ``layers.<layer>.source`` say which extractor made the predictions."""
 
 
 def is_reference_point(name: str, docs: Sequence[Document], layer: str) -> bool:
@@ -41,7 +44,7 @@ def is_reference_point(name: str, docs: Sequence[Document], layer: str) -> bool:
     """
     if name in REFERENCE_POINTS:
         return True
-    sources = {getattr(d.layers, layer).source for d in docs[:50]}
+    sources = {getattr(d.layers, layer).source for d in docs[:FIRST]}
     return any(s is not None and s.partition("@")[0] in REFERENCE_POINTS for s in sources)
 
 
@@ -62,15 +65,23 @@ def check_reference(explicit: str | None, names: Sequence[str]) -> None:
 
 
 def references(systems: Mapping[str, Sequence[Document]], layers: Sequence[str], *,
-               explicit: str | None = None) -> dict[str, str | None]:
+               explicit: str | None = None,
+               missing: Mapping[str, Mapping[str, str]] | None = None
+               ) -> dict[str, str | None]:
     """Each scored layer's reference: ``explicit`` where it predicts the layer, else the
-    first reference point that predicts it, else None (no test).
+    first reference point that predicts it, else None (no test). ``missing``: each
+    system's unpredicted layers when ``systems`` holds only its first documents (a stream:
+    what it predicts is known once all were read).
 
     >>> references({"a": [], "b": []}, ("events",))
     {'events': None}
+    >>> references({"a": [], "b": []}, ("events",), explicit="a",
+    ...            missing={"a": {"events": "not predicted"}, "b": {}})
+    {'events': None}
     """
     check_reference(explicit, list(systems))
-    missing = {n: unpredicted_layers(docs) for n, docs in systems.items()}
+    if missing is None:
+        missing = {n: unpredicted_layers(docs) for n, docs in systems.items()}
     out: dict[str, str | None] = {}
     for layer in layers:
         data = get_layer(layer).data

@@ -3,12 +3,15 @@ summed, :func:`~dateline.evaluation.merge.merge_results`) that any
 :class:`~dateline.engines.Engine` runs.
 
 Shards of a score are pairs of gold and predicted inputs: two lists of files (``*.parquet`` or
-``*.jsonl`` globs, paired in sorted order), or two JSONL files cut into ranges of the same
-lines (document k of the gold file is scored with document k of the predictions, so the two
-must hold the same ids in the same order, as ``dateline predict`` writes them). Each task
-reads its own shard, checks and pairs it (:func:`~dateline.streaming.paired`, naming the file
-and line of a problem), scores it a chunk at a time, and returns summed counts plus its ids;
-ids repeated across shards are refused when the results come back.
+``*.jsonl`` globs, paired in sorted order), or two JSONL files each cut into as many ranges
+of its lines (the k-th range of the gold file with the k-th of the predictions: files in the
+same document order, as ``dateline predict`` writes them, pair shard by shard). Each task reads
+its own shard, checks and pairs it (:func:`~dateline.streaming.paired`, naming the file and
+line of a problem; documents out of place wait in its bounded buffer), scores it a chunk at
+a time, and returns summed counts, its ids, and the documents still without a partner. Those
+are paired across shards and scored by the caller (at most a buffer a side per shard), so
+files in different orders give the numbers of the whole files; ids repeated across shards
+are refused when the results come back.
 
 >>> import pathlib, tempfile
 >>> from dateline.schemas import Document, LayerInfo, Layers, Mention, write_jsonl
@@ -17,7 +20,7 @@ ids repeated across shards are refused when the results come back.
 ...                  entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
 ...         for k in range(5)]
 >>> _ = write_jsonl(docs, folder / "g.jsonl"), write_jsonl(docs, folder / "p.jsonl")
->>> shards = score_shards(str(folder / "g.jsonl"), str(folder / "p.jsonl"), 2)
+>>> shards = score_shards([str(folder / "g.jsonl")], [str(folder / "p.jsonl")], 2)
 >>> len(shards), [s.gold.first for s in shards]
 (2, [1, 3])
 """
@@ -34,7 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from dateline.engines import Engine
-from dateline.evaluation.layers import ScoreOptions
+from dateline.evaluation.inputs import LayerUse, foreign_labels, pair_documents
+from dateline.evaluation.layers import ScoreOptions, check_layers, score_layers
 from dateline.evaluation.merge import merge_results
 from dateline.evaluation.results import Result
 from dateline.schemas import DatelineError
@@ -44,6 +48,8 @@ from dateline.schemas.jsonl import decode_line, raise_first
 __all__ = [
     "Part",
     "ShardPair",
+    "ShardScore",
+    "Task",
     "expand",
     "line_starts",
     "score_shard",
@@ -140,50 +146,88 @@ def expand(spec: str) -> list[str]:
     return files
 
 
-def score_shards(gold: str, pred: str, n: int) -> list[ShardPair]:
-    """The shards of a score: file by file for globs (or Parquet), else ``n`` ranges of
-    lines of two JSONL files of the same number of lines (the module doc has an example).
+def score_shards(gold: Sequence[str], pred: Sequence[str], n: int) -> list[ShardPair]:
+    """The shards of a score from the gold and predicted files (:func:`expand`): file by
+    file for several files (or Parquet, or a ``.json`` file: one document), else each of two
+    JSONL files cut into ``n`` ranges of lines (the module doc has an example).
 
-    >>> score_shards("g.parquet", "p.parquet", 4)
+    >>> score_shards(["g.jsonl", "h.jsonl"], ["p.jsonl"], 4)
     Traceback (most recent call last):
     ...
-    dateline.schemas.errors.DatelineError: [no-such-file] g.parquet: no file matches ...
+    dateline.schemas.errors.DatelineError: [shards-differ] 2 gold file(s) but 1 predicted ...
     """
-    g_files, p_files = expand(gold), expand(pred)
+    g_files, p_files = list(gold), list(pred)
     if len(g_files) != len(p_files):
         raise DatelineError("shards-differ", f"{len(g_files)} gold file(s) but "
                             f"{len(p_files)} predicted one(s)",
-                            fix="give as many prediction shards as gold shards", exit_code=2)
-    if len(g_files) > 1 or g_files[0].endswith(".parquet"):
+                            fix="give as many prediction shards as gold shards (paired in "
+                                "sorted order), or score with --engine stream (any files)",
+                            exit_code=2)
+    whole = (".parquet", ".json")  # a .json file is one document: never cut into lines
+    if len(g_files) > 1 or g_files[0].endswith(whole) or p_files[0].endswith(whole):
         return [ShardPair(Part(g), Part(p)) for g, p in zip(g_files, p_files, strict=True)]
-    gs, ps = line_starts(g_files[0]), line_starts(p_files[0])
-    if len(gs) != len(ps):
-        raise DatelineError("shards-differ", f"{g_files[0]} has {len(gs) - 1:,} lines and "
-                            f"{p_files[0]} {len(ps) - 1:,}: they cannot be cut into the same "
-                            "documents", fix="predict every gold document, in the gold file's "
-                            "order, or score without --engine dask to list the ids that differ")
-    lines = len(gs) - 1
-    cuts = sorted({round(k * lines / n) for k in range(n + 1)})
-    return [ShardPair(Part(g_files[0], int(gs[a]), int(gs[b]), a + 1),
-                      Part(p_files[0], int(ps[a]), int(ps[b]), a + 1))
-            for a, b in itertools.pairwise(cuts) if b > a]
+    # Each file cut into n ranges of its own lines: with as many lines a side, the same
+    # ranges; else documents out of place are paired across shards (score_sharded).
+    g_cuts, p_cuts = _cuts(line_starts(g_files[0]), n), _cuts(line_starts(p_files[0]), n)
+    return [ShardPair(Part(g_files[0], *g), Part(p_files[0], *p))
+            for g, p in zip(g_cuts, p_cuts, strict=True) if g[0] < g[1] or p[0] < p[1]]
 
 
-def score_shard(task: tuple[ShardPair, tuple[str, ...], ScoreOptions | None]
-                ) -> tuple[dict[str, Result], Counter[str], list[str]]:
-    """One task: the shard's summed results, foreign labels and document ids.
+def _cuts(starts: np.ndarray, n: int) -> list[tuple[int, int, int]]:
+    # n (start byte, end byte, first line) ranges, some empty when there are fewer lines.
+    lines = len(starts) - 1
+    bounds = [round(k * lines / n) for k in range(n + 1)]
+    return [(int(starts[a]), int(starts[b]), a + 1) for a, b in itertools.pairwise(bounds)]
+
+
+@dataclass(frozen=True)
+class Task:
+    """What one task scores, and how: the shard, the layers, the options; ``validate``:
+    predictions checked to level 3 (else their spans); ``check_gold``: gold spans checked
+    (a built corpus was checked by its build).
+
+    >>> Task(ShardPair(Part("g.jsonl"), Part("p.jsonl")), ("entities",)).validate
+    True
+    """
+
+    shard: ShardPair
+    layers: tuple[str, ...]
+    options: ScoreOptions | None = None
+    validate: bool = True
+    check_gold: bool = True
+
+
+@dataclass
+class ShardScore:
+    """A task's result: summed counts, foreign labels, gold ids (in order), what its
+    predictions do with each layer, and the documents left without a partner in the shard
+    (gold, predicted), paired with the other shards' by :func:`score_sharded`.
+
+    >>> ShardScore({}, Counter(), ["a"], LayerUse(), [], []).ids
+    ['a']
+    """
+
+    results: dict[str, Result]
+    foreign: Counter[str]
+    ids: list[str]
+    use: LayerUse
+    gold_left: list[AnyDocument]
+    pred_left: list[AnyDocument]
+
+
+def score_shard(task: Task) -> ShardScore:
+    """One task: the shard scored as it is read (:func:`~dateline.streaming.score_stream`).
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
     >>> _ = p.write_text('{"id": "a", "text": "x"}\\n')
-    >>> results, foreign, ids = score_shard((ShardPair(Part(str(p)), Part(str(p))),
-    ...                                      ("entities",), None))
-    >>> results["entities"].documents(), ids
-    ({'scored': 0, 'skipped': {'absent': 1}, 'precision': 0, 'recall': 0}, ['a'])
+    >>> out = score_shard(Task(ShardPair(Part(str(p)), Part(str(p))), ("entities",)))
+    >>> out.results["entities"].documents(), out.ids, out.use.unpredicted()["entities"]
+    ({'scored': 0, 'skipped': {'absent': 1}, 'precision': 0, 'recall': 0}, ['a'], 'not ...')
     """
-    from dateline.streaming import score_stream
+    from dateline.streaming import refusing, score_stream
 
-    shard, layers, options = task
+    shard = task.shard
     ids: list[str] = []
 
     def gold_docs() -> Iterator[AnyDocument]:
@@ -191,39 +235,72 @@ def score_shard(task: tuple[ShardPair, tuple[str, ...], ScoreOptions | None]
             ids.append(doc.id)
             yield doc
 
-    results, foreign = score_stream(gold_docs(), shard.pred.documents(), layers, options,
-                                    gold_name=shard.gold.path, pred_name=shard.pred.path,
-                                    gold_first=shard.gold.first, pred_first=shard.pred.first)
-    return results, foreign, ids
+    use = LayerUse()
+    left: tuple[list[AnyDocument], list[AnyDocument]] = ([], [])
+    pred = shard.pred.documents()
+    if task.validate:
+        pred = refusing(pred, shard.pred.path)
+    results, foreign = score_stream(gold_docs(), pred, task.layers,
+                                    task.options, gold_name=shard.gold.path,
+                                    pred_name=shard.pred.path, gold_first=shard.gold.first,
+                                    pred_first=shard.pred.first, validate=task.validate,
+                                    check_gold=task.check_gold, use=use, leftovers=left)
+    return ShardScore(results, foreign, ids, use, *left)
 
 
 def score_sharded(engine: Engine, shards: Sequence[ShardPair], layers: Sequence[str],
-                  options: ScoreOptions | None = None
-                  ) -> tuple[dict[str, Result], Counter[str]]:
-    """Map :func:`score_shard` over the shards with ``engine``; reduce the counts.
+                  options: ScoreOptions | None = None, *, validate: bool = True,
+                  check_gold: bool = True
+                  ) -> tuple[dict[str, Result], Counter[str], LayerUse]:
+    """Map :func:`score_shard` over the shards with ``engine``; reduce the counts. Documents
+    a shard could not pair (their partner is in another shard: the files' orders differ)
+    are paired and scored here, so the numbers are those of the whole files; ids repeated
+    across shards are refused. Also the foreign labels and the predictions'
+    :class:`~dateline.evaluation.inputs.LayerUse`.
 
     >>> import pathlib, tempfile
     >>> from dateline.engines import LocalEngine
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.jsonl"
     >>> _ = p.write_text('{"id": "a", "text": "x"}\\n{"id": "a", "text": "x"}\\n')
-    >>> score_sharded(LocalEngine(), score_shards(str(p), str(p), 2), ("entities",))
+    >>> score_sharded(LocalEngine(), score_shards([str(p)], [str(p)], 2), ("entities",))
     Traceback (most recent call last):
     ...
     dateline.schemas.errors.DatelineError: [duplicate-document-id] gold document 'a': ...
     """
-    parts = list(engine.map(score_shard, [(s, tuple(layers), options) for s in shards]))
+    tasks = [Task(s, tuple(layers), options, validate, check_gold) for s in shards]
+    parts: list[ShardScore] = list(engine.map(score_shard, tasks))
     seen: set[str] = set()
-    for _, _, ids in parts:
-        for doc_id in ids:
+    for part in parts:
+        for doc_id in part.ids:
             if doc_id in seen:
-                raise DatelineError("duplicate-document-id", f"document id {doc_id!r} occurs "
-                                    "twice in the gold collection (in two shards)",
-                                    where=f"gold document {doc_id!r}",
-                                    fix="give every document a unique id, or remove the copy")
+                raise _repeated(doc_id, "gold")
             seen.add(doc_id)
+    gold_left = [d for part in parts for d in part.gold_left]
+    pred_left = [d for part in parts for d in part.pred_left]
+    paired_ids = seen - {d.id for d in gold_left}
+    for doc in pred_left:
+        if doc.id in paired_ids:
+            raise _repeated(doc.id, "predicted")
     foreign: Counter[str] = Counter()
-    for _, f, _ in parts:
-        foreign.update(f)
-    results = {name: merge_results([r[name] for r, _, _ in parts], collapse=True)
-               for name in layers}
-    return results, foreign
+    use = LayerUse()
+    for part in parts:
+        foreign.update(part.foreign)
+        use.update(part.use)
+    results = [part.results for part in parts]
+    if gold_left or pred_left:  # names the ids on one side only, or a differing text
+        pairs = pair_documents(gold_left, pred_left)
+        g, p = [gd for gd, _ in pairs], [pd for _, pd in pairs]
+        foreign.update(foreign_labels(p))
+        for doc in p:
+            use.add(doc)
+        results.append(score_layers(g, p, check_layers(layers), options))
+    merged = {name: merge_results([r[name] for r in results], collapse=True)
+              for name in layers}
+    return merged, foreign, use
+
+
+def _repeated(doc_id: str, side: str) -> DatelineError:
+    return DatelineError("duplicate-document-id", f"document id {doc_id!r} occurs twice in "
+                         f"the {side} collection (in two shards)",
+                         where=f"{side} document {doc_id!r}",
+                         fix="give every document a unique id, or remove the copy")

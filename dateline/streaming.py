@@ -36,11 +36,11 @@ from dateline.evaluation.inputs import LayerUse, check_spans, foreign_labels, pa
 from dateline.evaluation.layers import ScoreOptions, check_layers, score_layers
 from dateline.evaluation.merge import merge_results
 from dateline.evaluation.results import Result
-from dateline.output_checks import refuse_invalid
-from dateline.schemas import DatelineError, Incident, check_document
+from dateline.output_checks import read_incidents, refuse_invalid
+from dateline.schemas import CHECKS, DatelineError, Incident, check_document
 from dateline.schemas.fast import AnyDocument
 
-__all__ = ["BUFFER", "CHUNK", "paired", "score_stream", "score_systems"]
+__all__ = ["BUFFER", "CHUNK", "paired", "refusing", "score_stream", "score_systems"]
 
 CHUNK = 1000
 """Documents scored at a time."""
@@ -48,6 +48,30 @@ BUFFER = 10_000
 """Documents a side that may wait for their partner when the files' orders differ."""
 
 Pair = tuple[AnyDocument, AnyDocument]
+LEVEL_1 = frozenset(c for c, (level, _) in CHECKS.items() if level == 1)
+
+
+def refusing(docs: Iterable[AnyDocument], path: str) -> Iterator[AnyDocument]:
+    """The documents of the predictions file ``path`` as they are read; a schema problem
+    (level 1) in a JSONL file refuses it with every incident of the file listed
+    (``invalid-predictions``), as the in-memory run does.
+
+    >>> import pathlib, tempfile
+    >>> from dateline.columnar import iter_documents
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.jsonl"
+    >>> _ = p.write_text('{"id": "a"}\\n{"id": "b"}\\n')
+    >>> list(refusing(iter_documents(p), str(p)))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [invalid-predictions] ...: 2 validation incident(s): ...
+    """
+    try:
+        yield from docs
+    except DatelineError as err:
+        if err.code in LEVEL_1 and not path.endswith(".parquet"):  # the validator reads JSONL
+            refuse_invalid(read_incidents(path), path, see=f"`dateline validate {path}` lists "
+                           "every incident")
+        raise
 
 
 def _duplicate(doc_id: str, side: str) -> DatelineError:
@@ -88,10 +112,14 @@ class _Side:
 
 def paired(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument], *, gold_name: str = "gold",
            pred_name: str = "pred", buffer: int = BUFFER, check_gold: bool = True,
-           gold_first: int = 1, pred_first: int = 1, validate: bool = True) -> Iterator[Pair]:
+           gold_first: int = 1, pred_first: int = 1, validate: bool = True,
+           leftovers: tuple[list[AnyDocument], list[AnyDocument]] | None = None
+           ) -> Iterator[Pair]:
     """Gold and predicted documents paired by id as they are read (see the module doc).
     ``validate``: each predicted document is checked to level 3 (``invalid-predictions``);
-    else its spans only (level 2), as gold's are with ``check_gold``.
+    else its spans only (level 2), as gold's are with ``check_gold``. ``leftovers``: the
+    documents still waiting at the end go into these two lists (gold, predicted), for a
+    caller that pairs them with other shards' (else they are refused: ids differ).
 
     >>> from dateline.schemas import Document
     >>> a, b = Document(id="a", text="x"), Document(id="b", text="y")
@@ -126,7 +154,10 @@ def paired(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument], *, gold_nam
                             "--engine stream)")
             else:
                 yield _checked(doc, partner) if own is g else _checked(partner, doc)
-    if g.waiting or p.waiting:
+    if leftovers is not None:
+        leftovers[0].extend(g.waiting.values())
+        leftovers[1].extend(p.waiting.values())
+    elif g.waiting or p.waiting:
         pair_documents(list(g.waiting.values()), list(p.waiting.values()))  # names the ids
 
 
@@ -154,14 +185,16 @@ def score_stream(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument],
                  layers: Sequence[str], options: ScoreOptions | None = None, *,
                  chunk: int = CHUNK, per_document: bool = False, gold_name: str = "gold",
                  pred_name: str = "pred", check_gold: bool = True, gold_first: int = 1,
-                 pred_first: int = 1, validate: bool = True, use: LayerUse | None = None
+                 pred_first: int = 1, validate: bool = True, use: LayerUse | None = None,
+                 leftovers: tuple[list[AnyDocument], list[AnyDocument]] | None = None
                  ) -> tuple[dict[str, Result], Counter[str]]:
     """Score the paired documents a chunk at a time: the merged result of every layer (counts
     summed to one row unless ``per_document``) and the predicted labels outside the
     inventory with their counts (for the caller's warning). ``*_first``: the position of
     the first document in its file (for the messages of a shard's problems); ``validate``:
     the predictions are checked to level 3 (:func:`paired`); ``use``: notes every predicted
-    document's layers (what the predictions do not predict, known at the end).
+    document's layers (what the predictions do not predict, known at the end);
+    ``leftovers``: see :func:`paired`.
 
     >>> from dateline.schemas import Document
     >>> results, _ = score_stream([Document(id="a", text="x")], [Document(id="a", text="x")],
@@ -173,7 +206,8 @@ def score_stream(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument],
     results: dict[str, Result] = {}
     foreign: Counter[str] = Counter()
     pairs = paired(gold, pred, gold_name=gold_name, pred_name=pred_name, check_gold=check_gold,
-                   gold_first=gold_first, pred_first=pred_first, validate=validate)
+                   gold_first=gold_first, pred_first=pred_first, validate=validate,
+                   leftovers=leftovers)
     for g, p in _chunks(pairs, chunk):
         foreign.update(foreign_labels(p))
         if use is not None:
@@ -202,13 +236,14 @@ def score_systems(gold: Callable[[], Iterable[AnyDocument]],
                   systems: Mapping[str, tuple[str, Iterable[AnyDocument]]],
                   layers: Sequence[str], options: ScoreOptions | None = None, *,
                   gold_name: str = "gold", by: str | None = None, validate: bool = True,
-                  uses: dict[str, LayerUse] | None = None
+                  uses: dict[str, LayerUse] | None = None, check_gold: bool = True
                   ) -> tuple[dict[str, dict[str, Result]], dict[str, Counter[str]], list[object]]:
     """Per-document results of every system (name -> (file name, documents)), streamed: the
     gold documents are read again for each system (``gold()`` gives them anew); rows are in
     the gold order, as the comparison needs. Also each system's foreign labels, and for
     ``by`` the documents' ids and that metadata field (all the comparison's slices read).
-    ``uses``: filled with each system's :class:`~dateline.evaluation.inputs.LayerUse`.
+    ``uses``: filled with each system's :class:`~dateline.evaluation.inputs.LayerUse`;
+    ``check_gold``: gold spans checked (on the first pass).
 
     >>> from dateline.schemas import Document
     >>> docs = [Document(id="a", text="x"), Document(id="b", text="y")]
@@ -236,6 +271,7 @@ def score_systems(gold: Callable[[], Iterable[AnyDocument]],
             uses[name] = use
         results, foreign[name] = score_stream(read(), pred, layers, options, per_document=True,
                                               gold_name=gold_name, pred_name=pred_name,
-                                              check_gold=k == 0, validate=validate, use=use)
+                                              check_gold=check_gold and k == 0,
+                                              validate=validate, use=use)
         scores[name] = {n: _in_order(r, position) for n, r in results.items()}
     return scores, foreign, stubs

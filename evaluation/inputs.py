@@ -214,6 +214,18 @@ class LayerUse:
                 if not (info.status == "silver" and info.coverage == "partial"):
                     self.scored.add(layer)
 
+    def update(self, other: LayerUse) -> None:
+        """Add what ``other`` saw (another shard of the same predictions).
+
+        >>> a, b = LayerUse(), LayerUse()
+        >>> b.add(Document(id="d", text="x", entities=()))
+        >>> a.update(b); a.seen, sorted(a.unpredicted())
+        (True, ['entities', 'events', 'quotes'])
+        """
+        self.seen |= other.seen
+        self.present |= other.present
+        self.scored |= other.scored
+
     def unpredicted(self) -> dict[str, str]:
         """The layers not predicted so far, with the reason (none before any document)."""
         if not self.seen:

@@ -33,7 +33,6 @@ from dateline.commands.options import (
     add_scoring_options,
     add_signature_option,
     check_engine,
-    compare_streamed,
     load_gold,
     load_predictions,
     reference_of,
@@ -133,9 +132,8 @@ def run(args: argparse.Namespace) -> int:
     check_reference(reference, names)
     if args.signature is not None:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
-    if args.engine == "stream":  # the files are not held: reference points by name
-        result = compare_streamed(args, o, names, references(
-            {name: [] for name in names}, o.layers, explicit=reference))
+    if args.engine == "stream":
+        result = _compare_streamed(args, o, names, reference)
     else:
         result = _compare_in_memory(args, o, names, reference)
     if args.signature is not None:
@@ -148,6 +146,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: list[str],
+                      reference: str | None) -> dict[str, Any]:
+    from dateline.evaluation.layers import ScoreOptions
+    from dateline.scaled import compare_streamed
+
+    return compare_streamed(
+        args.gold, dict(zip(names, args.preds, strict=True)), o.layers,
+        ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap),
+        reference=reference, protocol=args.protocol, strict=args.strict, validate=args.validate,
+        resamples=args.resamples, trials=args.trials, seed=args.seed,
+        confidence=args.confidence, alpha=args.alpha, by=args.by, per_label=args.per_label,
+        metrics=args.metric or ())
 
 
 def _compare_in_memory(args: argparse.Namespace, o: ScoringOptions, names: list[str],

@@ -10,13 +10,10 @@
 from __future__ import annotations
 
 import argparse
-import glob
 import sys
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dateline.commands.types import fraction, positive_int, seed
 from dateline.evaluation.compare import DEFAULT_SEED
@@ -24,6 +21,7 @@ from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documen
 from dateline.evaluation.layers import layer_names, layers
 from dateline.evaluation.matching import Overlap
 from dateline.output_checks import file_incidents, read_incidents, refuse_invalid
+from dateline.scaled import warn_foreign as _warn_foreign
 from dateline.schemas import CHECKS, DatelineError
 from dateline.schemas.fast import AnyDocument, read_fast, sharing
 from dateline.schemas.labels import inventory
@@ -39,12 +37,10 @@ __all__ = [
     "add_signature_option",
     "add_validate_option",
     "check_engine",
-    "compare_streamed",
     "load_gold",
     "load_predictions",
     "parse_list",
     "reference_of",
-    "score_scaled",
     "scoring_options",
     "system_names",
 ]
@@ -322,144 +318,3 @@ def check_engine(args: argparse.Namespace) -> None:
     if args.scheduler is not None and args.engine != "dask":
         raise DatelineError("bad-option", "--scheduler is for --engine dask",
                             fix="add --engine dask, or leave out --scheduler", exit_code=2)
-
-
-def _warn_foreign(foreign: Counter[str], path: str, strict: bool) -> None:
-    if not foreign:
-        return
-    listing = ", ".join(f"{lab} ×{n}" for lab, n in foreign.most_common(5))
-    err = DatelineError("labels-outside-inventory", f"{sum(foreign.values())} predicted "
-                        f"item(s) carry labels outside the label inventory ({listing}); "
-                        "they are scored as labels of their own", where=path)
-    if strict:
-        raise err
-    print(f"warning: {err}", file=sys.stderr)
-
-
-def score_scaled(args: argparse.Namespace, o: ScoringOptions) -> dict[str, Any]:
-    """The report of ``score --engine stream|dask``: the same numbers as in memory.
-
-    >>> import tempfile
-    >>> from dateline.schemas import Document, write_jsonl
-    >>> path = Path(tempfile.mkdtemp()) / "d.jsonl"
-    >>> write_jsonl([Document(id="d", text="Hi.")], path)
-    1
-    >>> p = argparse.ArgumentParser(); add_scoring_options(p); add_engine_options(p)
-    >>> a = p.parse_args(["--engine", "stream"]); a.gold = a.pred = str(path)
-    >>> score_scaled(a, scoring_options(a))["not_predicted"]["entities"]  # as in memory
-    'not predicted (absent in every document)'
-    """
-    from dateline.engines import make_engine
-    from dateline.evaluation.layers import ScoreOptions
-    from dateline.evaluation.report import report
-    from dateline.evaluation.signature import protocol_part
-    from dateline.provenance import gold_source
-
-    options = ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap)
-    sharded = glob.has_magic(args.gold)
-    source = None if sharded else gold_source(args.gold)
-    protocol = args.protocol or (source.protocol if source else "test")
-    protocol_part(protocol)
-    corpus_version = None
-    skipped: dict[str, str] = {}
-    if args.engine == "stream":
-        from dateline.columnar import iter_documents
-        from dateline.evaluation.inputs import LayerUse
-        from dateline.evaluation.layers import get_layer
-        from dateline.streaming import score_stream
-
-        if args.gold.startswith("corpus:"):
-            gold, corpus_version = load_gold(args.gold)
-        else:
-            _exists(args.gold)
-            gold = iter_documents(args.gold)
-        _exists(args.pred)
-        use = LayerUse()
-        results, foreign = score_stream(gold, iter_documents(args.pred), o.layers, options,
-                                        gold_name=args.gold, pred_name=args.pred,
-                                        check_gold=not args.gold.startswith("corpus:"),
-                                        validate=getattr(args, "validate", True), use=use)
-        # A layer the predictions do not predict is n/a, as in memory (scored, then dropped:
-        # that is known only at the end of the stream).
-        missing = use.unpredicted()
-        skipped = {n: missing[get_layer(n).data] for n in results
-                   if get_layer(n).data in missing}
-        results = {n: r for n, r in results.items() if n not in skipped}
-    else:
-        from dateline.shards import score_sharded, score_shards
-
-        shards = score_shards(args.gold, args.pred, 4 * args.workers)
-        with make_engine("dask", args.scheduler, args.workers) as engine:
-            results, foreign = score_sharded(engine, shards, o.layers, options)
-    _warn_foreign(foreign, args.pred, args.strict)
-    return report(results, statuses=o.statuses, corpus_version=corpus_version,
-                  options=options, manifest_hash=source.manifest_hash if source else None,
-                  protocol=protocol, not_predicted=skipped or None)
-
-
-def _exists(path: str) -> None:
-    if not Path(path).exists():
-        raise DatelineError("no-such-file", f"{path!r} does not exist", where=path,
-                            fix="give a .jsonl or .parquet file of Documents", exit_code=2)
-
-
-def compare_streamed(args: argparse.Namespace, o: ScoringOptions, names: Sequence[str],
-                     baseline: str | Mapping[str, str | None] | None) -> dict[str, Any]:
-    """The report of ``compare --engine stream``: every system scored as its file is read
-    (per-document counts, in the gold order), then compared as in memory.
-
-    >>> import tempfile
-    >>> from dateline.schemas import Document, write_jsonl
-    >>> path = Path(tempfile.mkdtemp()) / "d.jsonl"
-    >>> write_jsonl([Document(id="d", text="Hi.")], path)
-    1
-    >>> p = argparse.ArgumentParser(); add_scoring_options(p); add_resampling_options(p)
-    >>> a = p.parse_args(["--layer", "quotes", "--resamples", "5", "--trials", "5"])
-    >>> vars(a).update(gold=str(path), preds=[str(path)] * 2, by=None, per_label=False,
-    ...                confidence=0.95, alpha=0.05)
-    >>> r = compare_streamed(a, scoring_options(a), ["x", "y"], None)
-    >>> r["settings"]["systems"], r["layers"]  # no system predicts quotes: not compared
-    (['x', 'y'], {})
-    """
-    from dateline.columnar import iter_documents
-    from dateline.evaluation.compare import comparison
-    from dateline.evaluation.layers import ScoreOptions, get_layer
-    from dateline.provenance import gold_source
-    from dateline.streaming import score_systems
-
-    options = ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap)
-    source = gold_source(args.gold)
-    corpus_version = None
-    if args.gold.startswith("corpus:"):
-        docs, corpus_version = load_gold(args.gold)
-
-        def gold() -> Any:
-            return docs
-    else:
-        _exists(args.gold)
-
-        def gold() -> Any:
-            return iter_documents(args.gold)
-    for path in args.preds:
-        _exists(path)
-    systems = {name: (path, iter_documents(path))
-               for name, path in zip(names, args.preds, strict=True)}
-    uses: dict[str, Any] = {}
-    scores, foreign, stubs = score_systems(gold, systems, o.layers, options,
-                                           gold_name=args.gold, by=args.by,
-                                           validate=getattr(args, "validate", True), uses=uses)
-    missing: dict[str, dict[str, str]] = {}
-    for name, use in uses.items():  # layers a system does not predict: n/a, as in memory
-        absent = use.unpredicted()
-        missing[name] = {n: absent[get_layer(n).data] for n in scores[name]
-                         if get_layer(n).data in absent}
-        scores[name] = {n: r for n, r in scores[name].items() if n not in missing[name]}
-    for name, path in zip(names, args.preds, strict=True):
-        _warn_foreign(foreign[name], path, args.strict)
-    return comparison(scores, options, gold=stubs, baseline=baseline,  # type: ignore[arg-type]
-                      resamples=args.resamples, trials=args.trials, seed=args.seed,
-                      confidence=args.confidence, alpha=args.alpha, by=args.by,
-                      per_label=args.per_label, corpus_version=corpus_version,
-                      manifest_hash=source.manifest_hash,
-                      protocol=args.protocol or source.protocol, not_predicted=missing,
-                      metrics=getattr(args, "metric", None) or ())

@@ -28,7 +28,7 @@ from dateline.baselines import Extractor, get_extractor
 from dateline.columnar import iter_documents, write_documents
 from dateline.commands.options import add_engine_options, add_validate_option, check_engine
 from dateline.output_checks import output_incidents, refuse_invalid
-from dateline.predicting import predict_documents, predict_shard, prepare
+from dateline.predicting import predict_documents, predict_sharded, prepare
 from dateline.schemas import DatelineError, Document
 from dateline.schemas.fast import to_document
 
@@ -55,7 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         help="a .jsonl/.json/.parquet file of Documents, or a glob of shards")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="output .jsonl (or .parquet) file; a folder for shards (--input with "
-                        "a glob, or --engine dask): one output per input shard, same name")
+                        "a glob, or --engine dask): one output per input shard (for --split, "
+                        "per built file of the split), same name")
     add_settings_option(p)
     add_validate_option(p)
     add_engine_options(p, ("memory", "dask"))
@@ -113,23 +114,21 @@ def _read(source: Iterable[Document]) -> list[Document]:
 
 def _predict_shards(args: argparse.Namespace, extractor: Extractor, settings: dict[str, Any],
                     console: Console) -> int:
-    # One task per input shard, each streamed a batch at a time into OUTDIR/<shard name>.
-    from dateline.engines import make_engine
-    from dateline.shards import expand
+    # One task per input shard (a glob's files, or the split's built files), each streamed a
+    # batch at a time into OUTDIR/<shard name>.
+    if args.split is not None:
+        from dateline.loading import split_files
 
-    shards = expand(args.input)
-    out = Path(args.output)
-    if out.exists() and not out.is_dir():
-        raise DatelineError("not-a-directory", f"{out} is a file; shards are written into a "
-                            "folder", fix="give a folder for -o", exit_code=2)
-    out.mkdir(parents=True, exist_ok=True)
+        shards = [str(f) for f in split_files(args.split)]
+    else:
+        from dateline.shards import expand
+
+        shards = expand(args.input)
     prepare(extractor, console=console, settings=settings)  # trained once, here
-    tasks = [(args.name, settings, s, str(out / Path(s).name)) for s in shards]
-    engine_name = "dask" if args.engine == "dask" else "local"
-    with make_engine(engine_name, args.scheduler, args.workers) as engine:
-        n = sum(engine.map(predict_shard, tasks))
-    console.print(f"{extractor.name}@{extractor.version}: {n} documents in {len(tasks)} "
-                  f"shard(s) -> {out}/")
+    n = predict_sharded(args.name, settings, shards, args.output, engine=args.engine,
+                        scheduler=args.scheduler, workers=args.workers, validate=args.validate)
+    console.print(f"{extractor.name}@{extractor.version}: {n} documents in {len(shards)} "
+                  f"shard(s) -> {args.output}/")
     return 0
 
 
@@ -152,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     settings = parse_settings(args.settings)
     check_engine(args)
     extractor = make_extractor(args.name, settings)
-    if args.input is not None and (args.engine == "dask" or glob.has_magic(args.input)):
+    if args.engine == "dask" or (args.input is not None and glob.has_magic(args.input)):
         return _predict_shards(args, extractor, settings, console)
     if args.split is not None:
         from dateline.loading import documents

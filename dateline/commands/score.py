@@ -26,7 +26,6 @@ from dateline.commands.options import (
     check_engine,
     load_gold,
     load_predictions,
-    score_scaled,
     scoring_options,
 )
 from dateline.evaluation.report import FORMATS, render, score
@@ -49,8 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("score", help="score predictions against gold documents",
                        description="Score predicted Documents against gold Documents, layer by "
                                    "layer, with optimal one-to-one matching.")
-    p.add_argument("gold", metavar="GOLD", help="gold .jsonl/.json file, or corpus:SPLIT")
-    p.add_argument("pred", metavar="PRED", help="predicted .jsonl/.json file")
+    p.add_argument("gold", metavar="GOLD", help="gold .jsonl/.json file, or corpus:SPLIT "
+                   "(--engine stream|dask: also .parquet, or a quoted glob of files)")
+    p.add_argument("pred", metavar="PRED", help="predicted .jsonl/.json file (--engine "
+                   "stream|dask: also .parquet, or a quoted glob of files)")
     add_scoring_options(p)
     add_signature_option(p)
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -88,7 +89,14 @@ def run(args: argparse.Namespace) -> int:
     if args.protocol is not None:
         protocol_part(args.protocol)  # so is a malformed protocol
     if args.engine != "memory":
-        report = score_scaled(args, o)
+        from dateline.evaluation.layers import ScoreOptions
+        from dateline.scaled import score_scaled
+
+        report = score_scaled(args.gold, args.pred, o.layers,
+                              ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap),
+                              engine=args.engine, scheduler=args.scheduler,
+                              workers=args.workers, protocol=args.protocol,
+                              strict=args.strict, validate=args.validate)
     else:
         gold, corpus_version = load_gold(args.gold)
         source = gold_source(args.gold)

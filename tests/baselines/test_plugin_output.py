@@ -91,3 +91,20 @@ def test_benchmark_refuses_invalid_output(sloppy, capsys) -> None:
     assert f"dateline validate {out / 'sloppy.jsonl'}" in err
     assert main(["benchmark", "--extractors", "sloppy", "--output-dir", str(out),
                  "--quiet", "--resamples", "5", "--trials", "5", "--no-validate"]) == 0
+
+
+def test_predict_over_shards_refuses_invalid_output_too(sloppy, capsys) -> None:
+    """Shards (a glob; one task each, here in this process) are checked as they are made:
+    nothing is written for a shard with incidents."""
+    (sloppy / "in").mkdir()
+    write_jsonl([GOLD], sloppy / "in" / "a.jsonl")
+    out = sloppy / "out"
+    assert main(["predict", "sloppy", "--input", str(sloppy / "in" / "*.jsonl"), "-o", str(out),
+                 "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "[invalid-predictions]" in err and "unknown-mention-kind ×2" in err
+    assert "g1 $.entities[0].kind" in err and "--no-validate" in err
+    assert not (out / "a.jsonl").exists()
+    assert main(["predict", "sloppy", "--input", str(sloppy / "in" / "*.jsonl"), "-o", str(out),
+                 "--quiet", "--no-validate"]) == 0
+    assert (out / "a.jsonl").exists()

@@ -179,37 +179,14 @@ def test_dask_gives_the_single_process_report(tmp_path: Path) -> None:
 
 def test_dask_refusals(tmp_path: Path, capsys) -> None:
     gold, pred = _files(tmp_path, n=5)
-    short = tmp_path / "short.jsonl"
-    short.write_text("".join(pred.read_text().splitlines(keepends=True)[:4]))
-    assert main(["score", str(gold), str(short), "--engine", "dask"]) == 2
+    write_jsonl(corpus(2), tmp_path / "gold-2.jsonl")  # two gold files, one predicted
+    assert main(["score", str(tmp_path / "gold*.jsonl"), str(pred), "--engine", "dask"]) == 2
     assert "[shards-differ]" in capsys.readouterr().err
     assert main(["score", str(gold), str(pred), "--engine", "dask", "--scheduler",
                  "tcp://127.0.0.1:9"]) == 2
     assert "[no-scheduler]" in capsys.readouterr().err
     assert main(["score", str(gold), str(pred), "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "[bad-option]" in capsys.readouterr().err
-
-
-def test_predict_over_shards_locally_and_with_dask(tmp_path: Path) -> None:
-    from dateline.schemas import read_jsonl
-
-    gold, _ = _files(tmp_path, n=9)
-    docs = list(read_jsonl(gold))
-    shards = tmp_path / "shards"
-    shards.mkdir()
-    for k in range(3):
-        write_parquet(docs[k::3], shards / f"part-{k}.parquet")
-    write_jsonl(docs, tmp_path / "all.jsonl")
-    assert main(["predict", "quote-marks", "--input", str(tmp_path / "all.jsonl"), "-o",
-                 str(tmp_path / "all-pred.jsonl"), "--quiet"]) == 0
-    whole = {d.id: d for d in read_jsonl(tmp_path / "all-pred.jsonl")}
-    for engine in ("memory", "dask"):
-        out = tmp_path / f"out-{engine}"
-        assert main(["predict", "quote-marks", "--input", str(shards / "*.parquet"), "-o",
-                     str(out), "--engine", engine, "--quiet"]) == 0
-        got = {d.id: to_document(d) for k in range(3)
-               for d in read_parquet(out / f"part-{k}.parquet")}
-        assert got == whole
 
 
 @pytest.mark.parametrize("extra", [[], ["--by", "genre", "--per-label"]])
