@@ -37,8 +37,9 @@ from dateline.evaluation.layers import ScoreOptions, check_layers, score_layers
 from dateline.evaluation.merge import merge_results
 from dateline.evaluation.results import Result
 from dateline.output_checks import read_incidents, refuse_invalid
-from dateline.schemas import CHECKS, DatelineError, Incident, check_document
+from dateline.schemas import CHECKS, DatelineError, Incident
 from dateline.schemas.fast import AnyDocument
+from dateline.schemas.fast_checks import check_fast
 
 __all__ = ["BUFFER", "CHUNK", "paired", "refusing", "score_stream", "score_systems"]
 
@@ -101,7 +102,7 @@ class _Side:
         self.seen.add(doc.id)
         if self.validate:  # levels 1-3 as in memory; refused at the first invalid document
             found = [Incident(i.level, i.check, i.message, self.name, self.position,
-                              i.doc_id or doc.id, i.path) for i in check_document(doc, level=3)]
+                              i.doc_id or doc.id, i.path) for i in check_fast(doc, level=3)]
             if found:
                 refuse_invalid(found, self.name, see=f"`dateline validate {self.name}` lists "
                                "every incident")
