@@ -83,6 +83,8 @@ MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities"
 
 def _kind(tags: Sequence[str]) -> str | None:
     """The most frequent kind among a span's kind tags (None when all are ``O``)."""
+    if len(tags) == 1:  # most mentions are one token long
+        return None if tags[0] == "O" else tags[0][2:]
     counts = Counter(t[2:] for t in tags if t != "O")
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
 
@@ -309,46 +311,84 @@ class CRFTagger:
 
     def extract(self, doc: Document) -> Document:
         """Step 5: tag ``doc``'s sentences and read the spans back."""
-        require_trained(self)
-        toks = tokenize(doc.text)
-        lex = match_tags(normalised_words(toks), self._lexicon, self._heads)
-        tagged = [self._tag(toks, a, b, lex, None) for a, b in toks.sentences]
-        dc = self._doc_tags(toks, [(f, last, t) for sent in tagged
-                                   for m, f, last, t, kind in sent
-                                   if m != "events" and kind == "named"])
-        if dc is not None:
-            # Second pass, only where a name found elsewhere in the document occurs; the
-            # trigger model never saw document features (training gives them no names), so
-            # its first-pass triggers stand.
-            for k, (a, b) in enumerate(toks.sentences):
-                if any(t != "O" for t in dc[a:b]):
-                    tagged[k] = [*self._tag(toks, a, b, lex, dc, events=False),
-                                 *(t for t in tagged[k] if t[0] == "events")]
-        return self._read(doc, toks, [span for sent in tagged for span in sent])
+        return self.extract_batch([doc])[0]
 
-    def _tag(self, toks: Tokens, a: int, b: int, lex: Sequence[str], dc: Sequence[str] | None,
-             events: bool = True) -> list[tuple[str, int, int, str, str | None]]:
-        """``(model, first, last, tag, kind)`` token ranges the models tag in one sentence."""
+    def extract_batch(self, docs: Sequence[Document]) -> list[Document]:
+        """Step 5 for several documents at once: each model tags the sentences of all of them
+        in turn, so its weights stay in the processor's caches (faster than each sentence
+        through every model; the tags are the same)."""
+        require_trained(self)
         import pycrfsuite
 
-        # Convert the features once; every model tags the same item sequence.
-        feats = pycrfsuite.ItemSequence(token_features(toks, a, b, lex, dc, self.features))
+        toks = [tokenize(doc.text) for doc in docs]
+        lex = [match_tags(normalised_words(t), self._lexicon, self._heads) for t in toks]
+        where = [(k, a, b) for k, t in enumerate(toks) for a, b in t.sentences]
+        feats = [pycrfsuite.ItemSequence(token_features(toks[k], a, b, lex[k], None,
+                                                        self.features)) for k, a, b in where]
+        # Without the ``document`` features, nothing reads the kind of a span that an earlier
+        # entity model already tagged (_read keeps the first); with them, the first pass's
+        # kinds of every span choose the document's names.
+        tagged = self._tag(feats, [a for _, a, _ in where], every="document" in self.features)
+        if "document" in self.features:
+            self._second_pass(toks, lex, where, tagged)
+        per_doc: list[list[tuple[str, int, int, str, str | None]]] = [[] for _ in docs]
+        for (k, _, _), sent in zip(where, tagged, strict=True):
+            per_doc[k] += sent
+        return [self._read(doc, t, spans) for doc, t, spans in zip(docs, toks, per_doc,
+                                                                    strict=True)]
+
+    def _second_pass(self, toks: Sequence[Tokens], lex: Sequence[Sequence[str]],
+                     where: Sequence[tuple[int, int, int]],
+                     tagged: list[list[tuple[str, int, int, str, str | None]]]) -> None:
+        """The ``document`` features' second pass, only over the sentences where a name found
+        elsewhere in their document occurs; the trigger model never saw document features
+        (training gives them no names), so its first-pass triggers stand."""
+        import pycrfsuite
+
+        names: list[list[tuple[int, int, str]]] = [[] for _ in toks]
+        for (k, _, _), sent in zip(where, tagged, strict=True):
+            names[k] += [(f, last, t) for m, f, last, t, kind in sent
+                         if m != "events" and kind == "named"]
+        dc = [self._doc_tags(t, spans) for t, spans in zip(toks, names, strict=True)]
+        again = [j for j, (k, a, b) in enumerate(where) if any(t != "O" for t in dc[k][a:b])]
+        feats = [pycrfsuite.ItemSequence(token_features(toks[where[j][0]], where[j][1],
+                                                        where[j][2], lex[where[j][0]],
+                                                        dc[where[j][0]], self.features))
+                 for j in again]
+        for j, sent in zip(again, self._tag(feats, [where[j][1] for j in again],
+                                            events=False), strict=True):
+            tagged[j] = [*sent, *(t for t in tagged[j] if t[0] == "events")]
+
+    def _tag(self, feats: Sequence[Any], starts: Sequence[int], events: bool = True,
+             every: bool = False) -> list[list[tuple[str, int, int, str, str | None]]]:
+        """``(model, first, last, tag, kind)`` token ranges the models tag in each sentence
+        (``feats``: its item sequence; ``starts``: its first token in the document).
+
+        A token range that an earlier entity model tagged too is left out (:meth:`_read`
+        would drop it), unless ``every``: then each model's spans all come, with their kinds.
+        """
         # A fixed model order (outer first): where both entity models tag a span, the first
         # one's label is kept, whether the models were just trained or loaded from disk.
-        out = []
+        out: list[list[tuple[str, int, int, str, str | None]]] = [[] for _ in feats]
+        taken: list[set[tuple[int, int]]] = [set() for _ in feats]
         for model, layer, policy in MODELS:
             if layer == "kinds" or model not in self._taggers or (
                     layer == "entities" and model not in self._use) or (
                     layer == "events" and not events):
                 continue
-            spans = list(bio_spans(self._taggers[model].tag(feats)))
+            tagger = self._taggers[model]
+            found = [list(bio_spans(tagger.tag(x))) for x in feats]
+            if layer == "entities" and not every:
+                for spans, seen in zip(found, taken, strict=True):
+                    spans[:] = [s for s in spans if s[:2] not in seen]
+                    seen.update(s[:2] for s in spans)
             # The kind model runs only where the entity model found a mention.
-            kinds = None
-            if spans and layer == "entities" and f"kinds-{policy}" in self._taggers:
-                kinds = self._taggers[f"kinds-{policy}"].tag(feats)
-            for first, last, tag in spans:
-                kind = _kind(kinds[first:last]) if kinds is not None else None
-                out.append((model, a + first, a + last, tag, kind))
+            kinds = self._taggers.get(f"kinds-{policy}") if layer == "entities" else None
+            for j, spans in enumerate(found):
+                tags = kinds.tag(feats[j]) if kinds is not None and spans else None
+                out[j] += [(model, starts[j] + first, starts[j] + last, tag,
+                            _kind(tags[first:last]) if tags is not None else None)
+                           for first, last, tag in spans]
         return out
 
     def _read(self, doc: Document, toks: Tokens,
