@@ -24,10 +24,11 @@ The pipeline, step by step:
    the train split; choose each model's L2 penalty ``c2``, and whether to use one entity
    model or both together, on the validation split (exact-span F1). A separate kind model
    (7 tags) costs far less than joining kind and label in one tag set (over 70 tags).
-5. Prediction: tag each sentence, read BIO spans back into Mentions (the kind is the kind
-   model's majority over the span's tokens, so every mention can be scored on the core task,
-   named mentions, as the gold is) and Events (the trigger tag carries the ACE type, or
-   ``EVENT`` for untyped triggers). With the ``document`` features,
+5. Prediction: tag each sentence (model by model over a batch of documents:
+   :mod:`.crf_tagging`), read BIO spans back into Mentions (the kind is the kind model's
+   majority over the span's tokens, so every mention can be scored on the core task, named
+   mentions, as the gold is) and Events (the trigger tag carries the ACE type, or ``EVENT``
+   for untyped triggers). With the ``document`` features,
    a first pass finds the names of the document and a second tags the sentences where a name
    found elsewhere in the document occurs.
 
@@ -49,7 +50,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ from dateline.baselines.crf_features import (
     normalised_words,
     token_features,
 )
+from dateline.baselines.crf_tagging import MODELS, Tagged, tag_sentences
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
@@ -73,21 +74,6 @@ SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 UNTYPED = "EVENT"
-
-# (model, layer, policy): two entity models see the nested mentions from both sides; a kind
-# model per entity model tags the mention kinds of the same spans.
-MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities", "inner"),
-          ("kinds-outer", "kinds", "outer"), ("kinds-inner", "kinds", "inner"),
-          ("events", "events", "outer"))
-
-
-def _kind(tags: Sequence[str]) -> str | None:
-    """The most frequent kind among a span's kind tags (None when all are ``O``)."""
-    if len(tags) == 1:  # most mentions are one token long
-        return None if tags[0] == "O" else tags[0][2:]
-    counts = Counter(t[2:] for t in tags if t != "O")
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
-
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
@@ -328,10 +314,11 @@ class CRFTagger:
         # Without the ``document`` features, nothing reads the kind of a span that an earlier
         # entity model already tagged (_read keeps the first); with them, the first pass's
         # kinds of every span choose the document's names.
-        tagged = self._tag(feats, [a for _, a, _ in where], every="document" in self.features)
+        tagged = tag_sentences(self._taggers, self._use, feats, [a for _, a, _ in where],
+                               every="document" in self.features)
         if "document" in self.features:
             self._second_pass(toks, lex, where, tagged)
-        per_doc: list[list[tuple[str, int, int, str, str | None]]] = [[] for _ in docs]
+        per_doc: list[list[Tagged]] = [[] for _ in docs]
         for (k, _, _), sent in zip(where, tagged, strict=True):
             per_doc[k] += sent
         return [self._read(doc, t, spans) for doc, t, spans in zip(docs, toks, per_doc,
@@ -339,7 +326,7 @@ class CRFTagger:
 
     def _second_pass(self, toks: Sequence[Tokens], lex: Sequence[Sequence[str]],
                      where: Sequence[tuple[int, int, int]],
-                     tagged: list[list[tuple[str, int, int, str, str | None]]]) -> None:
+                     tagged: list[list[Tagged]]) -> None:
         """The ``document`` features' second pass, only over the sentences where a name found
         elsewhere in their document occurs; the trigger model never saw document features
         (training gives them no names), so its first-pass triggers stand."""
@@ -350,49 +337,16 @@ class CRFTagger:
             names[k] += [(f, last, t) for m, f, last, t, kind in sent
                          if m != "events" and kind == "named"]
         dc = [self._doc_tags(t, spans) for t, spans in zip(toks, names, strict=True)]
-        again = [j for j, (k, a, b) in enumerate(where) if any(t != "O" for t in dc[k][a:b])]
-        feats = [pycrfsuite.ItemSequence(token_features(toks[where[j][0]], where[j][1],
-                                                        where[j][2], lex[where[j][0]],
-                                                        dc[where[j][0]], self.features))
-                 for j in again]
-        for j, sent in zip(again, self._tag(feats, [where[j][1] for j in again],
-                                            events=False), strict=True):
+        again = [(j, k, a, b) for j, (k, a, b) in enumerate(where)
+                 if any(t != "O" for t in dc[k][a:b])]
+        feats = [pycrfsuite.ItemSequence(token_features(toks[k], a, b, lex[k], dc[k],
+                                                        self.features)) for _, k, a, b in again]
+        second = tag_sentences(self._taggers, self._use, feats, [a for _, _, a, _ in again],
+                               events=False)
+        for (j, _, _, _), sent in zip(again, second, strict=True):
             tagged[j] = [*sent, *(t for t in tagged[j] if t[0] == "events")]
 
-    def _tag(self, feats: Sequence[Any], starts: Sequence[int], events: bool = True,
-             every: bool = False) -> list[list[tuple[str, int, int, str, str | None]]]:
-        """``(model, first, last, tag, kind)`` token ranges the models tag in each sentence
-        (``feats``: its item sequence; ``starts``: its first token in the document).
-
-        A token range that an earlier entity model tagged too is left out (:meth:`_read`
-        would drop it), unless ``every``: then each model's spans all come, with their kinds.
-        """
-        # A fixed model order (outer first): where both entity models tag a span, the first
-        # one's label is kept, whether the models were just trained or loaded from disk.
-        out: list[list[tuple[str, int, int, str, str | None]]] = [[] for _ in feats]
-        taken: list[set[tuple[int, int]]] = [set() for _ in feats]
-        for model, layer, policy in MODELS:
-            if layer == "kinds" or model not in self._taggers or (
-                    layer == "entities" and model not in self._use) or (
-                    layer == "events" and not events):
-                continue
-            tagger = self._taggers[model]
-            found = [list(bio_spans(tagger.tag(x))) for x in feats]
-            if layer == "entities" and not every:
-                for spans, seen in zip(found, taken, strict=True):
-                    spans[:] = [s for s in spans if s[:2] not in seen]
-                    seen.update(s[:2] for s in spans)
-            # The kind model runs only where the entity model found a mention.
-            kinds = self._taggers.get(f"kinds-{policy}") if layer == "entities" else None
-            for j, spans in enumerate(found):
-                tags = kinds.tag(feats[j]) if kinds is not None and spans else None
-                out[j] += [(model, starts[j] + first, starts[j] + last, tag,
-                            _kind(tags[first:last]) if tags is not None else None)
-                           for first, last, tag in spans]
-        return out
-
-    def _read(self, doc: Document, toks: Tokens,
-              tagged: Sequence[tuple[str, int, int, str, str | None]]) -> Document:
+    def _read(self, doc: Document, toks: Tokens, tagged: Sequence[Tagged]) -> Document:
         """Tagged token ranges as Mentions and Events."""
         text = doc.text
         found: dict[str, list[tuple[int, int, str, str | None]]] = {"entities": [],
