@@ -237,3 +237,20 @@ def test_a_span_two_entity_models_tag_keeps_the_first_models_kind() -> None:
     inner_only = tag_sentences(taggers(), ("entities-inner",), sentences, [0, 4], events=False)
     assert inner_only == [[("entities-inner", 0, 2, "PERSON", "named"),
                            ("entities-inner", 3, 4, "LOCATION", "named")], []]
+
+
+def _reference_spans(tags: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    out, start, label = [], None, None
+    for i, t in enumerate([*tags, "O"]):
+        if t == "O" or t.startswith("B-") or (t.startswith("I-") and t[2:] != label):
+            if start is not None and label is not None:
+                out.append((start, i, label))
+            start, label = (i, t[2:]) if t != "O" else (None, None)
+    return out
+
+
+def test_bio_spans_is_the_reference_reading_on_every_short_sequence() -> None:
+    alphabet = ("O", "B-X", "I-X", "B-Y", "I-Y", "X", "B-", "I-", "I-O")
+    for n in range(5):
+        for tags in itertools.product(alphabet, repeat=n):
+            assert list(bio_spans(list(tags))) == _reference_spans(tags), tags
