@@ -63,7 +63,7 @@ from dateline.baselines.crf_features import (
     normalised_words,
     token_features,
 )
-from dateline.baselines.crf_tagging import MODELS, Tagged, tag_sentences
+from dateline.baselines.crf_tagging import CHUNK_TOKENS, MODELS, Tagged, chunks, tag_sentences
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
@@ -301,21 +301,15 @@ class CRFTagger:
 
     def extract_batch(self, docs: Sequence[Document]) -> list[Document]:
         """Step 5 for several documents at once: each model tags the sentences of all of them
-        in turn, so its weights stay in the processor's caches (faster than each sentence
-        through every model; the tags are the same)."""
+        in turn (:mod:`.crf_tagging`), in chunks of at most ``CHUNK_TOKENS`` tokens."""
         require_trained(self)
-        import pycrfsuite
-
         toks = [tokenize(doc.text) for doc in docs]
         lex = [match_tags(normalised_words(t), self._lexicon, self._heads) for t in toks]
         where = [(k, a, b) for k, t in enumerate(toks) for a, b in t.sentences]
-        feats = [pycrfsuite.ItemSequence(token_features(toks[k], a, b, lex[k], None,
-                                                        self.features)) for k, a, b in where]
         # Without the ``document`` features, nothing reads the kind of a span that an earlier
         # entity model already tagged (_read keeps the first); with them, the first pass's
         # kinds of every span choose the document's names.
-        tagged = tag_sentences(self._taggers, self._use, feats, [a for _, a, _ in where],
-                               every="document" in self.features)
+        tagged = self._tag_where(toks, lex, None, where, every="document" in self.features)
         if "document" in self.features:
             self._second_pass(toks, lex, where, tagged)
         per_doc: list[list[Tagged]] = [[] for _ in docs]
@@ -324,26 +318,38 @@ class CRFTagger:
         return [self._read(doc, t, spans) for doc, t, spans in zip(docs, toks, per_doc,
                                                                     strict=True)]
 
+    def _tag_where(self, toks: Sequence[Tokens], lex: Sequence[Sequence[str]],
+                   dc: Sequence[Sequence[str] | None] | None,
+                   where: Sequence[tuple[int, int, int]], *, events: bool = True,
+                   every: bool = False) -> list[list[Tagged]]:
+        """What the models tag in the sentences ``where`` (document, first, last token), a
+        chunk at a time: the features of a chunk are all that is held at once."""
+        import pycrfsuite
+
+        out: list[list[Tagged]] = []
+        for chunk in chunks(where, CHUNK_TOKENS):
+            feats = [pycrfsuite.ItemSequence(token_features(
+                toks[k], a, b, lex[k], None if dc is None else dc[k], self.features))
+                for k, a, b in chunk]
+            out += tag_sentences(self._taggers, self._use, feats, [a for _, a, _ in chunk],
+                                 events=events, every=every)
+        return out
+
     def _second_pass(self, toks: Sequence[Tokens], lex: Sequence[Sequence[str]],
                      where: Sequence[tuple[int, int, int]],
                      tagged: list[list[Tagged]]) -> None:
         """The ``document`` features' second pass, only over the sentences where a name found
         elsewhere in their document occurs; the trigger model never saw document features
         (training gives them no names), so its first-pass triggers stand."""
-        import pycrfsuite
-
         names: list[list[tuple[int, int, str]]] = [[] for _ in toks]
         for (k, _, _), sent in zip(where, tagged, strict=True):
             names[k] += [(f, last, t) for m, f, last, t, kind in sent
                          if m != "events" and kind == "named"]
         dc = [self._doc_tags(t, spans) for t, spans in zip(toks, names, strict=True)]
-        again = [(j, k, a, b) for j, (k, a, b) in enumerate(where)
-                 if any(t != "O" for t in dc[k][a:b])]
-        feats = [pycrfsuite.ItemSequence(token_features(toks[k], a, b, lex[k], dc[k],
-                                                        self.features)) for _, k, a, b in again]
-        second = tag_sentences(self._taggers, self._use, feats, [a for _, _, a, _ in again],
-                               events=False)
-        for (j, _, _, _), sent in zip(again, second, strict=True):
+        again = [j for j, (k, a, b) in enumerate(where)
+                 if any(t != "O" for t in (dc[k] or ())[a:b])]
+        second = self._tag_where(toks, lex, dc, [where[j] for j in again], events=False)
+        for j, sent in zip(again, second, strict=True):
             tagged[j] = [*sent, *(t for t in tagged[j] if t[0] == "events")]
 
     def _read(self, doc: Document, toks: Tokens, tagged: Sequence[Tagged]) -> Document:

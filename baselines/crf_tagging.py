@@ -19,12 +19,16 @@ makes tagging faster and changes no tag (each sentence is tagged on its own eith
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from dateline.baselines.bio import bio_spans
 
-__all__ = ["MODELS", "Tagged", "majority_kind", "tag_sentences"]
+__all__ = ["CHUNK_TOKENS", "MODELS", "Tagged", "chunks", "majority_kind", "tag_sentences"]
+
+# Sentences tagged together: enough for the caches to pay, few enough that the features of a
+# chunk (about a kilobyte a token) stay small however long the documents are.
+CHUNK_TOKENS = 5_000
 
 # (model, layer, policy): two entity models see the nested mentions from both sides; a kind
 # model per entity model tags the mention kinds of the same spans.
@@ -34,6 +38,24 @@ MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities"
 
 # (model, first token, last token + 1, tag, kind): one span a model tagged.
 Tagged = tuple[str, int, int, str, str | None]
+
+
+def chunks(where: Sequence[tuple[int, int, int]], limit: int,
+           ) -> Iterator[Sequence[tuple[int, int, int]]]:
+    """Consecutive runs of ``(document, first, last)`` sentences holding at most ``limit``
+    tokens (a longer sentence is a run of its own).
+
+    >>> list(chunks([(0, 0, 3), (0, 3, 5), (1, 0, 4), (1, 4, 5)], 5))
+    [[(0, 0, 3), (0, 3, 5)], [(1, 0, 4), (1, 4, 5)]]
+    """
+    start, size = 0, 0
+    for i, (_, a, b) in enumerate(where):
+        if size + b - a > limit and i > start:
+            yield where[start:i]
+            start, size = i, 0
+        size += b - a
+    if start < len(where):
+        yield where[start:]
 
 
 def majority_kind(tags: Sequence[str]) -> str | None:

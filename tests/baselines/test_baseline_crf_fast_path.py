@@ -187,7 +187,10 @@ def reference_extract(crf: CRFTagger, doc: Document) -> Document:
 
 
 @pytest.mark.parametrize("groups", [DEFAULT_GROUPS, ALL_GROUPS])
-def test_batched_tagging_predicts_what_each_sentence_through_every_model_does(groups) -> None:
+@pytest.mark.parametrize("chunk", [5_000, 7])  # 7: chunks cut inside documents
+def test_batched_tagging_predicts_what_each_sentence_through_every_model_does(
+        groups, chunk, monkeypatch) -> None:
+    monkeypatch.setattr("dateline.baselines.crf.CHUNK_TOKENS", chunk)
     crf = CRFTagger(features=groups, c2_grid=(0.1,), max_iterations=40)
     crf.train(TRAIN * 4, TRAIN)
     inputs = NEW + [Document(id=f"s{d.id}", text=d.text) for d in TRAIN]
@@ -199,6 +202,17 @@ def test_batched_tagging_predicts_what_each_sentence_through_every_model_does(gr
         want = [reference_extract(crf, d) for d in inputs]
         assert crf.extract_batch(inputs) == want
         assert [crf.extract(d) for d in inputs] == want
+
+
+def test_chunks_keep_every_sentence_once_in_order() -> None:
+    from dateline.baselines.crf_tagging import chunks
+
+    where = [(k, a, a + n) for k, sizes in enumerate([[3, 9, 1], [], [2, 2, 2, 30]])
+             for a, n in zip(itertools.accumulate([0, *sizes]), sizes, strict=False)]
+    for limit in (1, 4, 5, 12, 1000):
+        parts = list(chunks(where, limit))
+        assert [s for part in parts for s in part] == where
+        assert all(len(p) == 1 or sum(b - a for _, a, b in p) <= limit for p in parts)
 
 
 class _Stub:
