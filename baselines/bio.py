@@ -75,9 +75,18 @@ def bio_spans(tags: Sequence[str]) -> Iterator[tuple[int, int, str]]:
     >>> list(bio_spans(["I-X", "I-X", "B-Y", "O"]))
     [(0, 2, 'X'), (2, 3, 'Y')]
     """
-    start, label = None, None
-    for i, t in enumerate([*tags, "O"]):
-        if t == "O" or t.startswith("B-") or (t.startswith("I-") and t[2:] != label):
-            if start is not None and label is not None:
+    if tags.count("O") == len(tags):  # most sentences of most models: nothing tagged
+        return
+    start: int | None = None
+    label = ""
+    for i, t in enumerate(tags):
+        if t == "O":
+            if start is not None:
                 yield start, i, label
-            start, label = (i, t[2:]) if t != "O" else (None, None)
+                start = None
+        elif t.startswith("B-") or (t.startswith("I-") and (start is None or t[2:] != label)):
+            if start is not None:
+                yield start, i, label
+            start, label = i, t[2:]
+    if start is not None:
+        yield start, len(tags), label

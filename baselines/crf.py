@@ -24,10 +24,11 @@ The pipeline, step by step:
    the train split; choose each model's L2 penalty ``c2``, and whether to use one entity
    model or both together, on the validation split (exact-span F1). A separate kind model
    (7 tags) costs far less than joining kind and label in one tag set (over 70 tags).
-5. Prediction: tag each sentence, read BIO spans back into Mentions (the kind is the kind
-   model's majority over the span's tokens, so every mention can be scored on the core task,
-   named mentions, as the gold is) and Events (the trigger tag carries the ACE type, or
-   ``EVENT`` for untyped triggers). With the ``document`` features,
+5. Prediction: tag each sentence (model by model over a batch of documents:
+   :mod:`.crf_tagging`), read BIO spans back into Mentions (the kind is the kind model's
+   majority over the span's tokens, so every mention can be scored on the core task, named
+   mentions, as the gold is) and Events (the trigger tag carries the ACE type, or ``EVENT``
+   for untyped triggers). With the ``document`` features,
    a first pass finds the names of the document and a second tags the sentences where a name
    found elsewhere in the document occurs.
 
@@ -49,7 +50,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ from dateline.baselines.crf_features import (
     normalised_words,
     token_features,
 )
+from dateline.baselines.crf_tagging import CHUNK_TOKENS, MODELS, Tagged, chunks, tag_sentences
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
@@ -73,19 +74,6 @@ SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 UNTYPED = "EVENT"
-
-# (model, layer, policy): two entity models see the nested mentions from both sides; a kind
-# model per entity model tags the mention kinds of the same spans.
-MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities", "inner"),
-          ("kinds-outer", "kinds", "outer"), ("kinds-inner", "kinds", "inner"),
-          ("events", "events", "outer"))
-
-
-def _kind(tags: Sequence[str]) -> str | None:
-    """The most frequent kind among a span's kind tags (None when all are ``O``)."""
-    counts = Counter(t[2:] for t in tags if t != "O")
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
-
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
@@ -309,50 +297,62 @@ class CRFTagger:
 
     def extract(self, doc: Document) -> Document:
         """Step 5: tag ``doc``'s sentences and read the spans back."""
-        require_trained(self)
-        toks = tokenize(doc.text)
-        lex = match_tags(normalised_words(toks), self._lexicon, self._heads)
-        tagged = [self._tag(toks, a, b, lex, None) for a, b in toks.sentences]
-        dc = self._doc_tags(toks, [(f, last, t) for sent in tagged
-                                   for m, f, last, t, kind in sent
-                                   if m != "events" and kind == "named"])
-        if dc is not None:
-            # Second pass, only where a name found elsewhere in the document occurs; the
-            # trigger model never saw document features (training gives them no names), so
-            # its first-pass triggers stand.
-            for k, (a, b) in enumerate(toks.sentences):
-                if any(t != "O" for t in dc[a:b]):
-                    tagged[k] = [*self._tag(toks, a, b, lex, dc, events=False),
-                                 *(t for t in tagged[k] if t[0] == "events")]
-        return self._read(doc, toks, [span for sent in tagged for span in sent])
+        return self.extract_batch([doc])[0]
 
-    def _tag(self, toks: Tokens, a: int, b: int, lex: Sequence[str], dc: Sequence[str] | None,
-             events: bool = True) -> list[tuple[str, int, int, str, str | None]]:
-        """``(model, first, last, tag, kind)`` token ranges the models tag in one sentence."""
+    def extract_batch(self, docs: Sequence[Document]) -> list[Document]:
+        """Step 5 for several documents at once: each model tags the sentences of all of them
+        in turn (:mod:`.crf_tagging`), in chunks of at most ``CHUNK_TOKENS`` tokens."""
+        require_trained(self)
+        toks = [tokenize(doc.text) for doc in docs]
+        lex = [match_tags(normalised_words(t), self._lexicon, self._heads) for t in toks]
+        where = [(k, a, b) for k, t in enumerate(toks) for a, b in t.sentences]
+        # Without the ``document`` features, nothing reads the kind of a span that an earlier
+        # entity model already tagged (_read keeps the first); with them, the first pass's
+        # kinds of every span choose the document's names.
+        tagged = self._tag_where(toks, lex, None, where, every="document" in self.features)
+        if "document" in self.features:
+            self._second_pass(toks, lex, where, tagged)
+        per_doc: list[list[Tagged]] = [[] for _ in docs]
+        for (k, _, _), sent in zip(where, tagged, strict=True):
+            per_doc[k] += sent
+        return [self._read(doc, t, spans) for doc, t, spans in zip(docs, toks, per_doc,
+                                                                    strict=True)]
+
+    def _tag_where(self, toks: Sequence[Tokens], lex: Sequence[Sequence[str]],
+                   dc: Sequence[Sequence[str] | None] | None,
+                   where: Sequence[tuple[int, int, int]], *, events: bool = True,
+                   every: bool = False) -> list[list[Tagged]]:
+        """What the models tag in the sentences ``where`` (document, first, last token), a
+        chunk at a time: the features of a chunk are all that is held at once."""
         import pycrfsuite
 
-        # Convert the features once; every model tags the same item sequence.
-        feats = pycrfsuite.ItemSequence(token_features(toks, a, b, lex, dc, self.features))
-        # A fixed model order (outer first): where both entity models tag a span, the first
-        # one's label is kept, whether the models were just trained or loaded from disk.
-        out = []
-        for model, layer, policy in MODELS:
-            if layer == "kinds" or model not in self._taggers or (
-                    layer == "entities" and model not in self._use) or (
-                    layer == "events" and not events):
-                continue
-            spans = list(bio_spans(self._taggers[model].tag(feats)))
-            # The kind model runs only where the entity model found a mention.
-            kinds = None
-            if spans and layer == "entities" and f"kinds-{policy}" in self._taggers:
-                kinds = self._taggers[f"kinds-{policy}"].tag(feats)
-            for first, last, tag in spans:
-                kind = _kind(kinds[first:last]) if kinds is not None else None
-                out.append((model, a + first, a + last, tag, kind))
+        out: list[list[Tagged]] = []
+        for chunk in chunks(where, CHUNK_TOKENS):
+            feats = [pycrfsuite.ItemSequence(token_features(
+                toks[k], a, b, lex[k], None if dc is None else dc[k], self.features))
+                for k, a, b in chunk]
+            out += tag_sentences(self._taggers, self._use, feats, [a for _, a, _ in chunk],
+                                 events=events, every=every)
         return out
 
-    def _read(self, doc: Document, toks: Tokens,
-              tagged: Sequence[tuple[str, int, int, str, str | None]]) -> Document:
+    def _second_pass(self, toks: Sequence[Tokens], lex: Sequence[Sequence[str]],
+                     where: Sequence[tuple[int, int, int]],
+                     tagged: list[list[Tagged]]) -> None:
+        """The ``document`` features' second pass, only over the sentences where a name found
+        elsewhere in their document occurs; the trigger model never saw document features
+        (training gives them no names), so its first-pass triggers stand."""
+        names: list[list[tuple[int, int, str]]] = [[] for _ in toks]
+        for (k, _, _), sent in zip(where, tagged, strict=True):
+            names[k] += [(f, last, t) for m, f, last, t, kind in sent
+                         if m != "events" and kind == "named"]
+        dc = [self._doc_tags(t, spans) for t, spans in zip(toks, names, strict=True)]
+        again = [j for j, (k, a, b) in enumerate(where)
+                 if any(t != "O" for t in (dc[k] or ())[a:b])]
+        second = self._tag_where(toks, lex, dc, [where[j] for j in again], events=False)
+        for j, sent in zip(again, second, strict=True):
+            tagged[j] = [*sent, *(t for t in tagged[j] if t[0] == "events")]
+
+    def _read(self, doc: Document, toks: Tokens, tagged: Sequence[Tagged]) -> Document:
         """Tagged token ranges as Mentions and Events."""
         text = doc.text
         found: dict[str, list[tuple[int, int, str, str | None]]] = {"entities": [],

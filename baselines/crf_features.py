@@ -91,10 +91,13 @@ def is_caps_sentence(words: Sequence[str]) -> bool:
     >>> is_caps_sentence(["OBAMA", "VISITS", "PARIS"]), is_caps_sentence(["The", "US", "won"])
     (True, False)
     """
-    cased = [w for w in words if any(c.isalpha() for c in w)]
-    if len(cased) < 3:
-        return False
-    return sum(w.isupper() for w in cased) >= 0.8 * len(cased)
+    cased = upper = 0
+    for w in words:
+        # ``isalpha`` answers for most words at once; the rest are looked at letter by letter.
+        if w.isalpha() or any(c.isalpha() for c in w):
+            cased += 1
+            upper += w.isupper()
+    return cased >= 3 and upper >= 0.8 * cased
 
 
 def normalised_words(toks: Tokens) -> list[str]:
@@ -189,6 +192,27 @@ def _static(w: str, lw: str, sh: str, caps: bool, g_word: bool, g_shape: bool,
     return tuple(f)
 
 
+# What one token gives its own features and its neighbours' (the ``context`` group): its
+# own features (``b`` first), ``-1l=``, ``-1sh=``, ``+1l=``, ``+1sh=``, ``-2l=``, ``+2l=``
+# of its lower case and shape, and whether it is a title word.
+_Word = tuple[tuple[str, ...], str, str, str, str, str, str, bool]
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(raw: str, caps: bool, g_word: bool, g_shape: bool, g_affix: bool) -> _Word:
+    """Everything token features need of one word, computed once per distinct word (and
+    sentence case): the features are then put together from these strings, never rebuilt."""
+    lw = raw.lower()
+    sh = shape(_norm(raw, caps))
+    return (("b", *_static(_norm(raw, caps), lw, sh, caps, g_word, g_shape, g_affix)),
+            "-1l=" + lw, "-1sh=" + sh, "+1l=" + lw, "+1sh=" + sh, "-2l=" + lw, "+2l=" + lw,
+            lw in word_lists()["titles"])
+
+
+_POS = ("pos=0", "pos=1", "pos=2")  # 3 * i // n for 0 <= i < n
+_NEXT_LX = {"O": "+1lx=O"}  # "+1lx=" and a gazetteer tag's first letter, by the tag
+
+
 def token_features(toks: Tokens, a: int, b: int, lex: Sequence[str] | None = None,
                    doc: Sequence[str] | None = None,
                    groups: Collection[str] = ALL_GROUPS) -> list[list[str]]:
@@ -202,32 +226,29 @@ def token_features(toks: Tokens, a: int, b: int, lex: Sequence[str] | None = Non
     >>> f[0][:5], f[0][-3:]
     (['b', 'p1=a', 's1=n', 'p2=an', 's2=nn'], ['BOS', 'DOC0', 'pos=0'])
     """
-    wl = word_lists()
-    titles = wl["titles"]
     raw = toks.words[a:b]
     caps = is_caps_sentence(raw)
-    words = [_norm(w, caps) for w in raw]
-    lower = [w.lower() for w in raw]
-    shapes = [shape(w) for w in words]
-    n = len(words)
     g_word, g_shape, g_affix = "word" in groups, "shape" in groups, "affix" in groups
     g_ctx, g_pos = "context" in groups, "position" in groups
     g_lex = "gazetteer" in groups and lex is not None
     g_doc = "document" in groups and doc is not None
+    info = [_word(w, caps, g_word, g_shape, g_affix) for w in raw]
+    n = len(info)
     out: list[list[str]] = []
     for i in range(n):
-        f = ["b", *_static(words[i], lower[i], shapes[i], caps, g_word, g_shape, g_affix)]
+        f = list(info[i][0])
         if g_ctx:
             if i > 0:
-                f += ["-1l=" + lower[i - 1], "-1sh=" + shapes[i - 1]]
-                if lower[i - 1] in titles:
+                before = info[i - 1]
+                f += before[1:3]
+                if before[7]:
                     f.append("-1title")
             if i + 1 < n:
-                f += ["+1l=" + lower[i + 1], "+1sh=" + shapes[i + 1]]
+                f += info[i + 1][3:5]
             if i > 1:
-                f.append("-2l=" + lower[i - 2])
+                f.append(info[i - 2][5])
             if i + 2 < n:
-                f.append("+2l=" + lower[i + 2])
+                f.append(info[i + 2][6])
         if g_pos:
             if i == 0:
                 f.append("BOS")
@@ -235,11 +256,15 @@ def token_features(toks: Tokens, a: int, b: int, lex: Sequence[str] | None = Non
                     f.append("DOC0")
             if i + 1 == n:
                 f.append("EOS")
-            f.append(f"pos={3 * i // n}")
+            f.append(_POS[3 * i // n])
         if g_lex and lex is not None:
             f.append("lx=" + lex[a + i])
             if i + 1 < n:
-                f.append("+1lx=" + lex[a + i + 1][:1])
+                tag = lex[a + i + 1]
+                nxt = _NEXT_LX.get(tag)
+                if nxt is None:
+                    nxt = _NEXT_LX[tag] = "+1lx=" + tag[:1]
+                f.append(nxt)
         if g_doc and doc is not None and doc[a + i] != "O":
             f.append("dc=" + doc[a + i])
         out.append(f)

@@ -1,0 +1,111 @@
+"""The ``crf`` tagger's prediction step: the trained models tag item sequences, model by model.
+
+Each model tags all the sentences of a batch in turn, rather than each sentence going through
+every model: a model's weights then stay in the processor's caches while it works, which
+makes tagging faster and changes no tag (each sentence is tagged on its own either way).
+
+>>> import pathlib, tempfile, pycrfsuite
+>>> trainer = pycrfsuite.Trainer(verbose=False)
+>>> trainer.append([["w=Ann"], ["w=met"], ["w=Bob"]], ["B-PERSON", "O", "B-PERSON"])
+>>> path = str(pathlib.Path(tempfile.mkdtemp()) / "m.crfsuite")
+>>> trainer.train(path)
+>>> tagger = pycrfsuite.Tagger()
+>>> _ = tagger.open(path)
+>>> feats = [pycrfsuite.ItemSequence([["w=Bob"], ["w=met"]])]
+>>> tag_sentences({"entities-outer": tagger}, ("entities-outer",), feats, [10])
+[[('entities-outer', 10, 11, 'PERSON', None)]]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any
+
+from dateline.baselines.bio import bio_spans
+
+__all__ = ["CHUNK_TOKENS", "MODELS", "Tagged", "chunks", "majority_kind", "tag_sentences"]
+
+# Sentences tagged together: enough for the caches to pay, few enough that the features of a
+# chunk (about a kilobyte a token) stay small however long the documents are.
+CHUNK_TOKENS = 5_000
+
+# (model, layer, policy): two entity models see the nested mentions from both sides; a kind
+# model per entity model tags the mention kinds of the same spans.
+MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities", "inner"),
+          ("kinds-outer", "kinds", "outer"), ("kinds-inner", "kinds", "inner"),
+          ("events", "events", "outer"))
+
+# (model, first token, last token + 1, tag, kind): one span a model tagged.
+Tagged = tuple[str, int, int, str, str | None]
+
+
+def chunks(where: Sequence[tuple[int, int, int]], limit: int,
+           ) -> Iterator[Sequence[tuple[int, int, int]]]:
+    """Consecutive runs of ``(document, first, last)`` sentences holding at most ``limit``
+    tokens (a longer sentence is a run of its own).
+
+    >>> list(chunks([(0, 0, 3), (0, 3, 5), (1, 0, 4), (1, 4, 5)], 5))
+    [[(0, 0, 3), (0, 3, 5)], [(1, 0, 4), (1, 4, 5)]]
+    """
+    start, size = 0, 0
+    for i, (_, a, b) in enumerate(where):
+        if size + b - a > limit and i > start:
+            yield where[start:i]
+            start, size = i, 0
+        size += b - a
+    if start < len(where):
+        yield where[start:]
+
+
+def majority_kind(tags: Sequence[str]) -> str | None:
+    """The most frequent kind among a span's kind tags (None when all are ``O``; a tie goes
+    to the alphabetically first kind).
+
+    >>> majority_kind(["B-named", "I-nominal", "I-named"]), majority_kind(["O"])
+    ('named', None)
+    """
+    if len(tags) == 1:  # most mentions are one token long
+        return None if tags[0] == "O" else tags[0][2:]
+    counts = Counter(t[2:] for t in tags if t != "O")
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
+
+
+def tag_sentences(taggers: Mapping[str, Any], use: Collection[str], feats: Sequence[Any],
+                  starts: Sequence[int], *, events: bool = True, every: bool = False,
+                  ) -> list[list[Tagged]]:
+    """The spans the models tag in each sentence, in :data:`MODELS` order.
+
+    ``taggers``: the open CRFsuite taggers by model name; ``use``: the entity models to use;
+    ``feats``: one item sequence per sentence; ``starts``: each sentence's first token in its
+    document. The kind model of an entity model (``kinds-outer`` beside ``entities-outer``)
+    runs only on sentences where the entity model found a span, and gives each span the
+    majority of its tokens' kinds. A token range that an earlier entity model tagged too is
+    left out (the first one's label and kind are kept), unless ``every``: then each model's
+    spans all come, with their kinds. ``events``: also run the trigger model.
+
+    >>> tag_sentences({}, (), [], [])
+    []
+    """
+    # A fixed model order (outer first): where both entity models tag a span, the first
+    # one's label is kept, whether the models were just trained or loaded from disk.
+    out: list[list[Tagged]] = [[] for _ in feats]
+    taken: list[set[tuple[int, int]]] = [set() for _ in feats]
+    for model, layer, policy in MODELS:
+        if layer == "kinds" or model not in taggers or (
+                layer == "entities" and model not in use) or (layer == "events" and not events):
+            continue
+        tagger = taggers[model]
+        found = [list(bio_spans(tagger.tag(x))) for x in feats]
+        if layer == "entities" and not every:
+            for spans, seen in zip(found, taken, strict=True):
+                spans[:] = [s for s in spans if s[:2] not in seen]
+                seen.update(s[:2] for s in spans)
+        # The kind model runs only where the entity model found a mention.
+        kinds = taggers.get(f"kinds-{policy}") if layer == "entities" else None
+        for j, spans in enumerate(found):
+            tags = kinds.tag(feats[j]) if kinds is not None and spans else None
+            out[j] += [(model, starts[j] + first, starts[j] + last, tag,
+                        majority_kind(tags[first:last]) if tags is not None else None)
+                       for first, last, tag in spans]
+    return out
