@@ -73,6 +73,7 @@ SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 UNTYPED = "EVENT"
+PARTIAL = ("all", "mentions", "none")
 
 # (model, layer, policy): two entity models see the nested mentions from both sides; a kind
 # model per entity model tags the mention kinds of the same spans.
@@ -92,7 +93,9 @@ class CRFTagger:
 
     Settings: ``c1`` (L1 penalty), ``c2_grid`` (L2 penalties tried on validation),
     ``max_iterations`` (L-BFGS), ``events`` (also tag event triggers), ``features`` (the
-    feature groups of :mod:`.crf_features`), ``kinds`` (also predict mention kinds).
+    feature groups of :mod:`.crf_features`), ``kinds`` (also predict mention kinds),
+    ``partial`` (what an entity layer of ``partial`` coverage trains: ``all`` its annotated
+    regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -110,13 +113,19 @@ class CRFTagger:
 
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
-                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True) -> None:
+                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True,
+                 partial: str = "all") -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
         self.events = events
         self.features = check_groups(features)
         self.kinds = kinds
+        if partial not in PARTIAL:
+            raise DatelineError("bad-setting", f"extractor 'crf': unknown partial {partial!r}",
+                                fix=f"use one of {', '.join(PARTIAL)}, e.g. --set partial=none",
+                                exit_code=2)
+        self.partial = partial
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
@@ -144,6 +153,9 @@ class CRFTagger:
             if info.status not in ("gold", "draft") or (
                     layer == "kinds" and "kind" in info.not_annotated):
                 continue
+            partial = layer == "entities" and info.coverage == "partial"
+            if partial and self.partial == "none":
+                continue
             regions = None if info.regions is None else [(r.start, r.end)
                                                            for r in info.regions]
             if layer == "events":
@@ -163,7 +175,8 @@ class CRFTagger:
                      if m.kind == "named"] if layer != "events" else []
             dc = self._doc_tags(toks, bio_spans(bio_tags(toks, named)))
             for a, b in toks.sentences:
-                if in_regions(regions, toks.starts[a], toks.ends[b - 1]):
+                if in_regions(regions, toks.starts[a], toks.ends[b - 1]) and not (
+                        partial and self.partial == "mentions" and set(tags[a:b]) == {"O"}):
                     yield token_features(toks, a, b, lex, dc, self.features), tags[a:b]
 
     def _doc_tags(self, toks: Tokens, spans: Iterable[tuple[int, int, str]]) -> list[str] | None:
@@ -277,6 +290,7 @@ class CRFTagger:
         settings = {"extractor": self.name, "version": self.version, "c1": self.c1,
                     "models": sorted(self._files), "entity_models": list(self._use),
                     "features": list(self.features), "kinds": self.kinds,
+                    "partial": self.partial,
                     "labels": {k: list(v) for k, v in self._labels.items()}}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
@@ -300,6 +314,7 @@ class CRFTagger:
             self._use = tuple(settings["entity_models"])
             self.features = check_groups(settings["features"])
             self.kinds = bool(settings["kinds"])
+            self.partial = str(settings.get("partial", "all"))
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
                                 f"{directory}: {exc}",

@@ -35,6 +35,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
+from dateline.baselines.crf_lexicons import GROUPS as LEXICON_GROUPS
+from dateline.baselines.crf_lexicons import external_features
 from dateline.baselines.lexicon import heads_of, match_tags
 from dateline.baselines.mentions import word_lists
 from dateline.baselines.text import Tokens
@@ -43,11 +45,12 @@ from dateline.schemas import DatelineError
 __all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "check_groups", "document_tags", "is_caps_sentence",
            "normalised_words", "shape", "token_features"]
 
-ALL_GROUPS = ("word", "shape", "affix", "context", "position", "gazetteer", "document")
+ALL_GROUPS = ("word", "shape", "affix", "context", "position", "gazetteer", "document",
+              *LEXICON_GROUPS)
 # The default: every group but ``document``, which on validation was a wash (+0.007 strict F1
 # on all mentions, -0.008 on the core task) and costs a second tagging pass, without which the
 # tagger meets its speed target (docs/baselines.md).
-DEFAULT_GROUPS = tuple(g for g in ALL_GROUPS if g != "document")
+DEFAULT_GROUPS = tuple(g for g in ALL_GROUPS if g != "document" and g not in LEXICON_GROUPS)
 
 
 def check_groups(groups: Sequence[str]) -> tuple[str, ...]:
@@ -214,6 +217,7 @@ def token_features(toks: Tokens, a: int, b: int, lex: Sequence[str] | None = Non
     g_ctx, g_pos = "context" in groups, "position" in groups
     g_lex = "gazetteer" in groups and lex is not None
     g_doc = "document" in groups and doc is not None
+    ext = external_features(words, groups) if any(g in groups for g in LEXICON_GROUPS) else None
     out: list[list[str]] = []
     for i in range(n):
         f = ["b", *_static(words[i], lower[i], shapes[i], caps, g_word, g_shape, g_affix)]
@@ -242,5 +246,7 @@ def token_features(toks: Tokens, a: int, b: int, lex: Sequence[str] | None = Non
                 f.append("+1lx=" + lex[a + i + 1][:1])
         if g_doc and doc is not None and doc[a + i] != "O":
             f.append("dc=" + doc[a + i])
+        if ext is not None:
+            f += ext[i]
         out.append(f)
     return out
