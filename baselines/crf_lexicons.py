@@ -14,7 +14,7 @@ ship (nothing is downloaded at run time; each list is loaded once, on first use)
   as a BIO tag of the place type (``pl=B-COUNTRY``, ``pl=I-CITY``...), matched with the
   capitalisation of the text.
 - ``orgwords``: the word, or one of the next two, is a capitalised organisation word of a
-  short list written here (corporate suffixes such as ``Inc``, heads such as ``Ministry``, ``University``):
+  short list written here (corporate suffixes such as ``Inc``, heads such as ``Ministry``):
   ``org``, ``+1org``, ``+2org``.
 
 >>> external_features(["Mary", "Smith", "visited", "New", "York", "."], ("names",))[:2]
@@ -39,14 +39,15 @@ GROUPS = ("frequency", "names", "places", "orgwords")
 
 # Words that end or head organisation names (lower case; the crf's own gazetteer and context
 # features learn more from the train split, this list reaches names the train split lacks).
-ORG_WORDS = frozenset("""
-inc inc. corp corp. corporation co co. ltd ltd. llc plc ag gmbh sa s.a. nv bv group holdings
-company companies bank bancorp airlines airways motors industries systems technologies
-association federation union league council committee commission ministry department agency
-bureau office authority board institute university college school academy foundation
-society party army navy police court parliament senate congress assembly church club team
-network press times post news journal
-""".split())
+_ORG_LINES = (
+    "inc inc. corp corp. corporation co co. ltd ltd. llc plc ag gmbh sa s.a. nv bv group",
+    "holdings company companies bank bancorp airlines airways motors industries systems",
+    "technologies association federation union league council committee commission ministry",
+    "department agency bureau office authority board institute university college school",
+    "academy foundation society party army navy police court parliament senate congress",
+    "assembly church club team network press times post news journal",
+)
+ORG_WORDS = frozenset(w for line in _ORG_LINES for w in line.split())
 
 
 @lru_cache(maxsize=1)
