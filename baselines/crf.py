@@ -17,7 +17,8 @@ The pipeline, step by step:
 3. Training: convert gold mentions (and triggers) to BIO tags on tokens (:mod:`.bio`).
    Overlapping mentions cannot all be tags, so named mentions are kept first, then longer
    ones. Sentences outside a layer's annotated regions are left out, so unannotated text does
-   not teach "no entity".
+   not teach "no entity"; of an entity layer of ``partial`` coverage only the sentences that
+   hold one of its mentions train (``partial`` setting, chosen by cross-validation).
 4. Train two entity models (one keeps the outer of nested mentions, one the inner), beside
    each a kind model that tags the same spans with their mention kind (``B-named``,
    ``I-pronoun``...; trained on documents whose gold gives kinds), and one trigger model on
@@ -108,13 +109,13 @@ class CRFTagger:
     """
 
     name = "crf"
-    version = "0.3.0"
+    version = "0.4.0"
     layers = ("entities", "events")
 
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
                  features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True,
-                 partial: str = "all") -> None:
+                 partial: str = "mentions") -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
@@ -314,7 +315,7 @@ class CRFTagger:
             self._use = tuple(settings["entity_models"])
             self.features = check_groups(settings["features"])
             self.kinds = bool(settings["kinds"])
-            self.partial = str(settings.get("partial", "all"))
+            self.partial = str(settings["partial"])
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
                                 f"{directory}: {exc}",

@@ -12,7 +12,8 @@ groups added (``default+names+places``) and/or dropped (``all-document-affix``),
 0.2 feature set: word, shape, context, gazetteer, no kinds), or a ``+``-joined list of groups
 (``word+shape``). ``:nokind`` appended (``all:nokind``) trains without the kind models;
 ``:partial=none`` (or ``=mentions``) sets the crf's ``partial`` setting (what entity layers of
-partial coverage train). Every configuration trains with one L2 penalty (``--c2``, default 0.1)
+partial coverage train; without it ``all``, as the ablation of 0.4 ran, whatever the crf's
+default). Every configuration trains with one L2 penalty (``--c2``, default 0.1)
 and no event model, so the table compares features alone.
 
 Printed: a Markdown table with strict F1 on all entity mentions, on the core task
