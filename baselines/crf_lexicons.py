@@ -138,36 +138,43 @@ def external_features(words: Sequence[str], groups: Collection[str]) -> list[lis
     [['zf=7', 'czf=7'], ['zf=r', 'czf=r'], ['zf=6']]
     """
     n = len(words)
-    out: list[list[str]] = [[] for _ in range(n)]
-    lower = [w.lower() for w in words]
-    if "frequency" in groups:
-        for i, lw in enumerate(lower):
-            zf = frequency_bucket(lw)
-            out[i].append("zf=" + zf)
-            if words[i][:1].isupper():
-                out[i].append("czf=" + zf)
-    if "names" in groups:
-        fns, lns = first_names(), last_names()
-        is_fn = [words[i][:1].isupper() and lower[i] in fns for i in range(n)]
-        for i in range(n):
-            if is_fn[i]:
-                out[i].append("fn")
-            if words[i][:1].isupper() and lower[i] in lns:
-                out[i].append("ln")
-            if i > 0 and is_fn[i - 1]:
-                out[i].append("-1fn")
+    g_freq, g_names = "frequency" in groups, "names" in groups
+    g_org = "orgwords" in groups
+    info = [_word(w) for w in words]
+    places: list[str] | None = None
     if "places" in groups:
         table, heads = place_table()
-        for i, tag in enumerate(match_tags(words, table, heads)):
-            if tag != "O":
-                out[i].append("pl=" + tag)
-    if "orgwords" in groups:
-        org = [words[i][:1].isupper() and lower[i] in ORG_WORDS for i in range(n)]
-        for i in range(n):
-            if org[i]:
-                out[i].append("org")
-            if i + 1 < n and org[i + 1]:
-                out[i].append("+1org")
-            if i + 2 < n and org[i + 2]:
-                out[i].append("+2org")
+        if any(w in heads for w in words):
+            places = match_tags(words, table, heads)
+    out: list[list[str]] = []
+    for i in range(n):
+        freq, name, _, _ = info[i]
+        f = list(freq) if g_freq else []
+        if g_names:
+            f += name
+            if i > 0 and info[i - 1][2]:
+                f.append("-1fn")
+        if places is not None and places[i] != "O":
+            f.append("pl=" + places[i])
+        if g_org:
+            if info[i][3]:
+                f.append("org")
+            if i + 1 < n and info[i + 1][3]:
+                f.append("+1org")
+            if i + 2 < n and info[i + 2][3]:
+                f.append("+2org")
+        out.append(f)
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(w: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
+    """One word's own features (cached: most words repeat): its frequency features, its name
+    features, whether it is a first name, whether it is an organisation word."""
+    lw = w.lower()
+    cap = w[:1].isupper()
+    zf = frequency_bucket(lw)
+    freq = ("zf=" + zf, "czf=" + zf) if cap else ("zf=" + zf,)
+    fn = cap and lw in first_names()
+    name = (*(("fn",) if fn else ()), *(("ln",) if cap and lw in last_names() else ()))
+    return freq, name, fn, cap and lw in ORG_WORDS
