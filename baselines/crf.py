@@ -64,6 +64,7 @@ from dateline.baselines.crf_features import (
     normalised_words,
     token_features,
 )
+from dateline.baselines.crf_lexicons import preload
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
@@ -316,6 +317,7 @@ class CRFTagger:
             self.features = check_groups(settings["features"])
             self.kinds = bool(settings["kinds"])
             self.partial = str(settings["partial"])
+            preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
                                 f"{directory}: {exc}",

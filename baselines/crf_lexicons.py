@@ -33,7 +33,7 @@ from importlib import resources
 from dateline.baselines.lexicon import heads_of, match_tags
 
 __all__ = ["GROUPS", "ORG_WORDS", "external_features", "first_names", "frequency_bucket",
-           "last_names", "place_table"]
+           "last_names", "place_table", "preload"]
 
 GROUPS = ("frequency", "names", "places", "orgwords")
 
@@ -126,6 +126,21 @@ def place_table() -> tuple[dict[str, str], dict[str, int]]:
             if key and key[0].isupper():
                 table.setdefault(key, label)
     return table, heads_of(table)
+
+
+def preload(groups: Collection[str]) -> int:
+    """Load the lists of the external groups among ``groups`` now (as a model is loaded),
+    rather than on the first word tagged; the number of groups loaded.
+
+    >>> preload(("word", "names"))
+    1
+    """
+    loaders = {"frequency": _frequencies, "names": lambda: (first_names(), last_names()),
+               "places": place_table}
+    for g in groups:
+        if g in loaders:
+            loaders[g]()
+    return sum(g in loaders for g in groups)
 
 
 def external_features(words: Sequence[str], groups: Collection[str]) -> list[list[str]]:
