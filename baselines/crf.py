@@ -13,7 +13,9 @@ The pipeline, step by step:
    shape and capitalisation, prefixes and suffixes, the neighbouring words, the position in
    the sentence, a gazetteer of the train split's mention strings, jackknifed over five folds
    during training so the model learns how far such a match can be trusted on unseen text,
-   and document-level consistency, off by default).
+   external lexicons from installed packages' data (:mod:`.crf_lexicons`: word frequency,
+   census names, places, organisation words), and document-level consistency, off by
+   default).
 3. Training: convert gold mentions (and triggers) to BIO tags on tokens (:mod:`.bio`).
    Overlapping mentions cannot all be tags, so named mentions are kept first, then longer
    ones. Sentences outside a layer's annotated regions are left out, so unannotated text does
