@@ -13,9 +13,8 @@ The pipeline, step by step:
    shape and capitalisation, prefixes and suffixes, the neighbouring words, the position in
    the sentence, a gazetteer of the train split's mention strings, jackknifed over five folds
    during training so the model learns how far such a match can be trusted on unseen text,
-   external lexicons from installed packages' data (:mod:`.crf_lexicons`: word frequency,
-   census names, places, organisation words), and document-level consistency, off by
-   default).
+   external lexicons from packages' data (:mod:`.crf_lexicons`), and document consistency,
+   off by default).
 3. Training: convert gold mentions (and triggers) to BIO tags on tokens (:mod:`.bio`).
    Overlapping mentions cannot all be tags, so named mentions are kept first, then longer
    ones. Sentences outside a layer's annotated regions are left out, so unannotated text does
@@ -127,8 +126,7 @@ class CRFTagger:
         self.kinds = kinds
         if partial not in PARTIAL:
             raise DatelineError("bad-setting", f"extractor 'crf': unknown partial {partial!r}",
-                                fix=f"use one of {', '.join(PARTIAL)}, e.g. --set partial=none",
-                                exit_code=2)
+                                fix=f"use one of {', '.join(PARTIAL)}", exit_code=2)
         self.partial = partial
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
@@ -157,8 +155,8 @@ class CRFTagger:
             if info.status not in ("gold", "draft") or (
                     layer == "kinds" and "kind" in info.not_annotated):
                 continue
-            partial = layer == "entities" and info.coverage == "partial"
-            if partial and self.partial == "none":
+            if (partial := layer == "entities" and info.coverage == "partial") and (
+                    self.partial == "none"):
                 continue
             regions = None if info.regions is None else [(r.start, r.end)
                                                            for r in info.regions]
