@@ -13,11 +13,13 @@ The pipeline, step by step:
    shape and capitalisation, prefixes and suffixes, the neighbouring words, the position in
    the sentence, a gazetteer of the train split's mention strings, jackknifed over five folds
    during training so the model learns how far such a match can be trusted on unseen text,
-   and document-level consistency, off by default).
+   external lexicons from packages' data (:mod:`.crf_lexicons`), and document consistency,
+   off by default).
 3. Training: convert gold mentions (and triggers) to BIO tags on tokens (:mod:`.bio`).
    Overlapping mentions cannot all be tags, so named mentions are kept first, then longer
    ones. Sentences outside a layer's annotated regions are left out, so unannotated text does
-   not teach "no entity".
+   not teach "no entity"; of an entity layer of ``partial`` coverage only the sentences that
+   hold one of its mentions train (``partial`` setting, chosen by cross-validation).
 4. Train two entity models (one keeps the outer of nested mentions, one the inner), beside
    each a kind model that tags the same spans with their mention kind (``B-named``,
    ``I-pronoun``...; trained on documents whose gold gives kinds), and one trigger model on
@@ -63,6 +65,7 @@ from dateline.baselines.crf_features import (
     normalised_words,
     token_features,
 )
+from dateline.baselines.crf_lexicons import preload
 from dateline.baselines.crf_tagging import CHUNK_TOKENS, MODELS, Tagged, chunks, tag_sentences
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
@@ -74,13 +77,16 @@ SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 UNTYPED = "EVENT"
+PARTIAL = ("all", "mentions", "none")
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
 
     Settings: ``c1`` (L1 penalty), ``c2_grid`` (L2 penalties tried on validation),
     ``max_iterations`` (L-BFGS), ``events`` (also tag event triggers), ``features`` (the
-    feature groups of :mod:`.crf_features`), ``kinds`` (also predict mention kinds).
+    feature groups of :mod:`.crf_features`), ``kinds`` (also predict mention kinds),
+    ``partial`` (what an entity layer of ``partial`` coverage trains: ``all`` its annotated
+    regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -93,18 +99,23 @@ class CRFTagger:
     """
 
     name = "crf"
-    version = "0.3.0"
+    version = "0.4.0"
     layers = ("entities", "events")
 
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
-                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True) -> None:
+                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True,
+                 partial: str = "mentions") -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
         self.events = events
         self.features = check_groups(features)
         self.kinds = kinds
+        if partial not in PARTIAL:
+            raise DatelineError("bad-setting", f"extractor 'crf': unknown partial {partial!r}",
+                                fix=f"use one of {', '.join(PARTIAL)}", exit_code=2)
+        self.partial = partial
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
@@ -132,6 +143,9 @@ class CRFTagger:
             if info.status not in ("gold", "draft") or (
                     layer == "kinds" and "kind" in info.not_annotated):
                 continue
+            if (partial := layer == "entities" and info.coverage == "partial") and (
+                    self.partial == "none"):
+                continue
             regions = None if info.regions is None else [(r.start, r.end)
                                                            for r in info.regions]
             if layer == "events":
@@ -151,7 +165,8 @@ class CRFTagger:
                      if m.kind == "named"] if layer != "events" else []
             dc = self._doc_tags(toks, bio_spans(bio_tags(toks, named)))
             for a, b in toks.sentences:
-                if in_regions(regions, toks.starts[a], toks.ends[b - 1]):
+                if in_regions(regions, toks.starts[a], toks.ends[b - 1]) and not (
+                        partial and self.partial == "mentions" and set(tags[a:b]) == {"O"}):
                     yield token_features(toks, a, b, lex, dc, self.features), tags[a:b]
 
     def _doc_tags(self, toks: Tokens, spans: Iterable[tuple[int, int, str]]) -> list[str] | None:
@@ -265,6 +280,7 @@ class CRFTagger:
         settings = {"extractor": self.name, "version": self.version, "c1": self.c1,
                     "models": sorted(self._files), "entity_models": list(self._use),
                     "features": list(self.features), "kinds": self.kinds,
+                    "partial": self.partial,
                     "labels": {k: list(v) for k, v in self._labels.items()}}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
@@ -288,6 +304,8 @@ class CRFTagger:
             self._use = tuple(settings["entity_models"])
             self.features = check_groups(settings["features"])
             self.kinds = bool(settings["kinds"])
+            self.partial = str(settings["partial"])
+            preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
                                 f"{directory}: {exc}",

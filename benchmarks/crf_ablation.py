@@ -7,10 +7,13 @@ Run by hand (not part of the test suite; each configuration trains the two entit
     .venv/bin/python benchmarks/crf_ablation.py --cv 4           # 4 folds over train + validation
     .venv/bin/python benchmarks/crf_ablation.py --configs all,-document
 
-A configuration is ``all`` (every group), ``all`` minus groups (``-document``, ``-affix``),
-``old`` (the 0.2 feature set: word, shape, context, gazetteer, no kinds), or a ``+``-joined
-list of groups (``word+shape``). ``nokind`` appended (``all,nokind``) trains without the kind
-joined to the label. Every configuration trains with one L2 penalty (``--c2``, default 0.1)
+A configuration is ``all`` (every group) or ``default`` (the default groups), either with
+groups added (``default+names+places``) and/or dropped (``all-document-affix``), ``old`` (the
+0.2 feature set: word, shape, context, gazetteer, no kinds), or a ``+``-joined list of groups
+(``word+shape``). ``:nokind`` appended (``all:nokind``) trains without the kind models;
+``:partial=none`` (or ``=mentions``) sets the crf's ``partial`` setting (what entity layers of
+partial coverage train; without it ``all``, as the ablation of 0.4 ran, whatever the crf's
+default). Every configuration trains with one L2 penalty (``--c2``, default 0.1)
 and no event model, so the table compares features alone.
 
 Printed: a Markdown table with strict F1 on all entity mentions, on the core task
@@ -30,7 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 from dateline.baselines.crf import CRFTagger
-from dateline.baselines.crf_features import ALL_GROUPS
+from dateline.baselines.crf_features import ALL_GROUPS, DEFAULT_GROUPS
 from dateline.baselines.text import tokenize
 from dateline.evaluation import score_entities
 from dateline.schemas import Document, inventory
@@ -38,36 +41,43 @@ from dateline.schemas import Document, inventory
 OLD = ("word", "shape", "context", "gazetteer")
 
 
-def parse_config(spec: str) -> tuple[tuple[str, ...], bool]:
-    """``(groups, kinds)`` of a configuration name (see the module docstring).
+def parse_config(spec: str) -> tuple[tuple[str, ...], bool, str]:
+    """``(groups, kinds, partial)`` of a configuration name (see the module docstring).
 
     >>> parse_config("all-document-affix")[0] == tuple(g for g in ALL_GROUPS
     ...                                                if g not in ("document", "affix"))
     True
     >>> parse_config("old"), parse_config("word+shape:nokind")
-    ((('word', 'shape', 'context', 'gazetteer'), False), (('word', 'shape'), False))
+    ((('word', 'shape', 'context', 'gazetteer'), False, 'all'), (('word', 'shape'), False, 'all'))
+    >>> parse_config("default+names:partial=none")[1:], parse_config("default+names")[0][-1]
+    ((True, 'none'), 'names')
     """
-    name, _, flag = spec.partition(":")
-    kinds = flag != "nokind"
+    name, *flags = spec.split(":")
+    kinds = "nokind" not in flags
+    partial = next((f.split("=", 1)[1] for f in flags if f.startswith("partial=")), "all")
     if name == "old":
-        return OLD, False
-    if name.startswith("all"):
-        drop = set(name[3:].split("-")) - {""}
-        return tuple(g for g in ALL_GROUPS if g not in drop), kinds
-    return tuple(name.split("+")), kinds
+        return OLD, False, partial
+    for base, groups in (("all", ALL_GROUPS), ("default", DEFAULT_GROUPS)):
+        if name.startswith(base):
+            rest = name[len(base):]
+            add = [g for g in rest.split("-")[0].split("+") if g]
+            drop = {g for part in rest.split("-")[1:] for g in part.split("+")[:1] if g}
+            return tuple(g for g in (*groups, *add) if g not in drop), kinds, partial
+    return tuple(name.split("+")), kinds, partial
 
 
 def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
         c2: float) -> dict[str, float]:
     """Train one configuration on each (train, validation, held-out) triple; score the pooled
     held-out predictions."""
-    groups, kinds = parse_config(spec)
+    groups, kinds, partial = parse_config(spec)
     gold: list[Document] = []
     pred: list[Document] = []
     train_s = tag_s = 0.0
     tokens = 0
     for train, validation, held_out in splits:
-        crf = CRFTagger(events=False, c2_grid=(c2,), features=groups, kinds=kinds)
+        crf = CRFTagger(events=False, c2_grid=(c2,), features=groups, kinds=kinds,
+                        partial=partial)
         started = time.perf_counter()
         crf.train(train, validation)
         train_s += time.perf_counter() - started

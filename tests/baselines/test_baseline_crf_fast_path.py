@@ -19,6 +19,8 @@ from dateline.baselines.crf_features import (
     shape,
     token_features,
 )
+from dateline.baselines.crf_lexicons import GROUPS as LEXICON_GROUPS
+from dateline.baselines.crf_lexicons import external_features
 from dateline.baselines.crf_tagging import MODELS
 from dateline.baselines.lexicon import match_tags
 from dateline.baselines.mentions import word_lists
@@ -48,6 +50,8 @@ def reference_features(toks: Tokens, a: int, b: int, lex: list[str] | None,
     lower = [w.lower() for w in raw]
     shapes = [shape(w) for w in words]
     n = len(words)
+    # the external lexicons' features (their own module and tests), appended last
+    ext = external_features(words, groups) if set(groups) & set(LEXICON_GROUPS) else None
     out = []
     for i, (w, lw) in enumerate(zip(words, lower, strict=True)):
         f = ["b"]
@@ -81,6 +85,8 @@ def reference_features(toks: Tokens, a: int, b: int, lex: list[str] | None,
                 f.append("+1lx=" + lex[a + i + 1][:1])
         if "document" in groups and doc is not None and doc[a + i] != "O":
             f.append("dc=" + doc[a + i])
+        if ext is not None:
+            f += ext[i]
         out.append(f)
     return out
 
