@@ -24,6 +24,7 @@ import itertools
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dateline.evaluation.inputs import LayerUse
@@ -192,10 +193,16 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
         pred_files = _files(pred)
         if len(files) != len(pred_files):
             score_shards(files, pred_files, 1)  # refused before a cluster is started
-        with make_engine("dask", scheduler, workers) as cluster:
-            shards = score_shards(files, pred_files, 4 * cluster.slots)  # all of its workers
-            results, foreign, use = score_sharded(cluster, shards, layers, options,
-                                                  validate=validate, check_gold=check_gold)
+        with ThreadPoolExecutor(1) as pool:
+            # the files' line offsets are read while the cluster starts (line_starts keeps
+            # them for the shards cut below)
+            early = pool.submit(score_shards, files, pred_files, 1)
+            with make_engine("dask", scheduler, workers) as cluster:
+                early.result()
+                shards = score_shards(files, pred_files, 4 * cluster.slots)  # every worker
+                results, foreign, use = score_sharded(cluster, shards, layers, options,
+                                                      validate=validate,
+                                                      check_gold=check_gold)
     else:
         raise DatelineError("bad-option", f"--engine {engine!r} is not stream or dask",
                             fix="use --engine stream or --engine dask", exit_code=2)

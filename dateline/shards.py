@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import glob
 import itertools
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -109,6 +110,8 @@ class ShardPair:
 
 def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
     """Byte offsets of the starts of the lines of a file, and its size last (read in blocks).
+    The last few files' offsets are kept (by path, size and modification time), so they can
+    be found while a cluster starts and used once it runs.
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
@@ -116,6 +119,11 @@ def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
     >>> line_starts(str(p)).tolist()
     [0, 3, 6, 7]
     """
+    st = os.stat(path)
+    key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+    known = _STARTS.get(key)
+    if known is not None and block == 1 << 24:
+        return known
     out = [np.zeros(1, dtype=np.int64)]
     offset = 0
     with open(path, "rb") as f:
@@ -126,7 +134,14 @@ def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
     starts = np.concatenate(out)
     if starts[-1] != offset:  # no newline at the end: the last line ends at the size
         starts = np.append(starts, offset)
+    if offset == st.st_size:  # unchanged while it was read
+        while len(_STARTS) >= 4:
+            _STARTS.pop(next(iter(_STARTS)))
+        _STARTS[key] = starts
     return starts
+
+
+_STARTS: dict[tuple[str, int, int], np.ndarray] = {}
 
 
 def expand(spec: str) -> list[str]:
