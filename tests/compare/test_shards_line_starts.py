@@ -1,0 +1,39 @@
+"""The line offsets that --engine dask cuts a JSONL file by: exact for any block size, and
+never stale when the file changes (they are kept by path, size and modification time)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dateline import shards
+from dateline.shards import line_starts
+
+
+@pytest.mark.parametrize("data", [b"", b"a", b"a\n", b"ab\ncd\ne", b"\n\n\nxyz\n" * 7])
+def test_offsets_are_the_line_starts_for_any_block_size(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(data)
+    expected = [0, *(i + 1 for i, b in enumerate(data) if b == 10)]
+    if expected[-1] != len(data):
+        expected.append(len(data))
+    for block in (1, 2, 3, 5, 1 << 24):
+        shards._STARTS.clear()  # read the file with this block size, not from the cache
+        assert line_starts(str(path), block=block).tolist() == expected
+
+
+def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b"a\nb\n")
+    assert line_starts(str(path)).tolist() == [0, 2, 4]
+    path.write_bytes(b"aa\nbb\ncc\n")
+    os.utime(path, ns=(1, 1))  # a new size and modification time
+    assert line_starts(str(path)).tolist() == [0, 3, 6, 9]
+    path.write_bytes(b"ab\ncd\nef\n")  # the same size: the modification time tells
+    os.utime(path, ns=(2, 2))
+    assert line_starts(str(path)).tolist() == [0, 3, 6, 9]
+    path.write_bytes(b"abcdefgh\n")
+    os.utime(path, ns=(3, 3))
+    assert line_starts(str(path)).tolist() == [0, 9]
