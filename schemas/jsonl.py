@@ -37,6 +37,7 @@ __all__ = [
     "dumps",
     "duplicate_key",
     "iter_records",
+    "lines",
     "parse_document",
     "raise_first",
     "read_documents",
@@ -246,6 +247,25 @@ def iter_records(path: str | os.PathLike[str], *,
     if Path(path).suffix == ".json":
         yield from _iter_json_file(name, max_line_bytes, parse)
         return
+    for lineno, chunk in lines(path, max_line_bytes=max_line_bytes):
+        yield chunk if isinstance(chunk, Record) else _decode_and_parse(chunk, name, lineno,
+                                                                        parse)
+
+
+def lines(path: str | os.PathLike[str], *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+          ) -> Iterator[tuple[int | None, bytes | Record]]:
+    """The lines of a ``.jsonl`` file as ``(number, bytes)`` (a first line's byte-order mark
+    left out, the newline kept), with a :class:`Record` of its incident in place of the bytes
+    of a line longer than ``max_line_bytes`` (and for an empty file): the reading part of
+    :func:`iter_records`, for a caller that parses lines its own way first.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> _ = path.write_bytes(b'\\xef\\xbb\\xbf{"id": "a"}\\n{}')
+    >>> list(lines(path))
+    [(1, b'{"id": "a"}\\n'), (2, b'{}')]
+    """
+    name = str(path)
     # A 1 MiB buffer: with the default 8 KiB, readline refills every few lines (half the
     # time of reading a file of 20,000 documents).
     with open(path, "rb", buffering=1 << 20) as f:
@@ -257,23 +277,24 @@ def iter_records(path: str | os.PathLike[str], *,
             lineno += 1
             if lineno == 1 and chunk.startswith(_BOM):
                 chunk = chunk[len(_BOM):]
-            if len(chunk.rstrip(b"\r\n")) > max_line_bytes:
+            if len(chunk) > max_line_bytes and len(chunk.rstrip(b"\r\n")) > max_line_bytes:
                 size = len(chunk)
                 while not chunk.endswith(b"\n"):
                     chunk = f.readline(1 << 20)
                     if not chunk:
                         break
                     size += len(chunk)
-                yield _incident(
+                yield lineno, _incident(
                     "line-too-long",
                     f"line is {size:,} bytes, over the limit of {max_line_bytes:,}; split the "
                     "document, or raise the limit (--max-line-bytes) if it is meant to be this big",
                     name, lineno)
                 continue
-            yield _decode_and_parse(chunk, name, lineno, parse)
+            yield lineno, chunk
         if lineno == 0:
-            yield _incident("empty-file", "the file holds no document; remove it or add documents",
-                            name, None)
+            yield None, _incident("empty-file",
+                                  "the file holds no document; remove it or add documents",
+                                  name, None)
 
 
 def _decode_and_parse(chunk: bytes, name: str, lineno: int | None, parse: Parser) -> Record:

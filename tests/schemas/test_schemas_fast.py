@@ -209,3 +209,55 @@ def test_key_counts_are_not_fooled() -> None:
         _same(raw)
     assert parse_fast(variants[-1]).doc is not None
     assert [i.check for i in parse_fast(variants[0]).incidents] == ["duplicate-key"]
+
+
+_GOOD = b'{"id": "a", "text": "Hi."}'
+BYTE_LINES = [
+    b"\xef\xbb\xbf" + _GOOD + b"\n",  # a byte-order mark
+    _GOOD + b"\r\n" + _GOOD.replace(b'"a"', b'"b"') + b"\r\n",  # CRLF
+    _GOOD + b"\n\n",  # a blank line
+    _GOOD + b"\n \t\n",  # a line of spaces
+    b'{"id": "a", "text": "H\xffi."}\n',  # a bad byte inside a string
+    b'{"id": "a", "text": "H\xed\xa0\x80i."}\n',  # an encoded surrogate
+    b'{"id": "a", "text": "H\xc0\x80i."}\n',  # an overlong form
+    b'{"id": "a", "text": "H\\ud800i."}\n',  # a lone surrogate escape
+    b'{"id": "a", "text": "Hi."}\xff\n',  # a bad byte after the object
+    b'{"id": "a", "text": "' + b"x" * 200 + b'"}\n',  # longer than the limit below
+    b"",  # an empty file
+]
+
+
+@pytest.mark.parametrize("data", BYTE_LINES)
+def test_read_fast_reads_bytes_as_read_jsonl(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(data)
+    try:
+        want = list(read_jsonl(path, max_line_bytes=100))
+    except DatelineError as exc:
+        with pytest.raises(DatelineError) as err:
+            list(read_fast(path, max_line_bytes=100))
+        assert str(err.value) == str(exc)
+    else:
+        assert [to_document(d) for d in read_fast(path, max_line_bytes=100)] == want
+
+
+def test_read_fast_names_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(DatelineError) as err:
+        list(read_fast(tmp_path))
+    with pytest.raises(DatelineError) as want:
+        list(read_jsonl(tmp_path))
+    assert str(err.value) == str(want.value) and err.value.code == "is-a-directory"
+
+
+def test_colons_inside_strings_keep_the_fast_path() -> None:
+    """One count settles a line with no colon inside a string; one with colons (a URL, a time)
+    is settled by the second count, without the pydantic path."""
+    for title in (None, "10:30: news"):
+        doc = m.Document(id="d", text="At 10:30: rain.", meta=m.Meta(title=title,
+                                                                      url="https://x.org/a"))
+        line = dumps(doc)
+        assert _fast_path_taken(line)
+        _same(line)
+    quoted = dumps(m.Document(id="d", text="x", meta=m.Meta(title='a "b": c')))
+    assert not _fast_path_taken(quoted)  # a '":' inside a string: the exact check decides
+    _same(quoted)
