@@ -331,8 +331,8 @@ def sharing(texts: Mapping[str, str] | None = None) -> Callable[[AnyDocument], A
     ``layers`` (most documents of a file have the same), item ids and labels (``m1``,
     ``PERSON``, ... in every document). With ``texts`` (id -> text, e.g. of the gold
     documents), a document whose text is equal to its entry's takes that string, so gold and
-    predictions hold one copy. The values set are equal to those they replace, so nothing can tell a shared value from a copy;
-    a pydantic Document is returned as it is.
+    predictions hold one copy. The values set are equal to those they replace, so nothing can
+    tell a shared value from a copy; a pydantic Document is returned as it is.
 
     >>> a, b = (parse_fast('{"id": "%s", "text": "Hi."}' % i).doc for i in "ab")
     >>> share = sharing({"a": "Hi."})
