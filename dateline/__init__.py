@@ -52,9 +52,9 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import version
+        from dateline.schemas.version import __version__
 
-        value: Any = version("dateline")
+        value: Any = __version__
     elif name in _LAZY:
         import importlib
 

@@ -26,12 +26,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from dateline.schemas import DatelineError, Document, Incident, check_document, dumps
+from dateline.schemas import DatelineError, Incident, check_document, dumps
 from dateline.schemas.fast_checks import check_fast
 from dateline.schemas.jsonl import parse_document
 from dateline.schemas.labels import inventory
 from dateline.schemas.validate import validate_paths
+
+if TYPE_CHECKING:  # annotations only: scoring reads the fast structs, without pydantic
+    from dateline.schemas.model import Document
 
 __all__ = ["LEVEL", "SHOWN", "file_incidents", "output_incidents", "read_incidents",
            "refuse_invalid", "summary"]
@@ -48,6 +52,8 @@ def output_incidents(docs: Iterable[Document], source: str) -> list[Incident]:
     >>> output_incidents([Document(id="d", text="Hi.")], "quote-marks")
     []
     """
+    from dateline.schemas.model import Document  # an extractor's output: the model itself
+
     out: list[Incident] = []
     for k, doc in enumerate(docs, start=1):
         if not isinstance(doc, Document):

@@ -51,8 +51,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -72,7 +71,10 @@ from dateline.evaluation.results import MetricFunction, Result
 from dateline.evaluation.signature import comparison_signature, protocol_part
 from dateline.evaluation.tables import check_metric_patterns
 from dateline.schemas.errors import DatelineError
-from dateline.schemas.model import Document, Meta
+from dateline.schemas.version import __version__
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document
 
 __all__ = [
     "DEFAULT_SEED",
@@ -329,7 +331,7 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
         ``significant``; and ``power``, the MDD of the headline metrics) and, with ``by``,
         ``slices`` (slice value -> ``layers``).
 
-    >>> from dateline.schemas import LayerInfo, Layers
+    >>> from dateline.schemas import Document, LayerInfo, Layers
     >>> d = [Document(id="d", text="x")]
     >>> r = compare_systems(d, {"a": d, "b": d}, layers=("quotes",), resamples=10, trials=10)
     >>> r["settings"]["layers"], r["layers"]  # neither system predicts quotes
@@ -347,10 +349,13 @@ def compare_systems(gold: Sequence[Document], systems: Mapping[str, Sequence[Doc
     """
     names = check_layers(layers if layers is not None else layer_names())
     protocol_part(protocol)  # a bad protocol fails before anything is scored
-    if by is not None and by not in Meta.model_fields:
-        raise DatelineError("unknown-meta-field", f"--by {by!r} is not a document metadata "
-                            "field", fix=f"use one of {', '.join(Meta.model_fields)}",
-                            exit_code=2)
+    if by is not None:
+        from dateline.schemas.model import Meta  # the model: only when --by asks for a field
+
+        if by not in Meta.model_fields:
+            raise DatelineError("unknown-meta-field", f"--by {by!r} is not a document "
+                                "metadata field", fix=f"use one of {', '.join(Meta.model_fields)}",
+                                exit_code=2)
     gold = list(gold)
     options = ScoreOptions.of(statuses, labels, kinds, overlap)
     scores, missing = {}, {}
@@ -395,7 +400,7 @@ def comparison(scores: Mapping[str, Mapping[str, Result]], options: ScoreOptions
                             metrics=metrics)
     scored = list(dict.fromkeys(k for per in scores.values() for k in per))
     settings = {"layers": scored, **options.to_dict(), **result["settings"]}
-    out = {"scorer": {"name": "dateline.evaluation", "version": version("dateline")},
+    out = {"scorer": {"name": "dateline.evaluation", "version": __version__},
            "corpus_version": corpus_version, "signature": None, "settings": settings,
            **{k: v for k, v in result.items() if k != "settings"}}
     out["signature"] = comparison_signature(out, manifest_hash=manifest_hash,

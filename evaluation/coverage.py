@@ -24,9 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dateline.schemas.model import LayerInfo
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import LayerInfo
+
 
 __all__ = ["FULL_SCOPE", "Scope", "skip_reason"]
 
@@ -80,6 +82,7 @@ FULL_SCOPE = Scope()
 def skip_reason(info: LayerInfo, statuses: Sequence[str]) -> str | None:
     """Why a document's gold layer is not scored (``absent`` or its status), or None.
 
+    >>> from dateline.schemas import LayerInfo
     >>> skip_reason(LayerInfo(status="silver"), ("gold",)), skip_reason(LayerInfo(), ("gold",))
     ('silver', 'absent')
     """

@@ -59,7 +59,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline.evaluation.counts import DocCounts, coverage_blocks, paused_gc
 from dateline.evaluation.coverage import FULL_SCOPE, Scope, skip_reason
@@ -74,7 +74,9 @@ from dateline.evaluation.entity_tally import tally
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Item, Overlap
 from dateline.schemas.errors import DatelineError
-from dateline.schemas.model import Document, Mention
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document, Mention
 
 __all__ = [
     "CLASSES",
@@ -165,6 +167,7 @@ def entity_items(doc: Document, *, labels: frozenset[str] | None = None,
     outside ``kinds`` and kept when their kind is null. ``labels`` filters both sides. With
     ``ids=False`` the ids list is left empty (the scorer reads ids only for error analysis).
 
+    >>> from dateline.schemas import Document, Mention
     >>> d = Document(id="d", text="Ann and she", entities=(
     ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON", kind="named"),
     ...     Mention(id="m2", start=8, end=11, text="she", label="PERSON", kind="pronoun")))
@@ -219,6 +222,7 @@ def score_entities(gold: Sequence[Document], pred: Sequence[Document], *,
     --------
     >>> from dateline.schemas import LayerInfo, Layers
     >>> layers = Layers(entities=LayerInfo(status="gold", labels=("PERSON",)))
+    >>> from dateline.schemas import Document, Mention
     >>> g = Document(id="d", text="Ann met Bo in May.", layers=layers, entities=(
     ...     Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),
     ...     Mention(id="m2", start=8, end=10, text="Bo", label="PERSON")))

@@ -7,13 +7,15 @@ is scored once; records, intervals and plots all read those results.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline.evaluation.entities import EntityScores
 from dateline.evaluation.errors import records_of, summarise
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap
 from dateline.schemas.io import atomic_write, atomic_write_text, make_dirs
-from dateline.schemas.model import Document
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document
 
 __all__ = ["write_error_report"]
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline.evaluation.coverage import Scope, skip_reason
 from dateline.evaluation.entities import EntityScores, ItemOutcome
@@ -51,7 +51,9 @@ from dateline.evaluation.events import match_triggers, typed_documents
 from dateline.evaluation.inputs import pair_documents
 from dateline.evaluation.matching import ANY_OVERLAP, Overlap, match_items
 from dateline.evaluation.results import Result
-from dateline.schemas.model import Document, Quote
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document, Quote
 
 __all__ = ["BOUNDARY_ERRORS", "OUTCOMES", "boundary_error", "entity_records", "error_records",
            "event_records", "quote_records", "records_of", "summarise"]
@@ -108,7 +110,7 @@ def entity_records(gold: Sequence[Document], pred: Sequence[Document], options: 
     must have been scored with ``keep_items``).
 
     >>> from dateline.evaluation.entities import score_entities
-    >>> from dateline.schemas import LayerInfo, Layers, Mention
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
     >>> g = Document(id="d", text="Bo", layers=Layers(entities=LayerInfo(status="gold")),
     ...              entities=(Mention(id="m", start=0, end=2, text="Bo", label="PERSON"),))
     >>> p = g.model_copy(update={"entities": ()})
@@ -146,7 +148,7 @@ def event_records(gold: Sequence[Document], pred: Sequence[Document], options: A
     """The records of the event layer (triggers paired on any overlap, see the module doc).
 
     >>> from dateline.evaluation.layers import ScoreOptions
-    >>> from dateline.schemas import Event, LayerInfo, Layers, Span
+    >>> from dateline.schemas import Document, Event, LayerInfo, Layers, Span
     >>> g = Document(id="d", text="It fell.", layers=Layers(events=LayerInfo(status="gold")),
     ...              events=(Event(id="e", trigger=Span(start=3, end=7, text="fell")),))
     >>> p = g.model_copy(update={"events": (
@@ -230,7 +232,7 @@ def quote_records(gold: Sequence[Document], pred: Sequence[Document], options: A
     """The records of the quote layer (quotes paired on any shared character).
 
     >>> from dateline.evaluation.layers import ScoreOptions
-    >>> from dateline.schemas import LayerInfo, Layers, Span
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Quote, Span
     >>> g = Document(id="d", text='"Hi," he said.', layers=Layers(quotes=LayerInfo(status="gold")))
     >>> p = g.model_copy(update={"quotes": (
     ...     Quote(id="q", content=(Span(start=1, end=3, text="Hi"),), kind="direct"),)})
@@ -297,6 +299,7 @@ def error_records(gold: Sequence[Document], pred: Sequence[Document], *,
         ``pred`` (``id``, ``start``, ``end``, ``label``, ``text``; quotes add ``spans``,
         ``speaker`` and ``cue``, and the record ``speaker_outcome``).
 
+    >>> from dateline.schemas import Document
     >>> error_records([Document(id="d", text="x")], [Document(id="d", text="x")])  # all absent
     []
     """

@@ -68,7 +68,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -86,7 +86,9 @@ from dateline.evaluation.matching import (
 )
 from dateline.evaluation.results import LayerScores, count_fields
 from dateline.schemas.errors import DatelineError
-from dateline.schemas.model import Document, Event
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document, Event
 
 __all__ = ["EVENT_METRICS", "match_triggers", "score_events", "typed_documents"]
 
@@ -193,7 +195,7 @@ def match_triggers(gd: Document, pd: Document, g_trig: list[Item], p_trig: list[
     then by their content (see the module doc). ``g_trig``/``p_trig``: the documents' trigger
     items ``(start, end, type or None)``, in event order.
 
-    >>> from dateline.schemas import Argument, Span
+    >>> from dateline.schemas import Argument, Document, Event, Span
     >>> def doc(*roles):
     ...     return Document(id="d", text="hit", events=tuple(
     ...         Event(id=f"e{k}", trigger=Span(start=0, end=3, text="hit"), arguments=(
@@ -237,6 +239,7 @@ def typed_documents(gold: Sequence[Document], statuses: Sequence[str]) -> dict[s
 
     >>> from dateline.schemas import Layers, LayerInfo, Span
     >>> layers = Layers(events=LayerInfo(status="gold"))
+    >>> from dateline.schemas import Document, Event
     >>> a = Document(id="a", text="hit", layers=layers, events=(Event(
     ...     id="e", trigger=Span(start=0, end=3, text="hit"), type="Conflict.Attack"),))
     >>> typed_documents([a, Document(id="b", text="", layers=layers)], ("gold",))
@@ -267,7 +270,7 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document], *,
     LayerScores
         Metrics named in :data:`EVENT_METRICS`, per-document counts, settings.
 
-    >>> from dateline.schemas import LayerInfo, Layers
+    >>> from dateline.schemas import Document, LayerInfo, Layers
     >>> d = Document(id="d", text="x", layers=Layers(events=LayerInfo(status="silver")))
     >>> score_events([d], [d]).skipped, score_events([d], [d], statuses=("silver",)).skipped
     ({'silver': 1}, {})

@@ -18,11 +18,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from dateline.schemas.checks import check_document
 from dateline.schemas.errors import DatelineError, contrast, first_difference
 from dateline.schemas.labels import inventory
-from dateline.schemas.model import LAYERS, Document
+from dateline.schemas.names import LAYERS
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document
 
 __all__ = ["LayerUse", "check_spans", "first_difference", "foreign_labels", "pair_documents",
            "unpredicted_layers"]
@@ -59,6 +63,7 @@ def pair_documents(gold: Iterable[Document],
         ``duplicate-document-id``, ``document-ids-differ`` (names the ids missing on each
         side) or ``document-text-differs`` (names the document and the first differing offset).
 
+    >>> from dateline.schemas import Document
     >>> pair_documents([Document(id="a", text="x")], [Document(id="b", text="x")])
     Traceback (most recent call last):
     ...
@@ -101,7 +106,7 @@ def check_spans(docs: Sequence[Document], source: str, *, first: int = 1) -> Non
     file would count a misplaced prediction as spurious, or a gold item whose offsets do not
     match its text as found.
 
-    >>> from dateline.schemas import Mention
+    >>> from dateline.schemas import Document, Mention
     >>> ok = Document(id="d", text="Ann", entities=(
     ...     Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
     >>> check_spans([ok], "pred.jsonl")
@@ -148,7 +153,7 @@ def foreign_labels(docs: Iterable[Document]) -> Counter[str]:
     """Entity labels, event types and quote kinds of ``docs`` that are not in the label
     inventory, with how often each occurs (the scorers count them as labels of their own).
 
-    >>> from dateline.schemas import Mention
+    >>> from dateline.schemas import Document, Mention
     >>> d = Document(id="d", text="Ann", entities=(
     ...     Mention(id="m", start=0, end=3, text="Ann", label="PER"),))
     >>> foreign_labels([d])
@@ -173,6 +178,7 @@ def unpredicted_layers(docs: Sequence[Document]) -> dict[str, str]:
 
     >>> from dateline.schemas import LayerInfo, Layers
     >>> silver = LayerInfo(status="silver", source="quotes-rules@1", coverage="partial")
+    >>> from dateline.schemas import Document
     >>> d = Document(id="d", text="x", layers=Layers(entities=silver,
     ...                                              quotes=LayerInfo(status="silver")))
     >>> unpredicted_layers([d])
@@ -193,6 +199,7 @@ class LayerUse:
 
     >>> from dateline.schemas import LayerInfo, Layers
     >>> use = LayerUse()
+    >>> from dateline.schemas import Document
     >>> use.add(Document(id="d", text="x", layers=Layers(quotes=LayerInfo(status="silver"))))
     >>> use.unpredicted()
     {'entities': 'not predicted (absent in every document)', 'events': 'not predicted \
@@ -218,6 +225,7 @@ class LayerUse:
         """Add what ``other`` saw (another shard of the same predictions).
 
         >>> a, b = LayerUse(), LayerUse()
+        >>> from dateline.schemas import Document
         >>> b.add(Document(id="d", text="x", entities=()))
         >>> a.update(b); a.seen, sorted(a.unpredicted())
         (True, ['entities', 'events', 'quotes'])

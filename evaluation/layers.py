@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline.evaluation.entities import EntityScores, score_entities
 from dateline.evaluation.errors import entity_records, event_records, quote_records
@@ -37,7 +37,10 @@ from dateline.evaluation.matching import ANY_OVERLAP, Overlap
 from dateline.evaluation.quotes import score_quotes
 from dateline.evaluation.results import LayerScores, Result
 from dateline.schemas.errors import DatelineError
-from dateline.schemas.model import LAYERS, Document
+from dateline.schemas.names import LAYERS
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document
 
 __all__ = [
     "Column",
@@ -90,9 +93,10 @@ class ScoreOptions:
                 "overlap": self.overlap.to_dict()}
 
 
-Scorer = Callable[[Sequence[Document], Sequence[Document], ScoreOptions], Result]
+# "Document" quoted: these aliases are built at run time, and the model is not imported
+Scorer = Callable[[Sequence["Document"], Sequence["Document"], ScoreOptions], Result]
 # (gold, pred, options, the layer's result) -> error-analysis records
-Records = Callable[[Sequence[Document], Sequence[Document], ScoreOptions, Result],
+Records = Callable[[Sequence["Document"], Sequence["Document"], ScoreOptions, Result],
                    Iterable[dict[str, Any]]]
 
 
@@ -266,7 +270,7 @@ def score_layers(gold: Sequence[Document], pred: Sequence[Document],
                  options: ScoreOptions | None = None) -> dict[str, Result]:
     """Score every requested layer (default: all registered ones) once.
 
-    >>> from dateline.schemas import LayerInfo, Layers, Mention
+    >>> from dateline.schemas import Document, LayerInfo, Layers, Mention
     >>> g = Document(id="d", text="Ann", layers=Layers(entities=LayerInfo(status="gold")),
     ...              entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
     >>> r = score_layers([g], [g], ("entities",))

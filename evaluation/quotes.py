@@ -78,7 +78,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -89,7 +89,9 @@ from dateline.evaluation.matching import ANY_OVERLAP, Edge, Overlap, match_items
 from dateline.evaluation.results import LayerScores, count_fields
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.labels import inventory
-from dateline.schemas.model import Document, Quote, Span
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document, Quote, Span
 
 __all__ = ["QUOTE_METRICS", "TOKEN_PATTERN", "score_quotes", "token_spans"]
 
@@ -233,7 +235,7 @@ def score_quotes(gold: Sequence[Document], pred: Sequence[Document], *,
     LayerScores
         Metrics named in :data:`QUOTE_METRICS`, per-document counts, settings.
 
-    >>> from dateline.schemas import LayerInfo, Layers
+    >>> from dateline.schemas import Document, LayerInfo, Layers
     >>> d = Document(id="d", text="x", layers=Layers(quotes=LayerInfo(status="gold")))
     >>> score_quotes([d], [d]).metric("quote")["counts"]
     {'tp': 0, 'pred': 0, 'gold': 0}

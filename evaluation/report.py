@@ -22,8 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline.evaluation.inputs import unpredicted_layers
 from dateline.evaluation.layers import (
@@ -37,7 +36,10 @@ from dateline.evaluation.matching import ANY_OVERLAP, Overlap
 from dateline.evaluation.results import Result
 from dateline.evaluation.signature import format_signature, protocol_part, signature_fields
 from dateline.schemas.errors import DatelineError
-from dateline.schemas.model import Document
+from dateline.schemas.version import __version__
+
+if TYPE_CHECKING:  # annotations only (the fast path's structs are read the same way)
+    from dateline.schemas.model import Document
 
 __all__ = ["FORMATS", "SCORER", "render", "report", "rows", "score", "to_csv", "to_latex",
            "to_markdown"]
@@ -100,10 +102,10 @@ def report(results: dict[str, Result], *, statuses: Sequence[str] = ("gold",),
     settings = {"layers": list(results), "statuses": list(statuses)}
     opts = (options or ScoreOptions.of(statuses)).to_dict()
     sig = format_signature(signature_fields(
-        {**opts, **settings}, version=version("dateline"), corpus_version=corpus_version,
+        {**opts, **settings}, version=__version__, corpus_version=corpus_version,
         manifest_hash=manifest_hash, protocol=protocol))
     return {
-        "scorer": {"name": SCORER, "version": version("dateline")},
+        "scorer": {"name": SCORER, "version": __version__},
         "corpus_version": corpus_version,
         "signature": sig,
         "settings": settings,

@@ -8,26 +8,62 @@ This package imports nothing else of dateline's; everything else imports it.
 []
 """
 
-from dateline.schemas.checks import CHECKS, check_collection, check_document
-from dateline.schemas.errors import DatelineError, Incident
-from dateline.schemas.io import atomic_write, atomic_write_text
-from dateline.schemas.jsonl import dumps, iter_records, read_documents, read_jsonl, write_jsonl
-from dateline.schemas.labels import Inventory, inventory
-from dateline.schemas.model import (
-    LAYERS,
-    Argument,
-    Document,
-    Event,
-    LayerInfo,
-    Layers,
-    Mention,
-    Meta,
-    Quote,
-    Region,
-    Span,
-)
-from dateline.schemas.standoff import from_standoff, is_standoff, standoff_json, to_standoff
-from dateline.schemas.validate import ValidationReport, validate_paths
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see; at run time, __getattr__ below
+    from dateline.schemas.checks import CHECKS, check_collection, check_document
+    from dateline.schemas.errors import DatelineError, Incident
+    from dateline.schemas.io import atomic_write, atomic_write_text
+    from dateline.schemas.jsonl import dumps, iter_records, read_documents, read_jsonl, write_jsonl
+    from dateline.schemas.labels import Inventory, inventory
+    from dateline.schemas.model import (
+        LAYERS,
+        Argument,
+        Document,
+        Event,
+        LayerInfo,
+        Layers,
+        Mention,
+        Meta,
+        Quote,
+        Region,
+        Span,
+    )
+    from dateline.schemas.standoff import from_standoff, is_standoff, standoff_json, to_standoff
+    from dateline.schemas.validate import ValidationReport, validate_paths
+
+# Names of the public API and the module each comes from, imported on first use (PEP 562): a
+# command that reads Documents with the fast path (``score``) never imports pydantic and the
+# model (a tenth of its run), while ``from dateline.schemas import Document`` works as ever.
+_LAZY = {
+    **dict.fromkeys(("CHECKS", "check_collection", "check_document"), "dateline.schemas.checks"),
+    **dict.fromkeys(("DatelineError", "Incident"), "dateline.schemas.errors"),
+    **dict.fromkeys(("atomic_write", "atomic_write_text"), "dateline.schemas.io"),
+    **dict.fromkeys(("dumps", "iter_records", "read_documents", "read_jsonl", "write_jsonl"),
+                    "dateline.schemas.jsonl"),
+    **dict.fromkeys(("Inventory", "inventory"), "dateline.schemas.labels"),
+    **dict.fromkeys(("LAYERS", "Argument", "Document", "Event", "LayerInfo", "Layers", "Mention",
+                     "Meta", "Quote", "Region", "Span"), "dateline.schemas.model"),
+    **dict.fromkeys(("from_standoff", "is_standoff", "standoff_json", "to_standoff"),
+                    "dateline.schemas.standoff"),
+    **dict.fromkeys(("ValidationReport", "validate_paths"), "dateline.schemas.validate"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dateline.schemas' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # once: the next lookup finds it as a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "CHECKS",

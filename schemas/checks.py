@@ -18,10 +18,14 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dateline.schemas.errors import Incident, contrast, quote_value
 from dateline.schemas.labels import Inventory, inventory
-from dateline.schemas.model import LAYERS, Document, LayerInfo, Mention, Region, Span
+from dateline.schemas.names import LAYERS
+
+if TYPE_CHECKING:  # annotations only: the checks read attributes (pydantic is not imported)
+    from dateline.schemas.model import Document, LayerInfo, Mention, Region, Span
 
 __all__ = ["CHECKS", "check_collection", "check_document"]
 
@@ -292,7 +296,7 @@ def check_document(doc: Document, *, level: int = 3,
                    inv: Inventory | None = None) -> list[Incident]:
     """Incidents of one parsed Document at levels 2 up to ``level`` (3 at most).
 
-    >>> from dateline.schemas import Mention
+    >>> from dateline.schemas import Document, Mention
     >>> doc = Document(id="d", text="Ann Lee", entities=(
     ...     Mention(id="m1", start=0, end=3, text="Ann", label="HERO"),))
     >>> check_document(doc, level=2)

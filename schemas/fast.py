@@ -34,7 +34,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import msgspec
 
@@ -47,8 +47,10 @@ from dateline.schemas.jsonl import (
     parse_document,
     raise_first,
 )
-from dateline.schemas.model import Document
 from dateline.schemas.oserrors import os_error
+
+if TYPE_CHECKING:  # the model is imported only to build one (to_document, a refused line)
+    from dateline.schemas.model import Document
 
 __all__ = ["AnyDocument", "FastDocument", "parse_fast", "read_fast", "sharing", "to_document"]
 
@@ -163,7 +165,7 @@ class FastMeta(_S, kw_only=True):
 class FastDocument(_S):
     """:class:`~dateline.schemas.Document`, as read by :func:`read_fast`.
 
-    >>> from dateline.schemas import dumps
+    >>> from dateline.schemas import Document, dumps
     >>> doc = parse_fast(dumps(Document(id="d", text="Bo"))).doc
     >>> type(doc).__name__, doc.mention("m1"), doc.meta.language
     ('FastDocument', None, 'en')
@@ -185,7 +187,8 @@ class FastDocument(_S):
         return None
 
 
-AnyDocument = Document | FastDocument
+# "Document" by name: the alias is built at import, and the structs are read without pydantic.
+AnyDocument = Union["Document", FastDocument]
 """What the scorers and the validator's checks read: they use attributes only."""
 
 _DECODER = msgspec.json.Decoder(FastDocument)
@@ -372,6 +375,8 @@ def to_document(doc: FastDocument | Document) -> Document:
     >>> to_document(fast).model_dump()["layers"]["quotes"]["status"]
     'absent'
     """
+    from dateline.schemas.model import Document
+
     if isinstance(doc, Document):
         return doc
     return Document.model_validate(msgspec.to_builtins(doc))

@@ -21,14 +21,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from dateline.schemas.errors import DatelineError, Incident, quote_value
 from dateline.schemas.io import atomic_write
-from dateline.schemas.model import Document
 from dateline.schemas.oserrors import os_error
+
+if TYPE_CHECKING:  # pydantic and the model are imported by the first line parsed with them
+    from pydantic import ValidationError
+
+    from dateline.schemas.model import Document
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
@@ -68,6 +70,7 @@ class Record:
 def dumps(doc: Document) -> str:
     """One Document as one line of JSON (every field written, non-ASCII kept as UTF-8).
 
+    >>> from dateline.schemas import Document
     >>> dumps(Document(id="a", text="é"))[:30]
     '{"id":"a","text":"é","meta":{"'
     """
@@ -79,6 +82,7 @@ def write_jsonl(docs: Iterable[Document], path: str | os.PathLike[str]) -> int:
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+    >>> from dateline.schemas import Document
     >>> write_jsonl([Document(id="a", text="Hi.")], path)
     1
     >>> path.read_text("utf-8").count("\\n")
@@ -156,6 +160,10 @@ def parse_document(raw: bytes | str, *, file: str = "<string>",
     >>> [(i.check, i.path) for i in rec.incidents]
     [('unknown-field', '$.colour')]
     """
+    from pydantic import ValidationError
+
+    from dateline.schemas.model import Document
+
     try:
         doc = Document.model_validate_json(raw)
     except ValidationError as exc:
@@ -399,6 +407,7 @@ def read_documents(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[s
 
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> from dateline.schemas import Document
     >>> write_jsonl([Document(id="a", text="Hi.")], folder / "a.jsonl")
     1
     >>> _ = (folder / "b.json").write_text('{"id": "b", "text": "Yo."}', encoding="utf-8")

@@ -31,6 +31,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
+from dateline.schemas.names import LAYERS
+
 __all__ = [
     "LAYERS",
     "Argument",
@@ -201,8 +203,8 @@ class Layers(_Model):
     quotes: LayerInfo = Field(default_factory=LayerInfo)
 
 
-LAYERS: tuple[str, ...] = tuple(Layers.model_fields)
-"""The annotation layers of a Document, in order: the one place that lists them."""
+if tuple(Layers.model_fields) != LAYERS:  # the fields are the layers, in their order
+    raise ImportError(f"Layers has the fields {tuple(Layers.model_fields)}, not {LAYERS}")
 
 
 class Meta(_Model):

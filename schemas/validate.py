@@ -30,7 +30,7 @@ from dateline.schemas.checks import CHECKS, check_collection, check_document
 from dateline.schemas.errors import DatelineError, Incident
 from dateline.schemas.jsonl import DEFAULT_MAX_LINE_BYTES, iter_records
 from dateline.schemas.labels import inventory
-from dateline.schemas.model import LAYERS
+from dateline.schemas.names import LAYERS
 
 __all__ = [
     "SPLITS",

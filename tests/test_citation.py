@@ -13,8 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_citation_file_is_valid_cff_at_the_package_version():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    from dateline.schemas.version import __version__ as version  # pyproject reads it there
+
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dynamic"] == [
+        "version"]
     assert cff["cff-version"] == "1.2.0" and cff["version"] == version
+    from importlib.metadata import version as installed
+
+    assert installed("dateline") == version  # the installed package was built with it
     assert cff["title"].startswith("dateline") and cff["authors"] and cff["message"]
     for ref in cff["references"]:
         assert ref["type"] in {"article", "conference-paper", "data", "website", "software"}
