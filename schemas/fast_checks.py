@@ -34,6 +34,7 @@ from typing import Any
 
 from dateline.schemas.checks import check_document
 from dateline.schemas.errors import Incident
+from dateline.schemas.fast import FastLayers as _STRUCT_LAYERS
 from dateline.schemas.labels import Inventory, inventory
 
 __all__ = ["InventorySets", "check_fast", "inventory_sets", "is_clean"]
@@ -124,6 +125,31 @@ def _layer_ok(layer: str, info: Any, items: Any, sets: InventorySets, n: int) ->
         info.not_annotated)
 
 
+# The last layers checked, with what they gave: a file's documents mostly have equal layers
+# (one shared object when read by dateline.schemas.fast.sharing; structs compare in C), whose
+# checks need not be run again. Kept only when no layer has regions (whose bounds depend on
+# the text).
+_LAST: list[Any] = [None, None, None, None]  # layers, sets, which layers are empty, labels
+
+
+def _layers_ok(layers: Any, sets: InventorySets, n: int, empty: tuple[bool, bool, bool]
+               ) -> frozenset[str] | None:
+    # The three layers' own checks (_layer_ok; ``empty``: whether each has no items); if they
+    # pass, the entity labels an item may carry (_covered), else None.
+    last = _LAST
+    if sets is last[1] and empty == last[2] and (
+            layers is last[0] or (type(layers) is _STRUCT_LAYERS and layers == last[0])):
+        return last[3]  # type: ignore[no-any-return]
+    entities, events, quotes = layers.entities, layers.events, layers.quotes
+    labels = (_covered(entities, sets.entity_labels)
+              if _layer_ok("entities", entities, not empty[0], sets, n)
+              and _layer_ok("events", events, not empty[1], sets, n)
+              and _layer_ok("quotes", quotes, not empty[2], sets, n) else None)
+    if entities.regions is None and events.regions is None and quotes.regions is None:
+        last[:] = layers, sets, empty, labels
+    return labels
+
+
 def _covered(info: Any, known: frozenset[str]) -> frozenset[str]:
     # The values an item of the layer may carry: in the inventory and declared by the layer
     # (a layer with items is not absent, or _layer_ok refused it already).
@@ -152,24 +178,23 @@ def is_clean(doc: Any, inv: Inventory | None = None) -> bool:
     entities, events, quotes = doc.entities, doc.events, doc.quotes
     text = doc.text
     n = len(text)
-    if not (_layer_ok("entities", layers.entities, entities, sets, n)
-            and _layer_ok("events", layers.events, events, sets, n)
-            and _layer_ok("quotes", layers.quotes, quotes, sets, n)):
+    labels = _layers_ok(layers, sets, n, (not entities, not events, not quotes))
+    if labels is None:
         return False
-    mention_ids = set()
+    mention_ids: set[str] = set()
     if entities:
-        labels = _covered(layers.entities, sets.entity_labels)
         kinds = sets.mention_kinds
-        regions = layers.entities.regions
+        add = mention_ids.add
         for m in entities:
             s, e = m.start, m.end
             if not (0 <= s < e <= n) or text[s:e] != m.text or m.label not in labels:
                 return False
             if m.kind is not None and m.kind not in kinds:
                 return False
-            if regions is not None and not _inside(regions, m):
-                return False
-            mention_ids.add(m.id)
+            add(m.id)
+        regions = layers.entities.regions
+        if regions is not None and not all(_inside(regions, m) for m in entities):
+            return False
     ids = set(mention_ids)
     if events and not _events_ok(events, layers.events, text, n, mention_ids, sets, ids):
         return False

@@ -163,3 +163,24 @@ def test_mutated_documents_checked_alike(data: dict[str, Any]) -> None:
 def test_valid_documents_are_clean(doc: Document) -> None:
     fast = parse_fast(dumps(doc)).doc
     assert check_document(doc) == [] and is_clean(fast) and is_clean(doc)
+
+
+def test_layers_checked_once_still_answer_per_document() -> None:
+    """The layers' checks are kept for equal layers: a document with items in a layer that
+    the same (or equal) layers declare absent, or with another inventory, is still refused."""
+    from dateline.schemas import LayerInfo, Layers, Mention
+
+    layers = Layers(entities=LayerInfo(status="silver", labels=("PERSON",)))
+    ann = (Mention(id="m1", start=0, end=3, text="Ann", label="PERSON"),)
+    clean = parse_fast(dumps(Document(id="a", text="Ann left.", layers=layers,
+                                      entities=ann))).doc
+    empty = parse_fast(dumps(Document(id="b", text="Ann left.", layers=layers))).doc
+    absent = parse_fast(dumps(Document(id="c", text="Ann left.", events=(), entities=ann))).doc
+    assert clean.layers == empty.layers and clean.layers is not empty.layers
+    for doc, want in ((clean, True), (empty, True), (clean, True), (absent, False),
+                      (clean, True)):
+        assert is_clean(doc) is want
+        assert check_fast(doc) == check_document(doc)
+    other = copy.deepcopy(INV)
+    object.__setattr__(other, "entity_labels", ("LOCATION",))
+    assert is_clean(clean) and not is_clean(clean, other)
