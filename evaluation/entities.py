@@ -271,6 +271,8 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
     skipped: Counter[str] = Counter()
     plain = label_set is None and kind_set is None
 
+    known: list[Any] = [None, None, None]  # the last gold layer, its skip reason, its scope
+
     def rows() -> Iterator[tuple[list[Item], list[Item], Scope]]:
         for gd, pd in pairs:
             doc_id = gd.id
@@ -279,9 +281,12 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
                     raise _Unpaired
                 all_ids.append(doc_id)
             info = gd.layers.entities
-            reason = skip_reason(info, statuses)
-            if reason is None and kind_set is not None and "kind" in info.not_annotated:
-                reason = "kind not annotated"  # a kind filter cannot be applied to its gold
+            if info is not known[0]:  # a new gold layer (documents mostly share one)
+                reason = skip_reason(info, statuses)
+                if reason is None and kind_set is not None and "kind" in info.not_annotated:
+                    reason = "kind not annotated"  # a kind filter cannot be applied to its gold
+                known[:] = info, reason, None
+            reason = known[1]
             if reason is not None:
                 skipped[reason] += 1
                 continue
@@ -294,8 +299,13 @@ def _score_documents(pairs: Iterable[tuple[Document, Document]], check: bool,
                                             ids=False)
                 pi, _, _ = entity_items(pd, labels=label_set, kinds=kind_set, gold=False,
                                         ids=False)
-            scope = (Scope.of(info, zones) if zones or info.labels or info.regions is not None
-                     or info.coverage != "exhaustive" else FULL_SCOPE)
+            if zones:
+                scope = Scope.of(info, zones)
+            else:  # the layer's own scope, made once per layer
+                scope = known[2]
+                if scope is None:
+                    scope = known[2] = (Scope.of(info) if info.labels or info.regions is not None
+                                        or info.coverage != "exhaustive" else FULL_SCOPE)
             doc_ids.append(doc_id)
             partial.append(scope.partial)
             if keep_items:

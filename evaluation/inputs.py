@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateline.schemas.checks import check_document
 from dateline.schemas.errors import DatelineError, contrast, first_difference
@@ -210,10 +210,17 @@ class LayerUse:
         self.seen = False
         self.present: set[str] = set()  # some document's layer is not absent and empty
         self.scored: set[str] = set()   # ... and not a partial silver layer either
+        self._last: tuple[Any, ...] = ()  # the last layers noted and which held items
 
     def add(self, doc: Document) -> None:
         """Note one predicted document's layers."""
         self.seen = True
+        # Documents mostly have equal layers (one object, with the fast path's sharing), and
+        # equal layers holding items in the same layers note the same: noted once.
+        last = (doc.layers, not doc.entities, not doc.events, not doc.quotes)
+        if last == self._last:
+            return
+        self._last = last
         for layer in LAYERS:
             info, has = getattr(doc.layers, layer), bool(getattr(doc, layer))
             if info.status != "absent" or has:
