@@ -221,6 +221,23 @@ def _required_keys(doc: FastDocument) -> int:
     return n
 
 
+def _fields_present(doc: FastDocument) -> int:
+    """The fields of the decoded structs that the line holds: the required ones and the
+    optional ones not at their default (the writer leaves those out).
+
+    Let K be the keys of the line and S the colons inside its strings: its count of ``:`` is
+    K + S (JSON has no other colon), and K >= this number (each of these fields occurs). So
+    a count of ``:`` equal to it means K is exactly it (no duplicate key, no optional field
+    written at its default) and S = 0: no key is named twice. The count is the same in the
+    line's bytes (a ``:`` byte is a colon in UTF-8)."""
+    layers = doc.layers
+    le, lv, lq = layers.entities, layers.events, layers.quotes
+    return (_required_keys(doc) + (le.coverage != "exhaustive") + (lv.coverage != "exhaustive")
+            + (lq.coverage != "exhaustive") + bool(le.not_annotated)
+            + bool(lv.not_annotated) + bool(lq.not_annotated)
+            + (doc.meta.annotation_license is not None))
+
+
 def _keys_ok(raw: str, doc: FastDocument) -> bool:
     """Whether the line names no key twice in one object.
 
@@ -234,16 +251,9 @@ def _keys_ok(raw: str, doc: FastDocument) -> bool:
     pydantic path."""
     layers = doc.layers
     infos = (layers.entities, layers.events, layers.quotes)
-    # The common case in one count. Let K be the keys of the line and S the colons inside
-    # strings: count(":") = K + S. The structs give K >= the fields present (required, or
-    # optional and not at their default), so a count equal to that number means K is exactly
-    # it (no duplicate, no optional field written at its default) and S = 0.
-    le, lv, lq = infos
-    present = ((le.coverage != "exhaustive") + (lv.coverage != "exhaustive")
-               + (lq.coverage != "exhaustive") + bool(le.not_annotated)
-               + bool(lv.not_annotated) + bool(lq.not_annotated)
-               + (doc.meta.annotation_license is not None))
+    # The common case in one count (see _fields_present).
     required = _required_keys(doc)
+    present = _fields_present(doc) - required
     colons = raw.count(":")
     if colons == required + present:
         return True
@@ -317,7 +327,8 @@ def read_fast(path: str | os.PathLike[str], *,
             if not isinstance(chunk, Record):
                 try:
                     doc = decode(chunk)
-                    if _keys_ok(chunk.decode("utf-8"), doc):
+                    if (chunk.count(b":") == _fields_present(doc)
+                            or _keys_ok(chunk.decode("utf-8"), doc)):
                         yield doc
                         continue
                 except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):

@@ -224,6 +224,11 @@ BYTE_LINES = [
     b'{"id": "a", "text": "Hi."}\xff\n',  # a bad byte after the object
     b'{"id": "a", "text": "' + b"x" * 200 + b'"}\n',  # longer than the limit below
     b"",  # an empty file
+    _GOOD.replace(b'"Hi."', b'"Hi.", "id": "b"') + b"\n",  # a key named twice
+    dumps(m.Document(id="a", text="x")).replace(',"meta":', ',"id":"b","meta":').encode()
+    + b"\n",  # ... in a line with every field
+    dumps(m.Document(id="a", text="x: y")).replace(',"meta":', ',"id":"b","meta":').encode()
+    + b"\n",  # ... and a colon in a string
 ]
 
 
