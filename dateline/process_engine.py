@@ -13,6 +13,9 @@ same.
   process that loaded none of them), else ``spawn`` (Windows). With ``forkserver`` or
   ``spawn`` each worker imports dateline again, as Dask's do, and the code that makes the
   engine must run under ``if __name__ == "__main__":`` (the ``dateline`` command does).
+  A fork copies only the thread that forks: the command forks before it starts any other
+  thread. A program that embeds the engine while threads of its own may hold locks can set
+  ``$DATELINE_START_METHOD`` (``fork``, ``forkserver`` or ``spawn``).
 - **Errors**: a worker's :class:`~dateline.schemas.DatelineError` reaches the caller as the
   same error (code, message, location, fix, exit code), and results come back in the order
   of the shards, so the first error in file order is the one raised, as the other engines do.
@@ -74,13 +77,26 @@ def default_workers() -> int:
 
 
 def start_method() -> str:
-    """How workers are started here: ``fork`` on Linux, else ``forkserver`` where it exists,
-    else ``spawn`` (the module doc says why).
+    """How workers are started here: ``$DATELINE_START_METHOD`` when set, else ``fork`` on
+    Linux, else ``forkserver`` where it exists, else ``spawn`` (the module doc says why).
 
     >>> start_method() in ("fork", "forkserver", "spawn")
     True
+    >>> os.environ["DATELINE_START_METHOD"] = "threads"
+    >>> start_method()
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [bad-option] DATELINE_START_METHOD='threads' is not ...
+    >>> del os.environ["DATELINE_START_METHOD"]
     """
     methods = multiprocessing.get_all_start_methods()
+    asked = os.environ.get("DATELINE_START_METHOD")
+    if asked is not None:
+        if asked not in methods:
+            raise DatelineError("bad-option", f"DATELINE_START_METHOD={asked!r} is not a start "
+                                f"method of this system ({', '.join(methods)})",
+                                fix="set it to one of them, or unset it", exit_code=2)
+        return asked
     if sys.platform.startswith("linux") and "fork" in methods:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
@@ -157,6 +173,8 @@ class ProcessEngine(Engine):
             for item in items:
                 futures.append(pool.submit(fn, item))
                 self._started.update(getattr(pool, "_processes", None) or {})
+        except BrokenProcessPool as exc:  # a worker of an earlier map died
+            raise self._died(len(futures), len(items), exc) from None
         finally:
             gc.unfreeze()
         self._futures += futures
@@ -166,21 +184,24 @@ class ProcessEngine(Engine):
         for k, future in enumerate(futures):
             try:
                 yield future.result()
-            except BrokenProcessPool:
-                raise self._died(k, len(futures)) from None
+            except BrokenProcessPool as exc:
+                raise self._died(k, len(futures), exc) from None
 
-    def _died(self, k: int, n: int) -> DatelineError:
+    def _died(self, k: int, n: int, exc: BrokenProcessPool) -> DatelineError:
+        # The pool ends the other workers with SIGTERM once one is lost: name the lost ones.
         ends = []
         for pid, proc in sorted(self._started.items()):
             proc.join(1)
             code = proc.exitcode
             if code is not None and code < 0:
-                ends.append(f"pid {pid} killed by {signal.Signals(-code).name}")
+                ends.append((code == -signal.SIGTERM, f"pid {pid} killed by "
+                             f"{signal.Signals(-code).name}"))
             elif code not in (None, 0):
-                ends.append(f"pid {pid} exited with {code}")
-        how = "; ".join(ends) or "it ended abruptly"
-        return DatelineError("worker-died", f"a worker process ended before task {k + 1} of "
-                             f"{n} was done ({how})",
+                ends.append((False, f"pid {pid} exited with {code}"))
+        lost = [text for ended, text in ends if not ended] or [text for _, text in ends]
+        how = "; ".join(lost) or "no exit status"
+        return DatelineError("worker-died", f"task {k + 1} of {n} was not done: a worker "
+                             f"process died ({how}): {str(exc).rstrip('.')}",
                              fix="SIGKILL is most often the out-of-memory killer: run with "
                                  "fewer --workers, or --engine stream (memory bounded by a "
                                  "chunk)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import multiprocessing
 import os
 import signal
@@ -16,12 +17,13 @@ import time
 from pathlib import Path
 
 import pytest
+from compare_data import corpus, perturb
 
 from dateline.cli import main
 from dateline.commands.types import worker_count
 from dateline.engines import make_engine
 from dateline.process_engine import ProcessEngine, start_method, usable_cores
-from dateline.schemas import DatelineError
+from dateline.schemas import DatelineError, write_jsonl
 
 
 def _refuse(k: int) -> int:
@@ -86,6 +88,7 @@ def test_a_killed_worker_is_worker_died_and_the_others_are_ended() -> None:
     with pytest.raises(DatelineError) as caught, engine:
         list(engine.map(_die, range(6)))
     assert caught.value.code == "worker-died" and "SIGKILL" in str(caught.value)
+    assert "SIGTERM" not in str(caught.value)  # the worker the pool ended is not the lost one
     assert "--workers" in str(caught.value)  # the fix names the way out
     assert _none_left(list(engine._started))
 
@@ -146,3 +149,38 @@ def test_start_method_and_worker_counts(tmp_path: Path) -> None:
     with contextlib.redirect_stderr(err):
         code = main(["score", "g.jsonl", "p.jsonl", "--engine", "processes", "--workers", "0"])
     assert code == 2 and "[bad-option]" in err.getvalue() and "or all" in err.getvalue()
+
+
+def _score(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["score", *argv, "--format", "json"])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_the_fallback_start_methods_give_the_same_report_and_error(tmp_path: Path, monkeypatch,
+                                                                   method: str) -> None:
+    """Where fork is not used, workers import dateline again: the report and a worker's
+    coded error (the pickling of DatelineError registered in each new worker) are the same."""
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    gold = corpus(10)
+    pred = perturb(gold, seed=3, p=0.3)
+    write_jsonl(gold, tmp_path / "g.jsonl")
+    write_jsonl(pred, tmp_path / "p.jsonl")
+    lines = (tmp_path / "p.jsonl").read_text().splitlines(keepends=True)
+    (tmp_path / "bad.jsonl").write_text("".join([*lines[:7], '{"id": "x", "text": 5}\n',
+                                                 *lines[8:]]))
+    runs = {}
+    for name in ("fork", method):
+        monkeypatch.setenv("DATELINE_START_METHOD", name)
+        runs[name] = [_score(str(tmp_path / "g.jsonl"), str(tmp_path / p), "--engine",
+                             "processes") for p in ("p.jsonl", "bad.jsonl")]
+    assert runs[method] == runs["fork"]
+    (ok, report, _), (code, _, err) = runs[method]
+    assert ok == 0 and json.loads(report)["layers"]["entities"]["documents"]["scored"] == 10
+    assert code == 1 and "bad.jsonl:8" in err and "Traceback" not in err
+    monkeypatch.setenv("DATELINE_START_METHOD", "threads")
+    assert _score(str(tmp_path / "g.jsonl"), str(tmp_path / "p.jsonl"), "--engine",
+                  "processes")[0] == 2
