@@ -119,13 +119,15 @@ def _reduce_error(err: DatelineError) -> tuple[Callable[..., DatelineError], tup
 ForkingPickler.register(DatelineError, _reduce_error)
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int | None) -> None:
+    # ``parent``: the command's pid (None under forkserver: the fork server is the parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     if sys.platform.startswith("linux"):
+        # Killed when the thread that started the workers ends (the command's main thread).
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() == 1:  # the command died before the line above: do not outlive it
+        if parent is not None and os.getppid() != parent:  # it died before the line above
             os._exit(1)
 
 
@@ -158,9 +160,11 @@ class ProcessEngine(Engine):
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context(start_method())
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                             initializer=_init_worker)
+            method = start_method()
+            parent = None if method == "forkserver" else os.getpid()
+            self._pool = ProcessPoolExecutor(self.workers,
+                                             mp_context=multiprocessing.get_context(method),
+                                             initializer=_init_worker, initargs=(parent,))
         return self._pool
 
     def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
