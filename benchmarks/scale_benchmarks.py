@@ -253,6 +253,17 @@ def e2e(folder: Path, n_docs: int, reps: int) -> None:
           f"in-memory run {best['dateline score'] / two:.2f}x; two CPU-bound processes at once "
           f"took {capacity:.2f}x the time of one (1.0: two free cores), so the best possible "
           f"speed-up here is about {2 / capacity:.2f}x")
+    print(f"--engine processes fixed cost (2 workers forked from this process, a map of 8 "
+          f"trivial tasks, shut down): {_engine_fixed_cost() * 1000:.0f} ms")
+
+
+def _engine_fixed_cost() -> float:
+    from dateline.process_engine import ProcessEngine
+
+    start = time.perf_counter()
+    with ProcessEngine(2) as engine:
+        assert list(engine.map(abs, range(-4, 4))) == [4, 3, 2, 1, 0, 1, 2, 3]
+    return time.perf_counter() - start
 
 
 def match(sizes: list[int]) -> None:
