@@ -85,15 +85,18 @@ class Part:
         return raise_first(self._records(), self.path)
 
     def _records(self) -> Iterator[object]:
+        # A line at a time, ended by b"\n" alone as the whole file's reader ends them (a "\r"
+        # is JSON whitespace inside a line), and no copy of the whole range in memory.
         assert self.start is not None and self.end is not None
-        with open(self.path, "rb") as f:
+        with open(self.path, "rb", buffering=1 << 20) as f:
             f.seek(self.start)
-            data = f.read(self.end - self.start)
-        for k, chunk in enumerate(data.splitlines(keepends=True)):
-            line = self.first + k
-            if line == 1 and chunk.startswith(b"\xef\xbb\xbf"):
-                chunk = chunk[3:]
-            yield decode_line(chunk, self.path, line, parse_fast)
+            left, line = self.end - self.start, self.first
+            while left > 0 and (chunk := f.readline(left)):
+                left -= len(chunk)
+                if line == 1 and chunk.startswith(b"\xef\xbb\xbf"):
+                    chunk = chunk[3:]
+                yield decode_line(chunk, self.path, line, parse_fast)
+                line += 1
 
 
 @dataclass(frozen=True)

@@ -184,3 +184,18 @@ def test_the_fallback_start_methods_give_the_same_report_and_error(tmp_path: Pat
     monkeypatch.setenv("DATELINE_START_METHOD", "threads")
     assert _score(str(tmp_path / "g.jsonl"), str(tmp_path / "p.jsonl"), "--engine",
                   "processes")[0] == 2
+
+
+def test_a_carriage_return_inside_a_line_is_json_whitespace_in_shards_too(tmp_path: Path
+                                                                           ) -> None:
+    """Shards split lines at b"\\n" only, as the whole file's reader: a "\\r" between JSON
+    tokens is whitespace (cut at "\\r" too, the line was refused as invalid JSON)."""
+    gold = corpus(6)
+    write_jsonl(gold, tmp_path / "g.jsonl")
+    lines = (tmp_path / "g.jsonl").read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b'"text":', b'\r"text":', 1)
+    (tmp_path / "cr.jsonl").write_bytes(b"".join(lines))
+    memory = _score(str(tmp_path / "g.jsonl"), str(tmp_path / "cr.jsonl"))
+    assert memory[0] == 0
+    assert _score(str(tmp_path / "g.jsonl"), str(tmp_path / "cr.jsonl"), "--engine",
+                  "processes") == memory
