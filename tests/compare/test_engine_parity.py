@@ -187,6 +187,9 @@ def _bad_inputs(folder: Path) -> dict[str, tuple[Path, Path]]:
     (folder / "schema.jsonl").write_text("".join(
         [*lines[:7], '{"id": "doc0007", "text": 5}\n', *lines[8:]]))
     out["schema"] = (folder / "g.jsonl", folder / "schema.jsonl")
+    (folder / "empty.jsonl").write_text("")  # no line to cut into shards
+    out["empty"] = (folder / "g.jsonl", folder / "empty.jsonl")
+    out["empty-gold"] = (folder / "empty.jsonl", folder / "g.jsonl")
     return out
 
 
