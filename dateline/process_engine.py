@@ -22,7 +22,7 @@ same.
 - **Ctrl-C and dying workers**: workers ignore SIGINT (a terminal sends it to the whole
   process group), so the command alone handles it: :meth:`ProcessEngine.close` cancels what
   has not started and ends the workers still running. A worker that dies (killed, e.g. by
-  the out-of-memory killer) is ``worker-died``, naming the shard and the signal; the other
+  the out-of-memory killer) is ``worker-died``, naming the task and the signal; the other
   workers are ended. On Linux a worker is also ended by the kernel if the command itself is
   killed (``PR_SET_PDEATHSIG``), so no worker outlives it.
 
