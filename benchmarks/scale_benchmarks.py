@@ -254,7 +254,8 @@ def e2e(folder: Path, n_docs: int, reps: int) -> None:
     print(f"--engine processes: 2 workers / 1 worker {one / two:.2f}x, 2 workers against the "
           f"in-memory run {best['dateline score'] / two:.2f}x; two CPU-bound processes at once "
           f"took {capacity:.2f}x the time of one (1.0: two free cores), so the best possible "
-          f"speed-up here is about {2 / capacity:.2f}x (after the runs: {after:.2f}x)")
+          f"speed-up here is about {2 / capacity:.2f}x (after the runs, two at once took "
+          f"{after:.2f}x)")
     print(f"--engine processes fixed cost (2 workers forked from this process, a map of 8 "
           f"trivial tasks, shut down): {_engine_fixed_cost() * 1000:.0f} ms")
 
