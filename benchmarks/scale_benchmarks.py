@@ -7,14 +7,19 @@ temporary folder that is removed at the end)::
     .venv/bin/python benchmarks/scale_benchmarks.py            # everything (~10-20 min)
     .venv/bin/python benchmarks/scale_benchmarks.py --quick    # small sizes, a smoke run
     .venv/bin/python benchmarks/scale_benchmarks.py e2e match  # some sections only
+    .venv/bin/python benchmarks/scale_benchmarks.py e2e --reps=7  # e2e: best of 7 runs (default 3)
 
-Sections (each tool in a fresh process; wall time, and peak RSS from ``wait4``):
+Sections (each tool in a fresh process; wall time, and peak RSS from ``wait4``: the largest
+of the process and of its children, not their sum; so also the peak of the summed PSS of the
+process tree, sampled every 50 ms from ``/proc``, where it exists):
 
 - ``e2e``: the standard workload (``scoring_workload.py``: 20,000 documents a side) written
-  as Document JSONL; ``dateline score GOLD PRED --layer entities --format json`` (in memory
-  and ``--engine stream``) against a script that reads the same files with ``json.loads`` and
-  runs nervaluate, one that runs seqeval (IOB2 tags of the same spans), and a bare
-  ``json.loads`` of both files; the numbers are checked equal to nervaluate's;
+  as Document JSONL; ``dateline score GOLD PRED --layer entities --format json`` (in memory,
+  ``--engine stream``, ``--engine processes --workers 2`` and ``1``) against a script that
+  reads the same files with ``json.loads`` and runs nervaluate, one that runs seqeval (IOB2
+  tags of the same spans), and a bare ``json.loads`` of both files; the numbers are checked
+  equal to nervaluate's, and the control of ``dask`` (two CPU-bound processes at once against
+  one) says how much of a second core the others' load left;
 - ``match``: one document whose gold and predicted spans all overlap (n a side), scored with
   ``score_entity_spans``; past the candidate limit it is refused;
 - ``stream``: 1,000,000 generated documents a side scored with ``--engine stream``: peak RSS;
@@ -24,12 +29,14 @@ Sections (each tool in a fresh process; wall time, and peak RSS from ``wait4``):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -129,13 +136,53 @@ print(json.dumps({"lines": n}))
 """
 
 
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # gone meanwhile
+                todo += [int(c) for c in task.read_text().split()]
+    return out
+
+
+def _pss(pid: int) -> int:
+    # kB of the proportional set size of a process tree (shared pages split between sharers)
+    total = 0
+    for p in _tree(pid):
+        try:
+            text = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        total += sum(int(line.split()[1]) for line in text.splitlines()
+                     if line.startswith("Pss:"))
+    return total
+
+
+class _PssSampler(threading.Thread):
+    """The peak of the process tree's summed PSS, sampled until ``done`` is set."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak = max(self.peak, _pss(self.pid))
+
+
 def _rusage_run(cmd: list[str]) -> dict:
     # Popen + wait4 (communicate would reap the child first, losing its rusage).
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        sampler = _PssSampler(proc.pid)
+        if Path(f"/proc/{proc.pid}/smaps_rollup").exists():
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        sampler.done.set()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -143,7 +190,7 @@ def _rusage_run(cmd: list[str]) -> dict:
             raise SystemExit(f"{' '.join(cmd[:5])} failed ({proc.returncode}): "
                              f"{err.read()[-2000:]}")
         return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-                "rss": usage.ru_maxrss / 1024, "out": out.read()}
+                "rss": usage.ru_maxrss / 1024, "pss": sampler.peak / 1024, "out": out.read()}
 
 
 def _dateline(*args: str) -> list[str]:
@@ -172,27 +219,34 @@ def e2e(folder: Path, n_docs: int, reps: int) -> None:
         "dateline score": _dateline(str(gold), str(pred)),
         "dateline score --no-validate": _dateline(str(gold), str(pred), "--no-validate"),
         "dateline score --engine stream": _dateline(str(gold), str(pred), "--engine", "stream"),
+        **{f"dateline score --engine processes --workers {n}":
+           _dateline(str(gold), str(pred), "--engine", "processes", "--workers", str(n))
+           for n in (2, 1)},
         "nervaluate script": [sys.executable, "-c", NERVALUATE, str(gold), str(pred)],
         "seqeval script": [sys.executable, "-c", SEQEVAL, str(gold), str(pred)],
         "json.loads only": [sys.executable, "-c", JSON_LOADS, str(gold), str(pred)],
     }
+    capacity = _parallel_capacity()
     runs: dict[str, list[dict]] = {t: [] for t in tools}
     for rep in range(reps):
         for name, cmd in tools.items():
             if rep == 0 or name != "seqeval script":  # seqeval is slow: once is enough
                 runs[name].append(_rusage_run(cmd))
+    after = _parallel_capacity()
     best = {t: min(r["wall"] for r in rs) for t, rs in runs.items()}
     cpu = {t: min(r["cpu"] for r in rs) for t, rs in runs.items()}
     peak = {t: max(r["rss"] for r in rs) for t, rs in runs.items()}
+    pss = {t: max(r["pss"] for r in rs) for t, rs in runs.items()}
     print(f"\n## End to end from files ({n_docs:,} documents a side, best of {reps}; "
           "seqeval once)\n")
-    # CPU seconds (user + system, from wait4) next to wall: on a shared machine the others'
-    # load stretches wall time unevenly between runs, much less a run's own CPU time.
-    print("| tool | wall s | CPU s | peak RSS MiB | nervaluate / tool | tool / json.loads "
-          "| the same, CPU |")
-    print("|---|---|---|---|---|---|---|")
+    # CPU seconds (user + system, from wait4: the command and the workers it waited for) next
+    # to wall: on a shared machine the others' load stretches wall time unevenly between runs,
+    # much less a run's own CPU time.
+    print("| tool | wall s | CPU s | peak RSS MiB (largest process) | peak PSS MiB (process "
+          "tree, sampled) | nervaluate / tool | tool / json.loads | the same, CPU |")
+    print("|---|---|---|---|---|---|---|---|")
     for t in tools:
-        print(f"| {t} | {best[t]:.2f} | {cpu[t]:.2f} | {peak[t]:.0f} "
+        print(f"| {t} | {best[t]:.2f} | {cpu[t]:.2f} | {peak[t]:.0f} | {pss[t]:.0f} "
               f"| {best['nervaluate script'] / best[t]:.1f}x"
               f" | {best[t] / best['json.loads only']:.2f}x"
               f" | {cpu['nervaluate script'] / cpu[t]:.1f}x,"
@@ -207,6 +261,28 @@ def e2e(folder: Path, n_docs: int, reps: int) -> None:
     stream_out = runs["dateline score --engine stream"][0]["out"]
     print(f"--engine stream report identical to the in-memory one: "
           f"{stream_out == runs['dateline score'][0]['out']}")
+    for n in (2, 1):
+        out = runs[f"dateline score --engine processes --workers {n}"][0]["out"]
+        print(f"--engine processes --workers {n} report identical to the in-memory one: "
+              f"{out == runs['dateline score'][0]['out']}")
+    one = best["dateline score --engine processes --workers 1"]
+    two = best["dateline score --engine processes --workers 2"]
+    print(f"--engine processes: 2 workers / 1 worker {one / two:.2f}x, 2 workers against the "
+          f"in-memory run {best['dateline score'] / two:.2f}x; two CPU-bound processes at once "
+          f"took {capacity:.2f}x the time of one (1.0: two free cores), so the best possible "
+          f"speed-up here is about {2 / capacity:.2f}x (after the runs, two at once took "
+          f"{after:.2f}x)")
+    print(f"--engine processes fixed cost (2 workers forked from this process, a map of 8 "
+          f"trivial tasks, shut down): {_engine_fixed_cost() * 1000:.0f} ms")
+
+
+def _engine_fixed_cost() -> float:
+    from dateline.process_engine import ProcessEngine
+
+    start = time.perf_counter()
+    with ProcessEngine(2) as engine:
+        assert list(engine.map(abs, range(-4, 4))) == [4, 3, 2, 1, 0, 1, 2, 3]
+    return time.perf_counter() - start
 
 
 def match(sizes: list[int]) -> None:
@@ -281,13 +357,16 @@ def dask(folder: Path, n_docs: int) -> None:
 
 def main(argv: list[str]) -> None:
     quick = "--quick" in argv
+    # best of N runs of each e2e tool, interleaved: on a shared machine, more runs give each
+    # tool a better chance of a moment with both cores free
+    reps = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--reps=")), 3)
     sections = [a for a in argv if not a.startswith("--")] or ["e2e", "match", "stream", "dask"]
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           "(figures are ratios measured side by side in this run)")
     folder = Path(tempfile.mkdtemp(prefix="dateline-bench-"))
     try:
         if "e2e" in sections:
-            e2e(folder, 2000 if quick else 20000, 1 if quick else 3)
+            e2e(folder, 2000 if quick else 20000, 1 if quick else reps)
         if "match" in sections:
             match([100, 200, 400] if quick else [250, 500, 1000, 2000])
         if "stream" in sections:

@@ -1,7 +1,9 @@
 """Where the work runs: one small interface, :class:`Engine` (``map`` a function over shards,
-in order; ``close``), and two engines: :class:`LocalEngine` (this process) and
+in order; ``close``), and three engines: :class:`LocalEngine` (this process),
 :class:`DaskEngine` (a ``dask.distributed`` cluster: a ``LocalCluster`` on this machine, or
-any running cluster given by its scheduler's address). Ray or Spark would be one more class
+any running cluster given by its scheduler's address) and ``processes``
+(:class:`~dateline.process_engine.ProcessEngine`: worker processes forked on this machine,
+without Dask's fixed cost). Ray or Spark would be one more class
 with these two methods. The work itself (:mod:`dateline.shards`) is a map over shards plus an
 additive reduce, so any engine gives the same numbers.
 
@@ -26,7 +28,7 @@ from dateline.schemas import DatelineError
 
 __all__ = ["ENGINES", "DaskEngine", "Engine", "LocalEngine", "make_engine"]
 
-ENGINES = ("local", "dask")
+ENGINES = ("local", "dask", "processes")
 
 
 class Engine:
@@ -134,19 +136,26 @@ class DaskEngine(Engine):
             self.cluster.close()
 
 
-def make_engine(name: str, scheduler: str | None = None, workers: int = 2) -> Engine:
-    """The engine called ``name`` (:data:`ENGINES`).
+def make_engine(name: str, scheduler: str | None = None, workers: int | None = 2) -> Engine:
+    """The engine called ``name`` (:data:`ENGINES`); ``workers`` None: the engine's default.
 
     >>> make_engine("local").name
     'local'
+    >>> with make_engine("processes", workers=None) as engine:
+    ...     engine.name, 1 <= engine.slots <= 2
+    ('processes', True)
     >>> make_engine("local", scheduler="tcp://h:8786")
     Traceback (most recent call last):
     ...
     dateline.schemas.errors.DatelineError: [bad-option] --scheduler is for --engine dask. ...
     """
     if name == "dask":
-        return DaskEngine(scheduler, workers)
+        return DaskEngine(scheduler, 2 if workers is None else workers)
     if scheduler is not None:
         raise DatelineError("bad-option", "--scheduler is for --engine dask",
                             fix="add --engine dask, or leave out --scheduler", exit_code=2)
+    if name == "processes":
+        from dateline.process_engine import ProcessEngine
+
+        return ProcessEngine(workers)
     return LocalEngine()

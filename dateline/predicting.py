@@ -158,7 +158,7 @@ def predict_file(extractor: Extractor, source: str, dest: str, *, batch: int = B
 
 
 def predict_shard(task: tuple[str, dict[str, Any], str, str, bool]) -> int:
-    """One task of ``predict --engine dask``: ``(extractor name, settings, input shard,
+    """One task of ``predict --engine dask|processes``: ``(extractor name, settings, input shard,
     output file, validate)``; the extractor is made (its model loaded from the cache) in the
     worker.
 
@@ -179,11 +179,13 @@ def predict_shard(task: tuple[str, dict[str, Any], str, str, bool]) -> int:
 
 
 def predict_sharded(name: str, settings: dict[str, Any], shards: Sequence[str], out: str, *,
-                    engine: str = "memory", scheduler: str | None = None, workers: int = 2,
+                    engine: str = "memory", scheduler: str | None = None,
+                    workers: int | None = None,
                     validate: bool = True) -> int:
     """Predict every shard (:func:`predict_shard`, one task each) into the folder ``out``, one
     output per shard under its name, with the engine ``engine`` (``dask``: a Dask cluster,
-    ``scheduler`` or a LocalCluster of ``workers``; else this process); return how many
+    ``scheduler`` or a LocalCluster of ``workers``; ``processes``: ``workers`` processes of
+    this machine; else this process); return how many
     documents were written. A trainable extractor must be prepared first (its model cached).
 
     >>> import pathlib, tempfile
@@ -208,5 +210,6 @@ def predict_sharded(name: str, settings: dict[str, Any], shards: Sequence[str], 
                             "a folder", fix="give a folder for -o", exit_code=2)
     folder.mkdir(parents=True, exist_ok=True)
     tasks = [(name, settings, s, str(folder / Path(s).name), validate) for s in shards]
-    with make_engine("dask" if engine == "dask" else "local", scheduler, workers) as cluster:
+    kind = engine if engine in ("dask", "processes") else "local"
+    with make_engine(kind, scheduler, workers) as cluster:
         return sum(cluster.map(predict_shard, tasks))

@@ -7,9 +7,9 @@ The evaluation library never reads the corpus; this module does, and hands it th
   built file) and the split as the protocol (``test``, ``validation``, ``train``);
 - a gold file: no version, the sha256 of the file's bytes, and the protocol ``test`` (the
   default; the hash identifies the documents);
-- a glob of gold shards (``--engine stream|dask``): the sha256 of the files' bytes one after
-  the other in sorted order, the hash of the file they would make (JSONL shards cut from
-  one file hash as that file).
+- a glob of gold shards (``--engine stream|dask|processes``): the sha256 of the files'
+  bytes one after the other in sorted order, the hash of the file they would make (JSONL
+  shards cut from one file hash as that file).
 
 >>> import tempfile
 >>> path = Path(tempfile.mkdtemp()) / "gold.jsonl"

@@ -1,12 +1,13 @@
 """``score`` and ``compare`` beyond memory: ``--engine stream`` (documents paired and scored
-as they are read, :mod:`dateline.streaming`) and ``--engine dask`` (a map over shards and a
-reduce of the counts, :mod:`dateline.shards`), with the report of the in-memory run, byte
-for byte, for every option and input the in-memory run takes.
+as they are read, :mod:`dateline.streaming`), ``--engine dask`` and ``--engine processes`` (a
+map over shards and a reduce of the counts, :mod:`dateline.shards`, on a Dask cluster or on
+worker processes of this machine), with the report of the in-memory run, byte for byte, for
+every option and input the in-memory run takes.
 
 Inputs: a ``.jsonl``/``.json``/``.parquet`` file, a glob of them (its files in sorted order,
 one after the other; the signature hashes their bytes in that order), or for the gold
 ``corpus:SPLIT`` (the built split's files; with ``stream`` also ``corpus:all``, every split
-sorted by id, which a map over files cannot cut: ``--engine dask`` refuses it).
+sorted by id, which a map over files cannot cut: ``--engine dask|processes`` refuse it).
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -108,9 +109,10 @@ def gold_stream(spec: str) -> tuple[Callable[[], Iterable[AnyDocument]], bool]:
     return (lambda: read_all(spec)), True
 
 
-def gold_files(spec: str) -> tuple[list[str], bool]:
+def gold_files(spec: str, engine: str = "dask") -> tuple[list[str], bool]:
     """The gold files a map over shards reads, and whether their spans must be checked:
-    a file, a glob's files, or the built files of ``corpus:SPLIT``.
+    a file, a glob's files, or the built files of ``corpus:SPLIT`` (``engine``: the one
+    named when ``corpus:all`` is refused).
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -125,7 +127,7 @@ def gold_files(spec: str) -> tuple[list[str], bool]:
     dateline.schemas.errors.DatelineError: [bad-option] --engine dask with GOLD corpus:all: ...
     """
     if spec == "corpus:all":
-        raise DatelineError("bad-option", "--engine dask with GOLD corpus:all: every split "
+        raise DatelineError("bad-option", f"--engine {engine} with GOLD corpus:all: every split "
                             "sorted by id is not a list of shards", exit_code=2,
                             fix="score corpus:all with --engine stream or in memory (its "
                                 "documents fit), or each split (corpus:SPLIT) with "
@@ -156,13 +158,14 @@ def _not_predicted(results: dict[str, Result], use: LayerUse
 
 def score_scaled(gold: str, pred: str, layers: Sequence[str],
                  options: ScoreOptions | None = None, *, engine: str = "stream",
-                 scheduler: str | None = None, workers: int = 2, protocol: str | None = None,
-                 strict: bool = False, validate: bool = True) -> dict[str, Any]:
-    """The report of ``score --engine stream|dask`` (``engine``): that of the in-memory run.
-    ``scheduler``/``workers``: the Dask cluster (default: a LocalCluster of ``workers``
-    processes); ``validate``: the predictions checked to level 3 (else their spans);
-    ``strict``: predicted labels outside the inventory refused. The module doc has an
-    example.
+                 scheduler: str | None = None, workers: int | None = None,
+                 protocol: str | None = None, strict: bool = False, validate: bool = True
+                 ) -> dict[str, Any]:
+    """The report of ``score --engine stream|dask|processes`` (``engine``): that of the
+    in-memory run. ``scheduler``/``workers``: the Dask cluster (default: a LocalCluster of
+    ``workers`` processes), or the worker processes of ``processes``; ``validate``: the
+    predictions checked to level 3 (else their spans); ``strict``: predicted labels outside
+    the inventory refused. The module doc has an example.
 
     >>> score_scaled("missing.jsonl", "p.jsonl", ("entities",), engine="dask")
     Traceback (most recent call last):
@@ -203,9 +206,20 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
                 results, foreign, use = score_sharded(cluster, shards, layers, options,
                                                       validate=validate,
                                                       check_gold=check_gold)
+    elif engine == "processes":
+        from dateline.engines import make_engine
+        from dateline.shards import score_sharded, score_shards
+
+        files, check_gold = gold_files(gold, engine)
+        pred_files = _files(pred)
+        with make_engine(engine, None, workers) as pool:  # workers start at the first task
+            shards = score_shards(files, pred_files, 4 * pool.slots)
+            results, foreign, use = score_sharded(pool, shards, layers, options,
+                                                  validate=validate, check_gold=check_gold)
     else:
-        raise DatelineError("bad-option", f"--engine {engine!r} is not stream or dask",
-                            fix="use --engine stream or --engine dask", exit_code=2)
+        raise DatelineError("bad-option", f"--engine {engine!r} is not stream, dask or "
+                            "processes", fix="use --engine stream, dask or processes",
+                            exit_code=2)
     results, skipped = _not_predicted(results, use)
     warn_foreign(foreign, pred, strict)
     return report(results, statuses=options.statuses, corpus_version=_corpus_version(gold),

@@ -85,15 +85,18 @@ class Part:
         return raise_first(self._records(), self.path)
 
     def _records(self) -> Iterator[object]:
+        # A line at a time, ended by b"\n" alone as the whole file's reader ends them (a "\r"
+        # is JSON whitespace inside a line), and no copy of the whole range in memory.
         assert self.start is not None and self.end is not None
-        with open(self.path, "rb") as f:
+        with open(self.path, "rb", buffering=1 << 20) as f:
             f.seek(self.start)
-            data = f.read(self.end - self.start)
-        for k, chunk in enumerate(data.splitlines(keepends=True)):
-            line = self.first + k
-            if line == 1 and chunk.startswith(b"\xef\xbb\xbf"):
-                chunk = chunk[3:]
-            yield decode_line(chunk, self.path, line, parse_fast)
+            left, line = self.end - self.start, self.first
+            while left > 0 and (chunk := f.readline(left)):
+                left -= len(chunk)
+                if line == 1 and chunk.startswith(b"\xef\xbb\xbf"):
+                    chunk = chunk[3:]
+                yield decode_line(chunk, self.path, line, parse_fast)
+                line += 1
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,10 @@ def score_shards(gold: Sequence[str], pred: Sequence[str], n: int) -> list[Shard
         return [ShardPair(Part(g), Part(p)) for g, p in zip(g_files, p_files, strict=True)]
     # Each file cut into n ranges of its own lines: with as many lines a side, the same
     # ranges; else documents out of place are paired across shards (score_sharded).
-    g_cuts, p_cuts = _cuts(line_starts(g_files[0]), n), _cuts(line_starts(p_files[0]), n)
+    g_starts, p_starts = line_starts(g_files[0]), line_starts(p_files[0])
+    if len(g_starts) == 1 or len(p_starts) == 1:  # an empty file: its reader refuses it whole
+        return [ShardPair(Part(g_files[0]), Part(p_files[0]))]
+    g_cuts, p_cuts = _cuts(g_starts, n), _cuts(p_starts, n)
     return [ShardPair(Part(g_files[0], *g), Part(p_files[0], *p))
             for g, p in zip(g_cuts, p_cuts, strict=True) if g[0] < g[1] or p[0] < p[1]]
 

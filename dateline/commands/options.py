@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dateline.commands.types import fraction, positive_int, seed
+from dateline.commands.types import fraction, positive_int, seed, worker_count
 from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
 from dateline.evaluation.layers import layer_names, layers
@@ -290,8 +290,10 @@ def system_names(paths: Sequence[str]) -> list[str]:
 
 
 def add_engine_options(p: argparse.ArgumentParser,
-                       engines: Sequence[str] = ("memory", "stream", "dask")) -> None:
-    """Add ``--engine memory|stream|dask``, ``--scheduler ADDRESS`` and ``--workers N``.
+                       engines: Sequence[str] = ("memory", "stream", "dask", "processes")
+                       ) -> None:
+    """Add ``--engine memory|stream|dask|processes``, ``--scheduler ADDRESS`` and
+    ``--workers N`` (None when not given: the engine's default).
 
     >>> p = argparse.ArgumentParser(); add_engine_options(p)
     >>> a = p.parse_args(["--engine", "dask", "--workers", "2"])
@@ -301,13 +303,15 @@ def add_engine_options(p: argparse.ArgumentParser,
     p.add_argument("--engine", choices=tuple(engines), default="memory",
                    help="memory (default): read both inputs, then score; stream: pair and "
                         "score the documents as they are read (memory bounded by a chunk; "
-                        "JSONL or Parquet); dask: map over shards on a Dask cluster")
+                        "JSONL or Parquet); dask: map over shards on a Dask cluster; "
+                        "processes: map over shards with worker processes of this machine")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --engine dask: a running scheduler (tcp://HOST:8786); default: "
                         "a LocalCluster on this machine")
-    p.add_argument("--workers", type=positive_int, default=2, metavar="N",
-                   help="with --engine dask and no --scheduler: local worker processes "
-                        "(default: 2)")
+    p.add_argument("--workers", type=worker_count, default=None, metavar="N",
+                   help="with --engine processes, or dask without --scheduler: local worker "
+                        "processes, or 'all' (every usable core); default: 2 (processes: "
+                        "fewer on a machine with fewer cores)")
 
 
 def check_engine(args: argparse.Namespace) -> None:

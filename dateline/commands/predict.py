@@ -55,11 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         help="a .jsonl/.json/.parquet file of Documents, or a glob of shards")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="output .jsonl (or .parquet) file; a folder for shards (--input with "
-                        "a glob, or --engine dask): one output per input shard (for --split, "
-                        "per built file of the split), same name")
+                        "a glob, or --engine dask|processes): one output per input shard "
+                        "(for --split, per built file of the split), same name")
     add_settings_option(p)
     add_validate_option(p)
-    add_engine_options(p, ("memory", "dask"))
+    add_engine_options(p, ("memory", "dask", "processes"))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run, parser=p)
 
@@ -151,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
     settings = parse_settings(args.settings)
     check_engine(args)
     extractor = make_extractor(args.name, settings)
-    if args.engine == "dask" or (args.input is not None and glob.has_magic(args.input)):
+    if args.engine in ("dask", "processes") or (args.input is not None
+                                               and glob.has_magic(args.input)):
         return _predict_shards(args, extractor, settings, console)
     if args.split is not None:
         from dateline.loading import documents

@@ -49,9 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description="Score predicted Documents against gold Documents, layer by "
                                    "layer, with optimal one-to-one matching.")
     p.add_argument("gold", metavar="GOLD", help="gold .jsonl/.json file, or corpus:SPLIT "
-                   "(--engine stream|dask: also .parquet, or a quoted glob of files)")
+                   "(--engine stream|dask|processes: also .parquet, or a quoted glob of "
+                   "files)")
     p.add_argument("pred", metavar="PRED", help="predicted .jsonl/.json file (--engine "
-                   "stream|dask: also .parquet, or a quoted glob of files)")
+                   "stream|dask|processes: also .parquet, or a quoted glob of files)")
     add_scoring_options(p)
     add_signature_option(p)
     p.add_argument("--format", choices=FORMATS, default="table")

@@ -37,6 +37,7 @@ __all__ = [
     "positive_int",
     "probability",
     "seed",
+    "worker_count",
 ]
 
 MAX_SEED = 2**32 - 1  # numpy's seeds are 32-bit unsigned integers
@@ -75,6 +76,23 @@ def positive_int(text: str) -> int:
     argparse.ArgumentTypeError: '0' is out of range; allowed: an integer of 1 or more
     """
     return _integer(text, 1, None, "an integer of 1 or more")
+
+
+def worker_count(text: str) -> int:
+    """``--workers``: an integer of 1 or more, or ``all`` (every core this process may use).
+
+    >>> worker_count("3"), worker_count("all") >= 1
+    (3, True)
+    >>> worker_count("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '0' is out of range; allowed: an integer of 1 or more, or all
+    """
+    if text == "all":
+        from dateline.process_engine import usable_cores
+
+        return usable_cores()
+    return _integer(text, 1, None, "an integer of 1 or more, or all")
 
 
 def non_negative_int(text: str) -> int:

@@ -1,8 +1,9 @@
-"""``--engine stream`` and ``--engine dask`` print the in-memory report byte for byte, for every
-scoring option and every input the engines take (JSONL in another order, Parquet, globs of
-shards, predictions that leave out layers, ``corpus:SPLIT``); what the in-memory run refuses,
-they refuse with the same code. One LocalCluster of 2 workers (127.0.0.1) for the module,
-stopped at its end; each dask run is given its address (``--scheduler``)."""
+"""``--engine stream``, ``--engine dask`` and ``--engine processes`` print the in-memory report
+byte for byte, for every scoring option and every input the engines take (JSONL in another
+order, Parquet, globs of shards, predictions that leave out layers, ``corpus:SPLIT``); what the
+in-memory run refuses, they refuse with the same code (the two map engines with the same
+message). One LocalCluster of 2 workers (127.0.0.1) for the module, stopped at its end; each
+dask run is given its address (``--scheduler``); each processes run forks 2 workers."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ OPTIONS = [[], ["--layer", "entities"], ["--layer", "events"], ["--layer", "quot
            ["--protocol", "all"], ["--format", "table"]]
 # The in-memory run reads one JSONL file a side: Parquet and shards are compared with it.
 MEMORY_INPUT = {"parquet": "jsonl", "jsonl-shards": "jsonl", "parquet-shards": "jsonl"}
+PROCESSES = ["processes", "--workers", "2"]
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: " ".join(o) or "defaults")
@@ -94,7 +96,7 @@ def test_every_engine_prints_the_in_memory_report(files, scheduler, inputs: str,
     fmt = [] if "--format" in options else ["--format", "json"]
     code, memory, _ = _run("score", *files[MEMORY_INPUT.get(inputs, inputs)], *options, *fmt)
     assert code == 0
-    for engine in (["stream"], ["dask", "--scheduler", scheduler]):
+    for engine in (["stream"], ["dask", "--scheduler", scheduler], PROCESSES):
         code, out, err = _run("score", *files[inputs], *options, *fmt, "--engine", *engine)
         assert code == 0, err
         if inputs.startswith("parquet") and fmt:
@@ -144,7 +146,7 @@ def test_corpus_split_gold(corpus_env: Path, tmp_path: Path, scheduler) -> None:
     for options in ([], ["--layer", "quotes", "--overlap", "0.5"]):
         code, memory, _ = _run("score", "corpus:test", str(pred), *options, "--format", "json")
         assert code == 0 and json.loads(memory)["corpus_version"]
-        for engine in (["stream"], ["dask", "--scheduler", scheduler]):
+        for engine in (["stream"], ["dask", "--scheduler", scheduler], PROCESSES):
             assert _run("score", "corpus:test", str(pred), *options, "--format", "json",
                         "--engine", *engine) == (0, memory, "")
     # The quote-marks predictions are the quotes' reference point by their source, not name.
@@ -160,6 +162,8 @@ def test_corpus_split_gold(corpus_env: Path, tmp_path: Path, scheduler) -> None:
                         scheduler)
     assert code == 2 and "[bad-option] --engine dask with GOLD corpus:all" in err
     assert "--engine stream" in err
+    code, _, err = _run("score", "corpus:all", str(pred), "--engine", "processes")
+    assert code == 2 and "[bad-option] --engine processes with GOLD corpus:all" in err
 
 
 def _bad_inputs(folder: Path) -> dict[str, tuple[Path, Path]]:
@@ -183,6 +187,9 @@ def _bad_inputs(folder: Path) -> dict[str, tuple[Path, Path]]:
     (folder / "schema.jsonl").write_text("".join(
         [*lines[:7], '{"id": "doc0007", "text": 5}\n', *lines[8:]]))
     out["schema"] = (folder / "g.jsonl", folder / "schema.jsonl")
+    (folder / "empty.jsonl").write_text("")  # no line to cut into shards
+    out["empty"] = (folder / "g.jsonl", folder / "empty.jsonl")
+    out["empty-gold"] = (folder / "empty.jsonl", folder / "g.jsonl")
     return out
 
 
@@ -192,10 +199,13 @@ def test_refusals_are_the_in_memory_ones(tmp_path: Path, scheduler, validate) ->
         code, _, memory = _run("score", str(gold), str(pred), *validate)
         assert code == 1, name
         expected = memory.split("]")[0] + "]"
-        for engine in (["stream"], ["dask", "--scheduler", scheduler]):
+        errors = {}
+        for engine in (["stream"], ["dask", "--scheduler", scheduler], PROCESSES):
             code, _, err = _run("score", str(gold), str(pred), *validate, "--engine", *engine)
             assert (code, err.split("]")[0] + "]") == (1, expected), (name, engine)
             assert "Traceback" not in err and "Compute Failed" not in err
+            errors[engine[0]] = err
+        assert errors["processes"] == errors["dask"], name  # the worker's message, whole
 
 
 def test_predict_over_shards_with_the_cluster(files, scheduler, tmp_path: Path) -> None:
@@ -204,7 +214,7 @@ def test_predict_over_shards_with_the_cluster(files, scheduler, tmp_path: Path) 
                  "--quiet"]) == 0
     whole = {d.id: d for d in read_jsonl(tmp_path / "all.jsonl")}
     shards = files["parquet-shards"][0]
-    for engine in (["memory"], ["dask", "--scheduler", scheduler]):
+    for engine in (["memory"], ["dask", "--scheduler", scheduler], PROCESSES):
         out = tmp_path / f"out-{engine[0]}"
         assert main(["predict", "quote-marks", "--input", shards, "-o", str(out),
                      "--engine", *engine, "--quiet"]) == 0
@@ -224,3 +234,6 @@ def test_predict_a_split_with_the_cluster(corpus_env: Path, tmp_path: Path, sche
                  "--engine", "dask", "--scheduler", scheduler, "--quiet"]) == 0
     (name,) = [f.name for f in split_files("test")]
     assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "m.jsonl").read_bytes()
+    assert main(["predict", "quote-marks", "--split", "test", "-o", str(tmp_path / "procs"),
+                 "--engine", *PROCESSES, "--quiet"]) == 0
+    assert (tmp_path / "procs" / name).read_bytes() == (tmp_path / "m.jsonl").read_bytes()
