@@ -66,10 +66,11 @@ def parse_config(spec: str) -> tuple[tuple[str, ...], bool, str]:
     return tuple(name.split("+")), kinds, partial
 
 
-def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
-        c2: float) -> dict[str, float]:
-    """Train one configuration on each (train, validation, held-out) triple; score the pooled
-    held-out predictions."""
+def predict(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
+            c2: float) -> tuple[list[Document], list[Document], float, float, int]:
+    """Train one configuration on each (train, validation, held-out) triple: the pooled gold
+    and predicted held-out documents, the mean training seconds, the tagging seconds and the
+    tokens tagged."""
     groups, kinds, partial = parse_config(spec)
     gold: list[Document] = []
     pred: list[Document] = []
@@ -86,15 +87,43 @@ def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[D
         tag_s += time.perf_counter() - started
         tokens += sum(len(tokenize(d.text)) for d in held_out)
         gold += held_out
+    return gold, pred, train_s / len(splits), tag_s, tokens
+
+
+def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
+        c2: float) -> dict[str, float]:
+    """Train one configuration on each (train, validation, held-out) triple; score the pooled
+    held-out predictions."""
+    gold, pred, train_s, tag_s, tokens = predict(spec, splits, c2)
     core = inventory().core_entity_labels
     out = {"all": score_entities(gold, pred).scores("strict")["f1"],
            "core": score_entities(gold, pred, labels=core, kinds=("named",))
            .scores("strict")["f1"]}
     for kind in ("named", "nominal", "pronoun"):
         out[kind] = score_entities(gold, pred, kinds=(kind,)).scores("strict")["f1"]
-    out["train_s"] = train_s / len(splits)
+    out["train_s"] = train_s
     out["tokens_s"] = tokens / tag_s if tag_s else 0.0
     return out
+
+
+def make_splits(cv: int) -> tuple[list[tuple[list[Document], list[Document], list[Document]]],
+                                  str]:
+    """The (train, validation, held-out) triples: train -> validation (``cv`` 0), or ``cv``
+    folds over train + validation; and their description."""
+    from dateline import loading
+    from dateline.folds import make_folds, train_folds
+
+    train, validation = list(loading.documents("train")), list(loading.documents("validation"))
+    if not cv:
+        return [(train, validation, validation)], "train -> validation"
+    docs = {d.id: d for d in [*train, *validation]}
+    folds = make_folds(list(docs.values()), cv)
+    splits = []
+    for i, held in enumerate(folds):
+        on, inner = train_folds(len(folds), i)
+        splits.append(([docs[d] for f in on for d in folds[f]],
+                       [docs[d] for d in folds[inner]], [docs[d] for d in held]))
+    return splits, f"{cv}-fold cross-validation over train + validation"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,21 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--c2", type=float, default=0.1)
     args = p.parse_args(argv)
     from dateline import loading
-    from dateline.folds import make_folds, train_folds
 
-    train, validation = list(loading.documents("train")), list(loading.documents("validation"))
-    if args.cv:
-        docs = {d.id: d for d in [*train, *validation]}
-        folds = make_folds(list(docs.values()), args.cv)
-        splits = []
-        for i, held in enumerate(folds):
-            on, inner = train_folds(len(folds), i)
-            splits.append(([docs[d] for f in on for d in folds[f]],
-                           [docs[d] for d in folds[inner]], [docs[d] for d in held]))
-        where = f"{args.cv}-fold cross-validation over train + validation"
-    else:
-        splits = [(train, validation, validation)]
-        where = "train -> validation"
+    splits, where = make_splits(args.cv)
     print(f"crf feature ablation, {where}, c2 {args.c2}, corpus {loading.corpus_version()}; "
           "strict F1", file=sys.stderr)
     print("| configuration | all mentions | core task | named | nominal | pronoun | "
