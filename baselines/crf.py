@@ -66,7 +66,15 @@ from dateline.baselines.crf_features import (
     token_features,
 )
 from dateline.baselines.crf_lexicons import preload
-from dateline.baselines.crf_tagging import CHUNK_TOKENS, MODELS, Tagged, chunks, tag_sentences
+from dateline.baselines.crf_tagging import (
+    CHUNK_TOKENS,
+    MODELS,
+    PROPAGATED,
+    Tagged,
+    chunks,
+    propagate,
+    tag_sentences,
+)
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
 from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
@@ -78,6 +86,7 @@ LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 UNTYPED = "EVENT"
 PARTIAL = ("all", "mentions", "none")
+NAMED = ("off", "add", "decide")
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
@@ -86,7 +95,12 @@ class CRFTagger:
     ``max_iterations`` (L-BFGS), ``events`` (also tag event triggers), ``features`` (the
     feature groups of :mod:`.crf_features`), ``kinds`` (also predict mention kinds),
     ``partial`` (what an entity layer of ``partial`` coverage trains: ``all`` its annotated
-    regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing).
+    regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing),
+    ``named`` (the two name models: ``off``; ``add``, their spans are named mentions beside
+    the entity models' own; ``decide``, as ``add``, and an entity model's span is named only
+    where a name model tagged it too, else nominal), ``propagate`` (a name found in a document
+    is a named mention at its other occurrences there that no model tagged:
+    :func:`.crf_tagging.propagate`).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -105,7 +119,8 @@ class CRFTagger:
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
                  features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True,
-                 partial: str = "mentions") -> None:
+                 partial: str = "mentions", named: str = "off",
+                 propagate: bool = False) -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
@@ -116,6 +131,11 @@ class CRFTagger:
             raise DatelineError("bad-setting", f"extractor 'crf': unknown partial {partial!r}",
                                 fix=f"use one of {', '.join(PARTIAL)}", exit_code=2)
         self.partial = partial
+        if named not in NAMED:
+            raise DatelineError("bad-setting", f"extractor 'crf': unknown named {named!r}",
+                                fix=f"use one of {', '.join(NAMED)}", exit_code=2)
+        self.named = named
+        self.propagate = propagate
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
@@ -139,9 +159,10 @@ class CRFTagger:
         ``tables``: the lexicon for the lexicon features, or one lexicon per document.
         """
         for k, doc in enumerate(docs):
-            info: LayerInfo = getattr(doc.layers, "entities" if layer == "kinds" else layer)
+            info: LayerInfo = getattr(doc.layers, "events" if layer == "events"
+                                      else "entities")
             if info.status not in ("gold", "draft") or (
-                    layer == "kinds" and "kind" in info.not_annotated):
+                    layer in ("kinds", "named") and "kind" in info.not_annotated):
                 continue
             if (partial := layer == "entities" and info.coverage == "partial") and (
                     self.partial == "none"):
@@ -151,6 +172,9 @@ class CRFTagger:
             if layer == "events":
                 spans = [(e.trigger.start, e.trigger.end, e.type or UNTYPED, True)
                          for e in doc.events]
+            elif layer == "named":
+                spans = [(m.start, m.end, m.label, True) for m in doc.entities
+                         if m.kind == "named"]
             else:
                 # The kind model tags exactly the spans the entity model of its policy tags.
                 spans = [(m.start, m.end, (m.kind or "nominal") if layer == "kinds"
@@ -196,7 +220,9 @@ class CRFTagger:
         self._lexicon = label_table(docs)
         self._heads = heads_of(self._lexicon)
         for model, layer, policy in MODELS:
-            if (layer == "events" and not self.events) or (layer == "kinds" and not self.kinds):
+            if (layer == "events" and not self.events) or (
+                    layer == "kinds" and not self.kinds) or (
+                    layer == "named" and self.named == "off"):
                 continue
             train = list(self._sequences(docs, layer, per_doc, policy))
             if not train:
@@ -280,7 +306,8 @@ class CRFTagger:
         settings = {"extractor": self.name, "version": self.version, "c1": self.c1,
                     "models": sorted(self._files), "entity_models": list(self._use),
                     "features": list(self.features), "kinds": self.kinds,
-                    "partial": self.partial,
+                    "partial": self.partial, "named": self.named,
+                    "propagate": self.propagate,
                     "labels": {k: list(v) for k, v in self._labels.items()}}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
@@ -305,6 +332,8 @@ class CRFTagger:
             self.features = check_groups(settings["features"])
             self.kinds = bool(settings["kinds"])
             self.partial = str(settings["partial"])
+            self.named = str(settings.get("named", "off"))  # 0.4 models have no name models
+            self.propagate = bool(settings.get("propagate", False))
             preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
@@ -322,7 +351,8 @@ class CRFTagger:
         in turn (:mod:`.crf_tagging`), in chunks of at most ``CHUNK_TOKENS`` tokens."""
         require_trained(self)
         toks = [tokenize(doc.text) for doc in docs]
-        lex = [match_tags(normalised_words(t), self._lexicon, self._heads) for t in toks]
+        words = [normalised_words(t) for t in toks]
+        lex = [match_tags(w, self._lexicon, self._heads) for w in words]
         where = [(k, a, b) for k, t in enumerate(toks) for a, b in t.sentences]
         # Without the ``document`` features, nothing reads the kind of a span that an earlier
         # entity model already tagged (_read keeps the first); with them, the first pass's
@@ -333,6 +363,9 @@ class CRFTagger:
         per_doc: list[list[Tagged]] = [[] for _ in docs]
         for (k, _, _), sent in zip(where, tagged, strict=True):
             per_doc[k] += sent
+        if self.propagate:
+            for k, spans in enumerate(per_doc):
+                spans += propagate(words[k], spans, names_only=self.named == "decide")
         return [self._read(doc, t, spans) for doc, t, spans in zip(docs, toks, per_doc,
                                                                     strict=True)]
 
@@ -376,12 +409,22 @@ class CRFTagger:
         found: dict[str, list[tuple[int, int, str, str | None]]] = {"entities": [],
                                                                      "events": []}
         seen: set[tuple[int, int]] = set()
+        names: dict[tuple[int, int], str] = {}
+        for model, first, last, tag, _ in tagged:
+            if model.startswith("named-") and (
+                    span := snap(text, toks.starts[first], toks.ends[last - 1])) is not None:
+                names.setdefault(span, tag)
         for model, first, last, tag, kind in tagged:
             layer = "events" if model == "events" else "entities"
             span = snap(text, toks.starts[first], toks.ends[last - 1])
             if span is None:
                 continue
             if layer == "entities":
+                # A span a name model tagged is named; with ``decide`` only such spans are.
+                if span in names:
+                    kind = "named"
+                elif kind == "named" and self.named == "decide" and model != PROPAGATED:
+                    kind = "nominal"
                 # The two entity models often agree: keep one mention per span.
                 if span in seen:
                     continue

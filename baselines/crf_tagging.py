@@ -23,21 +23,26 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from dateline.baselines.bio import bio_spans
+from dateline.baselines.lexicon import heads_of, match_tags
 
-__all__ = ["CHUNK_TOKENS", "MODELS", "Tagged", "chunks", "majority_kind", "tag_sentences"]
+__all__ = ["CHUNK_TOKENS", "MODELS", "PROPAGATED", "Tagged", "chunks", "majority_kind",
+           "propagate", "tag_sentences"]
 
 # Sentences tagged together: enough for the caches to pay, few enough that the features of a
 # chunk (about a kilobyte a token) stay small however long the documents are.
 CHUNK_TOKENS = 5_000
 
 # (model, layer, policy): two entity models see the nested mentions from both sides; a kind
-# model per entity model tags the mention kinds of the same spans.
+# model per entity model tags the mention kinds of the same spans; two name models (the
+# ``named`` setting) tag named mentions alone, nested ones from both sides.
 MODELS = (("entities-outer", "entities", "outer"), ("entities-inner", "entities", "inner"),
           ("kinds-outer", "kinds", "outer"), ("kinds-inner", "kinds", "inner"),
+          ("named-outer", "named", "outer"), ("named-inner", "named", "inner"),
           ("events", "events", "outer"))
 
 # (model, first token, last token + 1, tag, kind): one span a model tagged.
 Tagged = tuple[str, int, int, str, str | None]
+PROPAGATED = "propagated"  # the "model" of the spans :func:`propagate` adds
 
 
 def chunks(where: Sequence[tuple[int, int, int]], limit: int,
@@ -80,9 +85,10 @@ def tag_sentences(taggers: Mapping[str, Any], use: Collection[str], feats: Seque
     ``feats``: one item sequence per sentence; ``starts``: each sentence's first token in its
     document. The kind model of an entity model (``kinds-outer`` beside ``entities-outer``)
     runs only on sentences where the entity model found a span, and gives each span the
-    majority of its tokens' kinds. A token range that an earlier entity model tagged too is
-    left out (the first one's label and kind are kept), unless ``every``: then each model's
-    spans all come, with their kinds. ``events``: also run the trigger model.
+    majority of its tokens' kinds; a name model's spans are of kind ``named``. A token range
+    that an earlier entity model tagged too is left out (the first one's label and kind are
+    kept), unless ``every``: then each model's spans all come, with their kinds. ``events``:
+    also run the trigger model.
 
     >>> tag_sentences({}, (), [], [])
     []
@@ -97,6 +103,11 @@ def tag_sentences(taggers: Mapping[str, Any], use: Collection[str], feats: Seque
             continue
         tagger = taggers[model]
         found = [list(bio_spans(tagger.tag(x))) for x in feats]
+        if layer == "named":
+            for j, spans in enumerate(found):
+                out[j] += [(model, starts[j] + first, starts[j] + last, tag, "named")
+                           for first, last, tag in spans]
+            continue
         if layer == "entities" and not every:
             for spans, seen in zip(found, taken, strict=True):
                 spans[:] = [s for s in spans if s[:2] not in seen]
@@ -109,3 +120,36 @@ def tag_sentences(taggers: Mapping[str, Any], use: Collection[str], feats: Seque
                         majority_kind(tags[first:last]) if tags is not None else None)
                        for first, last, tag in spans]
     return out
+
+
+def propagate(words: Sequence[str], tagged: Sequence[Tagged], *, names_only: bool = False,
+              ) -> list[Tagged]:
+    """Names repeated where no model tagged anything: every other occurrence in the document
+    of a string tagged as a name (the longest match), and of the last word of a person's name
+    of several words (``Lee`` after ``Ann Lee``), as a named mention of the same label.
+
+    ``words``: the document's words; ``tagged``: the spans tagged in it. ``names_only``: only
+    the name models' spans count as names (the ``decide`` reading of kinds).
+
+    >>> words = "Ann Lee met Bob . Lee and Bob left .".split()
+    >>> propagate(words, [("entities-outer", 0, 2, "PERSON", "named"),
+    ...                   ("entities-outer", 3, 4, "PERSON", "named")])
+    [('propagated', 5, 6, 'PERSON', 'named'), ('propagated', 7, 8, 'PERSON', 'named')]
+    """
+    table: dict[str, str] = {}
+    covered = bytearray(len(words))
+    for model, first, last, tag, kind in tagged:
+        if model == "events":
+            continue
+        covered[first:last] = b"\x01" * (last - first)
+        if kind != "named" or (names_only and not model.startswith("named-")):
+            continue
+        table.setdefault(" ".join(words[first:last]), tag)
+        surname = words[last - 1]
+        if tag == "PERSON" and last - first > 1 and surname[:1].isupper() and len(surname) > 1:
+            table.setdefault(surname, tag)
+    if not table:
+        return []
+    return [(PROPAGATED, first, last, tag, "named")
+            for first, last, tag in bio_spans(match_tags(words, table, heads_of(table)))
+            if not any(covered[first:last])]

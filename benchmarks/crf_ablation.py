@@ -13,7 +13,8 @@ groups added (``default+names+places``) and/or dropped (``all-document-affix``),
 (``word+shape``). ``:nokind`` appended (``all:nokind``) trains without the kind models;
 ``:partial=none`` (or ``=mentions``) sets the crf's ``partial`` setting (what entity layers of
 partial coverage train; without it ``all``, as the ablation of 0.4 ran, whatever the crf's
-default). Every configuration trains with one L2 penalty (``--c2``, default 0.1)
+default); any other ``:key=value`` sets that crf setting (``:named=add``, ``:c1=0.3``,
+``:max_iterations=200``). Every configuration trains with one L2 penalty (``--c2``, default 0.1)
 and no event model, so the table compares features alone.
 
 Printed: a Markdown table with strict F1 on all entity mentions, on the core task
@@ -28,6 +29,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -39,31 +41,40 @@ from dateline.evaluation import score_entities
 from dateline.schemas import Document, inventory
 
 OLD = ("word", "shape", "context", "gazetteer")
+NUMBERS = ("c1",)  # settings given as ``:key=value`` that are numbers
+INTEGERS = ("max_iterations",)
 
 
-def parse_config(spec: str) -> tuple[tuple[str, ...], bool, str]:
-    """``(groups, kinds, partial)`` of a configuration name (see the module docstring).
+def parse_config(spec: str) -> tuple[tuple[str, ...], bool, dict[str, Any]]:
+    """``(groups, kinds, settings)`` of a configuration name (see the module docstring).
 
     >>> parse_config("all-document-affix")[0] == tuple(g for g in ALL_GROUPS
     ...                                                if g not in ("document", "affix"))
     True
-    >>> parse_config("old"), parse_config("word+shape:nokind")
-    ((('word', 'shape', 'context', 'gazetteer'), False, 'all'), (('word', 'shape'), False, 'all'))
-    >>> parse_config("default+names:partial=none")[1:], parse_config("default+names")[0][-1]
-    ((True, 'none'), 'names')
+    >>> parse_config("old")
+    (('word', 'shape', 'context', 'gazetteer'), False, {'partial': 'all'})
+    >>> parse_config("word+shape:nokind")
+    (('word', 'shape'), False, {'partial': 'all'})
+    >>> parse_config("default+names:partial=none:c1=0.3")[1:], parse_config("default+names")[0][-1]
+    ((True, {'partial': 'none', 'c1': 0.3}), 'names')
     """
     name, *flags = spec.split(":")
     kinds = "nokind" not in flags
-    partial = next((f.split("=", 1)[1] for f in flags if f.startswith("partial=")), "all")
+    settings: dict[str, Any] = {"partial": "all"}
+    for flag in flags:
+        if "=" in flag:
+            key, value = flag.split("=", 1)
+            settings[key] = float(value) if key in NUMBERS else int(value) \
+                if key in INTEGERS else value
     if name == "old":
-        return OLD, False, partial
+        return OLD, False, settings
     for base, groups in (("all", ALL_GROUPS), ("default", DEFAULT_GROUPS)):
         if name.startswith(base):
             rest = name[len(base):]
             add = [g for g in rest.split("-")[0].split("+") if g]
             drop = {g for part in rest.split("-")[1:] for g in part.split("+")[:1] if g}
-            return tuple(g for g in (*groups, *add) if g not in drop), kinds, partial
-    return tuple(name.split("+")), kinds, partial
+            return tuple(g for g in (*groups, *add) if g not in drop), kinds, settings
+    return tuple(name.split("+")), kinds, settings
 
 
 def predict(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
@@ -71,14 +82,14 @@ def predict(spec: str, splits: Sequence[tuple[list[Document], list[Document], li
     """Train one configuration on each (train, validation, held-out) triple: the pooled gold
     and predicted held-out documents, the mean training seconds, the tagging seconds and the
     tokens tagged."""
-    groups, kinds, partial = parse_config(spec)
+    groups, kinds, settings = parse_config(spec)
     gold: list[Document] = []
     pred: list[Document] = []
     train_s = tag_s = 0.0
     tokens = 0
     for train, validation, held_out in splits:
         crf = CRFTagger(events=False, c2_grid=(c2,), features=groups, kinds=kinds,
-                        partial=partial)
+                        **settings)
         started = time.perf_counter()
         crf.train(train, validation)
         train_s += time.perf_counter() - started

@@ -33,10 +33,10 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crf_ablation import make_splits, predict  # noqa: E402
+from crf_ablation import make_splits, predict
 
-from dateline.baselines.mentions import word_lists  # noqa: E402
-from dateline.schemas import Document, Mention  # noqa: E402
+from dateline.baselines.mentions import word_lists
+from dateline.schemas import Document, Mention
 
 CORE = ("PERSON", "ORGANIZATION", "LOCATION")
 

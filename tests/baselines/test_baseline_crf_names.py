@@ -1,0 +1,120 @@
+"""The crf's name models (``named``) and name propagation (``propagate``), on invented text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dateline.baselines.crf import CRFTagger
+from dateline.baselines.crf_tagging import PROPAGATED, propagate, tag_sentences
+from dateline.schemas import DatelineError, Document, LayerInfo, Layers, Mention
+
+TEXT = "Ann Lee met the mayor of Rome in Oslo."
+
+
+def _gold(i: int) -> Document:
+    spans = [(0, 7, "PERSON", "named"), (12, 29, "PERSON", "nominal"),
+             (25, 29, "LOCATION", "named"), (33, 37, "LOCATION", "named")]
+    return Document(id=f"g{i}", text=TEXT, entities=tuple(
+        Mention(id=f"m{j}", start=s, end=e, text=TEXT[s:e], label=lab, kind=kind)
+        for j, (s, e, lab, kind) in enumerate(spans)),
+        layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON", "LOCATION"))))
+
+
+class _Stub:
+    """A tagger that gives each token the tag of its word (``O`` for others): the first
+    feature, or the ``w=`` feature of a CRFsuite item sequence."""
+
+    def __init__(self, tags: dict[str, str]) -> None:
+        self.tags = tags
+
+    def tag(self, feats: Any) -> list[str]:
+        if hasattr(feats, "items"):  # pycrfsuite.ItemSequence
+            feats = [[k[2:] for k in item if k.startswith("w=")] for item in feats.items()]
+        return [self.tags.get(f[0], "O") for f in feats]
+
+
+def test_name_models_train_on_named_mentions_only_and_tag_nested_names() -> None:
+    crf = CRFTagger(c2_grid=(0.1,), events=False, named="add")
+    report = crf.train([_gold(i) for i in range(5)], [_gold(9)])
+    assert {"named-outer", "named-inner"} <= set(report)
+    assert report["named-outer"]["labels"] == ["LOCATION", "PERSON"]  # no nominal PERSON
+    found = {(m.text, m.label, m.kind) for m in crf.extract(Document(id="d", text=TEXT)).entities}
+    assert {("Ann Lee", "PERSON", "named"), ("Rome", "LOCATION", "named"),
+            ("Oslo", "LOCATION", "named")} <= found
+
+
+def test_name_model_spans_are_named_and_decide_makes_the_others_nominal() -> None:
+    taggers = {"entities-outer": _Stub({"Ann": "B-PERSON", "Lee": "I-PERSON",
+                                        "Oslo": "B-LOCATION"}),
+               "kinds-outer": _Stub({"Ann": "B-named", "Lee": "I-named", "Oslo": "B-named"}),
+               "named-outer": _Stub({"Oslo": "B-LOCATION", "Rome": "B-LOCATION"})}
+    feats = [[["Ann"], ["Lee"], ["met"], ["Rome"], ["in"], ["Oslo"], ["."]]]
+    tagged = tag_sentences(taggers, ("entities-outer",), feats, [0], events=False)[0]
+    assert ("named-outer", 3, 4, "LOCATION", "named") in tagged
+    for named, want in (("add", "named"), ("decide", "nominal")):
+        crf = CRFTagger(named=named)
+        crf._taggers, crf._labels = taggers, {"entities": ("LOCATION", "PERSON")}
+        from dateline.baselines.text import tokenize
+
+        doc = Document(id="d", text="Ann Lee met Rome in Oslo.")
+        kinds = {m.text: m.kind for m in crf._read(doc, tokenize(doc.text), tagged).entities}
+        # "Ann Lee" only the entity model's kind model calls named; "Oslo" both.
+        assert kinds == {"Ann Lee": want, "Rome": "named", "Oslo": "named"}
+
+
+def test_propagate_repeats_names_and_surnames_where_nothing_was_tagged() -> None:
+    words = ["Ann", "Lee", "met", "Carl", "Berg", "in", "Oslo", ".", "Lee", ",", "Berg", "and",
+             "Oslo", ":", "Berg", "Hall"]
+    tagged = [("entities-outer", 0, 2, "PERSON", "named"),
+              ("entities-outer", 3, 5, "PERSON", "nominal"),  # not a name: not repeated
+              ("entities-outer", 6, 7, "LOCATION", "named"),
+              ("entities-inner", 14, 16, "ORGANIZATION", "named"),  # "Berg Hall" is taken
+              ("events", 2, 3, "MEET", None)]
+    assert propagate(words, tagged) == [(PROPAGATED, 8, 9, "PERSON", "named"),
+                                        (PROPAGATED, 12, 13, "LOCATION", "named")]
+    # With ``decide``, only the name models' spans are names.
+    assert propagate(words, tagged, names_only=True) == []
+    assert propagate(words, [("named-inner", 6, 7, "LOCATION", "named")],
+                     names_only=True) == [(PROPAGATED, 12, 13, "LOCATION", "named")]
+    assert propagate(["ann", "lee"], [("named-inner", 0, 2, "PERSON", "named")]) == []
+
+
+class _FirstOnly(_Stub):
+    """A stub tagger that tags only the first sentence it is given."""
+
+    def tag(self, feats: Any) -> list[str]:
+        self.calls = getattr(self, "calls", 0) + 1
+        return super().tag(feats) if self.calls == 1 else ["O"] * len(feats)
+
+
+def test_propagated_names_reach_the_output() -> None:
+    doc = Document(id="d", text="Ann Lee met Rome.\nLater Lee left Rome.")
+    for propagate_names, want in ((False, 2), (True, 4)):
+        crf = CRFTagger(propagate=propagate_names)
+        crf._taggers = {"entities-outer": _FirstOnly({"Ann": "B-PERSON", "Lee": "I-PERSON",
+                                                      "Rome": "B-LOCATION"}),
+                        "kinds-outer": _Stub({"Ann": "B-named", "Lee": "I-named",
+                                              "Rome": "B-named"})}
+        crf._labels, crf._use = {"entities": ("LOCATION", "PERSON")}, ("entities-outer",)
+        found = [(m.text, m.label, m.kind) for m in crf.extract(doc).entities]
+        assert len(found) == want
+        if propagate_names:
+            assert found[2:] == [("Lee", "PERSON", "named"), ("Rome", "LOCATION", "named")]
+
+
+def test_name_settings_survive_a_round_trip(tmp_path) -> None:
+    crf = CRFTagger(c2_grid=(0.1,), events=False, named="decide", propagate=True)
+    crf.train([_gold(i) for i in range(5)], [_gold(9)])
+    crf.save(tmp_path)
+    again = CRFTagger()
+    again.load(tmp_path)
+    assert (again.named, again.propagate) == ("decide", True)
+    doc = Document(id="d", text="Ann Lee met the mayor of Rome in Oslo.\nLater Lee left Oslo.")
+    assert again.extract(doc) == crf.extract(doc)
+
+
+def test_an_unknown_named_setting_is_a_bad_setting() -> None:
+    with pytest.raises(DatelineError, match=r"bad-setting.*unknown named 'all'"):
+        CRFTagger(named="all")
