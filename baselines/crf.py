@@ -57,11 +57,11 @@ from pathlib import Path
 from typing import Any
 
 from dateline.baselines.base import predictions, require_trained
-from dateline.baselines.bio import bio_spans, bio_tags, in_regions
+from dateline.baselines.bio import in_regions
+from dateline.baselines.crf_data import UNTYPED, doc_tags, span_f1, training_sequences
 from dateline.baselines.crf_features import (
     DEFAULT_GROUPS,
     check_groups,
-    document_tags,
     normalised_words,
     token_features,
 )
@@ -72,19 +72,19 @@ from dateline.baselines.crf_tagging import (
     PROPAGATED,
     Tagged,
     chunks,
+    pronoun_table,
     propagate,
     tag_sentences,
 )
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
-from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
+from dateline.schemas import DatelineError, Document, Event, Mention, Span
 
 __all__ = ["MODELS", "CRFTagger"]
 
 SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
-UNTYPED = "EVENT"
 PARTIAL = ("all", "mentions", "none")
 NAMED = ("off", "add", "decide")
 
@@ -98,7 +98,9 @@ class CRFTagger:
     regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing),
     ``named`` (the two name models: ``off``; ``add``, their spans are named mentions beside
     the entity models' own; ``decide``, as ``add``, and an entity model's span is named only
-    where a name model tagged it too, else nominal), ``propagate`` (a name found in a document
+    where a name model tagged it too, else nominal; with name models and no kind models, a
+    span no name model tagged is a pronoun when the train split's gold calls its string one,
+    else nominal: :func:`.crf_tagging.pronoun_table`), ``propagate`` (a name found in a document
     is a named mention at its other occurrences there that no model tagged:
     :func:`.crf_tagging.propagate`).
 
@@ -142,6 +144,7 @@ class CRFTagger:
         self._files: dict[str, Path] = {}
         self._lexicon: dict[str, str] = {}
         self._heads: dict[str, int] = {}
+        self._pronouns: frozenset[str] = frozenset()
         self._use: tuple[str, ...] = ("entities-outer", "entities-inner")
 
     @property
@@ -154,51 +157,15 @@ class CRFTagger:
     def _sequences(self, docs: Sequence[Document], layer: str,
                    tables: Sequence[dict[str, str]] | dict[str, str], policy: str = "outer",
                    ) -> Iterator[tuple[list[list[str]], list[str]]]:
-        """(features, tags) per annotated sentence of ``layer`` in ``docs``.
-
-        ``tables``: the lexicon for the lexicon features, or one lexicon per document.
-        """
-        for k, doc in enumerate(docs):
-            info: LayerInfo = getattr(doc.layers, "events" if layer == "events"
-                                      else "entities")
-            if info.status not in ("gold", "draft") or (
-                    layer in ("kinds", "named") and "kind" in info.not_annotated):
-                continue
-            if (partial := layer == "entities" and info.coverage == "partial") and (
-                    self.partial == "none"):
-                continue
-            regions = None if info.regions is None else [(r.start, r.end)
-                                                           for r in info.regions]
-            if layer == "events":
-                spans = [(e.trigger.start, e.trigger.end, e.type or UNTYPED, True)
-                         for e in doc.events]
-            elif layer == "named":
-                spans = [(m.start, m.end, m.label, True) for m in doc.entities
-                         if m.kind == "named"]
-            else:
-                # The kind model tags exactly the spans the entity model of its policy tags.
-                spans = [(m.start, m.end, (m.kind or "nominal") if layer == "kinds"
-                          else m.label, m.kind == "named") for m in doc.entities]
-            toks = tokenize(doc.text)
-            tags = bio_tags(toks, spans, policy)
-            table = tables if isinstance(tables, dict) else tables[k]
-            words = normalised_words(toks)
-            lex = match_tags(words, table)
-            # Document consistency from the gold names of the other sentences.
-            named = [(m.start, m.end, m.label, True) for m in doc.entities
-                     if m.kind == "named"] if layer != "events" else []
-            dc = self._doc_tags(toks, bio_spans(bio_tags(toks, named)))
-            for a, b in toks.sentences:
-                if in_regions(regions, toks.starts[a], toks.ends[b - 1]) and not (
-                        partial and self.partial == "mentions" and set(tags[a:b]) == {"O"}):
-                    yield token_features(toks, a, b, lex, dc, self.features), tags[a:b]
+        """(features, tags) per annotated sentence of ``layer`` in ``docs``
+        (:func:`.crf_data.training_sequences`)."""
+        return training_sequences(docs, layer, tables, policy, features=self.features,
+                                  partial=self.partial)
 
     def _doc_tags(self, toks: Tokens, spans: Iterable[tuple[int, int, str]]) -> list[str] | None:
         """The document-consistency tags of ``toks`` from named ``spans`` (None when the
         ``document`` features are off)."""
-        if "document" not in self.features:
-            return None
-        return document_tags(normalised_words(toks), toks.sentences, set(spans))
+        return doc_tags(toks, spans, self.features)
 
     # -- training --------------------------------------------------------------------------
 
@@ -219,6 +186,7 @@ class CRFTagger:
         per_doc = [folds[j % _FOLDS] for j in range(len(docs))]
         self._lexicon = label_table(docs)
         self._heads = heads_of(self._lexicon)
+        self._pronouns = pronoun_table(docs)
         for model, layer, policy in MODELS:
             if (layer == "events" and not self.events) or (
                     layer == "kinds" and not self.kinds) or (
@@ -243,7 +211,7 @@ class CRFTagger:
                 trainer.train(str(path))
                 tagger = pycrfsuite.Tagger()
                 tagger.open(str(path))
-                f1 = self._f1(tagger, valid) if valid else 0.0
+                f1 = span_f1(tagger, valid) if valid else 0.0
                 if best is None or f1 > best[0]:
                     best = (f1, c2, path)
             assert best is not None
@@ -286,17 +254,6 @@ class CRFTagger:
             fn += len(gold - pred)
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
-    @staticmethod
-    def _f1(tagger: Any, data: list[tuple[list[list[str]], list[str]]]) -> float:
-        tp = fp = fn = 0
-        for xs, ys in data:
-            gold = set(bio_spans(ys))
-            pred = set(bio_spans(tagger.tag(xs)))
-            tp += len(gold & pred)
-            fp += len(pred - gold)
-            fn += len(gold - pred)
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
     def save(self, directory: Path) -> None:
         """Write each model in CRFsuite's binary format, plus the settings as JSON."""
         require_trained(self)
@@ -308,7 +265,8 @@ class CRFTagger:
                     "features": list(self.features), "kinds": self.kinds,
                     "partial": self.partial, "named": self.named,
                     "propagate": self.propagate,
-                    "labels": {k: list(v) for k, v in self._labels.items()}}
+                    "labels": {k: list(v) for k, v in self._labels.items()},
+                    "pronouns": sorted(self._pronouns)}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
         (directory / LEXICON_FILE).write_text(json.dumps(self._lexicon, sort_keys=True),
@@ -334,6 +292,7 @@ class CRFTagger:
             self.partial = str(settings["partial"])
             self.named = str(settings.get("named", "off"))  # 0.4 models have no name models
             self.propagate = bool(settings.get("propagate", False))
+            self._pronouns = frozenset(settings.get("pronouns", ()))
             preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
@@ -425,6 +384,11 @@ class CRFTagger:
                     kind = "named"
                 elif kind == "named" and self.named == "decide" and model != PROPAGATED:
                     kind = "nominal"
+                elif kind is None and self.named != "off":
+                    # No kind models: the name models' spans are the names, the rest are
+                    # pronouns when the train split's gold calls that string a pronoun.
+                    kind = ("pronoun" if text[span[0]:span[1]].lower() in self._pronouns
+                            else "nominal")
                 # The two entity models often agree: keep one mention per span.
                 if span in seen:
                     continue

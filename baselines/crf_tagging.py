@@ -24,9 +24,10 @@ from typing import Any
 
 from dateline.baselines.bio import bio_spans
 from dateline.baselines.lexicon import heads_of, match_tags
+from dateline.schemas import Document
 
 __all__ = ["CHUNK_TOKENS", "MODELS", "PROPAGATED", "Tagged", "chunks", "majority_kind",
-           "propagate", "tag_sentences"]
+           "pronoun_table", "propagate", "tag_sentences"]
 
 # Sentences tagged together: enough for the caches to pay, few enough that the features of a
 # chunk (about a kilobyte a token) stay small however long the documents are.
@@ -153,3 +154,24 @@ def propagate(words: Sequence[str], tagged: Sequence[Tagged], *, names_only: boo
     return [(PROPAGATED, first, last, tag, "named")
             for first, last, tag in bio_spans(match_tags(words, table, heads_of(table)))
             if not any(covered[first:last])]
+
+
+def pronoun_table(docs: Sequence[Document]) -> frozenset[str]:
+    """The mention strings (lower case) that ``docs``' gold calls pronouns more often than
+    any other kind: what tells a pronoun from a nominal mention without a kind model.
+
+    >>> from dateline.schemas import Mention
+    >>> doc = Document(id="d", text="She saw it. It rained.", entities=(
+    ...     Mention(id="a", start=0, end=3, text="She", label="PERSON", kind="pronoun"),
+    ...     Mention(id="b", start=8, end=10, text="it", label="OBJECT", kind="pronoun"),
+    ...     Mention(id="c", start=12, end=14, text="It", label="EVENT", kind="nominal")))
+    >>> sorted(pronoun_table([doc]))  # "it" is a pronoun once and nominal once: not a pronoun
+    ['she']
+    """
+    counts: dict[str, Counter[str]] = {}
+    for doc in docs:
+        for m in doc.entities:
+            if m.kind is not None:
+                counts.setdefault(m.text.lower(), Counter())[m.kind] += 1
+    return frozenset(t for t, c in counts.items()
+                     if min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] == "pronoun")

@@ -14,8 +14,8 @@ groups added (``default+names+places``) and/or dropped (``all-document-affix``),
 ``:partial=none`` (or ``=mentions``) sets the crf's ``partial`` setting (what entity layers of
 partial coverage train; without it ``all``, as the ablation of 0.4 ran, whatever the crf's
 default); any other ``:key=value`` sets that crf setting (``:named=add``, ``:c1=0.3``,
-``:max_iterations=200``). Every configuration trains with one L2 penalty (``--c2``, default 0.1)
-and no event model, so the table compares features alone.
+``:max_iterations=200``, ``:propagate=true``). Every configuration trains with one L2
+penalty (``--c2``, default 0.1) and no event model, so the table compares features alone.
 
 Printed: a Markdown table with strict F1 on all entity mentions, on the core task
 (PERSON/ORGANIZATION/LOCATION, named), per predicted kind (gold mentions of that kind, all
@@ -43,6 +43,7 @@ from dateline.schemas import Document, inventory
 OLD = ("word", "shape", "context", "gazetteer")
 NUMBERS = ("c1",)  # settings given as ``:key=value`` that are numbers
 INTEGERS = ("max_iterations",)
+BOOLEANS = ("propagate",)  # ``:propagate=true``
 
 
 def parse_config(spec: str) -> tuple[tuple[str, ...], bool, dict[str, Any]]:
@@ -57,6 +58,8 @@ def parse_config(spec: str) -> tuple[tuple[str, ...], bool, dict[str, Any]]:
     (('word', 'shape'), False, {'partial': 'all'})
     >>> parse_config("default+names:partial=none:c1=0.3")[1:], parse_config("default+names")[0][-1]
     ((True, {'partial': 'none', 'c1': 0.3}), 'names')
+    >>> parse_config("default:propagate=true:max_iterations=200")[2]
+    {'partial': 'all', 'propagate': True, 'max_iterations': 200}
     """
     name, *flags = spec.split(":")
     kinds = "nokind" not in flags
@@ -64,8 +67,9 @@ def parse_config(spec: str) -> tuple[tuple[str, ...], bool, dict[str, Any]]:
     for flag in flags:
         if "=" in flag:
             key, value = flag.split("=", 1)
-            settings[key] = float(value) if key in NUMBERS else int(value) \
-                if key in INTEGERS else value
+            settings[key] = (float(value) if key in NUMBERS else int(value)
+                             if key in INTEGERS else value == "true" if key in BOOLEANS
+                             else value)
     if name == "old":
         return OLD, False, settings
     for base, groups in (("all", ALL_GROUPS), ("default", DEFAULT_GROUPS)):

@@ -118,3 +118,20 @@ def test_name_settings_survive_a_round_trip(tmp_path) -> None:
 def test_an_unknown_named_setting_is_a_bad_setting() -> None:
     with pytest.raises(DatelineError, match=r"bad-setting.*unknown named 'all'"):
         CRFTagger(named="all")
+
+
+def test_without_kind_models_the_name_models_and_the_pronoun_table_give_the_kinds() -> None:
+    text = "Ann Lee met the mayor of Rome. She left Oslo."
+    spans = [(0, 7, "PERSON", "named"), (12, 29, "PERSON", "nominal"),
+             (25, 29, "LOCATION", "named"), (31, 34, "PERSON", "pronoun"),
+             (40, 44, "LOCATION", "named")]
+    gold = Document(id="g", text=text, entities=tuple(
+        Mention(id=f"m{j}", start=s, end=e, text=text[s:e], label=lab, kind=kind)
+        for j, (s, e, lab, kind) in enumerate(spans)),
+        layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON", "LOCATION"))))
+    crf = CRFTagger(c2_grid=(0.1,), events=False, named="decide", kinds=False)
+    report = crf.train([gold] * 5, [gold])
+    assert not any(m.startswith("kinds-") for m in report)
+    found = {(m.text, m.kind) for m in crf.extract(Document(id="d", text=text)).entities}
+    assert {("Ann Lee", "named"), ("She", "pronoun"), ("Oslo", "named")} <= found
+    assert all(kind in ("named", "nominal", "pronoun") for _, kind in found)
