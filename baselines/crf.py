@@ -20,16 +20,17 @@ The pipeline, step by step:
    ones. Sentences outside a layer's annotated regions are left out, so unannotated text does
    not teach "no entity"; of an entity layer of ``partial`` coverage only the sentences that
    hold one of its mentions train (``partial`` setting, chosen by cross-validation).
-4. Train two entity models (one keeps the outer of nested mentions, one the inner), beside
-   each a kind model that tags the same spans with their mention kind (``B-named``,
-   ``I-pronoun``...; trained on documents whose gold gives kinds), and one trigger model on
-   the train split; choose each model's L2 penalty ``c2``, and whether to use one entity
-   model or both together, on the validation split (exact-span F1). A separate kind model
-   (7 tags) costs far less than joining kind and label in one tag set (over 70 tags).
+4. Train two entity models (one keeps the outer of nested mentions, one the inner), two name
+   models on the named mentions alone (outer and inner again: names inside names; trained
+   on documents whose gold gives kinds), and one trigger model on the train split; choose
+   each model's L2 penalty ``c2``, and whether to use one entity model or both together, on
+   the validation split (exact-span F1). (Kind models beside the entity models, tagging the
+   same spans by kind, were 0.4's way to kinds: ``kinds`` setting, off by default since 0.5.)
 5. Prediction: tag each sentence (model by model over a batch of documents:
-   :mod:`.crf_tagging`), read BIO spans back into Mentions (the kind is the kind model's
-   majority over the span's tokens, so every mention can be scored on the core task, named
-   mentions, as the gold is) and Events (the trigger tag carries the ACE type, or ``EVENT``
+   :mod:`.crf_tagging`), read BIO spans back into Mentions (a span a name model tagged is
+   named; any other is a pronoun if the train split's gold calls that string a pronoun, else
+   nominal, so every mention can be scored on the core task, named mentions, as the gold is)
+   and Events (the trigger tag carries the ACE type, or ``EVENT``
    for untyped triggers). With the ``document`` features,
    a first pass finds the names of the document and a second tags the sentences where a name
    found elsewhere in the document occurs.
@@ -115,13 +116,13 @@ class CRFTagger:
     """
 
     name = "crf"
-    version = "0.4.0"
+    version = "0.5.0"
     layers = ("entities", "events")
 
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
-                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True,
-                 partial: str = "mentions", named: str = "off",
+                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = False,
+                 partial: str = "mentions", named: str = "decide",
                  propagate: bool = False) -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)

@@ -13,7 +13,9 @@ groups added (``default+names+places``) and/or dropped (``all-document-affix``),
 (``word+shape``). ``:nokind`` appended (``all:nokind``) trains without the kind models;
 ``:partial=none`` (or ``=mentions``) sets the crf's ``partial`` setting (what entity layers of
 partial coverage train; without it ``all``, as the ablation of 0.4 ran, whatever the crf's
-default); any other ``:key=value`` sets that crf setting (``:named=add``, ``:c1=0.3``,
+default); ``:named=decide`` (or ``=add``) the name models (without it ``off``, as 0.4 ran;
+0.5's default is ``default:partial=mentions:named=decide:nokind``); any other ``:key=value``
+sets that crf setting (``:named=add``, ``:c1=0.3``,
 ``:max_iterations=200``, ``:propagate=true``). Every configuration trains with one L2
 penalty (``--c2``, default 0.1) and no event model, so the table compares features alone.
 
@@ -53,17 +55,17 @@ def parse_config(spec: str) -> tuple[tuple[str, ...], bool, dict[str, Any]]:
     ...                                                if g not in ("document", "affix"))
     True
     >>> parse_config("old")
-    (('word', 'shape', 'context', 'gazetteer'), False, {'partial': 'all'})
+    (('word', 'shape', 'context', 'gazetteer'), False, {'partial': 'all', 'named': 'off'})
     >>> parse_config("word+shape:nokind")
-    (('word', 'shape'), False, {'partial': 'all'})
+    (('word', 'shape'), False, {'partial': 'all', 'named': 'off'})
     >>> parse_config("default+names:partial=none:c1=0.3")[1:], parse_config("default+names")[0][-1]
-    ((True, {'partial': 'none', 'c1': 0.3}), 'names')
+    ((True, {'partial': 'none', 'named': 'off', 'c1': 0.3}), 'names')
     >>> parse_config("default:propagate=true:max_iterations=200")[2]
-    {'partial': 'all', 'propagate': True, 'max_iterations': 200}
+    {'partial': 'all', 'named': 'off', 'propagate': True, 'max_iterations': 200}
     """
     name, *flags = spec.split(":")
     kinds = "nokind" not in flags
-    settings: dict[str, Any] = {"partial": "all"}
+    settings: dict[str, Any] = {"partial": "all", "named": "off"}
     for flag in flags:
         if "=" in flag:
             key, value = flag.split("=", 1)

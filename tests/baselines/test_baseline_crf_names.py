@@ -92,7 +92,7 @@ class _FirstOnly(_Stub):
 def test_propagated_names_reach_the_output() -> None:
     doc = Document(id="d", text="Ann Lee met Rome.\nLater Lee left Rome.")
     for propagate_names, want in ((False, 2), (True, 4)):
-        crf = CRFTagger(propagate=propagate_names)
+        crf = CRFTagger(propagate=propagate_names, named="off", kinds=True)
         crf._taggers = {"entities-outer": _FirstOnly({"Ann": "B-PERSON", "Lee": "I-PERSON",
                                                       "Rome": "B-LOCATION"}),
                         "kinds-outer": _Stub({"Ann": "B-named", "Lee": "I-named",
