@@ -87,7 +87,7 @@ SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 PARTIAL = ("all", "mentions", "none")
-NAMED = ("off", "add", "decide")
+NAMED = ("off", "add", "decide", "decide-label")
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
@@ -99,7 +99,8 @@ class CRFTagger:
     regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing),
     ``named`` (the two name models: ``off``; ``add``, their spans are named mentions beside
     the entity models' own; ``decide``, as ``add``, and an entity model's span is named only
-    where a name model tagged it too, else nominal; with name models and no kind models, a
+    where a name model tagged it too, else nominal; ``decide-label``, as ``decide``, and a
+    name takes the name model's label; with name models and no kind models, a
     span no name model tagged is a pronoun when the train split's gold calls its string one,
     else nominal: :func:`.crf_tagging.pronoun_table`), ``propagate`` (a name found in a document
     is a named mention at its other occurrences there that no model tagged:
@@ -325,7 +326,7 @@ class CRFTagger:
             per_doc[k] += sent
         if self.propagate:
             for k, spans in enumerate(per_doc):
-                spans += propagate(words[k], spans, names_only=self.named == "decide")
+                spans += propagate(words[k], spans, names_only=self.named.startswith("decide"))
         return [self._read(doc, t, spans) for doc, t, spans in zip(docs, toks, per_doc,
                                                                     strict=True)]
 
@@ -383,7 +384,10 @@ class CRFTagger:
                 # A span a name model tagged is named; with ``decide`` only such spans are.
                 if span in names:
                     kind = "named"
-                elif kind == "named" and self.named == "decide" and model != PROPAGATED:
+                    if self.named == "decide-label":
+                        tag = names[span]
+                elif kind == "named" and self.named.startswith("decide") and (
+                        model != PROPAGATED):
                     kind = "nominal"
                 elif kind is None and self.named != "off":
                     # No kind models: the name models' spans are the names, the rest are

@@ -46,22 +46,26 @@ def test_name_models_train_on_named_mentions_only_and_tag_nested_names() -> None
 
 
 def test_name_model_spans_are_named_and_decide_makes_the_others_nominal() -> None:
+    from dateline.baselines.text import tokenize
+
     taggers = {"entities-outer": _Stub({"Ann": "B-PERSON", "Lee": "I-PERSON",
                                         "Oslo": "B-LOCATION"}),
                "kinds-outer": _Stub({"Ann": "B-named", "Lee": "I-named", "Oslo": "B-named"}),
-               "named-outer": _Stub({"Oslo": "B-LOCATION", "Rome": "B-LOCATION"})}
+               "named-outer": _Stub({"Oslo": "B-ORGANIZATION", "Rome": "B-LOCATION"})}
     feats = [[["Ann"], ["Lee"], ["met"], ["Rome"], ["in"], ["Oslo"], ["."]]]
     tagged = tag_sentences(taggers, ("entities-outer",), feats, [0], events=False)[0]
     assert ("named-outer", 3, 4, "LOCATION", "named") in tagged
-    for named, want in (("add", "named"), ("decide", "nominal")):
+    doc = Document(id="d", text="Ann Lee met Rome in Oslo.")
+    for named, want, oslo in (("add", "named", "LOCATION"), ("decide", "nominal", "LOCATION"),
+                              ("decide-label", "nominal", "ORGANIZATION")):
         crf = CRFTagger(named=named)
-        crf._taggers, crf._labels = taggers, {"entities": ("LOCATION", "PERSON")}
-        from dateline.baselines.text import tokenize
-
-        doc = Document(id="d", text="Ann Lee met Rome in Oslo.")
-        kinds = {m.text: m.kind for m in crf._read(doc, tokenize(doc.text), tagged).entities}
-        # "Ann Lee" only the entity model's kind model calls named; "Oslo" both.
-        assert kinds == {"Ann Lee": want, "Rome": "named", "Oslo": "named"}
+        crf._taggers, crf._labels = taggers, {"entities": ("LOCATION", "ORGANIZATION", "PERSON")}
+        found = {m.text: (m.label, m.kind)
+                 for m in crf._read(doc, tokenize(doc.text), tagged).entities}
+        # "Ann Lee" only the entity model's kind model calls named; "Oslo" both, and the
+        # entity model's label stands unless ``decide-label``.
+        assert found == {"Ann Lee": ("PERSON", want), "Rome": ("LOCATION", "named"),
+                         "Oslo": (oslo, "named")}
 
 
 def test_propagate_repeats_names_and_surnames_where_nothing_was_tagged() -> None:
