@@ -72,6 +72,7 @@ from dateline.baselines.crf_tagging import (
     MODELS,
     PROPAGATED,
     Tagged,
+    capitalised,
     chunks,
     pronoun_table,
     propagate,
@@ -104,7 +105,8 @@ class CRFTagger:
     span no name model tagged is a pronoun when the train split's gold calls its string one,
     else nominal: :func:`.crf_tagging.pronoun_table`), ``propagate`` (a name found in a document
     is a named mention at its other occurrences there that no model tagged:
-    :func:`.crf_tagging.propagate`).
+    :func:`.crf_tagging.propagate`), ``capitalised`` (without kind models, a span no name
+    model tagged is named when its words are capitalised: :func:`.crf_tagging.capitalised`).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -124,7 +126,7 @@ class CRFTagger:
                  max_iterations: int = 100, events: bool = True,
                  features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = False,
                  partial: str = "mentions", named: str = "decide",
-                 propagate: bool = False) -> None:
+                 propagate: bool = False, capitalised: bool = False) -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
@@ -140,6 +142,7 @@ class CRFTagger:
                                 fix=f"use one of {', '.join(NAMED)}", exit_code=2)
         self.named = named
         self.propagate = propagate
+        self.capitalised = capitalised
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
@@ -266,7 +269,7 @@ class CRFTagger:
                     "models": sorted(self._files), "entity_models": list(self._use),
                     "features": list(self.features), "kinds": self.kinds,
                     "partial": self.partial, "named": self.named,
-                    "propagate": self.propagate,
+                    "propagate": self.propagate, "capitalised": self.capitalised,
                     "labels": {k: list(v) for k, v in self._labels.items()},
                     "pronouns": sorted(self._pronouns)}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
@@ -294,6 +297,7 @@ class CRFTagger:
             self.partial = str(settings["partial"])
             self.named = str(settings.get("named", "off"))  # 0.4 models have no name models
             self.propagate = bool(settings.get("propagate", False))
+            self.capitalised = bool(settings.get("capitalised", False))
             self._pronouns = frozenset(settings.get("pronouns", ()))
             preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:
@@ -371,6 +375,7 @@ class CRFTagger:
                                                                      "events": []}
         seen: set[tuple[int, int]] = set()
         names: dict[tuple[int, int], str] = {}
+        starts = {a for a, _ in toks.sentences} if self.capitalised else set()
         for model, first, last, tag, _ in tagged:
             if model.startswith("named-") and (
                     span := snap(text, toks.starts[first], toks.ends[last - 1])) is not None:
@@ -393,7 +398,8 @@ class CRFTagger:
                     # No kind models: the name models' spans are the names, the rest are
                     # pronouns when the train split's gold calls that string a pronoun.
                     kind = ("pronoun" if text[span[0]:span[1]].lower() in self._pronouns
-                            else "nominal")
+                            else "named" if self.capitalised and capitalised(
+                                toks.words[first:last], first in starts) else "nominal")
                 # The two entity models often agree: keep one mention per span.
                 if span in seen:
                     continue

@@ -26,7 +26,8 @@ from dateline.baselines.bio import bio_spans
 from dateline.baselines.lexicon import heads_of, match_tags
 from dateline.schemas import Document
 
-__all__ = ["CHUNK_TOKENS", "MODELS", "PROPAGATED", "Tagged", "chunks", "majority_kind",
+__all__ = ["CHUNK_TOKENS", "MODELS", "PROPAGATED", "Tagged", "capitalised", "chunks",
+           "majority_kind",
            "pronoun_table", "propagate", "tag_sentences"]
 
 # Sentences tagged together: enough for the caches to pay, few enough that the features of a
@@ -175,3 +176,17 @@ def pronoun_table(docs: Sequence[Document]) -> frozenset[str]:
                 counts.setdefault(m.text.lower(), Counter())[m.kind] += 1
     return frozenset(t for t, c in counts.items()
                      if min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] == "pronoun")
+
+
+def capitalised(words: Sequence[str], sentence_start: bool) -> bool:
+    """Whether a span's words read as a name: every word with letters begins with a capital,
+    and it is not one word at the start of a sentence (where any word has a capital).
+
+    >>> capitalised(["Acme", "Corp"], True), capitalised(["Scientists"], True)
+    (True, False)
+    >>> capitalised(["Oslo"], False), capitalised(["the", "Oslo", "office"], False)
+    (True, False)
+    """
+    if sentence_start and len(words) == 1:
+        return False
+    return all(w[:1].isupper() for w in words if any(c.isalpha() for c in w))

@@ -139,3 +139,22 @@ def test_without_kind_models_the_name_models_and_the_pronoun_table_give_the_kind
     found = {(m.text, m.kind) for m in crf.extract(Document(id="d", text=text)).entities}
     assert {("Ann Lee", "named"), ("She", "pronoun"), ("Oslo", "named")} <= found
     assert all(kind in ("named", "nominal", "pronoun") for _, kind in found)
+
+
+def test_capitalised_spans_no_name_model_tagged_are_named_with_the_setting() -> None:
+    from dateline.baselines.text import tokenize
+
+    taggers = {"entities-outer": _Stub({"Scientists": "B-PERSON", "Acme": "B-ORGANIZATION",
+                                        "Corp": "I-ORGANIZATION", "the": "B-PERSON",
+                                        "chemists": "I-PERSON"}),
+               "named-outer": _Stub({})}
+    doc = Document(id="d", text="Scientists at Acme Corp met the chemists.")
+    toks = tokenize(doc.text)
+    feats = [[[w] for w in toks.words]]
+    tagged = tag_sentences(taggers, ("entities-outer",), feats, [0], events=False)[0]
+    for setting, acme in ((False, "nominal"), (True, "named")):
+        crf = CRFTagger(capitalised=setting)
+        crf._taggers = taggers
+        crf._labels = {"entities": ("ORGANIZATION", "PERSON")}
+        kinds = {m.text: m.kind for m in crf._read(doc, toks, tagged).entities}
+        assert kinds == {"Scientists": "nominal", "Acme Corp": acme, "the chemists": "nominal"}
