@@ -106,7 +106,9 @@ class CRFTagger:
     else nominal: :func:`.crf_tagging.pronoun_table`), ``propagate`` (a name found in a document
     is a named mention at its other occurrences there that no model tagged:
     :func:`.crf_tagging.propagate`), ``capitalised`` (without kind models, a span no name
-    model tagged is named when its words are capitalised: :func:`.crf_tagging.capitalised`).
+    model tagged is named when its words are capitalised: :func:`.crf_tagging.capitalised`),
+    ``guessed`` (entity layers without kinds train the name models too, their capitalised
+    mentions taken as names).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -126,7 +128,8 @@ class CRFTagger:
                  max_iterations: int = 100, events: bool = True,
                  features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = False,
                  partial: str = "mentions", named: str = "decide",
-                 propagate: bool = False, capitalised: bool = False) -> None:
+                 propagate: bool = False, capitalised: bool = False,
+                 guessed: bool = False) -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
@@ -143,6 +146,7 @@ class CRFTagger:
         self.named = named
         self.propagate = propagate
         self.capitalised = capitalised
+        self.guessed = guessed
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
@@ -165,7 +169,7 @@ class CRFTagger:
         """(features, tags) per annotated sentence of ``layer`` in ``docs``
         (:func:`.crf_data.training_sequences`)."""
         return training_sequences(docs, layer, tables, policy, features=self.features,
-                                  partial=self.partial)
+                                  partial=self.partial, guessed=self.guessed)
 
     def _doc_tags(self, toks: Tokens, spans: Iterable[tuple[int, int, str]]) -> list[str] | None:
         """The document-consistency tags of ``toks`` from named ``spans`` (None when the
@@ -270,6 +274,7 @@ class CRFTagger:
                     "features": list(self.features), "kinds": self.kinds,
                     "partial": self.partial, "named": self.named,
                     "propagate": self.propagate, "capitalised": self.capitalised,
+                    "guessed": self.guessed,
                     "labels": {k: list(v) for k, v in self._labels.items()},
                     "pronouns": sorted(self._pronouns)}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
@@ -298,6 +303,7 @@ class CRFTagger:
             self.named = str(settings.get("named", "off"))  # 0.4 models have no name models
             self.propagate = bool(settings.get("propagate", False))
             self.capitalised = bool(settings.get("capitalised", False))
+            self.guessed = bool(settings.get("guessed", False))
             self._pronouns = frozenset(settings.get("pronouns", ()))
             preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:

@@ -23,6 +23,7 @@ from typing import Any
 
 from dateline.baselines.bio import bio_spans, bio_tags, in_regions
 from dateline.baselines.crf_features import document_tags, normalised_words, token_features
+from dateline.baselines.crf_tagging import capitalised
 from dateline.baselines.lexicon import match_tags
 from dateline.baselines.text import Tokens, tokenize
 from dateline.schemas import Document, LayerInfo
@@ -30,6 +31,7 @@ from dateline.schemas import Document, LayerInfo
 __all__ = ["UNTYPED", "doc_tags", "span_f1", "training_sequences"]
 
 UNTYPED = "EVENT"  # the trigger tag of an event without a type
+CORE = ("PERSON", "ORGANIZATION", "LOCATION")  # the labels a guessed name may have
 
 
 def doc_tags(toks: Tokens, spans: Iterable[tuple[int, int, str]],
@@ -49,17 +51,21 @@ def doc_tags(toks: Tokens, spans: Iterable[tuple[int, int, str]],
 def training_sequences(docs: Sequence[Document], layer: str,
                        tables: Sequence[dict[str, str]] | dict[str, str], policy: str = "outer",
                        *, features: Collection[str], partial: str = "mentions",
-                       ) -> Iterator[tuple[list[list[str]], list[str]]]:
+                       guessed: bool = False) -> Iterator[tuple[list[list[str]], list[str]]]:
     """(features, tags) per annotated sentence of ``layer`` in ``docs`` (see the module doc).
 
     ``tables``: the gazetteer for the gazetteer features, or one per document; ``partial``:
     what an entity layer of ``partial`` coverage trains (the crf's setting). The ``kinds``
-    and ``named`` layers read only documents whose gold states kinds.
+    and ``named`` layers read only documents whose gold states kinds; with ``guessed`` the
+    ``named`` layer also reads the others, their capitalised PERSON, ORGANIZATION and LOCATION
+    mentions taken as the names
+    (:func:`.crf_tagging.capitalised`), only in their sentences that hold one.
     """
     for k, doc in enumerate(docs):
         info: LayerInfo = getattr(doc.layers, "events" if layer == "events" else "entities")
+        unkinded = "kind" in info.not_annotated
         if info.status not in ("gold", "draft") or (
-                layer in ("kinds", "named") and "kind" in info.not_annotated):
+                layer in ("kinds", "named") and unkinded and not (layer == "named" and guessed)):
             continue
         if (part := layer == "entities" and info.coverage == "partial") and partial == "none":
             continue
@@ -67,6 +73,10 @@ def training_sequences(docs: Sequence[Document], layer: str,
         if layer == "events":
             spans = [(e.trigger.start, e.trigger.end, e.type or UNTYPED, True)
                      for e in doc.events]
+        elif layer == "named" and unkinded:
+            part = True  # only the sentences holding a guessed name
+            spans = [(m.start, m.end, m.label, True) for m in doc.entities
+                     if m.label in CORE and capitalised(tokenize(m.text).words, False)]
         elif layer == "named":
             spans = [(m.start, m.end, m.label, True) for m in doc.entities if m.kind == "named"]
         else:
@@ -83,7 +93,8 @@ def training_sequences(docs: Sequence[Document], layer: str,
         dc = doc_tags(toks, bio_spans(bio_tags(toks, named)), features)
         for a, b in toks.sentences:
             if in_regions(regions, toks.starts[a], toks.ends[b - 1]) and not (
-                    part and partial == "mentions" and set(tags[a:b]) == {"O"}):
+                    part and (partial == "mentions" or layer == "named")
+                    and set(tags[a:b]) == {"O"}):
                 yield token_features(toks, a, b, lex, dc, features), tags[a:b]
 
 

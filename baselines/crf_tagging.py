@@ -186,7 +186,10 @@ def capitalised(words: Sequence[str], sentence_start: bool) -> bool:
     (True, False)
     >>> capitalised(["Oslo"], False), capitalised(["the", "Oslo", "office"], False)
     (True, False)
+    >>> capitalised(["$", "25"], False)  # no word with letters
+    False
     """
     if sentence_start and len(words) == 1:
         return False
-    return all(w[:1].isupper() for w in words if any(c.isalpha() for c in w))
+    lettered = [w for w in words if any(c.isalpha() for c in w)]
+    return bool(lettered) and all(w[:1].isupper() for w in lettered)

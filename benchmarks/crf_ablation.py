@@ -45,7 +45,7 @@ from dateline.schemas import Document, inventory
 OLD = ("word", "shape", "context", "gazetteer")
 NUMBERS = ("c1",)  # settings given as ``:key=value`` that are numbers
 INTEGERS = ("max_iterations",)
-BOOLEANS = ("propagate", "capitalised")  # ``:propagate=true``
+BOOLEANS = ("propagate", "capitalised", "guessed")  # ``:propagate=true``
 
 
 def parse_config(spec: str) -> tuple[tuple[str, ...], bool, dict[str, Any]]:

@@ -158,3 +158,22 @@ def test_capitalised_spans_no_name_model_tagged_are_named_with_the_setting() -> 
         crf._labels = {"entities": ("ORGANIZATION", "PERSON")}
         kinds = {m.text: m.kind for m in crf._read(doc, toks, tagged).entities}
         assert kinds == {"Scientists": "nominal", "Acme Corp": acme, "the chemists": "nominal"}
+
+
+def test_guessed_names_of_a_layer_without_kinds_train_the_name_models() -> None:
+    from dateline.baselines.crf_data import training_sequences
+
+    text = "Ann Lee paid the mayor $5 in Rome.\nIt rained."
+    spans = [(0, 7, "PERSON"), (13, 22, "PERSON"), (23, 25, "FINANCIAL"), (29, 33, "LOCATION")]
+    doc = Document(id="p", text=text, entities=tuple(
+        Mention(id=f"m{j}", start=s, end=e, text=text[s:e], label=lab)
+        for j, (s, e, lab) in enumerate(spans)),
+        layers=Layers(entities=LayerInfo(status="gold", coverage="partial",
+                                          not_annotated=("kind",),
+                                          labels=("PERSON", "LOCATION", "FINANCIAL"))))
+    assert list(training_sequences([doc], "named", {}, features=("word",))) == []
+    guessed = [tags for _, tags in training_sequences([doc], "named", {}, features=("word",),
+                                                       guessed=True)]
+    # Only the capitalised core-label mentions, only the sentence that holds one.
+    assert guessed == [["B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O", "B-LOCATION",
+                        "O"]]
