@@ -4,16 +4,6 @@ Each model (:data:`.crf_tagging.MODELS`) learns from one layer: ``entities`` (ev
 by its label), ``kinds`` (the same spans, by mention kind), ``named`` (named mentions alone, by
 label) or ``events`` (triggers, by type). Overlapping spans cannot all be tags: the model's
 policy chooses (:func:`.bio.bio_tags`).
-
->>> from dateline.schemas import LayerInfo, Layers, Mention
->>> doc = Document(id="d", text="Ann Lee met the mayor.", entities=(
-...     Mention(id="a", start=0, end=7, text="Ann Lee", label="PERSON", kind="named"),
-...     Mention(id="b", start=12, end=21, text="the mayor", label="PERSON", kind="nominal")),
-...     layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
->>> [tags for _, tags in training_sequences([doc], "named", {}, features=("word",))]
-[['B-PERSON', 'I-PERSON', 'O', 'O', 'O', 'O']]
->>> [tags for _, tags in training_sequences([doc], "kinds", {}, features=("word",))]
-[['B-named', 'I-named', 'O', 'B-nominal', 'I-nominal', 'O']]
 """
 
 from __future__ import annotations
@@ -60,6 +50,16 @@ def training_sequences(docs: Sequence[Document], layer: str,
     ``named`` layer also reads the others, their capitalised PERSON, ORGANIZATION and LOCATION
     mentions taken as the names
     (:func:`.crf_tagging.capitalised`), only in their sentences that hold one.
+
+    >>> from dateline.schemas import LayerInfo, Layers, Mention
+    >>> doc = Document(id="d", text="Ann Lee met the mayor.", entities=(
+    ...     Mention(id="a", start=0, end=7, text="Ann Lee", label="PERSON", kind="named"),
+    ...     Mention(id="b", start=12, end=21, text="the mayor", label="PERSON", kind="nominal")),
+    ...     layers=Layers(entities=LayerInfo(status="gold", labels=("PERSON",))))
+    >>> [tags for _, tags in training_sequences([doc], "named", {}, features=("word",))]
+    [['B-PERSON', 'I-PERSON', 'O', 'O', 'O', 'O']]
+    >>> [tags for _, tags in training_sequences([doc], "kinds", {}, features=("word",))]
+    [['B-named', 'I-named', 'O', 'B-nominal', 'I-nominal', 'O']]
     """
     for k, doc in enumerate(docs):
         info: LayerInfo = getattr(doc.layers, "events" if layer == "events" else "entities")
