@@ -58,8 +58,13 @@ from pathlib import Path
 from typing import Any
 
 from dateline.baselines.base import predictions, require_trained
-from dateline.baselines.bio import in_regions
-from dateline.baselines.crf_data import UNTYPED, doc_tags, span_f1, training_sequences
+from dateline.baselines.crf_data import (
+    UNTYPED,
+    doc_tags,
+    entity_f1,
+    span_f1,
+    training_sequences,
+)
 from dateline.baselines.crf_features import (
     DEFAULT_GROUPS,
     check_groups,
@@ -89,6 +94,9 @@ LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
 PARTIAL = ("all", "mentions", "none")
 NAMED = ("off", "add", "decide", "decide-label")
+# Settings added in 0.5, with the value that reads a model saved before them.
+LATER: dict[str, Any] = {"named": "off", "propagate": False, "capitalised": False,
+                         "guessed": False}
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
@@ -100,15 +108,14 @@ class CRFTagger:
     regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing),
     ``named`` (the two name models: ``off``; ``add``, their spans are named mentions beside
     the entity models' own; ``decide``, as ``add``, and an entity model's span is named only
-    where a name model tagged it too, else nominal; ``decide-label``, as ``decide``, and a
-    name takes the name model's label; with name models and no kind models, a
-    span no name model tagged is a pronoun when the train split's gold calls its string one,
-    else nominal: :func:`.crf_tagging.pronoun_table`), ``propagate`` (a name found in a document
-    is a named mention at its other occurrences there that no model tagged:
-    :func:`.crf_tagging.propagate`), ``capitalised`` (without kind models, a span no name
-    model tagged is named when its words are capitalised: :func:`.crf_tagging.capitalised`),
-    ``guessed`` (entity layers without kinds train the name models too, their capitalised
-    mentions taken as names).
+    where a name model tagged it too, else nominal; ``decide-label``, and a name takes the
+    name model's label; without kind models, a span no name model tagged is a pronoun when
+    the train split's gold calls its string one, else nominal:
+    :func:`.crf_tagging.pronoun_table`), ``propagate`` (a document's names are named
+    mentions where they recur untagged: :func:`.crf_tagging.propagate`), ``capitalised``
+    (without kind models, a span no name model tagged is named when its words are
+    capitalised: :func:`.crf_tagging.capitalised`), ``guessed`` (entity layers without
+    kinds train the name models too, their capitalised mentions taken as names).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -136,14 +143,11 @@ class CRFTagger:
         self.events = events
         self.features = check_groups(features)
         self.kinds = kinds
-        if partial not in PARTIAL:
-            raise DatelineError("bad-setting", f"extractor 'crf': unknown partial {partial!r}",
-                                fix=f"use one of {', '.join(PARTIAL)}", exit_code=2)
-        self.partial = partial
-        if named not in NAMED:
-            raise DatelineError("bad-setting", f"extractor 'crf': unknown named {named!r}",
-                                fix=f"use one of {', '.join(NAMED)}", exit_code=2)
-        self.named = named
+        for key, value, allowed in (("partial", partial, PARTIAL), ("named", named, NAMED)):
+            if value not in allowed:
+                raise DatelineError("bad-setting", f"extractor 'crf': unknown {key} {value!r}",
+                                    fix=f"use one of {', '.join(allowed)}", exit_code=2)
+        self.partial, self.named = partial, named
         self.propagate = propagate
         self.capitalised = capitalised
         self.guessed = guessed
@@ -239,29 +243,12 @@ class CRFTagger:
         scored = []
         for choice in choices:
             self._use = choice
-            scored.append((self._entity_f1(validation_docs), choice))
+            scored.append((entity_f1(validation_docs, self.extract), choice))
         if scored:
             f1, self._use = max(scored, key=lambda x: x[0])
             report["entities"] = {"models": list(self._use), "validation_f1": round(f1, 4),
                                   "choices": {"+".join(c): round(v, 4) for v, c in scored}}
         return report
-
-    def _entity_f1(self, docs: Sequence[Document]) -> float:
-        """Exact-span F1 of the entity predictions on gold documents, inside their regions."""
-        tp = fp = fn = 0
-        for doc in docs:
-            info = doc.layers.entities
-            if info.status not in ("gold", "draft"):
-                continue
-            regions = None if info.regions is None else [(r.start, r.end)
-                                                           for r in info.regions]
-            gold = {(m.start, m.end, m.label) for m in doc.entities}
-            pred = {(m.start, m.end, m.label) for m in self.extract(doc).entities
-                    if in_regions(regions, m.start, m.end)}
-            tp += len(gold & pred)
-            fp += len(pred - gold)
-            fn += len(gold - pred)
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
     def save(self, directory: Path) -> None:
         """Write each model in CRFsuite's binary format, plus the settings as JSON."""
@@ -272,9 +259,7 @@ class CRFTagger:
         settings = {"extractor": self.name, "version": self.version, "c1": self.c1,
                     "models": sorted(self._files), "entity_models": list(self._use),
                     "features": list(self.features), "kinds": self.kinds,
-                    "partial": self.partial, "named": self.named,
-                    "propagate": self.propagate, "capitalised": self.capitalised,
-                    "guessed": self.guessed,
+                    "partial": self.partial, **{k: getattr(self, k) for k in LATER},
                     "labels": {k: list(v) for k, v in self._labels.items()},
                     "pronouns": sorted(self._pronouns)}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
@@ -300,10 +285,8 @@ class CRFTagger:
             self.features = check_groups(settings["features"])
             self.kinds = bool(settings["kinds"])
             self.partial = str(settings["partial"])
-            self.named = str(settings.get("named", "off"))  # 0.4 models have no name models
-            self.propagate = bool(settings.get("propagate", False))
-            self.capitalised = bool(settings.get("capitalised", False))
-            self.guessed = bool(settings.get("guessed", False))
+            for key, default in LATER.items():  # a 0.4 model has none of them
+                setattr(self, key, type(default)(settings.get(key, default)))
             self._pronouns = frozenset(settings.get("pronouns", ()))
             preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:

@@ -8,7 +8,7 @@ policy chooses (:func:`.bio.bio_tags`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from dateline.baselines.bio import bio_spans, bio_tags, in_regions
@@ -18,7 +18,7 @@ from dateline.baselines.lexicon import match_tags
 from dateline.baselines.text import Tokens, tokenize
 from dateline.schemas import Document, LayerInfo
 
-__all__ = ["UNTYPED", "doc_tags", "span_f1", "training_sequences"]
+__all__ = ["CORE", "UNTYPED", "doc_tags", "entity_f1", "span_f1", "training_sequences"]
 
 UNTYPED = "EVENT"  # the trigger tag of an event without a type
 CORE = ("PERSON", "ORGANIZATION", "LOCATION")  # the labels a guessed name may have
@@ -110,6 +110,31 @@ def span_f1(tagger: Any, data: Iterable[tuple[list[list[str]], list[str]]]) -> f
     for xs, ys in data:
         gold = set(bio_spans(ys))
         pred = set(bio_spans(tagger.tag(xs)))
+        tp += len(gold & pred)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def entity_f1(docs: Sequence[Document], extract: Callable[[Document], Document]) -> float:
+    """Exact-span F1 of ``extract``'s entity predictions on gold documents, inside their
+    annotated regions.
+
+    >>> from dateline.schemas import LayerInfo, Layers, Mention
+    >>> gold = Document(id="d", text="Ann", layers=Layers(entities=LayerInfo(status="gold")),
+    ...                 entities=(Mention(id="m", start=0, end=3, text="Ann", label="PERSON"),))
+    >>> entity_f1([gold], lambda d: d), entity_f1([gold], lambda d: Document(id="d", text="Ann"))
+    (1.0, 0.0)
+    """
+    tp = fp = fn = 0
+    for doc in docs:
+        info = doc.layers.entities
+        if info.status not in ("gold", "draft"):
+            continue
+        regions = None if info.regions is None else [(r.start, r.end) for r in info.regions]
+        gold = {(m.start, m.end, m.label) for m in doc.entities}
+        pred = {(m.start, m.end, m.label) for m in extract(doc).entities
+                if in_regions(regions, m.start, m.end)}
         tp += len(gold & pred)
         fp += len(pred - gold)
         fn += len(gold - pred)
