@@ -76,12 +76,14 @@ from dateline.baselines.crf_tagging import (
     CHUNK_TOKENS,
     MODELS,
     PROPAGATED,
+    BilouReader,
     Tagged,
     capitalised,
     chunks,
     pronoun_table,
     propagate,
     tag_sentences,
+    to_bilou,
 )
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
@@ -96,7 +98,8 @@ PARTIAL = ("all", "mentions", "none")
 NAMED = ("off", "add", "decide", "decide-label")
 # Settings added in 0.5, with the value that reads a model saved before them.
 LATER: dict[str, Any] = {"named": "off", "propagate": False, "capitalised": False,
-                         "guessed": False}
+                         "guessed": False, "scheme": "bio"}
+SCHEMES = ("bio", "bilou")
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
@@ -115,7 +118,8 @@ class CRFTagger:
     mentions where they recur untagged: :func:`.crf_tagging.propagate`), ``capitalised``
     (without kind models, a span no name model tagged is named when its words are
     capitalised: :func:`.crf_tagging.capitalised`), ``guessed`` (entity layers without
-    kinds train the name models too, their capitalised mentions taken as names).
+    kinds train the name models too, their capitalised mentions taken as names), ``scheme``
+    (the name models' tags: ``bio``, or ``bilou``, :func:`.crf_tagging.to_bilou`).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -136,18 +140,19 @@ class CRFTagger:
                  features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = False,
                  partial: str = "mentions", named: str = "decide",
                  propagate: bool = False, capitalised: bool = False,
-                 guessed: bool = False) -> None:
+                 guessed: bool = False, scheme: str = "bio") -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
         self.events = events
         self.features = check_groups(features)
         self.kinds = kinds
-        for key, value, allowed in (("partial", partial, PARTIAL), ("named", named, NAMED)):
+        for key, value, allowed in (("partial", partial, PARTIAL), ("named", named, NAMED),
+                                    ("scheme", scheme, SCHEMES)):
             if value not in allowed:
                 raise DatelineError("bad-setting", f"extractor 'crf': unknown {key} {value!r}",
                                     fix=f"use one of {', '.join(allowed)}", exit_code=2)
-        self.partial, self.named = partial, named
+        self.partial, self.named, self.scheme = partial, named, scheme
         self.propagate = propagate
         self.capitalised = capitalised
         self.guessed = guessed
@@ -215,8 +220,9 @@ class CRFTagger:
                 report.get(f"entities-{policy}", {}).get("c2", self.c2_grid[-1]),)
             for c2 in grid:
                 trainer = pycrfsuite.Trainer(verbose=False)
+                bilou = layer == "named" and self.scheme == "bilou"
                 for xs, ys in train:
-                    trainer.append(xs, ys)
+                    trainer.append(xs, to_bilou(ys) if bilou else ys)
                 trainer.set_params({"c1": self.c1, "c2": c2,
                                     "max_iterations": self.max_iterations,
                                     "feature.possible_transitions": True})
@@ -224,13 +230,14 @@ class CRFTagger:
                 trainer.train(str(path))
                 tagger = pycrfsuite.Tagger()
                 tagger.open(str(path))
-                f1 = span_f1(tagger, valid) if valid else 0.0
+                f1 = span_f1(BilouReader(tagger) if bilou else tagger, valid) if valid else 0.0
                 if best is None or f1 > best[0]:
                     best = (f1, c2, path)
             assert best is not None
             tagger = pycrfsuite.Tagger()
             tagger.open(str(best[2]))
-            self._taggers[model] = tagger
+            self._taggers[model] = BilouReader(tagger) if (
+                layer == "named" and self.scheme == "bilou") else tagger
             self._files[model] = best[2]
             labels = {t[2:] for _, ys in train for t in ys if t != "O"}
             self._labels[layer] = tuple(sorted(labels | set(self._labels.get(layer, ()))))
@@ -287,6 +294,9 @@ class CRFTagger:
             self.partial = str(settings["partial"])
             for key, default in LATER.items():  # a 0.4 model has none of them
                 setattr(self, key, type(default)(settings.get(key, default)))
+            if self.scheme == "bilou":
+                for model in [m for m in self._taggers if m.startswith("named-")]:
+                    self._taggers[model] = BilouReader(self._taggers[model])
             self._pronouns = frozenset(settings.get("pronouns", ()))
             preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:

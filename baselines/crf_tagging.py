@@ -26,9 +26,20 @@ from dateline.baselines.bio import bio_spans
 from dateline.baselines.lexicon import heads_of, match_tags
 from dateline.schemas import Document
 
-__all__ = ["CHUNK_TOKENS", "MODELS", "PROPAGATED", "Tagged", "capitalised", "chunks",
-           "majority_kind",
-           "pronoun_table", "propagate", "tag_sentences"]
+__all__ = [
+    "CHUNK_TOKENS",
+    "MODELS",
+    "PROPAGATED",
+    "BilouReader",
+    "Tagged",
+    "capitalised",
+    "chunks",
+    "majority_kind",
+    "pronoun_table",
+    "propagate",
+    "tag_sentences",
+    "to_bilou",
+]
 
 # Sentences tagged together: enough for the caches to pay, few enough that the features of a
 # chunk (about a kilobyte a token) stay small however long the documents are.
@@ -193,3 +204,37 @@ def capitalised(words: Sequence[str], sentence_start: bool) -> bool:
         return False
     lettered = [w for w in words if any(c.isalpha() for c in w)]
     return bool(lettered) and all(w[:1].isupper() for w in lettered)
+
+
+def to_bilou(tags: Sequence[str]) -> list[str]:
+    """BIO tags as BILOU: a span's last token ``L-``, a one-token span ``U-``.
+
+    >>> to_bilou(["B-X", "I-X", "I-X", "O", "B-Y", "B-Y", "I-Y"])
+    ['B-X', 'I-X', 'L-X', 'O', 'U-Y', 'B-Y', 'L-Y']
+    """
+    out = list(tags)
+    for i, t in enumerate(tags):
+        if t == "O":
+            continue
+        ends = i + 1 == len(tags) or not tags[i + 1].startswith("I-")
+        if ends:
+            out[i] = ("U-" if t.startswith("B-") else "L-") + t[2:]
+    return out
+
+
+class BilouReader:
+    """A tagger trained on BILOU tags, read as BIO (``U-`` as ``B-``, ``L-`` as ``I-``).
+
+    >>> class Fixed:
+    ...     def tag(self, xs): return ["U-X", "B-Y", "L-Y", "O"]
+    >>> BilouReader(Fixed()).tag([])
+    ['B-X', 'B-Y', 'I-Y', 'O']
+    """
+
+    def __init__(self, tagger: Any) -> None:
+        self.tagger = tagger
+
+    def tag(self, xs: Any) -> list[str]:
+        """The tagger's tags, in BIO."""
+        return [("B-" if t[0] == "U" else "I-" if t[0] == "L" else t[:2]) + t[2:]
+                if t != "O" else t for t in self.tagger.tag(xs)]

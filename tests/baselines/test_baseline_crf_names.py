@@ -177,3 +177,25 @@ def test_guessed_names_of_a_layer_without_kinds_train_the_name_models() -> None:
     # Only the capitalised core-label mentions, only the sentence that holds one.
     assert guessed == [["B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O", "B-LOCATION",
                         "O"]]
+
+
+def test_bilou_name_models_train_on_bilou_tags_and_read_back_as_bio(tmp_path) -> None:
+    from dateline.baselines.crf_tagging import BilouReader, to_bilou
+
+    assert to_bilou(["I-X", "O", "B-X"]) == ["L-X", "O", "U-X"]  # a stray I- ends as L-
+    crf = CRFTagger(c2_grid=(0.1,), events=False, scheme="bilou")
+    report = crf.train([_gold(i) for i in range(5)], [_gold(9)])
+    assert isinstance(crf._taggers["named-outer"], BilouReader)
+    assert isinstance(crf._taggers["entities-outer"], type(crf._taggers["named-outer"].tagger))
+    assert set(crf._taggers["named-outer"].tagger.labels()) >= {"U-LOCATION", "L-PERSON"}
+    assert report["named-outer"]["labels"] == ["LOCATION", "PERSON"]
+    doc = Document(id="d", text=TEXT)
+    found = {(m.text, m.label, m.kind) for m in crf.extract(doc).entities}
+    assert {("Ann Lee", "PERSON", "named"), ("Oslo", "LOCATION", "named")} <= found
+    crf.save(tmp_path)
+    again = CRFTagger()
+    again.load(tmp_path)
+    assert again.scheme == "bilou" and isinstance(again._taggers["named-inner"], BilouReader)
+    assert again.extract(doc) == crf.extract(doc)
+    with pytest.raises(DatelineError, match=r"bad-setting.*unknown scheme 'iob'"):
+        CRFTagger(scheme="iob")
