@@ -20,16 +20,17 @@ The pipeline, step by step:
    ones. Sentences outside a layer's annotated regions are left out, so unannotated text does
    not teach "no entity"; of an entity layer of ``partial`` coverage only the sentences that
    hold one of its mentions train (``partial`` setting, chosen by cross-validation).
-4. Train two entity models (one keeps the outer of nested mentions, one the inner), beside
-   each a kind model that tags the same spans with their mention kind (``B-named``,
-   ``I-pronoun``...; trained on documents whose gold gives kinds), and one trigger model on
-   the train split; choose each model's L2 penalty ``c2``, and whether to use one entity
-   model or both together, on the validation split (exact-span F1). A separate kind model
-   (7 tags) costs far less than joining kind and label in one tag set (over 70 tags).
+4. Train two entity models (one keeps the outer of nested mentions, one the inner), two name
+   models on the named mentions alone (outer and inner again: names inside names; trained
+   on documents whose gold gives kinds), and one trigger model on the train split; choose
+   each model's L2 penalty ``c2``, and whether to use one entity model or both together, on
+   the validation split (exact-span F1). (Kind models beside the entity models, tagging the
+   same spans by kind, were 0.4's way to kinds: ``kinds`` setting, off by default since 0.5.)
 5. Prediction: tag each sentence (model by model over a batch of documents:
-   :mod:`.crf_tagging`), read BIO spans back into Mentions (the kind is the kind model's
-   majority over the span's tokens, so every mention can be scored on the core task, named
-   mentions, as the gold is) and Events (the trigger tag carries the ACE type, or ``EVENT``
+   :mod:`.crf_tagging`), read BIO spans back into Mentions (a span a name model tagged is
+   named; any other is a pronoun if the train split's gold calls that string a pronoun, else
+   nominal, so every mention can be scored on the core task, named mentions, as the gold is)
+   and Events (the trigger tag carries the ACE type, or ``EVENT``
    for untyped triggers). With the ``document`` features,
    a first pass finds the names of the document and a second tags the sentences where a name
    found elsewhere in the document occurs.
@@ -57,27 +58,48 @@ from pathlib import Path
 from typing import Any
 
 from dateline.baselines.base import predictions, require_trained
-from dateline.baselines.bio import bio_spans, bio_tags, in_regions
+from dateline.baselines.crf_data import (
+    UNTYPED,
+    doc_tags,
+    entity_f1,
+    span_f1,
+    training_sequences,
+)
 from dateline.baselines.crf_features import (
     DEFAULT_GROUPS,
     check_groups,
-    document_tags,
     normalised_words,
     token_features,
 )
 from dateline.baselines.crf_lexicons import preload
-from dateline.baselines.crf_tagging import CHUNK_TOKENS, MODELS, Tagged, chunks, tag_sentences
+from dateline.baselines.crf_tagging import (
+    CHUNK_TOKENS,
+    MODELS,
+    PROPAGATED,
+    BilouReader,
+    Tagged,
+    capitalised,
+    chunks,
+    pronoun_table,
+    propagate,
+    tag_sentences,
+    to_bilou,
+)
 from dateline.baselines.lexicon import heads_of, label_table, match_tags
 from dateline.baselines.text import Tokens, snap, tokenize
-from dateline.schemas import DatelineError, Document, Event, LayerInfo, Mention, Span
+from dateline.schemas import DatelineError, Document, Event, Mention, Span
 
 __all__ = ["MODELS", "CRFTagger"]
 
 SETTINGS_FILE = "crf.json"
 LEXICON_FILE = "lexicon.json"
 _FOLDS = 5
-UNTYPED = "EVENT"
 PARTIAL = ("all", "mentions", "none")
+NAMED = ("off", "add", "decide", "decide-label")
+# Settings added in 0.5, with the value that reads a model saved before them.
+LATER: dict[str, Any] = {"named": "off", "propagate": False, "capitalised": False,
+                         "guessed": False, "scheme": "bio"}
+SCHEMES = ("bio", "bilou")
 
 class CRFTagger:
     """CRF entity and trigger tagger (see the module docstring).
@@ -86,7 +108,18 @@ class CRFTagger:
     ``max_iterations`` (L-BFGS), ``events`` (also tag event triggers), ``features`` (the
     feature groups of :mod:`.crf_features`), ``kinds`` (also predict mention kinds),
     ``partial`` (what an entity layer of ``partial`` coverage trains: ``all`` its annotated
-    regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing).
+    regions, ``mentions`` only its sentences holding one of its mentions, ``none`` nothing),
+    ``named`` (the two name models: ``off``; ``add``, their spans are named mentions beside
+    the entity models' own; ``decide``, as ``add``, and an entity model's span is named only
+    where a name model tagged it too, else nominal; ``decide-label``, and a name takes the
+    name model's label; without kind models, a span no name model tagged is a pronoun when
+    the train split's gold calls its string one, else nominal:
+    :func:`.crf_tagging.pronoun_table`), ``propagate`` (a document's names are named
+    mentions where they recur untagged: :func:`.crf_tagging.propagate`), ``capitalised``
+    (without kind models, a span no name model tagged is named when its words are
+    capitalised: :func:`.crf_tagging.capitalised`), ``guessed`` (entity layers without
+    kinds train the name models too, their capitalised mentions taken as names), ``scheme``
+    (the name models' tags: ``bio``, or ``bilou``, :func:`.crf_tagging.to_bilou`).
 
     >>> import pathlib, tempfile
     >>> crf = CRFTagger(events=False)
@@ -99,29 +132,37 @@ class CRFTagger:
     """
 
     name = "crf"
-    version = "0.4.0"
+    version = "0.5.0"
     layers = ("entities", "events")
 
     def __init__(self, *, c1: float = 0.1, c2_grid: Sequence[float] = (0.1,),
                  max_iterations: int = 100, events: bool = True,
-                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = True,
-                 partial: str = "mentions") -> None:
+                 features: Sequence[str] = DEFAULT_GROUPS, kinds: bool = False,
+                 partial: str = "mentions", named: str = "decide",
+                 propagate: bool = False, capitalised: bool = False,
+                 guessed: bool = False, scheme: str = "bio") -> None:
         self.c1 = c1
         self.c2_grid = tuple(c2_grid)
         self.max_iterations = max_iterations
         self.events = events
         self.features = check_groups(features)
         self.kinds = kinds
-        if partial not in PARTIAL:
-            raise DatelineError("bad-setting", f"extractor 'crf': unknown partial {partial!r}",
-                                fix=f"use one of {', '.join(PARTIAL)}", exit_code=2)
-        self.partial = partial
+        for key, value, allowed in (("partial", partial, PARTIAL), ("named", named, NAMED),
+                                    ("scheme", scheme, SCHEMES)):
+            if value not in allowed:
+                raise DatelineError("bad-setting", f"extractor 'crf': unknown {key} {value!r}",
+                                    fix=f"use one of {', '.join(allowed)}", exit_code=2)
+        self.partial, self.named, self.scheme = partial, named, scheme
+        self.propagate = propagate
+        self.capitalised = capitalised
+        self.guessed = guessed
         self._taggers: dict[str, Any] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
         self._files: dict[str, Path] = {}
         self._lexicon: dict[str, str] = {}
         self._heads: dict[str, int] = {}
+        self._pronouns: frozenset[str] = frozenset()
         self._use: tuple[str, ...] = ("entities-outer", "entities-inner")
 
     @property
@@ -134,47 +175,15 @@ class CRFTagger:
     def _sequences(self, docs: Sequence[Document], layer: str,
                    tables: Sequence[dict[str, str]] | dict[str, str], policy: str = "outer",
                    ) -> Iterator[tuple[list[list[str]], list[str]]]:
-        """(features, tags) per annotated sentence of ``layer`` in ``docs``.
-
-        ``tables``: the lexicon for the lexicon features, or one lexicon per document.
-        """
-        for k, doc in enumerate(docs):
-            info: LayerInfo = getattr(doc.layers, "entities" if layer == "kinds" else layer)
-            if info.status not in ("gold", "draft") or (
-                    layer == "kinds" and "kind" in info.not_annotated):
-                continue
-            if (partial := layer == "entities" and info.coverage == "partial") and (
-                    self.partial == "none"):
-                continue
-            regions = None if info.regions is None else [(r.start, r.end)
-                                                           for r in info.regions]
-            if layer == "events":
-                spans = [(e.trigger.start, e.trigger.end, e.type or UNTYPED, True)
-                         for e in doc.events]
-            else:
-                # The kind model tags exactly the spans the entity model of its policy tags.
-                spans = [(m.start, m.end, (m.kind or "nominal") if layer == "kinds"
-                          else m.label, m.kind == "named") for m in doc.entities]
-            toks = tokenize(doc.text)
-            tags = bio_tags(toks, spans, policy)
-            table = tables if isinstance(tables, dict) else tables[k]
-            words = normalised_words(toks)
-            lex = match_tags(words, table)
-            # Document consistency from the gold names of the other sentences.
-            named = [(m.start, m.end, m.label, True) for m in doc.entities
-                     if m.kind == "named"] if layer != "events" else []
-            dc = self._doc_tags(toks, bio_spans(bio_tags(toks, named)))
-            for a, b in toks.sentences:
-                if in_regions(regions, toks.starts[a], toks.ends[b - 1]) and not (
-                        partial and self.partial == "mentions" and set(tags[a:b]) == {"O"}):
-                    yield token_features(toks, a, b, lex, dc, self.features), tags[a:b]
+        """(features, tags) per annotated sentence of ``layer`` in ``docs``
+        (:func:`.crf_data.training_sequences`)."""
+        return training_sequences(docs, layer, tables, policy, features=self.features,
+                                  partial=self.partial, guessed=self.guessed)
 
     def _doc_tags(self, toks: Tokens, spans: Iterable[tuple[int, int, str]]) -> list[str] | None:
         """The document-consistency tags of ``toks`` from named ``spans`` (None when the
         ``document`` features are off)."""
-        if "document" not in self.features:
-            return None
-        return document_tags(normalised_words(toks), toks.sentences, set(spans))
+        return doc_tags(toks, spans, self.features)
 
     # -- training --------------------------------------------------------------------------
 
@@ -195,8 +204,11 @@ class CRFTagger:
         per_doc = [folds[j % _FOLDS] for j in range(len(docs))]
         self._lexicon = label_table(docs)
         self._heads = heads_of(self._lexicon)
+        self._pronouns = pronoun_table(docs)
         for model, layer, policy in MODELS:
-            if (layer == "events" and not self.events) or (layer == "kinds" and not self.kinds):
+            if (layer == "events" and not self.events) or (
+                    layer == "kinds" and not self.kinds) or (
+                    layer == "named" and self.named == "off"):
                 continue
             train = list(self._sequences(docs, layer, per_doc, policy))
             if not train:
@@ -208,8 +220,9 @@ class CRFTagger:
                 report.get(f"entities-{policy}", {}).get("c2", self.c2_grid[-1]),)
             for c2 in grid:
                 trainer = pycrfsuite.Trainer(verbose=False)
+                bilou = layer == "named" and self.scheme == "bilou"
                 for xs, ys in train:
-                    trainer.append(xs, ys)
+                    trainer.append(xs, to_bilou(ys) if bilou else ys)
                 trainer.set_params({"c1": self.c1, "c2": c2,
                                     "max_iterations": self.max_iterations,
                                     "feature.possible_transitions": True})
@@ -217,13 +230,14 @@ class CRFTagger:
                 trainer.train(str(path))
                 tagger = pycrfsuite.Tagger()
                 tagger.open(str(path))
-                f1 = self._f1(tagger, valid) if valid else 0.0
+                f1 = span_f1(BilouReader(tagger) if bilou else tagger, valid) if valid else 0.0
                 if best is None or f1 > best[0]:
                     best = (f1, c2, path)
             assert best is not None
             tagger = pycrfsuite.Tagger()
             tagger.open(str(best[2]))
-            self._taggers[model] = tagger
+            self._taggers[model] = BilouReader(tagger) if (
+                layer == "named" and self.scheme == "bilou") else tagger
             self._files[model] = best[2]
             labels = {t[2:] for _, ys in train for t in ys if t != "O"}
             self._labels[layer] = tuple(sorted(labels | set(self._labels.get(layer, ()))))
@@ -236,40 +250,12 @@ class CRFTagger:
         scored = []
         for choice in choices:
             self._use = choice
-            scored.append((self._entity_f1(validation_docs), choice))
+            scored.append((entity_f1(validation_docs, self.extract), choice))
         if scored:
             f1, self._use = max(scored, key=lambda x: x[0])
             report["entities"] = {"models": list(self._use), "validation_f1": round(f1, 4),
                                   "choices": {"+".join(c): round(v, 4) for v, c in scored}}
         return report
-
-    def _entity_f1(self, docs: Sequence[Document]) -> float:
-        """Exact-span F1 of the entity predictions on gold documents, inside their regions."""
-        tp = fp = fn = 0
-        for doc in docs:
-            info = doc.layers.entities
-            if info.status not in ("gold", "draft"):
-                continue
-            regions = None if info.regions is None else [(r.start, r.end)
-                                                           for r in info.regions]
-            gold = {(m.start, m.end, m.label) for m in doc.entities}
-            pred = {(m.start, m.end, m.label) for m in self.extract(doc).entities
-                    if in_regions(regions, m.start, m.end)}
-            tp += len(gold & pred)
-            fp += len(pred - gold)
-            fn += len(gold - pred)
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-    @staticmethod
-    def _f1(tagger: Any, data: list[tuple[list[list[str]], list[str]]]) -> float:
-        tp = fp = fn = 0
-        for xs, ys in data:
-            gold = set(bio_spans(ys))
-            pred = set(bio_spans(tagger.tag(xs)))
-            tp += len(gold & pred)
-            fp += len(pred - gold)
-            fn += len(gold - pred)
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
     def save(self, directory: Path) -> None:
         """Write each model in CRFsuite's binary format, plus the settings as JSON."""
@@ -280,8 +266,9 @@ class CRFTagger:
         settings = {"extractor": self.name, "version": self.version, "c1": self.c1,
                     "models": sorted(self._files), "entity_models": list(self._use),
                     "features": list(self.features), "kinds": self.kinds,
-                    "partial": self.partial,
-                    "labels": {k: list(v) for k, v in self._labels.items()}}
+                    "partial": self.partial, **{k: getattr(self, k) for k in LATER},
+                    "labels": {k: list(v) for k, v in self._labels.items()},
+                    "pronouns": sorted(self._pronouns)}
         (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True),
                                                encoding="utf-8")
         (directory / LEXICON_FILE).write_text(json.dumps(self._lexicon, sort_keys=True),
@@ -305,6 +292,12 @@ class CRFTagger:
             self.features = check_groups(settings["features"])
             self.kinds = bool(settings["kinds"])
             self.partial = str(settings["partial"])
+            for key, default in LATER.items():  # a 0.4 model has none of them
+                setattr(self, key, type(default)(settings.get(key, default)))
+            if self.scheme == "bilou":
+                for model in [m for m in self._taggers if m.startswith("named-")]:
+                    self._taggers[model] = BilouReader(self._taggers[model])
+            self._pronouns = frozenset(settings.get("pronouns", ()))
             preload(self.features)  # the external lexicons load with the model
         except (OSError, ValueError, KeyError) as exc:
             raise DatelineError("model-unreadable", f"cannot read the CRF model in "
@@ -322,7 +315,8 @@ class CRFTagger:
         in turn (:mod:`.crf_tagging`), in chunks of at most ``CHUNK_TOKENS`` tokens."""
         require_trained(self)
         toks = [tokenize(doc.text) for doc in docs]
-        lex = [match_tags(normalised_words(t), self._lexicon, self._heads) for t in toks]
+        words = [normalised_words(t) for t in toks]
+        lex = [match_tags(w, self._lexicon, self._heads) for w in words]
         where = [(k, a, b) for k, t in enumerate(toks) for a, b in t.sentences]
         # Without the ``document`` features, nothing reads the kind of a span that an earlier
         # entity model already tagged (_read keeps the first); with them, the first pass's
@@ -333,6 +327,9 @@ class CRFTagger:
         per_doc: list[list[Tagged]] = [[] for _ in docs]
         for (k, _, _), sent in zip(where, tagged, strict=True):
             per_doc[k] += sent
+        if self.propagate:
+            for k, spans in enumerate(per_doc):
+                spans += propagate(words[k], spans, names_only=self.named.startswith("decide"))
         return [self._read(doc, t, spans) for doc, t, spans in zip(docs, toks, per_doc,
                                                                     strict=True)]
 
@@ -376,12 +373,32 @@ class CRFTagger:
         found: dict[str, list[tuple[int, int, str, str | None]]] = {"entities": [],
                                                                      "events": []}
         seen: set[tuple[int, int]] = set()
+        names: dict[tuple[int, int], str] = {}
+        starts = {a for a, _ in toks.sentences} if self.capitalised else set()
+        for model, first, last, tag, _ in tagged:
+            if model.startswith("named-") and (
+                    span := snap(text, toks.starts[first], toks.ends[last - 1])) is not None:
+                names.setdefault(span, tag)
         for model, first, last, tag, kind in tagged:
             layer = "events" if model == "events" else "entities"
             span = snap(text, toks.starts[first], toks.ends[last - 1])
             if span is None:
                 continue
             if layer == "entities":
+                # A span a name model tagged is named; with ``decide`` only such spans are.
+                if span in names:
+                    kind = "named"
+                    if self.named == "decide-label":
+                        tag = names[span]
+                elif kind == "named" and self.named.startswith("decide") and (
+                        model != PROPAGATED):
+                    kind = "nominal"
+                elif kind is None and self.named != "off":
+                    # No kind models: the name models' spans are the names, the rest are
+                    # pronouns when the train split's gold calls that string a pronoun.
+                    kind = ("pronoun" if text[span[0]:span[1]].lower() in self._pronouns
+                            else "named" if self.capitalised and capitalised(
+                                toks.words[first:last], first in starts) else "nominal")
                 # The two entity models often agree: keep one mention per span.
                 if span in seen:
                     continue

@@ -13,8 +13,11 @@ groups added (``default+names+places``) and/or dropped (``all-document-affix``),
 (``word+shape``). ``:nokind`` appended (``all:nokind``) trains without the kind models;
 ``:partial=none`` (or ``=mentions``) sets the crf's ``partial`` setting (what entity layers of
 partial coverage train; without it ``all``, as the ablation of 0.4 ran, whatever the crf's
-default). Every configuration trains with one L2 penalty (``--c2``, default 0.1)
-and no event model, so the table compares features alone.
+default); ``:named=decide`` (or ``=add``) the name models (without it ``off``, as 0.4 ran;
+0.5's default is ``default:partial=mentions:named=decide:nokind``); any other ``:key=value``
+sets that crf setting (``:named=add``, ``:c1=0.3``,
+``:max_iterations=200``, ``:propagate=true``). Every configuration trains with one L2
+penalty (``--c2``, default 0.1) and no event model, so the table compares features alone.
 
 Printed: a Markdown table with strict F1 on all entity mentions, on the core task
 (PERSON/ORGANIZATION/LOCATION, named), per predicted kind (gold mentions of that kind, all
@@ -28,6 +31,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -39,45 +43,59 @@ from dateline.evaluation import score_entities
 from dateline.schemas import Document, inventory
 
 OLD = ("word", "shape", "context", "gazetteer")
+NUMBERS = ("c1",)  # settings given as ``:key=value`` that are numbers
+INTEGERS = ("max_iterations",)
+BOOLEANS = ("propagate", "capitalised", "guessed")  # ``:propagate=true``
 
 
-def parse_config(spec: str) -> tuple[tuple[str, ...], bool, str]:
-    """``(groups, kinds, partial)`` of a configuration name (see the module docstring).
+def parse_config(spec: str) -> tuple[tuple[str, ...], bool, dict[str, Any]]:
+    """``(groups, kinds, settings)`` of a configuration name (see the module docstring).
 
     >>> parse_config("all-document-affix")[0] == tuple(g for g in ALL_GROUPS
     ...                                                if g not in ("document", "affix"))
     True
-    >>> parse_config("old"), parse_config("word+shape:nokind")
-    ((('word', 'shape', 'context', 'gazetteer'), False, 'all'), (('word', 'shape'), False, 'all'))
-    >>> parse_config("default+names:partial=none")[1:], parse_config("default+names")[0][-1]
-    ((True, 'none'), 'names')
+    >>> parse_config("old")
+    (('word', 'shape', 'context', 'gazetteer'), False, {'partial': 'all', 'named': 'off'})
+    >>> parse_config("word+shape:nokind")
+    (('word', 'shape'), False, {'partial': 'all', 'named': 'off'})
+    >>> parse_config("default+names:partial=none:c1=0.3")[1:], parse_config("default+names")[0][-1]
+    ((True, {'partial': 'none', 'named': 'off', 'c1': 0.3}), 'names')
+    >>> parse_config("default:propagate=true:max_iterations=200")[2]
+    {'partial': 'all', 'named': 'off', 'propagate': True, 'max_iterations': 200}
     """
     name, *flags = spec.split(":")
     kinds = "nokind" not in flags
-    partial = next((f.split("=", 1)[1] for f in flags if f.startswith("partial=")), "all")
+    settings: dict[str, Any] = {"partial": "all", "named": "off"}
+    for flag in flags:
+        if "=" in flag:
+            key, value = flag.split("=", 1)
+            settings[key] = (float(value) if key in NUMBERS else int(value)
+                             if key in INTEGERS else value == "true" if key in BOOLEANS
+                             else value)
     if name == "old":
-        return OLD, False, partial
+        return OLD, False, settings
     for base, groups in (("all", ALL_GROUPS), ("default", DEFAULT_GROUPS)):
         if name.startswith(base):
             rest = name[len(base):]
             add = [g for g in rest.split("-")[0].split("+") if g]
             drop = {g for part in rest.split("-")[1:] for g in part.split("+")[:1] if g}
-            return tuple(g for g in (*groups, *add) if g not in drop), kinds, partial
-    return tuple(name.split("+")), kinds, partial
+            return tuple(g for g in (*groups, *add) if g not in drop), kinds, settings
+    return tuple(name.split("+")), kinds, settings
 
 
-def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
-        c2: float) -> dict[str, float]:
-    """Train one configuration on each (train, validation, held-out) triple; score the pooled
-    held-out predictions."""
-    groups, kinds, partial = parse_config(spec)
+def predict(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
+            c2: float) -> tuple[list[Document], list[Document], float, float, int]:
+    """Train one configuration on each (train, validation, held-out) triple: the pooled gold
+    and predicted held-out documents, the mean training seconds, the tagging seconds and the
+    tokens tagged."""
+    groups, kinds, settings = parse_config(spec)
     gold: list[Document] = []
     pred: list[Document] = []
     train_s = tag_s = 0.0
     tokens = 0
     for train, validation, held_out in splits:
         crf = CRFTagger(events=False, c2_grid=(c2,), features=groups, kinds=kinds,
-                        partial=partial)
+                        **settings)
         started = time.perf_counter()
         crf.train(train, validation)
         train_s += time.perf_counter() - started
@@ -86,15 +104,43 @@ def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[D
         tag_s += time.perf_counter() - started
         tokens += sum(len(tokenize(d.text)) for d in held_out)
         gold += held_out
+    return gold, pred, train_s / len(splits), tag_s, tokens
+
+
+def run(spec: str, splits: Sequence[tuple[list[Document], list[Document], list[Document]]],
+        c2: float) -> dict[str, float]:
+    """Train one configuration on each (train, validation, held-out) triple; score the pooled
+    held-out predictions."""
+    gold, pred, train_s, tag_s, tokens = predict(spec, splits, c2)
     core = inventory().core_entity_labels
     out = {"all": score_entities(gold, pred).scores("strict")["f1"],
            "core": score_entities(gold, pred, labels=core, kinds=("named",))
            .scores("strict")["f1"]}
     for kind in ("named", "nominal", "pronoun"):
         out[kind] = score_entities(gold, pred, kinds=(kind,)).scores("strict")["f1"]
-    out["train_s"] = train_s / len(splits)
+    out["train_s"] = train_s
     out["tokens_s"] = tokens / tag_s if tag_s else 0.0
     return out
+
+
+def make_splits(cv: int) -> tuple[list[tuple[list[Document], list[Document], list[Document]]],
+                                  str]:
+    """The (train, validation, held-out) triples: train -> validation (``cv`` 0), or ``cv``
+    folds over train + validation; and their description."""
+    from dateline import loading
+    from dateline.folds import make_folds, train_folds
+
+    train, validation = list(loading.documents("train")), list(loading.documents("validation"))
+    if not cv:
+        return [(train, validation, validation)], "train -> validation"
+    docs = {d.id: d for d in [*train, *validation]}
+    folds = make_folds(list(docs.values()), cv)
+    splits = []
+    for i, held in enumerate(folds):
+        on, inner = train_folds(len(folds), i)
+        splits.append(([docs[d] for f in on for d in folds[f]],
+                       [docs[d] for d in folds[inner]], [docs[d] for d in held]))
+    return splits, f"{cv}-fold cross-validation over train + validation"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,21 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--c2", type=float, default=0.1)
     args = p.parse_args(argv)
     from dateline import loading
-    from dateline.folds import make_folds, train_folds
 
-    train, validation = list(loading.documents("train")), list(loading.documents("validation"))
-    if args.cv:
-        docs = {d.id: d for d in [*train, *validation]}
-        folds = make_folds(list(docs.values()), args.cv)
-        splits = []
-        for i, held in enumerate(folds):
-            on, inner = train_folds(len(folds), i)
-            splits.append(([docs[d] for f in on for d in folds[f]],
-                           [docs[d] for d in folds[inner]], [docs[d] for d in held]))
-        where = f"{args.cv}-fold cross-validation over train + validation"
-    else:
-        splits = [(train, validation, validation)]
-        where = "train -> validation"
+    splits, where = make_splits(args.cv)
     print(f"crf feature ablation, {where}, c2 {args.c2}, corpus {loading.corpus_version()}; "
           "strict F1", file=sys.stderr)
     print("| configuration | all mentions | core task | named | nominal | pronoun | "

@@ -173,7 +173,7 @@ def reference_extract(crf: CRFTagger, doc: Document) -> Document:
             kinds = (crf._taggers[f"kinds-{policy}"].tag(feats) if spans and layer == "entities"
                      and f"kinds-{policy}" in crf._taggers else None)
             for first, last, label in spans:
-                kind = None
+                kind = "named" if layer == "named" else None  # a name model's spans
                 if kinds is not None:
                     counts = Counter(t[2:] for t in kinds[first:last] if t != "O")
                     kind = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] \
@@ -194,10 +194,12 @@ def reference_extract(crf: CRFTagger, doc: Document) -> Document:
 
 @pytest.mark.parametrize("groups", [DEFAULT_GROUPS, ALL_GROUPS])
 @pytest.mark.parametrize("chunk", [5_000, 7])  # 7: chunks cut inside documents
+@pytest.mark.parametrize("names", [{"named": "off", "kinds": True}, {"named": "add"},
+                                   {"named": "decide", "kinds": False}])
 def test_batched_tagging_predicts_what_each_sentence_through_every_model_does(
-        groups, chunk, monkeypatch) -> None:
+        groups, chunk, names, monkeypatch) -> None:
     monkeypatch.setattr("dateline.baselines.crf.CHUNK_TOKENS", chunk)
-    crf = CRFTagger(features=groups, c2_grid=(0.1,), max_iterations=40)
+    crf = CRFTagger(features=groups, c2_grid=(0.1,), max_iterations=40, **names)
     crf.train(TRAIN * 4, TRAIN)
     inputs = NEW + [Document(id=f"s{d.id}", text=d.text) for d in TRAIN]
     want = [reference_extract(crf, d) for d in inputs]
