@@ -84,16 +84,30 @@ class Part:
             return iter_documents(self.path)
         return raise_first(self._records(), self.path)
 
-    def _records(self) -> Iterator[object]:
-        assert self.start is not None and self.end is not None
-        with open(self.path, "rb") as f:
-            f.seek(self.start)
-            data = f.read(self.end - self.start)
-        for k, chunk in enumerate(data.splitlines(keepends=True)):
-            line = self.first + k
+    def _records(self, block: int = 1 << 22) -> Iterator[object]:
+        # A block at a time: memory holds a block and a line, not the whole range.
+        line = self.first
+        for chunk in self._lines(block):
             if line == 1 and chunk.startswith(b"\xef\xbb\xbf"):
                 chunk = chunk[3:]
             yield decode_line(chunk, self.path, line, parse_fast)
+            line += 1
+
+    def _lines(self, block: int) -> Iterator[bytes]:
+        assert self.start is not None and self.end is not None
+        left, pending = self.end - self.start, [b""]  # pending: the start of a line
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            while left > 0 and (data := f.read(min(block, left))):
+                left -= len(data)
+                if left > 0 and b"\n" not in data and b"\r" not in data:
+                    pending.append(data)  # the line goes on (joined once, not per block)
+                    continue
+                chunks = b"".join((*pending, data)).splitlines(keepends=True)
+                pending = [chunks.pop()] if left > 0 else [b""]  # it may go on, too
+                yield from chunks
+        if pending[-1]:  # the file ended before the range (it changed): what was read
+            yield from b"".join(pending).splitlines(keepends=True)
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,25 @@ def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
     path.write_bytes(b"abcdefgh\n")
     os.utime(path, ns=(3, 3))
     assert line_starts(str(path)).tolist() == [0, 9]
+
+
+def test_a_range_read_in_blocks_gives_the_lines_of_its_bytes(tmp_path: Path) -> None:
+    """A shard's range is read a block at a time; its lines are those of the range's bytes,
+    whatever the block size (lines longer than a block, CR LF across two blocks, no newline
+    at the end), and of the bytes still there when the file is shorter than the range."""
+    import random
+
+    from dateline.shards import Part
+
+    rng = random.Random(0)
+    path = tmp_path / "x.jsonl"
+    for _ in range(200):
+        data = b"".join(rng.choice([b"a" * rng.randint(0, 12), b"", b"x\r"])
+                        + rng.choice([b"\n", b"\r\n", b"\r"]) for _ in range(rng.randint(0, 8)))
+        data += rng.choice([b"", b"tail"])
+        path.write_bytes(data)
+        start = rng.randint(0, len(data))
+        end = rng.randint(start, len(data) + 5)  # past the size: the file was cut short
+        for block in (1, 2, 3, 5, 1 << 22):
+            assert list(Part(str(path), start, end)._lines(block)) == \
+                data[start:end].splitlines(keepends=True)
