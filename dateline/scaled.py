@@ -223,7 +223,9 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
             early = pool.submit(score_shards, files, pred_files, 1)
             with make_engine("dask", scheduler, workers) as cluster:
                 early.result()
-                shards = score_shards(files, pred_files, 4 * cluster.slots)  # every worker
+                # 8 shards per worker thread: the last to finish ends at most an eighth of a
+                # worker's share after the others (a shard costs no more than its lines)
+                shards = score_shards(files, pred_files, 8 * cluster.slots)
                 results, foreign, use = score_sharded(cluster, shards, layers, options,
                                                       validate=validate,
                                                       check_gold=check_gold)
