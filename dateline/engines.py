@@ -135,10 +135,15 @@ class DaskEngine(Engine):
             distributed.utils._forkserver_preload_set = True
             # silence_logs: a task refused with a coded error is reported once, by the
             # command, not also as the worker's "Compute Failed" log with its traceback.
+            # scheduler_kwargs: without a dashboard the scheduler still serves its health
+            # and metrics pages, on port 8787 by default; when another cluster has that
+            # port, Dask warns on standard error. A free port of its choosing instead.
             with dask.config.set({"distributed.worker.multiprocessing-method": method}):
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                             processes=True, host="127.0.0.1",
                                             dashboard_address=None,
+                                            scheduler_kwargs={"dashboard_address":
+                                                              "127.0.0.1:0"},
                                             silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         else:
