@@ -255,6 +255,7 @@ def _running_cluster(workers: int) -> Iterator[str]:
 
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=None,
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                            silence_logs=logging.CRITICAL)
     try:
         with Client(cluster) as client:
