@@ -23,13 +23,17 @@ process tree, sampled every 50 ms from ``/proc``, where it exists):
 - ``match``: one document whose gold and predicted spans all overlap (n a side), scored with
   ``score_entity_spans``; past the candidate limit it is refused;
 - ``stream``: 1,000,000 generated documents a side scored with ``--engine stream``: peak RSS;
-- ``dask``: 200,000 documents a side with ``--engine dask --workers 1`` and ``2`` against
-  the single process (``--engine stream``): throughput, speed-up, overhead.
+- ``dask``: 200,000 documents a side with ``--engine dask --workers 1`` and ``2`` (the
+  command starts its LocalCluster: the figure a user sees) against the single process
+  (``--engine stream``), and with ``--scheduler`` on a LocalCluster of 1 and 2 workers
+  started beforehand (the engine's scaling without the cluster start); three rounds, each
+  row once a round: throughput, speed-up, overhead, and every report identical.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import shutil
@@ -38,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -333,26 +338,78 @@ def _parallel_capacity() -> float:
     return (time.perf_counter() - start) / one
 
 
-def dask(folder: Path, n_docs: int) -> None:
+@contextlib.contextmanager
+def _running_cluster(workers: int) -> Iterator[str]:
+    # A LocalCluster started before the timed run (its workers have imported the scoring
+    # modules, as a cluster that has run a job before has): the engine without the start.
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None,
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                           silence_logs=logging.CRITICAL)
+    try:
+        with Client(cluster) as client:
+            for module in ("dateline.shards", "dateline.streaming"):
+                client.run(importlib.import_module, module)
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+_DASK_ROWS = {
+    "single": "single process (--engine stream)",
+    "1": "dask, 1 worker (LocalCluster started by the command)",
+    "2": "dask, 2 workers (LocalCluster started by the command)",
+    "1 running": "dask, 1 worker of a running cluster (--scheduler)",
+    "2 running": "dask, 2 workers of a running cluster (--scheduler)",
+}
+
+
+def dask(folder: Path, n_docs: int, reps: int) -> None:
     gold, pred = write_workload(folder, n_docs)
     capacity = _parallel_capacity()
-    single = _rusage_run(_dateline(str(gold), str(pred), "--engine", "stream"))
-    one = _rusage_run(_dateline(str(gold), str(pred), "--engine", "dask", "--workers", "1"))
-    two = _rusage_run(_dateline(str(gold), str(pred), "--engine", "dask", "--workers", "2"))
-    print(f"\n## Dask, {n_docs:,} documents a side (LocalCluster, one thread per worker, "
-          f"{os.cpu_count()} cores)\n")
-    print("| run | wall s | documents/s |")
-    print("|---|---|---|")
-    for name, r in (("single process (--engine stream)", single), ("dask, 1 worker", one),
-                    ("dask, 2 workers", two)):
-        print(f"| {name} | {r['wall']:.1f} | {n_docs / r['wall']:,.0f} |")
-    print(f"\nspeed-up 2 workers / 1 worker: {one['wall'] / two['wall']:.2f}x; "
-          f"overhead of 1 worker against the single process: {one['wall'] / single['wall']:.2f}x;"
-          f" 2 workers against the single process: {single['wall'] / two['wall']:.2f}x")
+    runs: dict[str, list[dict]] = {k: [] for k in _DASK_ROWS}
+    loads = []
+    base = [str(gold), str(pred), "--engine"]
+    for _ in range(reps):  # every row once a round: the others' load falls on all alike
+        loads.append(os.getloadavg()[0])
+        runs["single"].append(_rusage_run(_dateline(*base, "stream")))
+        for n in ("1", "2"):
+            runs[n].append(_rusage_run(_dateline(*base, "dask", "--workers", n)))
+        for n in ("1", "2"):
+            with _running_cluster(int(n)) as address:
+                runs[f"{n} running"].append(
+                    _rusage_run(_dateline(*base, "dask", "--scheduler", address)))
+    print(f"\n## Dask, {n_docs:,} documents a side (one thread per worker, "
+          f"{os.cpu_count()} cores; best of {reps} rounds, each row once a round)\n")
+    print("| run | wall s | documents/s | against the single process |")
+    print("|---|---|---|---|")
+    best = {k: min(r["wall"] for r in rs) for k, rs in runs.items()}
+    for k, name in _DASK_ROWS.items():
+        print(f"| {name} | {best[k]:.1f} | {n_docs / best[k]:,.0f} | "
+              f"{best['single'] / best[k]:.2f}x |")
+    print("\n| round | load average | 2 workers / 1 worker, cluster started | "
+          "the same, running cluster | 1 worker / single process |")
+    print("|---|---|---|---|---|")
+    for k in range(reps):
+        wall = {name: rs[k]["wall"] for name, rs in runs.items()}
+        print(f"| {k + 1} | {loads[k]:.1f} | {wall['1'] / wall['2']:.2f}x | "
+              f"{wall['1 running'] / wall['2 running']:.2f}x | "
+              f"{wall['1'] / wall['single']:.2f}x |")
+    print(f"\nspeed-up 2 workers / 1 worker (best of each), with the cluster start: "
+          f"{best['1'] / best['2']:.2f}x; on a running cluster: "
+          f"{best['1 running'] / best['2 running']:.2f}x")
+    print(f"overhead of 1 worker against the single process: {best['1'] / best['single']:.2f}x "
+          f"with the cluster start, {best['1 running'] / best['single']:.2f}x on a running "
+          f"cluster")
     print(f"two CPU-bound processes at once took {capacity:.2f}x the time of one (1.0: two "
           f"free cores), so the best possible speed-up here is about {2 / capacity:.2f}x")
-    same = _modes(single["out"]) == _modes(one["out"]) == _modes(two["out"])
-    print(f"identical numbers: {same and single['out'] == two['out']}")
+    first = runs["single"][0]["out"]
+    same = all(r["out"] == first for rs in runs.values() for r in rs)
+    print(f"identical numbers (every report byte for byte the single process's): {same}")
 
 
 def main(argv: list[str]) -> None:
@@ -372,7 +429,7 @@ def main(argv: list[str]) -> None:
         if "stream" in sections:
             stream(folder, 20000 if quick else 1_000_000)
         if "dask" in sections:
-            dask(folder, 20000 if quick else 200_000)
+            dask(folder, 20000 if quick else 200_000, 1 if quick else 3)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -2,6 +2,7 @@
 
 from dateline.cli import _entry
 
-# Guarded: the workers of --engine dask are spawned processes that import the main module.
+# Guarded: the workers of --engine dask (forks of a fork server, or spawned) import the main
+# module again.
 if __name__ == "__main__":
     _entry()

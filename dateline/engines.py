@@ -82,11 +82,37 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+# What a worker imports before its first task: distributed, and the modules a score task
+# unpickles and runs (a JSONL range; Parquet and predicting import theirs on first use).
+_PRELOAD = ("distributed", "dateline.shards", "dateline.streaming")
+
+
+def _start_method() -> str:
+    # How the LocalCluster's worker processes start: "forkserver" where the platform has it,
+    # else "spawn" (Dask's default). A spawned worker is a new interpreter that imports
+    # distributed, then dateline on its first task, each worker on its own; under a fork
+    # server these modules are imported once, in the server, which is started here before
+    # this process imports distributed (the two imports run side by side), and each worker
+    # is a fork of it. The server has a single thread (a fork of this process could inherit
+    # a lock held by another of its threads), and a worker still exits when this process
+    # goes away (Dask's parent pipe); the server exits with this process.
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return "spawn"
+    forkserver.set_forkserver_preload(list(_PRELOAD))  # read only when the server starts
+    forkserver.ensure_running()  # returns at once; the server imports while we go on
+    return "forkserver"
+
+
 class DaskEngine(Engine):
     """A ``dask.distributed`` client: on ``scheduler`` (an address), or on a ``LocalCluster``
     of ``workers`` processes with one thread each, listening on 127.0.0.1 only, no dashboard.
-    Code that starts a LocalCluster must run under ``if __name__ == "__main__":`` (workers
-    are spawned processes); the ``dateline`` command does.
+    Its workers are forks of a fork server that has imported distributed and the scoring
+    modules (:func:`_start_method`); each imports the main module again, so code that starts
+    a LocalCluster must run under ``if __name__ == "__main__":``; the ``dateline`` command
+    does.
 
     >>> DaskEngine.name, callable(DaskEngine.map)
     ('dask', True)
@@ -95,7 +121,10 @@ class DaskEngine(Engine):
     name = "dask"
 
     def __init__(self, scheduler: str | None = None, workers: int = 2) -> None:
+        method = _start_method() if scheduler is None else None
         try:
+            import dask
+            import distributed.utils
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - a dependency
             raise DatelineError("missing-dependency", f"dask.distributed is not installed "
@@ -103,11 +132,21 @@ class DaskEngine(Engine):
         _quiet()
         self.cluster = None
         if scheduler is None:
+            # Dask would otherwise import numpy, pandas and lz4 here to name them as the fork
+            # server's preload, which the server started above never reads.
+            distributed.utils._forkserver_preload_set = True
             # silence_logs: a task refused with a coded error is reported once, by the
             # command, not also as the worker's "Compute Failed" log with its traceback.
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                        processes=True, host="127.0.0.1",
-                                        dashboard_address=None, silence_logs=logging.CRITICAL)
+            # scheduler_kwargs: without a dashboard the scheduler still serves its health
+            # and metrics pages, on port 8787 by default; when another cluster has that
+            # port, Dask warns on standard error. A free port of its choosing instead.
+            with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                            processes=True, host="127.0.0.1",
+                                            dashboard_address=None,
+                                            scheduler_kwargs={"dashboard_address":
+                                                              "127.0.0.1:0"},
+                                            silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         else:
             try:

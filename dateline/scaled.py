@@ -21,18 +21,23 @@ sorted by id, which a map over files cannot cut: ``--engine dask|processes`` ref
 
 from __future__ import annotations
 
+import glob
 import itertools
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dateline.evaluation.inputs import LayerUse
 from dateline.evaluation.layers import ScoreOptions, get_layer
 from dateline.evaluation.results import Result
 from dateline.schemas import DatelineError
 from dateline.schemas.fast import AnyDocument
+
+if TYPE_CHECKING:
+    from dateline.provenance import GoldSource
 
 __all__ = ["compare_streamed", "gold_files", "gold_stream", "read_all", "score_scaled",
            "warn_foreign"]
@@ -156,6 +161,25 @@ def _not_predicted(results: dict[str, Result], use: LayerUse
     return {n: r for n, r in results.items() if n not in skipped}, skipped
 
 
+def _gold_source(spec: str, *, later: bool) -> Future[GoldSource]:
+    # The gold's source (provenance.gold_source); ``later``: hashed in a thread of its own
+    # when it hashes files that exist (a read of the whole gold), else at once (the corpus's
+    # MANIFEST is small; a missing file is refused now).
+    from dateline.provenance import gold_source
+
+    if later and not spec.startswith("corpus:") and (
+            any(Path(f).is_file() for f in glob.iglob(spec)) if glob.has_magic(spec)
+            else Path(spec).is_file()):
+        pool = ThreadPoolExecutor(1)
+        try:
+            return pool.submit(gold_source, spec)
+        finally:
+            pool.shutdown(wait=False)  # the thread ends when the hash is done
+    done: Future[GoldSource] = Future()
+    done.set_result(gold_source(spec))
+    return done
+
+
 def score_scaled(gold: str, pred: str, layers: Sequence[str],
                  options: ScoreOptions | None = None, *, engine: str = "stream",
                  scheduler: str | None = None, workers: int | None = None,
@@ -174,12 +198,12 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
     """
     from dateline.evaluation.report import report
     from dateline.evaluation.signature import protocol_part
-    from dateline.provenance import gold_source
 
     options = options or ScoreOptions()
-    source = gold_source(gold)
-    protocol = protocol or source.protocol
-    protocol_part(protocol)
+    if protocol is not None:
+        protocol_part(protocol)  # refused before any reading
+    # --engine dask: the gold's hash (the signature's) is read while the cluster starts
+    hashing = _gold_source(gold, later=engine == "dask")
     if engine == "stream":
         from dateline.streaming import score_stream
 
@@ -192,7 +216,7 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
         from dateline.engines import make_engine
         from dateline.shards import score_sharded, score_shards
 
-        files, check_gold = gold_files(gold)
+        files, check_gold = gold_files(gold, engine)
         pred_files = _files(pred)
         if len(files) != len(pred_files):
             score_shards(files, pred_files, 1)  # refused before a cluster is started
@@ -202,7 +226,9 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
             early = pool.submit(score_shards, files, pred_files, 1)
             with make_engine("dask", scheduler, workers) as cluster:
                 early.result()
-                shards = score_shards(files, pred_files, 4 * cluster.slots)  # every worker
+                # 8 shards per worker thread: the last to finish ends at most an eighth of a
+                # worker's share after the others (a shard costs no more than its lines)
+                shards = score_shards(files, pred_files, 8 * cluster.slots)
                 results, foreign, use = score_sharded(cluster, shards, layers, options,
                                                       validate=validate,
                                                       check_gold=check_gold)
@@ -220,6 +246,9 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
         raise DatelineError("bad-option", f"--engine {engine!r} is not stream, dask or "
                             "processes", fix="use --engine stream, dask or processes",
                             exit_code=2)
+    source = hashing.result()
+    protocol = protocol or source.protocol
+    protocol_part(protocol)
     results, skipped = _not_predicted(results, use)
     warn_foreign(foreign, pred, strict)
     return report(results, statuses=options.statuses, corpus_version=_corpus_version(gold),

@@ -131,8 +131,7 @@ def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
     offset = 0
     with open(path, "rb") as f:
         while data := f.read(block):
-            nl = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10) + offset + 1
-            out.append(nl.astype(np.int64))
+            out.append(_newlines(data) + (offset + 1))
             offset += len(data)
     starts = np.concatenate(out)
     if starts[-1] != offset:  # no newline at the end: the last line ends at the size
@@ -142,6 +141,23 @@ def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
             _STARTS.pop(next(iter(_STARTS)))
         _STARTS[key] = starts
     return starts
+
+
+def _newlines(data: bytes) -> np.ndarray:
+    # The positions of the newlines in data. Documents are long lines: bytes.find (memchr)
+    # jumps from one to the next, in about a third of the time numpy takes to compare every
+    # byte; for short lines (more than one in 512 bytes of the block's start) numpy's
+    # comparison is the faster.
+    head = data[: 1 << 16]
+    if head.count(b"\n") * 512 > len(head):
+        return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10).astype(np.int64)
+    found: list[int] = []
+    append, find = found.append, data.find
+    nl = find(b"\n")
+    while nl >= 0:
+        append(nl)
+        nl = find(b"\n", nl + 1)
+    return np.array(found, dtype=np.int64)
 
 
 _STARTS: dict[tuple[str, int, int], np.ndarray] = {}

@@ -37,3 +37,25 @@ def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
     path.write_bytes(b"abcdefgh\n")
     os.utime(path, ns=(3, 3))
     assert line_starts(str(path)).tolist() == [0, 9]
+
+
+def test_every_range_of_line_starts_reads_the_documents_of_its_lines(tmp_path: Path) -> None:
+    """A shard reads the lines of its byte range one at a time, ended by b"\\n" alone (a
+    "\\r" between JSON tokens is whitespace; CR LF ends a line as the whole file's reader
+    ends it): any range of line starts gives the documents of those lines, in order."""
+    import random
+
+    from dateline.shards import Part
+
+    rng = random.Random(0)
+    lines = [(f'{{"id": "d{i}",{rng.choice([" ", chr(13), ""])}"text": '
+              f'"{"x" * rng.randint(1, 40)}"}}' + rng.choice(["\n", "\r\n"])).encode()
+             for i in range(30)]
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b"".join(lines))
+    starts = line_starts(str(path)).tolist()
+    for _ in range(100):
+        i = rng.randint(0, len(lines) - 1)
+        j = rng.randint(i + 1, len(lines))
+        ids = [d.id for d in Part(str(path), starts[i], starts[j], i + 1).documents()]
+        assert ids == [f"d{k}" for k in range(i, j)]
