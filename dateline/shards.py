@@ -44,7 +44,7 @@ from dateline.evaluation.merge import merge_results
 from dateline.evaluation.results import Result
 from dateline.schemas import DatelineError
 from dateline.schemas.fast import AnyDocument, parse_fast
-from dateline.schemas.jsonl import decode_line, raise_first
+from dateline.schemas.jsonl import Record, decode_line, raise_first, read_lines
 
 __all__ = [
     "Part",
@@ -85,18 +85,16 @@ class Part:
         return raise_first(self._records(), self.path)
 
     def _records(self) -> Iterator[object]:
-        # A line at a time, ended by b"\n" alone as the whole file's reader ends them (a "\r"
-        # is JSON whitespace inside a line), and no copy of the whole range in memory.
+        # A line at a time, as the whole file's reader reads them (ended by b"\n" alone: a
+        # "\r" is JSON whitespace inside a line; a line over the limit is line-too-long), and
+        # no copy of the whole range in memory.
         assert self.start is not None and self.end is not None
         with open(self.path, "rb", buffering=1 << 20) as f:
             f.seek(self.start)
-            left, line = self.end - self.start, self.first
-            while left > 0 and (chunk := f.readline(left)):
-                left -= len(chunk)
-                if line == 1 and chunk.startswith(b"\xef\xbb\xbf"):
-                    chunk = chunk[3:]
-                yield decode_line(chunk, self.path, line, parse_fast)
-                line += 1
+            for line, chunk in read_lines(f, self.path, first=self.first,
+                                          limit=self.end - self.start):
+                yield chunk if isinstance(chunk, Record) else \
+                    decode_line(chunk, self.path, line, parse_fast)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dateline.schemas.errors import DatelineError, Incident, quote_value
 from dateline.schemas.io import atomic_write
@@ -44,6 +44,7 @@ __all__ = [
     "raise_first",
     "read_documents",
     "read_jsonl",
+    "read_lines",
     "write_jsonl",
 ]
 
@@ -278,31 +279,56 @@ def lines(path: str | os.PathLike[str], *, max_line_bytes: int = DEFAULT_MAX_LIN
     # time of reading a file of 20,000 documents).
     with open(path, "rb", buffering=1 << 20) as f:
         lineno = 0
-        while True:
-            chunk = f.readline(max_line_bytes + 1)
-            if not chunk:
-                break
-            lineno += 1
-            if lineno == 1 and chunk.startswith(_BOM):
-                chunk = chunk[len(_BOM):]
-            if len(chunk) > max_line_bytes and len(chunk.rstrip(b"\r\n")) > max_line_bytes:
-                size = len(chunk)
-                while not chunk.endswith(b"\n"):
-                    chunk = f.readline(1 << 20)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                yield lineno, _incident(
-                    "line-too-long",
-                    f"line is {size:,} bytes, over the limit of {max_line_bytes:,}; split the "
-                    "document, or raise the limit (--max-line-bytes) if it is meant to be this big",
-                    name, lineno)
-                continue
+        for lineno, chunk in read_lines(f, name, max_line_bytes=max_line_bytes):
             yield lineno, chunk
         if lineno == 0:
             yield None, _incident("empty-file",
                                   "the file holds no document; remove it or add documents",
                                   name, None)
+
+
+def read_lines(f: BinaryIO, name: str, *, first: int = 1, limit: int | None = None,
+               max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+               ) -> Iterator[tuple[int, bytes | Record]]:
+    """The lines of an open JSONL file from where it stands, as :func:`lines` gives them
+    (numbered from ``first``; a byte-order mark left out of line 1; a line longer than
+    ``max_line_bytes`` replaced by the Record of its ``line-too-long`` incident), reading at
+    most ``limit`` bytes: the range of lines a shard of the file holds.
+
+    >>> import io
+    >>> list(read_lines(io.BytesIO(b'{"id": "a"}\\n{"id": "b"}\\n'), "d.jsonl", limit=12))
+    [(1, b'{"id": "a"}\\n')]
+    >>> [r.incidents[0].check for _, r in read_lines(io.BytesIO(b"x" * 9), "d.jsonl",
+    ...                                               max_line_bytes=8)]
+    ['line-too-long']
+    """
+    lineno, left = first - 1, limit
+
+    def read(size: int) -> bytes:
+        nonlocal left
+        chunk = f.readline(size if left is None else min(size, left))
+        if left is not None:
+            left -= len(chunk)
+        return chunk
+
+    while left is None or left > 0:
+        chunk = read(max_line_bytes + 1)
+        if not chunk:
+            break
+        lineno += 1
+        if lineno == 1 and chunk.startswith(_BOM):
+            chunk = chunk[len(_BOM):]
+        if len(chunk) > max_line_bytes and len(chunk.rstrip(b"\r\n")) > max_line_bytes:
+            size = len(chunk)
+            while not chunk.endswith(b"\n") and (chunk := read(1 << 20)):
+                size += len(chunk)
+            yield lineno, _incident(
+                "line-too-long",
+                f"line is {size:,} bytes, over the limit of {max_line_bytes:,}; split the "
+                "document, or raise the limit (--max-line-bytes) if it is meant to be this big",
+                name, lineno)
+            continue
+        yield lineno, chunk
 
 
 def _decode_and_parse(chunk: bytes, name: str, lineno: int | None, parse: Parser) -> Record:

@@ -59,3 +59,26 @@ def test_every_range_of_line_starts_reads_the_documents_of_its_lines(tmp_path: P
         j = rng.randint(i + 1, len(lines))
         ids = [d.id for d in Part(str(path), starts[i], starts[j], i + 1).documents()]
         assert ids == [f"d{k}" for k in range(i, j)]
+
+
+def test_a_line_over_the_limit_is_refused_in_a_shard_as_in_memory(tmp_path: Path) -> None:
+    """A shard refuses a line longer than the reader's limit (64 MiB) with the whole file's
+    ``line-too-long`` error, the same message, not by reading it whole."""
+    from dateline.columnar import iter_documents
+    from dateline.schemas import DatelineError
+    from dateline.schemas.jsonl import DEFAULT_MAX_LINE_BYTES
+    from dateline.shards import Part
+
+    path = tmp_path / "x.jsonl"
+    with open(path, "wb") as f:
+        f.write(b'{"id": "a", "text": "x"}\n{"id": "b", "text": "')
+        f.write(b"x" * DEFAULT_MAX_LINE_BYTES)
+        f.write(b'"}\n{"id": "c", "text": "x"}\n')
+    starts = line_starts(str(path)).tolist()
+    with pytest.raises(DatelineError) as whole:
+        list(iter_documents(str(path)))
+    with pytest.raises(DatelineError) as part:
+        list(Part(str(path), starts[1], starts[3], 2).documents())
+    assert whole.value.code == part.value.code == "line-too-long"
+    assert str(part.value) == str(whole.value)
+    assert [d.id for d in Part(str(path), starts[2], starts[3], 3).documents()] == ["c"]
