@@ -34,7 +34,7 @@ from dateline.schemas.fast import AnyDocument, FastDocument, read_fast
 from dateline.schemas.io import atomic_write
 from dateline.schemas.jsonl import Record, parse_document, raise_first
 from dateline.schemas.labels import inventory
-from dateline.schemas.model import LAYERS
+from dateline.schemas.names import LAYERS
 
 __all__ = ["BATCH_ROWS", "arrow_schema", "iter_documents", "read_parquet", "write_documents",
            "write_parquet"]

@@ -167,6 +167,23 @@ class ProcessEngine(Engine):
                                              initializer=_init_worker, initargs=(parent,))
         return self._pool
 
+    def start(self) -> None:
+        """Start the workers now rather than at the first :meth:`map`: with ``fork``, before
+        the caller starts threads of its own (a fork copies only the thread that forks).
+
+        >>> with ProcessEngine(1) as engine:
+        ...     engine.start(); list(engine.map(abs, [-2]))
+        [2]
+        """
+        pool = self._start()
+        if not self._futures:  # a first task launches the processes (all of them, with fork)
+            gc.freeze()  # see map
+            try:
+                self._futures.append(pool.submit(int))
+            finally:
+                gc.unfreeze()
+            self._started.update(getattr(pool, "_processes", None) or {})
+
     def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
         """Submit every item at once; results in the order of the items (the first error in
         that order is raised, the later tasks are then cancelled or ended by :meth:`close`)."""

@@ -39,8 +39,8 @@ from dateline.schemas.fast import AnyDocument
 if TYPE_CHECKING:
     from dateline.provenance import GoldSource
 
-__all__ = ["compare_streamed", "gold_files", "gold_stream", "read_all", "score_scaled",
-           "warn_foreign"]
+__all__ = ["AUTO_BYTES", "auto_engine", "compare_streamed", "gold_files", "gold_stream",
+           "read_all", "score_scaled", "warn_foreign"]
 
 
 def warn_foreign(foreign: Counter[str], path: str, strict: bool) -> None:
@@ -144,6 +144,31 @@ def gold_files(spec: str, engine: str = "dask") -> tuple[list[str], bool]:
     return _files(spec), True
 
 
+AUTO_BYTES = 8 << 20
+"""Together at least this many bytes, GOLD and PRED are scored by worker processes under
+``--engine auto``: below it (about 5,000 documents of the standard workload), starting them
+costs about what they save."""
+
+
+def auto_engine(gold: str, pred: str, workers: int | None = None) -> str:
+    """The engine ``score --engine auto`` (the default) runs: ``processes`` for two JSONL
+    files (not a glob, not ``corpus:``) of together at least :data:`AUTO_BYTES` when more
+    than one worker would run (``workers``, else the default: two where this process may
+    use two cores), else ``memory``.
+
+    >>> auto_engine("corpus:test", "pred.jsonl")
+    'memory'
+    """
+    from dateline.process_engine import default_workers
+
+    paths = [Path(gold), Path(pred)]
+    if any(glob.has_magic(str(f)) or f.suffix != ".jsonl" or not f.is_file() for f in paths):
+        return "memory"
+    if (default_workers() if workers is None else workers) < 2:
+        return "memory"
+    return "processes" if sum(f.stat().st_size for f in paths) >= AUTO_BYTES else "memory"
+
+
 def _corpus_version(spec: str) -> str | None:
     if not spec.startswith("corpus:"):
         return None
@@ -203,7 +228,7 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
     if protocol is not None:
         protocol_part(protocol)  # refused before any reading
     # --engine dask: the gold's hash (the signature's) is read while the cluster starts
-    hashing = _gold_source(gold, later=engine == "dask")
+    hashing = _gold_source(gold, later=engine == "dask") if engine != "processes" else None
     if engine == "stream":
         from dateline.streaming import score_stream
 
@@ -233,12 +258,15 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
                                                       validate=validate,
                                                       check_gold=check_gold)
     elif engine == "processes":
+        import dateline.streaming  # noqa: F401 - what the tasks run, imported before the fork
         from dateline.engines import make_engine
         from dateline.shards import score_sharded, score_shards
 
         files, check_gold = gold_files(gold, engine)
         pred_files = _files(pred)
-        with make_engine(engine, None, workers) as pool:  # workers start at the first task
+        with make_engine(engine, None, workers) as pool:
+            pool.start()  # forked now, before this process starts the hashing thread
+            hashing = _gold_source(gold, later=True)  # read while the workers score
             shards = score_shards(files, pred_files, 4 * pool.slots)
             results, foreign, use = score_sharded(pool, shards, layers, options,
                                                   validate=validate, check_gold=check_gold)
@@ -246,6 +274,7 @@ def score_scaled(gold: str, pred: str, layers: Sequence[str],
         raise DatelineError("bad-option", f"--engine {engine!r} is not stream, dask or "
                             "processes", fix="use --engine stream, dask or processes",
                             exit_code=2)
+    assert hashing is not None
     source = hashing.result()
     protocol = protocol or source.protocol
     protocol_part(protocol)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import glob
 import itertools
+import mmap
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -43,8 +44,9 @@ from dateline.evaluation.layers import ScoreOptions, check_layers, score_layers
 from dateline.evaluation.merge import merge_results
 from dateline.evaluation.results import Result
 from dateline.schemas import DatelineError
-from dateline.schemas.fast import AnyDocument, parse_fast
-from dateline.schemas.jsonl import Record, decode_line, raise_first, read_lines
+from dateline.schemas.fast import AnyDocument, fast_lines
+from dateline.schemas.jsonl import read_lines
+from dateline.schemas.oserrors import os_error
 
 __all__ = [
     "Part",
@@ -78,23 +80,24 @@ class Part:
 
     def documents(self) -> Iterator[AnyDocument]:
         """The part's documents, checked as the whole file's would be."""
-        from dateline.columnar import iter_documents
-
         if self.start is None:
-            return iter_documents(self.path)
-        return raise_first(self._records(), self.path)
+            from dateline.columnar import iter_documents
 
-    def _records(self) -> Iterator[object]:
+            return iter_documents(self.path)
+        return self._documents()
+
+    def _documents(self) -> Iterator[AnyDocument]:
         # A line at a time, as the whole file's reader reads them (ended by b"\n" alone: a
         # "\r" is JSON whitespace inside a line; a line over the limit is line-too-long), and
         # no copy of the whole range in memory.
         assert self.start is not None and self.end is not None
-        with open(self.path, "rb", buffering=1 << 20) as f:
-            f.seek(self.start)
-            for line, chunk in read_lines(f, self.path, first=self.first,
-                                          limit=self.end - self.start):
-                yield chunk if isinstance(chunk, Record) else \
-                    decode_line(chunk, self.path, line, parse_fast)
+        try:
+            with open(self.path, "rb", buffering=1 << 20) as f:
+                f.seek(self.start)
+                yield from fast_lines(read_lines(f, self.path, first=self.first,
+                                                 limit=self.end - self.start), self.path)
+        except OSError as exc:  # gone or unreadable since it was cut: coded, naming the path
+            raise os_error(exc, self.path, "read") from exc
 
 
 @dataclass(frozen=True)
@@ -109,10 +112,10 @@ class ShardPair:
     pred: Part
 
 
-def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
-    """Byte offsets of the starts of the lines of a file, and its size last (read in blocks).
-    The last few files' offsets are kept (by path, size and modification time), so they can
-    be found while a cluster starts and used once it runs.
+def line_starts(path: str) -> np.ndarray:
+    """Byte offsets of the starts of the lines of a file, and its size last. The last few
+    files' offsets are kept (by path, size and modification time), so they can be found
+    while a cluster starts and used once it runs.
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
@@ -123,32 +126,39 @@ def line_starts(path: str, block: int = 1 << 24) -> np.ndarray:
     st = os.stat(path)
     key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
     known = _STARTS.get(key)
-    if known is not None:  # the offsets do not depend on the block size
+    if known is not None:
         return known
-    out = [np.zeros(1, dtype=np.int64)]
-    offset = 0
     with open(path, "rb") as f:
-        while data := f.read(block):
-            out.append(_newlines(data) + (offset + 1))
-            offset += len(data)
-    starts = np.concatenate(out)
-    if starts[-1] != offset:  # no newline at the end: the last line ends at the size
-        starts = np.append(starts, offset)
-    if offset == st.st_size:  # unchanged while it was read
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:  # mmap refuses an empty file
+            return np.zeros(1, dtype=np.int64)
+        # Mapped, not read: the search runs over the page cache without a copy of the file
+        # (a read costs three times the search). The file must not shrink meanwhile (as for
+        # any reader of it; a mapping then fails with SIGBUS).
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            newlines = _newlines(data)
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), newlines + 1])
+    if starts[-1] != size:  # no newline at the end: the last line ends at the size
+        starts = np.append(starts, size)
+    if size == st.st_size:  # unchanged since it was looked at
         while len(_STARTS) >= 4:
             _STARTS.pop(next(iter(_STARTS)))
         _STARTS[key] = starts
     return starts
 
 
-def _newlines(data: bytes) -> np.ndarray:
-    # The positions of the newlines in data. Documents are long lines: bytes.find (memchr)
-    # jumps from one to the next, in about a third of the time numpy takes to compare every
-    # byte; for short lines (more than one in 512 bytes of the block's start) numpy's
-    # comparison is the faster.
+def _newlines(data: mmap.mmap) -> np.ndarray:
+    # The positions of the newlines in data. Documents are long lines: find (memchr) jumps
+    # from one to the next, in about a third of the time numpy takes to compare every byte;
+    # for short lines (more than one in 512 bytes of the start) numpy's comparison is the
+    # faster.
     head = data[: 1 << 16]
     if head.count(b"\n") * 512 > len(head):
-        return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10).astype(np.int64)
+        view = np.frombuffer(data, dtype=np.uint8)
+        try:
+            return np.flatnonzero(view == 10).astype(np.int64)
+        finally:
+            del view  # the mapping closes only when no array points into it
     found: list[int] = []
     append, find = found.append, data.find
     nl = find(b"\n")

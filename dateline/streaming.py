@@ -43,8 +43,10 @@ from dateline.schemas.fast_checks import check_fast
 
 __all__ = ["BUFFER", "CHUNK", "paired", "refusing", "score_stream", "score_systems"]
 
-CHUNK = 1000
-"""Documents scored at a time."""
+CHUNK = 250
+"""Documents scored at a time: few enough that a chunk's documents, just read, are still
+in the processor's caches when they are scored (measured on the standard workload: a
+fifth faster than 1,000 at a time; 100 is no faster, 50 slower)."""
 BUFFER = 10_000
 """Documents a side that may wait for their partner when the files' orders differ."""
 
@@ -210,7 +212,8 @@ def score_stream(gold: Iterable[AnyDocument], pred: Iterable[AnyDocument],
                    gold_first=gold_first, pred_first=pred_first, validate=validate,
                    leftovers=leftovers)
     for g, p in _chunks(pairs, chunk):
-        foreign.update(foreign_labels(p))
+        if not validate:  # else level 3 refused any label outside the inventory
+            foreign.update(foreign_labels(p))
         if use is not None:
             for doc in p:
                 use.add(doc)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
@@ -52,7 +52,8 @@ from dateline.schemas.oserrors import os_error
 if TYPE_CHECKING:  # the model is imported only to build one (to_document, a refused line)
     from dateline.schemas.model import Document
 
-__all__ = ["AnyDocument", "FastDocument", "parse_fast", "read_fast", "sharing", "to_document"]
+__all__ = ["AnyDocument", "FastDocument", "fast_lines", "parse_fast", "read_fast", "sharing",
+           "to_document"]
 
 OptStr = str | None
 
@@ -316,27 +317,43 @@ def read_fast(path: str | os.PathLike[str], *,
         yield from raise_first(iter_records(path, max_line_bytes=max_line_bytes,
                                             parse=parse_fast), path)
         return
+    try:
+        yield from fast_lines(lines(path, max_line_bytes=max_line_bytes), str(path))
+    except OSError as exc:  # a folder, a missing file, ...: coded, naming the path
+        raise os_error(exc, path, "read") from exc
+
+
+def fast_lines(numbered: Iterable[tuple[int | None, bytes | Record]], name: str
+               ) -> Iterator[FastDocument]:
+    """The documents of numbered JSONL lines (as :func:`~dateline.schemas.jsonl.lines` or
+    :func:`~dateline.schemas.jsonl.read_lines` give them) of the file ``name``; raise at the
+    first bad line as :func:`read_fast` does (it reads a whole file with this loop; a shard
+    reads its range of lines).
+
+    >>> [d.id for d in fast_lines([(1, b'{"id": "a", "text": "x"}\\n')], "d.jsonl")]
+    ['a']
+    >>> next(fast_lines([(7, b'{"id": "a"}')], "d.jsonl"))
+    Traceback (most recent call last):
+    ...
+    dateline.schemas.errors.DatelineError: [missing-field] d.jsonl:7 a $.text: ...
+    """
     # The loop of iter_records and raise_first, with the common line (decoded by msgspec from
     # its bytes, its keys counted) taking no detour: msgspec checks the UTF-8 of the bytes as
     # the reference does (an encoded surrogate, an overlong form and a bad byte are refused),
     # so a line it accepts is one the reference reads. Any other line is read as there.
     decode = _DECODER.decode
-    name = str(path)
-    try:
-        for lineno, chunk in lines(path, max_line_bytes=max_line_bytes):
-            if not isinstance(chunk, Record):
-                try:
-                    doc = decode(chunk)
-                    if (chunk.count(b":") == _fields_present(doc)
-                            or _keys_ok(chunk.decode("utf-8"), doc)):
-                        yield doc
-                        continue
-                except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
-                    pass
-                chunk = decode_line(chunk, name, lineno, parse_fast)
-            yield from raise_first(iter((chunk,)), path)
-    except OSError as exc:  # a folder, a missing file, ...: coded, naming the path
-        raise os_error(exc, path, "read") from exc
+    for lineno, chunk in numbered:
+        if not isinstance(chunk, Record):
+            try:
+                doc = decode(chunk)
+                if (chunk.count(b":") == _fields_present(doc)
+                        or _keys_ok(chunk.decode("utf-8"), doc)):
+                    yield doc
+                    continue
+            except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+                pass
+            chunk = decode_line(chunk, name, lineno, parse_fast)
+        yield from raise_first(iter((chunk,)), name)
 
 
 def sharing(texts: Mapping[str, str] | None = None) -> Callable[[AnyDocument], AnyDocument]:

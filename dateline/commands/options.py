@@ -290,28 +290,35 @@ def system_names(paths: Sequence[str]) -> list[str]:
 
 
 def add_engine_options(p: argparse.ArgumentParser,
-                       engines: Sequence[str] = ("memory", "stream", "dask", "processes")
-                       ) -> None:
-    """Add ``--engine memory|stream|dask|processes``, ``--scheduler ADDRESS`` and
-    ``--workers N`` (None when not given: the engine's default).
+                       engines: Sequence[str] = ("memory", "stream", "dask", "processes"),
+                       default: str = "memory") -> None:
+    """Add ``--engine`` (one of ``engines``; ``auto`` among them: ``processes`` or ``memory``
+    by the inputs), ``--scheduler ADDRESS`` and ``--workers N`` (None when not given: the
+    engine's default).
 
     >>> p = argparse.ArgumentParser(); add_engine_options(p)
     >>> a = p.parse_args(["--engine", "dask", "--workers", "2"])
     >>> a.engine, a.scheduler, a.workers
     ('dask', None, 2)
     """
-    p.add_argument("--engine", choices=tuple(engines), default="memory",
-                   help="memory (default): read both inputs, then score; stream: pair and "
-                        "score the documents as they are read (memory bounded by a chunk; "
-                        "JSONL or Parquet); dask: map over shards on a Dask cluster; "
-                        "processes: map over shards with worker processes of this machine")
+    helps = {"auto": "processes for two JSONL files of 8 MiB or more together on a "
+                     "machine with two cores or more (the in-memory run's report and errors), "
+                     "else memory",
+             "memory": "read both inputs, then score",
+             "stream": "pair and score the documents as they are read (memory "
+                       "bounded by a chunk; JSONL or Parquet)",
+             "dask": "map over shards on a Dask cluster",
+             "processes": "map over shards with worker processes of this machine"}
+    p.add_argument("--engine", choices=tuple(engines), default=default,
+                   help="; ".join(f"{e}{' (default)' if e == default else ''}: {helps[e]}"
+                                  for e in engines))
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --engine dask: a running scheduler (tcp://HOST:8786); default: "
                         "a LocalCluster on this machine")
     p.add_argument("--workers", type=worker_count, default=None, metavar="N",
-                   help="with --engine processes, or dask without --scheduler: local worker "
-                        "processes, or 'all' (every usable core); default: 2 (processes: "
-                        "fewer on a machine with fewer cores)")
+                   help="with --engine processes (or auto), or dask without --scheduler: "
+                        "local worker processes, or 'all' (every usable core); default: 2 "
+                        "(processes: fewer on a machine with fewer cores)")
 
 
 def check_engine(args: argparse.Namespace) -> None:

@@ -31,7 +31,7 @@ from dateline.commands.options import (
 from dateline.evaluation.report import FORMATS, render, score
 from dateline.evaluation.signature import check_signature, parse_signature, protocol_part
 from dateline.provenance import gold_source
-from dateline.schemas import atomic_write_text
+from dateline.schemas import DatelineError, atomic_write_text
 
 __all__ = ["register", "run"]
 
@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="write to FILE instead of standard output")
-    add_engine_options(p)
+    add_engine_options(p, ("auto", "memory", "stream", "dask", "processes"), "auto")
     p.set_defaults(func=run, parser=p)
 
 
@@ -89,16 +89,28 @@ def run(args: argparse.Namespace) -> int:
         parse_signature(args.signature)  # a malformed signature is a usage error, at once
     if args.protocol is not None:
         protocol_part(args.protocol)  # so is a malformed protocol
-    if args.engine != "memory":
+    engine, report = args.engine, None
+    if engine == "auto":
+        from dateline.scaled import auto_engine
+
+        engine = auto_engine(args.gold, args.pred, args.workers)
+    if engine != "memory":
         from dateline.evaluation.layers import ScoreOptions
         from dateline.scaled import score_scaled
 
-        report = score_scaled(args.gold, args.pred, o.layers,
-                              ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap),
-                              engine=args.engine, scheduler=args.scheduler,
-                              workers=args.workers, protocol=args.protocol,
-                              strict=args.strict, validate=args.validate)
-    else:
+        try:
+            report = score_scaled(args.gold, args.pred, o.layers,
+                                  ScoreOptions.of(o.statuses, o.labels, o.kinds, o.overlap),
+                                  engine=engine, scheduler=args.scheduler,
+                                  workers=args.workers, protocol=args.protocol,
+                                  strict=args.strict, validate=args.validate)
+        except (DatelineError, OSError) as exc:
+            # auto: a refusal (or workers that cannot start) is left to the in-memory run,
+            # which refuses with its own code and message, or scores files whose orders
+            # differ more than a shard's buffer holds; a worker killed (out of memory) is not
+            if args.engine != "auto" or getattr(exc, "code", None) == "worker-died":
+                raise
+    if report is None:
         gold, corpus_version = load_gold(args.gold)
         source = gold_source(args.gold)
         pred = load_predictions(args.pred, gold, strict=args.strict, validate=args.validate)

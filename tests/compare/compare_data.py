@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from dateline.schemas import Document, LayerInfo, inventory, read_jsonl
+from dateline.schemas import Document, LayerInfo, inventory, read_jsonl, write_jsonl
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "valid" / "example.json"
 GENRES = ("news", "interview", "opinion")
@@ -70,4 +70,32 @@ def perturb(docs: list[Document], seed: int, p: float) -> list[Document]:
             "events": d.layers.events.model_copy(update={"labels": labels})})
         out.append(d.model_copy(update={"entities": tuple(ents), "events": tuple(events),
                                         "quotes": tuple(quotes), "layers": layers}))
+    return out
+
+
+def bad_inputs(folder: Path) -> dict[str, tuple[Path, Path]]:
+    """(gold, predictions) files that every engine refuses, by the problem they have."""
+    gold = corpus(12)
+    pred = perturb(gold, seed=3, p=0.3)
+    write_jsonl(gold, folder / "g.jsonl")
+    m = pred[6].entities[0]
+    wrong_span = pred[6].model_copy(update={"entities": (m.model_copy(update={"text": "zz"}),
+                                                         *pred[6].entities[1:])})
+    cases = {"missing": [*pred[:5], *pred[6:], pred[0].model_copy(update={"id": "zzz"})],
+             "repeated": [*pred, pred[3]],
+             "short": pred[:9],
+             "text": [*pred[:4], pred[4].model_copy(update={"text": pred[4].text + "!"}),
+                      *pred[5:]],
+             "span": [*pred[:6], wrong_span, *pred[7:]]}
+    out = {}
+    for name, docs in cases.items():
+        write_jsonl(docs, folder / f"{name}.jsonl")
+        out[name] = (folder / "g.jsonl", folder / f"{name}.jsonl")
+    lines = (folder / "g.jsonl").read_text().splitlines(keepends=True)
+    (folder / "schema.jsonl").write_text("".join(
+        [*lines[:7], '{"id": "doc0007", "text": 5}\n', *lines[8:]]))
+    out["schema"] = (folder / "g.jsonl", folder / "schema.jsonl")
+    (folder / "empty.jsonl").write_text("")  # no line to cut into shards
+    out["empty"] = (folder / "g.jsonl", folder / "empty.jsonl")
+    out["empty-gold"] = (folder / "empty.jsonl", folder / "g.jsonl")
     return out

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from compare_data import corpus, perturb
+from compare_data import bad_inputs, corpus, perturb
 
 from dateline.cli import main
 from dateline.columnar import read_parquet, write_parquet
@@ -94,7 +94,8 @@ PROCESSES = ["processes", "--workers", "2"]
 def test_every_engine_prints_the_in_memory_report(files, scheduler, inputs: str,
                                                   options: list[str]) -> None:
     fmt = [] if "--format" in options else ["--format", "json"]
-    code, memory, _ = _run("score", *files[MEMORY_INPUT.get(inputs, inputs)], *options, *fmt)
+    code, memory, _ = _run("score", *files[MEMORY_INPUT.get(inputs, inputs)], *options, *fmt,
+                            "--engine", "memory")
     assert code == 0
     for engine in (["stream"], ["dask", "--scheduler", scheduler], PROCESSES):
         code, out, err = _run("score", *files[inputs], *options, *fmt, "--engine", *engine)
@@ -144,7 +145,8 @@ def test_corpus_split_gold(corpus_env: Path, tmp_path: Path, scheduler) -> None:
     pred = tmp_path / "quotes.jsonl"
     assert main(["predict", "quote-marks", "--split", "test", "-o", str(pred), "--quiet"]) == 0
     for options in ([], ["--layer", "quotes", "--overlap", "0.5"]):
-        code, memory, _ = _run("score", "corpus:test", str(pred), *options, "--format", "json")
+        code, memory, _ = _run("score", "corpus:test", str(pred), *options, "--format", "json",
+                                "--engine", "memory")
         assert code == 0 and json.loads(memory)["corpus_version"]
         for engine in (["stream"], ["dask", "--scheduler", scheduler], PROCESSES):
             assert _run("score", "corpus:test", str(pred), *options, "--format", "json",
@@ -166,37 +168,10 @@ def test_corpus_split_gold(corpus_env: Path, tmp_path: Path, scheduler) -> None:
     assert code == 2 and "[bad-option] --engine processes with GOLD corpus:all" in err
 
 
-def _bad_inputs(folder: Path) -> dict[str, tuple[Path, Path]]:
-    gold = corpus(12)
-    pred = perturb(gold, seed=3, p=0.3)
-    write_jsonl(gold, folder / "g.jsonl")
-    m = pred[6].entities[0]
-    wrong_span = pred[6].model_copy(update={"entities": (m.model_copy(update={"text": "zz"}),
-                                                         *pred[6].entities[1:])})
-    cases = {"missing": [*pred[:5], *pred[6:], pred[0].model_copy(update={"id": "zzz"})],
-             "repeated": [*pred, pred[3]],
-             "short": pred[:9],
-             "text": [*pred[:4], pred[4].model_copy(update={"text": pred[4].text + "!"}),
-                      *pred[5:]],
-             "span": [*pred[:6], wrong_span, *pred[7:]]}
-    out = {}
-    for name, docs in cases.items():
-        write_jsonl(docs, folder / f"{name}.jsonl")
-        out[name] = (folder / "g.jsonl", folder / f"{name}.jsonl")
-    lines = (folder / "g.jsonl").read_text().splitlines(keepends=True)
-    (folder / "schema.jsonl").write_text("".join(
-        [*lines[:7], '{"id": "doc0007", "text": 5}\n', *lines[8:]]))
-    out["schema"] = (folder / "g.jsonl", folder / "schema.jsonl")
-    (folder / "empty.jsonl").write_text("")  # no line to cut into shards
-    out["empty"] = (folder / "g.jsonl", folder / "empty.jsonl")
-    out["empty-gold"] = (folder / "empty.jsonl", folder / "g.jsonl")
-    return out
-
-
 @pytest.mark.parametrize("validate", [[], ["--no-validate"]])
 def test_refusals_are_the_in_memory_ones(tmp_path: Path, scheduler, validate) -> None:
-    for name, (gold, pred) in _bad_inputs(tmp_path).items():
-        code, _, memory = _run("score", str(gold), str(pred), *validate)
+    for name, (gold, pred) in bad_inputs(tmp_path).items():
+        code, _, memory = _run("score", str(gold), str(pred), *validate, "--engine", "memory")
         assert code == 1, name
         expected = memory.split("]")[0] + "]"
         errors = {}

@@ -1,4 +1,5 @@
-"""The line offsets that --engine dask cuts a JSONL file by: exact for any block size, and
+"""The line offsets that --engine dask|processes cut a JSONL file by: exact for short lines
+(numpy's comparison of every byte) and long ones (a search from newline to newline), and
 never stale when the file changes (they are kept by path, size and modification time)."""
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ import pytest
 from dateline import shards
 from dateline.shards import line_starts
 
+LONG = b"x" * 700  # one newline in more than 512 bytes: the search from newline to newline
 
-@pytest.mark.parametrize("data", [b"", b"a", b"a\n", b"ab\ncd\ne", b"\n\n\nxyz\n" * 7])
-def test_offsets_are_the_line_starts_for_any_block_size(tmp_path: Path, data: bytes) -> None:
+
+@pytest.mark.parametrize("data", [b"", b"a", b"a\n", b"ab\ncd\ne", b"\n\n\nxyz\n" * 7,
+                                  LONG, LONG + b"\n", (LONG + b"\n") * 5 + b"\n" + LONG,
+                                  b"\n" + (LONG + b"\n") * 3])
+def test_offsets_are_the_line_starts(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "x.jsonl"
     path.write_bytes(data)
     expected = [0, *(i + 1 for i, b in enumerate(data) if b == 10)]
     if expected[-1] != len(data):
         expected.append(len(data))
-    for block in (1, 2, 3, 5, 1 << 24):
-        shards._STARTS.clear()  # read the file with this block size, not from the cache
-        assert line_starts(str(path), block=block).tolist() == expected
+    shards._STARTS.clear()
+    assert line_starts(str(path)).tolist() == expected
 
 
 def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
