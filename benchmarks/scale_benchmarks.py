@@ -7,7 +7,7 @@ temporary folder that is removed at the end)::
     .venv/bin/python benchmarks/scale_benchmarks.py            # everything (~10-20 min)
     .venv/bin/python benchmarks/scale_benchmarks.py --quick    # small sizes, a smoke run
     .venv/bin/python benchmarks/scale_benchmarks.py e2e match  # some sections only
-    .venv/bin/python benchmarks/scale_benchmarks.py e2e --reps=7  # e2e: best of 7 runs (default 3)
+    .venv/bin/python benchmarks/scale_benchmarks.py dask --reps=5  # best of 5 runs or rounds
 
 Sections (each tool in a fresh process; wall time, and peak RSS from ``wait4``: the largest
 of the process and of its children, not their sum; so also the peak of the summed PSS of the
@@ -429,7 +429,7 @@ def main(argv: list[str]) -> None:
         if "stream" in sections:
             stream(folder, 20000 if quick else 1_000_000)
         if "dask" in sections:
-            dask(folder, 20000 if quick else 200_000, 1 if quick else 3)
+            dask(folder, 20000 if quick else 200_000, 1 if quick else reps)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -99,8 +99,8 @@ _ALL: list[ErrorCode] = [
          "check the permissions, or choose another path"),
         ("os-error", "The operating system reported an error reading or writing a file.",
          "read the system's reason; check the device and the path"),
-        ("worker-died", "A worker process of --engine processes ended before its task was "
-         "done (killed, e.g. by the out-of-memory killer, or crashed).",
+        ("worker-died", "A worker process of --engine processes (or auto) ended before its task "
+         "was done (killed, e.g. by the out-of-memory killer, or crashed).",
          "run with fewer --workers, or with --engine stream (memory bounded by a chunk)")),
     *_entries("input", _U,
         ("no-such-file", "A file or folder named on the command line does not exist.",

@@ -4,7 +4,10 @@ GOLD is a ``.jsonl``/``.json`` file of Documents or a corpus split (``corpus:tes
 of Documents with the same ids and texts. Exit codes: 0 scored, 1 refused (the data has a
 problem: ids or texts differ, a file is invalid; or the run's signature differs from
 ``--signature``), 2 usage error. PRED is validated first (levels 1-3; ``--no-validate``
-skips it); a layer PRED does not predict is n/a, never scored as all missed.
+skips it); a layer PRED does not predict is n/a, never scored as all missed. The default
+engine, ``auto``, scores two large JSONL files with worker processes
+(:func:`dateline.scaled.auto_engine`) and leaves any refusal to the in-memory run, so the
+report and the errors are the in-memory run's.
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(); register(p.add_subparsers())
