@@ -159,14 +159,14 @@ def auto_engine(gold: str, pred: str, workers: int | None = None) -> str:
     >>> auto_engine("corpus:test", "pred.jsonl")
     'memory'
     """
-    from dateline.process_engine import default_workers
-
     paths = [Path(gold), Path(pred)]
     if any(glob.has_magic(str(f)) or f.suffix != ".jsonl" or not f.is_file() for f in paths):
         return "memory"
-    if (default_workers() if workers is None else workers) < 2:
-        return "memory"
-    return "processes" if sum(f.stat().st_size for f in paths) >= AUTO_BYTES else "memory"
+    if sum(f.stat().st_size for f in paths) < AUTO_BYTES:
+        return "memory"  # decided without importing multiprocessing
+    from dateline.process_engine import default_workers
+
+    return "processes" if (default_workers() if workers is None else workers) >= 2 else "memory"
 
 
 def _corpus_version(spec: str) -> str | None:
