@@ -146,7 +146,7 @@ def gold_files(spec: str, engine: str = "dask") -> tuple[list[str], bool]:
 
 AUTO_BYTES = 8 << 20
 """Together at least this many bytes, GOLD and PRED are scored by worker processes under
-``--engine auto``: below it (about 5,000 documents of the standard workload), starting them
+``--engine auto``: below it (about 2,500 documents a side of the standard workload), starting them
 costs about what they save."""
 
 
