@@ -69,6 +69,7 @@ from dateline.evaluation.matching import ANY_OVERLAP, Overlap
 from dateline.evaluation.power import MDD_METHOD, POWER, layer_power
 from dateline.evaluation.results import MetricFunction, Result
 from dateline.evaluation.signature import comparison_signature, protocol_part
+from dateline.evaluation.significance import DEFAULT_SEED
 from dateline.evaluation.tables import check_metric_patterns
 from dateline.schemas.errors import DatelineError
 from dateline.schemas.version import __version__
@@ -85,7 +86,6 @@ __all__ = [
     "layer_metrics",
 ]
 
-DEFAULT_SEED = 12345  # sacrebleu's default
 P_VALUE = ("paired approximate randomisation: p = (c + 1) / (n + 1), c = trials whose "
            "|difference| is at least the observed |difference|, n = trials where the metric is "
            "defined for both systems (the others are skipped and reported as undefined_trials)")

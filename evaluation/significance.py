@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "DEFAULT_SEED",
     "ArResult",
     "Bootstrap",
     "Metrics",
@@ -59,6 +60,9 @@ __all__ = [
     "percentile_interval",
     "stream",
 ]
+
+DEFAULT_SEED = 12345  # sacrebleu's default
+"""The seed of every random draw when none is given (``--seed``)."""
 
 Metrics = Callable[[np.ndarray], Mapping[str, np.ndarray]]
 """Metric function: summed counts ``(..., fields)`` -> metric name -> values ``(...)`` (NaN

@@ -8,7 +8,9 @@ This package imports nothing else of dateline's; everything else imports it.
 []
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dateline.schemas.lazy import lazy_names
 
 if TYPE_CHECKING:  # what type checkers see; at run time, __getattr__ below
     from dateline.schemas.checks import CHECKS, check_collection, check_document
@@ -50,20 +52,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'dateline.schemas' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # once: the next lookup finds it as a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+__getattr__, __dir__ = lazy_names("dateline.schemas", _LAZY, globals())
 
 __all__ = [
     "CHECKS",

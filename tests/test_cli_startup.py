@@ -64,7 +64,11 @@ def test_score_imports_only_what_it_needs(tmp_path):
     # is an attribute (importlib.metadata reads every installed distribution).
     heavy = ("dateline.studio", "dateline.convert", "dateline.baselines", "datasets", "spacy",
              "rich", "matplotlib", "dask", "pyarrow", "pydantic", "pydantic_core",
-             "dateline.schemas.model", "importlib.metadata")
+             "dateline.schemas.model", "importlib.metadata",
+             # the comparison's modules (intervals, power, tables) and the error report
+             "dateline.evaluation.compare", "dateline.evaluation.compare_layer",
+             "dateline.evaluation.power", "dateline.evaluation.tables",
+             "dateline.evaluation.error_report")
     loaded = [m for m in modules if m in others or m.split(".")[0] in heavy
               or any(m == h or m.startswith(h + ".") for h in heavy)]
     assert loaded == []

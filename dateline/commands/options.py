@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.commands.types import fraction, positive_int, seed, worker_count
-from dateline.evaluation.compare import DEFAULT_SEED
 from dateline.evaluation.inputs import check_spans, foreign_labels, pair_documents
 from dateline.evaluation.layers import layer_names, layers
 from dateline.evaluation.matching import Overlap
+from dateline.evaluation.significance import DEFAULT_SEED
 from dateline.output_checks import file_incidents, read_incidents, refuse_invalid
 from dateline.scaled import warn_foreign as _warn_foreign
 from dateline.schemas import CHECKS, DatelineError
