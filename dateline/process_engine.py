@@ -162,10 +162,24 @@ class ProcessEngine(Engine):
         if self._pool is None:
             method = start_method()
             parent = None if method == "forkserver" else os.getpid()
-            self._pool = ProcessPoolExecutor(self.workers,
-                                             mp_context=multiprocessing.get_context(method),
-                                             initializer=_init_worker, initargs=(parent,))
+            with self._starting():
+                self._pool = ProcessPoolExecutor(self.workers,
+                                                 mp_context=multiprocessing.get_context(method),
+                                                 initializer=_init_worker, initargs=(parent,))
         return self._pool
+
+    @contextlib.contextmanager
+    def _starting(self) -> Iterator[None]:
+        # The pool's semaphores (in /dev/shm) and its processes are made here: the system's
+        # refusal is named as the workers', with the way out, not as a file's error.
+        try:
+            yield
+        except OSError as exc:
+            what = exc.strerror or str(exc) or type(exc).__name__
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise DatelineError("workers-cannot-start", f"the {self.workers} worker "
+                                f"process{'es' if self.workers != 1 else ''} of --engine "
+                                f"processes could not start: {what}{where}") from None
 
     def start(self) -> None:
         """Start the workers now rather than at the first :meth:`map`: with ``fork``, before
@@ -179,7 +193,8 @@ class ProcessEngine(Engine):
         if not self._futures:  # a first task launches the processes (all of them, with fork)
             gc.freeze()  # see map
             try:
-                self._futures.append(pool.submit(int))
+                with self._starting():
+                    self._futures.append(pool.submit(int))
             finally:
                 gc.unfreeze()
             self._started.update(getattr(pool, "_processes", None) or {})
@@ -191,8 +206,9 @@ class ProcessEngine(Engine):
         futures: list[Future[Any]] = []
         gc.freeze()  # objects made so far stay out of the workers' collections: shared pages
         try:
-            for item in items:
-                futures.append(pool.submit(fn, item))
+            with self._starting():  # the first submit starts the processes
+                for item in items:
+                    futures.append(pool.submit(fn, item))
                 self._started.update(getattr(pool, "_processes", None) or {})
         except BrokenProcessPool as exc:  # a worker of an earlier map died
             raise self._died(len(futures), len(items), exc) from None

@@ -101,7 +101,12 @@ _ALL: list[ErrorCode] = [
          "read the system's reason; check the device and the path"),
         ("worker-died", "A worker process of --engine processes (or auto) ended before its task "
          "was done (killed, e.g. by the out-of-memory killer, or crashed).",
-         "run with fewer --workers, or with --engine stream (memory bounded by a chunk)")),
+         "run with fewer --workers, or with --engine stream (memory bounded by a chunk)"),
+        ("workers-cannot-start", "The worker processes of --engine processes could not be "
+         "started: the operating system refused (no /dev/shm for the pool's semaphores, a "
+         "limit on processes or memory).",
+         "free what the message names, or run in this process: --engine memory (or --engine "
+         "stream, memory bounded by a chunk)")),
     *_entries("input", _U,
         ("no-such-file", "A file or folder named on the command line does not exist.",
          "check the path"),

@@ -143,11 +143,14 @@ def test_workers_that_cannot_start_leave_it_to_the_in_memory_run(
     monkeypatch.setattr(dateline.scaled, "AUTO_BYTES", 0)
     memory = _run("score", *pair, "--format", "json", "--engine", "memory")
 
-    def no_semaphores(self: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    def no_semaphores(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/dev/shm")
 
-    monkeypatch.setattr(dateline.process_engine.ProcessEngine, "start", no_semaphores)
+    monkeypatch.setattr(dateline.process_engine, "ProcessPoolExecutor", no_semaphores)
     assert _run("score", *pair, "--format", "json") == memory
     assert json.loads(memory[1])["layers"]
     code, out, err = _run("score", *pair, "--engine", "processes")  # asked for: not hidden
-    assert code == 1 and out == "" and "[permission-denied]" in err and "Traceback" not in err
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err.startswith("error: [workers-cannot-start] the 2 worker processes of --engine "
+                          "processes could not start: Permission denied (/dev/shm)")
+    assert "--engine memory" in err

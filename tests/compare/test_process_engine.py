@@ -83,6 +83,27 @@ def test_a_workers_error_is_the_same_error_first_in_task_order() -> None:
     assert _none_left(list(engine._started))
 
 
+@pytest.mark.parametrize("started", [True, False])
+def test_processes_the_system_refuses_are_workers_cannot_start(
+        started: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork refused (EAGAIN: a limit on processes) when the first task launches them,
+    whether by ``start()`` or by the first ``map``: coded, with the way out, no worker left."""
+    import concurrent.futures.process as futures_process
+
+    def no_fork(self: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(futures_process.ProcessPoolExecutor, "_spawn_process", no_fork)
+    engine = ProcessEngine(1)
+    with pytest.raises(DatelineError) as caught, engine:
+        engine.start() if started else list(engine.map(abs, [-1]))
+    err = caught.value
+    assert (err.code, err.exit_code) == ("workers-cannot-start", 1)
+    assert err.message == ("the 1 worker process of --engine processes could not start: "
+                           "Resource temporarily unavailable")
+    assert "--engine memory" in str(err) and not engine._started
+
+
 def test_a_killed_worker_is_worker_died_and_the_others_are_ended() -> None:
     engine = ProcessEngine(2)
     with pytest.raises(DatelineError) as caught, engine:
