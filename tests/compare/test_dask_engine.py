@@ -59,12 +59,19 @@ def test_a_closed_local_cluster_leaves_no_worker_and_no_warning(capfd) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork server on this platform")
-def test_workers_are_forks_of_a_server_that_has_imported_the_scoring_modules() -> None:
+def test_workers_are_forks_of_a_server_that_has_imported_the_scoring_modules_no_profiler(
+) -> None:
     import sys
+
+    import dask
 
     engine = DaskEngine(workers=1)
     try:
         loaded = engine.client.run(lambda: "dateline.streaming" in sys.modules)
+        # the statistical profiler (for a dashboard this cluster does not serve) is off
+        profiling = engine.client.run(
+            lambda: dask.config.get("distributed.worker.profile.enabled"))
     finally:
         engine.close()
     assert list(loaded.values()) == [True]
+    assert list(profiling.values()) == [False]
