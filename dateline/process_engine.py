@@ -175,6 +175,11 @@ class ProcessEngine(Engine):
         try:
             yield
         except OSError as exc:
+            # those that did start (a limit reached at the second) are ended here: the pool
+            # has no manager thread yet to tell them to exit
+            for proc in (getattr(self._pool, "_processes", None) or {}).values():
+                proc.terminate()
+                proc.join()
             what = exc.strerror or str(exc) or type(exc).__name__
             where = f" ({exc.filename})" if exc.filename else ""
             raise DatelineError("workers-cannot-start", f"the {self.workers} worker "

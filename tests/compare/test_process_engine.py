@@ -104,6 +104,26 @@ def test_processes_the_system_refuses_are_workers_cannot_start(
     assert "--engine memory" in str(err) and not engine._started
 
 
+def test_a_limit_reached_at_the_second_worker_leaves_the_first_ended(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures.process as futures_process
+
+    real = futures_process.ProcessPoolExecutor._spawn_process
+    spawned: list[int] = []
+
+    def second_refused(self: futures_process.ProcessPoolExecutor) -> None:
+        if spawned:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        real(self)
+        spawned.extend(self._processes)
+
+    monkeypatch.setattr(futures_process.ProcessPoolExecutor, "_spawn_process", second_refused)
+    engine = ProcessEngine(2)
+    with pytest.raises(DatelineError, match=r"\[workers-cannot-start\] the 2 worker"), engine:
+        engine.start()
+    assert len(spawned) == 1 and _none_left(spawned)
+
+
 def test_a_killed_worker_is_worker_died_and_the_others_are_ended() -> None:
     engine = ProcessEngine(2)
     with pytest.raises(DatelineError) as caught, engine:
