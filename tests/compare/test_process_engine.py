@@ -135,7 +135,8 @@ def test_a_killed_worker_is_worker_died_and_the_others_are_ended() -> None:
 
 
 SLOW = r"""
-import os, sys, time
+import faulthandler, os, signal, sys, time
+faulthandler.register(signal.SIGUSR1)  # a test that finds it hung asks for its stacks
 import dateline.shards
 from dateline.cli import main
 def slow(task):
@@ -162,11 +163,22 @@ def _slow_run(tmp_path: Path) -> tuple[subprocess.Popen[str], list[int]]:
     return proc, workers
 
 
+def _communicate(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    try:
+        return proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:  # the failure shows where each of its threads waits
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(1)
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate()
+        pytest.fail(f"the command did not end within 30 s of Ctrl-C; its threads:\n{err}")
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork: Linux")
 def test_ctrl_c_ends_the_command_and_its_workers(tmp_path: Path) -> None:
     proc, workers = _slow_run(tmp_path)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
-    _, err = proc.communicate(timeout=30)
+    _, err = _communicate(proc)
     assert proc.returncode == 130 and err.strip() == "interrupted", err
     assert _wait_gone(workers)
 
