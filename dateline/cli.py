@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from dateline import __version__
 from dateline.commands.types import Parser
+from dateline.engines import start_fork_server
 from dateline.schemas import DatelineError
 from dateline.schemas.oserrors import os_error
 
@@ -159,7 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         words = sys.argv[1:] if argv is None else argv
-        parser = build_parser(command_of(words), lazy=True)
+        command = command_of(words)
+        start_fork_server(command, words)  # its imports run beside the command's
+        parser = build_parser(command, lazy=True)
         args = parser.parse_args(words)
         code: int = args.func(args)
     except SystemExit as exc:  # argparse: --help, --version, usage errors (printed already)

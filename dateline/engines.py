@@ -19,6 +19,7 @@ system), and pass ``--scheduler tcp://HOST:8786``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
@@ -26,7 +27,8 @@ from typing import Any
 
 from dateline.schemas import DatelineError
 
-__all__ = ["ENGINES", "DaskEngine", "Engine", "LocalEngine", "make_engine"]
+__all__ = ["ENGINES", "DaskEngine", "Engine", "LocalEngine", "make_engine",
+           "start_fork_server"]
 
 ENGINES = ("local", "dask", "processes")
 
@@ -104,6 +106,30 @@ def _start_method() -> str:
     forkserver.set_forkserver_preload(list(_PRELOAD))  # read only when the server starts
     forkserver.ensure_running()  # returns at once; the server imports while we go on
     return "forkserver"
+
+
+def start_fork_server(command: str | None, argv: Sequence[str]) -> bool:
+    """Start the fork server of a LocalCluster's workers now if the command line ``argv``
+    (the words after ``dateline``, naming ``command``) asks for one: ``score`` or ``predict``
+    with ``--engine dask`` and no ``--scheduler``. True if it did. The ``dateline`` command
+    calls it before it imports the command's modules: the server's imports (distributed and
+    the scoring modules, about 0.45 s, the longest step of the cluster's start) then run
+    beside the command's own (about 0.12 s) instead of after them. Starting is all it does:
+    the command still checks its options, and the server exits with this process.
+
+    >>> start_fork_server("score", ["score", "g.jsonl", "p.jsonl", "--engine", "stream"])
+    False
+    >>> start_fork_server("score", ["score", "g", "p", "--engine=dask", "--scheduler", "x"])
+    False
+    """
+    words = list(argv)
+    if command not in ("score", "predict") or "--scheduler" in words or any(
+            w.startswith("--scheduler=") for w in words):
+        return False
+    if "--engine=dask" not in words and ("--engine", "dask") not in itertools.pairwise(words):
+        return False
+    _start_method()
+    return True
 
 
 class DaskEngine(Engine):

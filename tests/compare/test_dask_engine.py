@@ -75,3 +75,39 @@ def test_workers_are_forks_of_a_server_that_has_imported_the_scoring_modules_no_
         engine.close()
     assert list(loaded.values()) == [True]
     assert list(profiling.values()) == [False]
+
+
+_EARLY = """
+import json, sys
+from multiprocessing import forkserver
+from dateline.engines import start_fork_server
+started = start_fork_server(sys.argv[1], sys.argv[1:])
+server = forkserver._forkserver
+print(json.dumps([started, server._forkserver_pid is not None, server._preload_modules]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork server on this platform")
+@pytest.mark.parametrize(("argv", "started"), [
+    (["score", "g.jsonl", "p.jsonl", "--engine", "dask"], True),
+    (["predict", "rules", "--input", "s/*.parquet", "-o", "out", "--engine=dask"], True),
+    (["score", "g.jsonl", "p.jsonl", "--engine", "dask", "--scheduler", "tcp://h:8786"], False),
+    (["score", "g.jsonl", "p.jsonl", "--engine", "dask", "--scheduler=tcp://h:8786"], False),
+    (["score", "g.jsonl", "p.jsonl", "--engine", "processes"], False),
+    (["validate", "--engine", "dask"], False),
+])
+def test_the_command_line_starts_the_fork_server_before_the_commands_imports(
+        argv: list[str], started: bool) -> None:
+    """A LocalCluster's workers are forks of a server that imports distributed and the scoring
+    modules; ``dateline score|predict --engine dask`` starts it first thing (in a subprocess
+    here, so that this process keeps no server)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _EARLY, *argv], capture_output=True,
+                          text=True, timeout=60, check=True)
+    did, running, preload = json.loads(done.stdout)
+    assert (did, running) == (started, started)
+    if started:
+        assert preload == ["distributed", "dateline.shards", "dateline.streaming"]
