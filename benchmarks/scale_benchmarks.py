@@ -178,13 +178,15 @@ class _PssSampler(threading.Thread):
             self.peak = max(self.peak, _pss(self.pid))
 
 
-def _rusage_run(cmd: list[str]) -> dict:
-    # Popen + wait4 (communicate would reap the child first, losing its rusage).
+def _rusage_run(cmd: list[str], memory: bool = True) -> dict:
+    # Popen + wait4 (communicate would reap the child first, losing its rusage). memory:
+    # sample the tree's PSS (reading /proc 20 times a second takes CPU from the run, which
+    # shows when the run has both cores: the Dask rows, which report no memory, do without).
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
         sampler = _PssSampler(proc.pid)
-        if Path(f"/proc/{proc.pid}/smaps_rollup").exists():
+        if memory and Path(f"/proc/{proc.pid}/smaps_rollup").exists():
             sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -376,13 +378,13 @@ def dask(folder: Path, n_docs: int, reps: int) -> None:
     base = [str(gold), str(pred), "--engine"]
     for _ in range(reps):  # every row once a round: the others' load falls on all alike
         loads.append(os.getloadavg()[0])
-        runs["single"].append(_rusage_run(_dateline(*base, "stream")))
+        runs["single"].append(_rusage_run(_dateline(*base, "stream"), memory=False))
         for n in ("1", "2"):
-            runs[n].append(_rusage_run(_dateline(*base, "dask", "--workers", n)))
+            runs[n].append(_rusage_run(_dateline(*base, "dask", "--workers", n), memory=False))
         for n in ("1", "2"):
             with _running_cluster(int(n)) as address:
-                runs[f"{n} running"].append(
-                    _rusage_run(_dateline(*base, "dask", "--scheduler", address)))
+                runs[f"{n} running"].append(_rusage_run(
+                    _dateline(*base, "dask", "--scheduler", address), memory=False))
     print(f"\n## Dask, {n_docs:,} documents a side (one thread per worker, "
           f"{os.cpu_count()} cores; best of {reps} rounds, each row once a round)\n")
     print("| run | wall s | documents/s | against the single process |")
