@@ -111,11 +111,12 @@ def _start_method() -> str:
 def start_fork_server(command: str | None, argv: Sequence[str]) -> bool:
     """Start the fork server of a LocalCluster's workers now if the command line ``argv``
     (the words after ``dateline``, naming ``command``) asks for one: ``score`` or ``predict``
-    with ``--engine dask`` and no ``--scheduler``. True if it did. The ``dateline`` command
-    calls it before it imports the command's modules: the server's imports (distributed and
-    the scoring modules, about 0.45 s, the longest step of the cluster's start) then run
-    beside the command's own (about 0.12 s) instead of after them. Starting is all it does:
-    the command still checks its options, and the server exits with this process.
+    with ``--engine dask`` and no ``--scheduler``; True if it did (the platform has fork
+    servers). The ``dateline`` command calls it before it imports the command's modules: the
+    server's imports (distributed and the scoring modules, about 0.45 s, the longest step of
+    the cluster's start) then run beside the command's own (about 0.12 s) instead of after
+    them. Starting is all it does: the command still checks its options, and the server exits
+    with this process.
 
     >>> start_fork_server("score", ["score", "g.jsonl", "p.jsonl", "--engine", "stream"])
     False
@@ -128,8 +129,7 @@ def start_fork_server(command: str | None, argv: Sequence[str]) -> bool:
         return False
     if "--engine=dask" not in words and ("--engine", "dask") not in itertools.pairwise(words):
         return False
-    _start_method()
-    return True
+    return _start_method() == "forkserver"  # else the workers are spawned, with no server
 
 
 class DaskEngine(Engine):
