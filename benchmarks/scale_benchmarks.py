@@ -26,9 +26,10 @@ process tree, sampled every 50 ms from ``/proc``, where it exists):
 - ``stream``: 1,000,000 generated documents a side scored with ``--engine stream``: peak RSS;
 - ``dask``: 200,000 documents a side with ``--engine dask --workers 1`` and ``2`` (the
   command starts its LocalCluster: the figure a user sees) against the single process
-  (``--engine stream``), and with ``--scheduler`` on a LocalCluster of 1 and 2 workers
-  started beforehand (the engine's scaling without the cluster start); three rounds, each
-  row once a round: throughput, speed-up, overhead, and every report identical.
+  (``--engine stream``), and with ``--scheduler`` on the engine's own LocalCluster of 1 and
+  2 workers (the same worker settings) started beforehand (the engine's scaling without the
+  cluster start); three rounds, each row once a round: throughput, speed-up (best of each,
+  and the median of the rounds' paired ratios), overhead, and every report identical.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import importlib
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -342,23 +344,18 @@ def _parallel_capacity() -> float:
 
 @contextlib.contextmanager
 def _running_cluster(workers: int) -> Iterator[str]:
-    # A LocalCluster started before the timed run (its workers have imported the scoring
-    # modules, as a cluster that has run a job before has): the engine without the start.
-    import logging
+    # The LocalCluster the command would start (the engine's own: the same worker settings,
+    # its profiler off among them), started before the timed run, its workers having
+    # imported the scoring modules as a cluster that has run a job before has: the engine
+    # without the start. (A LocalCluster of Dask's defaults samples every task's thread for
+    # its profiler, which took CPU from the workers of these rows alone.)
+    from dateline.engines import DaskEngine
 
-    from dask.distributed import Client, LocalCluster
-
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address=None,
-                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                           silence_logs=logging.CRITICAL)
-    try:
-        with Client(cluster) as client:
-            for module in ("dateline.shards", "dateline.streaming"):
-                client.run(importlib.import_module, module)
-        yield cluster.scheduler_address
-    finally:
-        cluster.close()
+    with DaskEngine(None, workers) as engine:
+        for module in ("dateline.shards", "dateline.streaming"):
+            engine.client.run(importlib.import_module, module)
+        assert engine.cluster is not None
+        yield engine.cluster.scheduler_address
 
 
 _DASK_ROWS = {
@@ -404,6 +401,13 @@ def dask(folder: Path, n_docs: int, reps: int) -> None:
     print(f"\nspeed-up 2 workers / 1 worker (best of each), with the cluster start: "
           f"{best['1'] / best['2']:.2f}x; on a running cluster: "
           f"{best['1 running'] / best['2 running']:.2f}x")
+    # The rows of a round ran minutes apart at most: their ratio is paired, where the best of
+    # each may pair two moments of different machine speed.
+    paired = {c: statistics.median(w / t for w, t in zip(
+        [r["wall"] for r in runs[f"1{c}"]], [r["wall"] for r in runs[f"2{c}"]], strict=True))
+        for c in ("", " running")}
+    print(f"the same, median of the rounds' ratios: {paired['']:.2f}x with the cluster start, "
+          f"{paired[' running']:.2f}x on a running cluster")
     print(f"overhead of 1 worker against the single process: {best['1'] / best['single']:.2f}x "
           f"with the cluster start, {best['1 running'] / best['single']:.2f}x on a running "
           f"cluster")
