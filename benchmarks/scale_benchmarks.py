@@ -347,8 +347,8 @@ def _running_cluster(workers: int) -> Iterator[str]:
     # The LocalCluster the command would start (the engine's own: the same worker settings,
     # its profiler off among them), started before the timed run, its workers having
     # imported the scoring modules as a cluster that has run a job before has: the engine
-    # without the start. (A LocalCluster of Dask's defaults samples every task's thread for
-    # its profiler, which took CPU from the workers of these rows alone.)
+    # without the start. (A LocalCluster of Dask's defaults would also sample every task's
+    # thread for its profiler, which the command's workers do not: a different worker.)
     from dateline.engines import DaskEngine
 
     with DaskEngine(None, workers) as engine:
